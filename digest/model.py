@@ -1,0 +1,217 @@
+"""The digest's data model: plain frozen dataclasses, shared by every stage.
+
+Two layers, as in lemon24/reader's ``_types.py`` / ``types.py``:
+
+* :class:`ArticleData` is an article *as ingested*: raw text plus whatever
+  metadata its source carried. Readers in :mod:`digest.ingest` produce it.
+* :class:`Article` is an article *as modelled*: cleaned, split into titled
+  blocks, with junk removed. Only :mod:`digest.clean` makes it.
+
+The summarizer turns articles into :class:`Story` objects; a :class:`Digest`
+is one issue of the newsletter.
+
+All datetimes are timezone-aware (UTC where the source gave no zone).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+BlockKind = Literal["heading", "paragraph"]
+
+
+@dataclass(frozen=True)
+class ArticleData:
+    """An article as a reader found it, before cleaning."""
+
+    #: Where the article came from: a file path (as given) or a URL.
+    path: str
+    #: The raw body text, paragraphs separated by blank lines or newlines.
+    text: str
+    #: Title from metadata (front matter, feed entry), if any.
+    title: str | None = None
+    #: Canonical URL of the article, if known.
+    url: str | None = None
+    #: Name of the publication, if known.
+    outlet: str | None = None
+    #: When the article was published (tz-aware), if known.
+    published: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of an article's body."""
+
+    #: ``"heading"`` for a short title-like line, ``"paragraph"`` for prose.
+    kind: BlockKind
+    #: The block's text, whitespace-normalised.
+    text: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article, ready for the summarizer."""
+
+    path: str
+    #: The headline (from metadata, else the first headline-like line).
+    title: str | None
+    #: Body blocks in reading order, junk removed.
+    blocks: tuple[Block, ...]
+    url: str | None = None
+    outlet: str | None = None
+    published: dt.datetime | None = None
+    #: What the cleaner removed, for ``--verbose`` reporting and tests.
+    removed: tuple[str, ...] = ()
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        """The prose paragraphs only (headings left out)."""
+        return tuple(b.text for b in self.blocks if b.kind == "paragraph")
+
+    @property
+    def key(self) -> str:
+        """A stable identity: the URL when known, else the path."""
+        return self.url or self.path
+
+
+@dataclass(frozen=True)
+class Source:
+    """One article cited by a story."""
+
+    title: str | None
+    url: str | None
+    outlet: str | None
+    published: dt.datetime | None
+    path: str | None
+
+    @classmethod
+    def from_article(cls, article: Article) -> Source:
+        return cls(
+            title=article.title,
+            url=article.url,
+            outlet=article.outlet,
+            published=article.published,
+            path=article.path,
+        )
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a story, with the sources that support it."""
+
+    text: str
+    #: Indexes into the story's :attr:`Story.sources`, ascending.
+    sources: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Story:
+    """Coverage of one event: a headline, chosen sentences, their sources."""
+
+    headline: str
+    sentences: tuple[Sentence, ...]
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One issue of the newsletter."""
+
+    title: str
+    #: The issue date.
+    date: dt.date
+    stories: tuple[Story, ...]
+    #: A one-line introduction to the issue.
+    intro: str = ""
+    #: How many articles were read (after skipping unreadable ones).
+    article_count: int = 0
+    #: Topic the digest was focused on, if any.
+    topic: str | None = None
+    #: Articles left out because they were off the topic.
+    off_topic: int = field(default=0)
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """Every distinct source cited in the digest, in story order."""
+        seen: dict[tuple[str | None, str | None], Source] = {}
+        for story in self.stories:
+            for source in story.sources:
+                seen.setdefault((source.url, source.path), source)
+        return tuple(seen.values())
+
+
+# -- JSON -------------------------------------------------------------------
+
+SCHEMA_VERSION = 1
+
+
+def _iso(value: dt.datetime | dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def source_to_dict(source: Source) -> dict[str, Any]:
+    return {
+        "title": source.title,
+        "url": source.url,
+        "outlet": source.outlet,
+        "published": _iso(source.published),
+        "path": source.path,
+    }
+
+
+def story_to_dict(story: Story) -> dict[str, Any]:
+    return {
+        "headline": story.headline,
+        "sentences": [{"text": s.text, "sources": list(s.sources)} for s in story.sentences],
+        "sources": [source_to_dict(s) for s in story.sources],
+    }
+
+
+def digest_to_dict(digest: Digest) -> dict[str, Any]:
+    """The ``digest.json`` shape documented in the README."""
+    return {
+        "version": SCHEMA_VERSION,
+        "title": digest.title,
+        "date": digest.date.isoformat(),
+        "intro": digest.intro,
+        "topic": digest.topic,
+        "article_count": digest.article_count,
+        "stories": [story_to_dict(s) for s in digest.stories],
+    }
+
+
+def _parse_datetime(value: str | None) -> dt.datetime | None:
+    return None if value is None else dt.datetime.fromisoformat(value)
+
+
+def digest_from_dict(data: dict[str, Any]) -> Digest:
+    """Inverse of :func:`digest_to_dict`."""
+    stories = tuple(
+        Story(
+            headline=s["headline"],
+            sentences=tuple(
+                Sentence(text=x["text"], sources=tuple(x["sources"])) for x in s["sentences"]
+            ),
+            sources=tuple(
+                Source(
+                    title=src["title"],
+                    url=src["url"],
+                    outlet=src["outlet"],
+                    published=_parse_datetime(src["published"]),
+                    path=src["path"],
+                )
+                for src in s["sources"]
+            ),
+        )
+        for s in data["stories"]
+    )
+    return Digest(
+        title=data["title"],
+        date=dt.date.fromisoformat(data["date"]),
+        stories=stories,
+        intro=data.get("intro", ""),
+        article_count=data.get("article_count", 0),
+        topic=data.get("topic"),
+    )
