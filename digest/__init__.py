@@ -4,4 +4,13 @@ from digest.model import Article, ArticleData, Block, Digest, Sentence, Source, 
 
 __version__ = "0.1.0"
 
-__all__ = ["Article", "ArticleData", "Block", "Digest", "Sentence", "Source", "Story", "__version__"]
+__all__ = [
+    "Article",
+    "ArticleData",
+    "Block",
+    "Digest",
+    "Sentence",
+    "Source",
+    "Story",
+    "__version__",
+]

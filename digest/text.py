@@ -22,21 +22,73 @@ def normalize_space(text: str) -> str:
     return _SPACE.sub(" ", unicodedata.normalize("NFC", text).replace("\u00a0", " ")).strip()
 
 
+#: A boundary Punkt sometimes misses: a plain lower-case word, a full stop,
+#: then a capitalised word ("... the series. Otherwise, ...").
+_MISSED_BOUNDARY = re.compile(r"(?<=[a-z]{3})([.!?][\"”’)]?)\s+(?=[\"“‘]?[A-Z][a-z])")
+#: Lower-case words that end in a full stop without ending a sentence.
+_LOWER_ABBREVIATIONS = frozenset(
+    [
+        "approx",
+        "appt",
+        "apt",
+        "dept",
+        "est",
+        "etc",
+        "fig",
+        "incl",
+        "misc",
+        "nos",
+        "vol",
+        "vols",
+        "vs",
+        "viz",
+    ]
+)
+
+
 def split_sentences(paragraph: str) -> list[str]:
-    """Split one paragraph into sentences."""
+    """Split one paragraph into sentences.
+
+    Punkt (nupunkt) does the splitting; two repairs follow. A piece that
+    cannot start a sentence (lower-case, or opening with a bracket or comma)
+    is joined back to the one before, and a boundary Punkt missed after a
+    plain lower-case word is split.
+    """
     paragraph = normalize_space(paragraph)
     if not paragraph:
         return []
-    return [s.strip() for s in _sent_tokenize(paragraph) if s.strip()]
+    return list(_split_cached(paragraph))
 
 
-@lru_cache(maxsize=4096)
-def _sent_tokenize_cached(paragraph: str) -> tuple[str, ...]:
-    return tuple(nupunkt.sent_tokenize(paragraph))
+@lru_cache(maxsize=8192)
+def _split_cached(paragraph: str) -> tuple[str, ...]:
+    pieces: list[str] = []
+    for raw in nupunkt.sent_tokenize(paragraph):
+        piece = str(raw).strip()
+        if not piece:
+            continue
+        if pieces and (piece[0].islower() or piece[0] in "(,;:)]"):
+            pieces[-1] = f"{pieces[-1]} {piece}"
+        else:
+            pieces.append(piece)
+    out: list[str] = []
+    for piece in pieces:
+        out.extend(_split_missed(piece))
+    return tuple(out)
 
 
-def _sent_tokenize(paragraph: str) -> tuple[str, ...]:
-    return _sent_tokenize_cached(paragraph)
+def _split_missed(sentence: str) -> list[str]:
+    parts: list[str] = []
+    start = 0
+    for match in _MISSED_BOUNDARY.finditer(sentence):
+        word = re.search(r"(\S+)$", sentence[: match.start()])
+        token = word.group(1) if word else ""
+        if not re.fullmatch(r"[a-z]+(?:-[a-z]+)*", token) or token in _LOWER_ABBREVIATIONS:
+            continue
+        parts.append(sentence[start : match.end(1)].strip())
+        start = match.end()
+    parts.append(sentence[start:].strip())
+    return [p for p in parts if p]
 
 
 def words(text: str) -> list[str]:

@@ -1,0 +1,80 @@
+"""Render: turn a :class:`~digest.model.Digest` into the files people read.
+
+Templates are found through one loader chain (after datasette and pelican):
+an optional override folder, then the packaged templates; a template can
+extend a packaged one as ``default:NAME``. HTML, MJML and XML templates are
+autoescaped; article text is untrusted and must never become markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+
+import jinja2
+
+from digest.errors import TemplateNotFoundError
+from digest.model import Source
+
+_ESCAPED_SUFFIXES = (".html.j2", ".mjml.j2", ".xml.j2", ".html", ".mjml", ".xml")
+
+
+def templates_dir() -> Path:
+    """The packaged templates: inside the installed wheel, or the checkout's ``templates/``."""
+    packaged = Path(str(files("digest") / "templates"))
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def _autoescape(name: str | None) -> bool:
+    return name is not None and name.endswith(_ESCAPED_SUFFIXES)
+
+
+@lru_cache(maxsize=8)
+def environment(override: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment; ``override`` templates win over packaged ones."""
+    default = jinja2.FileSystemLoader(str(templates_dir()))
+    loaders: list[jinja2.BaseLoader] = []
+    if override is not None:
+        loaders.append(jinja2.FileSystemLoader(str(override)))
+    loaders.append(default)
+    loaders.append(jinja2.PrefixLoader({"default": default}, delimiter=":"))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=_autoescape,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["longdate"] = long_date
+    env.filters["source_label"] = source_label
+    env.filters["markers"] = lambda index: f"[{index + 1}]"
+    return env
+
+
+def render_template(name: str, override: Path | None = None, **context: object) -> str:
+    env = environment(override)
+    try:
+        template = env.get_template(name)
+    except jinja2.TemplateNotFound:
+        searched = [str(p) for p in ([override] if override else []) + [templates_dir()]]
+        raise TemplateNotFoundError(
+            f"template {name!r} not found; searched {', '.join(searched)}"
+        ) from None
+    return template.render(**context)
+
+
+def long_date(value: dt.date) -> str:
+    """``21 November 2026``: unambiguous in every locale."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def source_label(source: Source) -> str:
+    """How a source is named to readers: outlet, else title, else file name."""
+    if source.outlet and source.title:
+        return f"{source.outlet}: {source.title}"
+    return source.outlet or source.title or Path(source.path or "article").name

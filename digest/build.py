@@ -1,0 +1,89 @@
+"""The orchestrator: ingest -> clean -> summarize -> digest model.
+
+This is the only module that strings the stages together; each stage stays
+pure and testable on its own. Rendering and writing files happen afterwards
+(:mod:`digest.publish`), so a digest is always built whole before anything is
+written (pelican's two phases).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from digest.clean import clean
+from digest.errors import IngestError, NothingUsableError
+from digest.ingest import Problem, ingest
+from digest.model import Article, Digest, Story
+from digest.summarize import SummaryOptions, get_summarizer
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """A built digest plus what happened on the way."""
+
+    digest: Digest
+    #: Inputs that were skipped, one line each.
+    problems: tuple[Problem, ...]
+    #: The cleaned articles the digest was made from.
+    articles: tuple[Article, ...]
+
+
+def build_digest(
+    sources: Sequence[Path],
+    *,
+    date: dt.date,
+    title: str | None = None,
+    options: SummaryOptions | None = None,
+    summarizer: str = "default",
+) -> BuildResult:
+    """Read ``sources`` and build the digest for ``date``."""
+    options = options or SummaryOptions()
+    ingested = ingest(sources)
+    problems = list(ingested.problems)
+    articles: list[Article] = []
+    for data in ingested.articles:
+        try:
+            articles.append(clean(data))
+        except IngestError as exc:
+            problems.append(Problem(data.path, str(exc)))
+    if not articles:
+        raise NothingUsableError(
+            "no usable article: " + "; ".join(str(p) for p in problems[:3]),
+            fix="give .txt or .md files that contain an article's text",
+        )
+    summary = get_summarizer(summarizer)(articles, options)
+    stories = summary.stories
+    digest = Digest(
+        title=title or default_title(stories, date),
+        date=date,
+        stories=stories,
+        intro=make_intro(stories, len(articles), options.topic),
+        article_count=len(articles),
+        topic=options.topic,
+        off_topic=summary.off_topic,
+    )
+    return BuildResult(digest=digest, problems=tuple(problems), articles=tuple(articles))
+
+
+def default_title(stories: Sequence[Story], date: dt.date) -> str:
+    """The lead story's headline, else a dated title."""
+    if stories:
+        return stories[0].headline
+    return f"Digest for {date.isoformat()}"
+
+
+def make_intro(stories: Sequence[Story], article_count: int, topic: str | None) -> str:
+    """One line: how many articles from how many sources, and what about."""
+    sources = {s.outlet or s.url or s.path for story in stories for s in story.sources}
+    articles = f"{article_count} article{'s' if article_count != 1 else ''}"
+    outlets = f"{len(sources)} source{'s' if len(sources) != 1 else ''}"
+    count = len(stories)
+    story_word = f"{count} {'story' if count == 1 else 'stories'}"
+    about = f" on {topic}" if topic else ""
+    lead = f": {stories[0].headline}" if stories else ""
+    return f"{story_word} from {articles} by {outlets}{about}{lead}."

@@ -1,0 +1,196 @@
+"""The command line: parse options, call the library, report. No business logic."""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib.resources import files
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+
+from digest import __version__
+from digest.build import build_digest
+from digest.config import DEFAULT_SITE_URL, Settings
+from digest.errors import DigestError, ExitStatus, OutputTooLargeError
+from digest.publish import render_outputs, write_outputs
+from digest.summarize import SummaryOptions
+
+#: Gmail clips messages over about 102 KB; stay well below it.
+EMAIL_WARN_BYTES = 80 * 1024
+EMAIL_MAX_BYTES = 100 * 1024
+
+app = typer.Typer(
+    name="digest",
+    help=(
+        "Turn a pile of news articles about one subject into a newsletter: "
+        "an HTML email, its plain-text part, and RSS/Atom feeds.\n\n"
+        "Example:\n\n"
+        "    digest build seeds/ --out out/ --date 2026-11-21"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"digest {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Turn news articles into a newsletter."""
+
+
+def default_sources() -> list[Path]:
+    """``seeds/`` in the current folder, else the sample articles shipped in the package."""
+    local = Path("seeds")
+    if local.is_dir():
+        return [local]
+    packaged = Path(str(files("digest") / "seeds"))
+    if packaged.is_dir():
+        return [packaged]
+    return [Path(__file__).resolve().parents[1] / "seeds"]
+
+
+def _parse_date(value: str | None) -> dt.date:
+    if value is None:
+        return dt.datetime.now(dt.UTC).date()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def _warn(message: str) -> None:
+    typer.secho(f"warning: {message}", fg=typer.colors.YELLOW, err=True)
+
+
+def _fail(exc: DigestError) -> typer.Exit:
+    typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+    return typer.Exit(int(exc.exit_status))
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "    digest build                      # the sample articles in seeds/, into out/\n\n"
+        "    digest build news/ extra.md --out site/ --date 2026-11-21 --title 'Alita news'\n\n"
+        "    digest build news/ --topic 'Alita sequel' --words 120"
+    )
+)
+def build(
+    sources: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Article files (.txt, .md) or folders of them, read recursively in sorted order. "
+            "Default: seeds/.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder to write the outputs into.")
+    ] = Path("out"),
+    date: Annotated[
+        str | None,
+        typer.Option(help="Issue date, YYYY-MM-DD. Default: today (UTC).", show_default=False),
+    ] = None,
+    title: Annotated[
+        str | None,
+        typer.Option(help="Issue title. Default: the lead story's headline.", show_default=False),
+    ] = None,
+    name: Annotated[str, typer.Option(help="The newsletter's name.")] = Settings.name,
+    site_url: Annotated[
+        str, typer.Option(help="Where the issues and feeds are published; feed ids derive from it.")
+    ] = DEFAULT_SITE_URL,
+    sender: Annotated[
+        str, typer.Option("--from", help="The email's From address.")
+    ] = Settings.email_from,
+    to: Annotated[str, typer.Option("--to", help="The email's To addresses.")] = Settings.email_to,
+    unsubscribe_url: Annotated[
+        str | None, typer.Option(help="One-click unsubscribe URL (https).", show_default=False)
+    ] = None,
+    topic: Annotated[
+        str | None,
+        typer.Option(
+            help="Focus on this topic; off-topic articles are left out.", show_default=False
+        ),
+    ] = None,
+    words: Annotated[int, typer.Option(min=20, max=1000, help="Word budget per story.")] = 100,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder of templates that override the packaged ones.", show_default=False
+        ),
+    ] = None,
+    allow_large: Annotated[
+        bool, typer.Option(help="Write the email even when it is over 100 KB.")
+    ] = False,
+) -> None:
+    """Build a digest from articles and write its email and feeds.
+
+    Writes into OUT: digest.json, email.html, email.txt, digest.eml, atom.xml and rss.xml.
+    """
+    issue_date = _parse_date(date)
+    settings = Settings(
+        name=name,
+        site_url=site_url,
+        email_from=sender,
+        email_to=to,
+        unsubscribe_url=unsubscribe_url,
+    )
+    try:
+        result = build_digest(
+            sources or default_sources(),
+            date=issue_date,
+            title=title,
+            options=SummaryOptions(words=words, topic=topic),
+        )
+        for problem in result.problems:
+            _warn(f"skipped {problem}")
+        outputs = render_outputs(result.digest, settings, templates)
+        _check_size(outputs["email.html"], allow_large)
+        written = write_outputs(out, outputs)
+    except DigestError as exc:
+        raise _fail(exc) from None
+    digest = result.digest
+    stories = len(digest.stories)
+    skipped = f", skipped {len(result.problems)}" if result.problems else ""
+    off_topic = f", left out {digest.off_topic} off-topic" if digest.off_topic else ""
+    typer.echo(
+        f"Read {digest.article_count} article{'s' if digest.article_count != 1 else ''}{skipped}"
+        f"{off_topic}; made {stories} {'story' if stories == 1 else 'stories'}; "
+        f"wrote {', '.join(str(p) for p in written)}"
+    )
+
+
+def _check_size(html: bytes, allow_large: bool) -> None:
+    size = len(html)
+    if size > EMAIL_MAX_BYTES and not allow_large:
+        raise OutputTooLargeError(
+            f"the email is {size // 1024} KB, over the {EMAIL_MAX_BYTES // 1024} KB limit "
+            "(Gmail clips at 102 KB)",
+            fix="lower --words, give fewer articles, or pass --allow-large",
+        )
+    if size > EMAIL_WARN_BYTES:
+        _warn(f"the email is {size // 1024} KB; Gmail clips messages over 102 KB")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except click.exceptions.Abort:
+        raise SystemExit(int(ExitStatus.ERROR)) from None

@@ -1,0 +1,119 @@
+"""The command line, through typer's runner: builds, determinism, errors, help."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from digest.cli import app
+from digest.model import digest_from_dict
+
+from .conftest import SEEDS
+
+runner = CliRunner()
+
+
+def build(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["build", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_build_on_seeds_writes_every_output(tmp_path: Path) -> None:
+    code, out, err = build(str(SEEDS), "--out", str(tmp_path), "--date", "2026-11-21")
+    assert code == 0, err
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["atom.xml", "digest.eml", "digest.json", "email.html", "email.txt", "rss.xml"]
+    last = out.strip().splitlines()[-1]
+    assert last.startswith("Read 2 articles; made ")
+    assert str(tmp_path / "rss.xml") in last
+
+
+def test_digest_json_has_the_documented_shape(tmp_path: Path) -> None:
+    build(str(SEEDS), "--out", str(tmp_path), "--date", "2026-11-21", "--title", "Alita news")
+    data = json.loads((tmp_path / "digest.json").read_text())
+    assert data["title"] == "Alita news" and data["date"] == "2026-11-21"
+    for story in data["stories"]:
+        assert set(story) >= {"headline", "sentences", "sources"}
+        for sentence in story["sentences"]:
+            assert set(sentence) >= {"text", "sources"}
+            assert all(0 <= i < len(story["sources"]) for i in sentence["sources"])
+        for source in story["sources"]:
+            assert set(source) >= {"title", "url", "outlet", "published", "path"}
+            assert source["url"] is None and source["outlet"] is None  # unknown in .txt seeds
+    assert digest_from_dict(data).title == "Alita news"
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    build(str(SEEDS), "--out", str(tmp_path / "a"), "--date", "2026-11-21")
+    build(str(SEEDS), "--out", str(tmp_path / "b"), "--date", "2026-11-21")
+    for path in sorted((tmp_path / "a").iterdir()):
+        assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
+
+
+def test_no_sources_means_seeds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = build("--date", "2026-11-21")
+    assert code == 0, err
+    assert "Read 2 articles" in out and (tmp_path / "out" / "email.html").exists()
+
+
+def test_a_missing_path_is_one_line_and_non_zero(tmp_path: Path) -> None:
+    code, out, err = build(str(tmp_path / "missing"), "--out", str(tmp_path / "o"))
+    assert code != 0
+    assert err.strip().count("\n") == 0
+    assert "missing: no such file or folder; check the path" in err
+    assert "Traceback" not in err + out
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_bad_file_among_good_ones_is_a_warning(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(SEEDS, folder)
+    (folder / "broken.txt").write_bytes(b"\xff\xfe\x00garbage")
+    code, out, err = build(str(folder), "--out", str(tmp_path / "o"), "--date", "2026-11-21")
+    assert code == 0
+    assert "warning: skipped" in err and "broken.txt" in err
+    assert "skipped 1" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [(b"", "is empty"), (b"\x00\x01binary", "binary"), (b"Leave a Comment\n", "no article text")],
+)
+def test_nothing_usable_exits_non_zero(tmp_path: Path, content: bytes, needle: str) -> None:
+    (tmp_path / "only.txt").write_bytes(content)
+    code, out, err = build(str(tmp_path / "only.txt"), "--out", str(tmp_path / "o"))
+    assert code == 3
+    assert needle in err and "only.txt" in err
+    assert "Traceback" not in err + out
+
+
+def test_a_bad_date_names_the_option(tmp_path: Path) -> None:
+    code, _, err = build(str(SEEDS), "--date", "21/11/2026", "--out", str(tmp_path))
+    assert code == 2 and "YYYY-MM-DD" in err
+
+
+def test_help_explains_every_option_with_an_example() -> None:
+    top = runner.invoke(app, ["--help"])
+    assert top.exit_code == 0 and "Example" in top.stdout and "build" in top.stdout
+    sub = runner.invoke(app, ["build", "--help"], terminal_width=200)
+    assert sub.exit_code == 0
+    for option in (
+        "--out",
+        "--date",
+        "--title",
+        "--topic",
+        "--words",
+        "--from",
+        "--to",
+        "--site-url",
+        "--templates",
+        "--allow-large",
+    ):
+        assert option in sub.stdout, option
+    assert "Examples" in sub.stdout and "digest build" in sub.stdout
