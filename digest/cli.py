@@ -7,7 +7,6 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 
 from digest import __version__
@@ -192,5 +191,5 @@ def main() -> None:
     """Console-script entry point."""
     try:
         app()
-    except click.exceptions.Abort:
+    except typer.Abort:
         raise SystemExit(int(ExitStatus.ERROR)) from None
