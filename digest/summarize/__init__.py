@@ -41,9 +41,10 @@ class Summarizer(Protocol):
 
 
 def _registry() -> dict[str, Callable[[], Summarizer]]:
+    from digest.summarize.concepts import ConceptSummarizer
     from digest.summarize.lead import LeadSummarizer
 
-    return {"lead": LeadSummarizer}
+    return {"concepts": ConceptSummarizer, "lead": LeadSummarizer}
 
 
 def get_summarizer(name: str = "default") -> Summarizer:
@@ -58,6 +59,24 @@ def get_summarizer(name: str = "default") -> Summarizer:
     return factory()
 
 
-DEFAULT = "lead"
+DEFAULT = "concepts"
 
-__all__ = ["Summarizer", "SummaryOptions", "Summary", "get_summarizer"]
+
+def make_intro(stories: Sequence[Story], article_count: int, topic: str | None = None) -> str:
+    """The digest's one-line introduction.
+
+    For example "12 articles from 5 outlets on climate, in 4 stories." Outlets
+    are counted by name; when no source names its outlet the line says
+    "articles" alone rather than guessing from paths or URLs.
+    """
+    outlets = sorted({s.outlet.strip() for st in stories for s in st.sources if s.outlet})
+    parts = [f"{article_count} article{'' if article_count == 1 else 's'}"]
+    if outlets:
+        parts.append(f"from {len(outlets)} outlet{'' if len(outlets) == 1 else 's'}")
+    if topic:
+        parts.append(f"on {topic.strip()}")
+    count = len(stories)
+    line = " ".join(parts)
+    return f"{line[0].upper()}{line[1:]}, in {count} {'story' if count == 1 else 'stories'}."
+
+__all__ = ["Summarizer", "Summary", "SummaryOptions", "get_summarizer", "make_intro"]

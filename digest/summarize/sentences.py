@@ -1,0 +1,204 @@
+"""Candidate sentences: splitting articles, stemming, and judging sentence quality.
+
+Every summarizer step works on :class:`Candidate` objects: one sentence of one
+article with its position, its stemmed tokens, and a quality verdict. Quality is
+decided by cheap, explainable surface rules rather than a model, so it runs
+offline and is easy to test:
+
+* **excluded** (never chosen): fragments (too few words), headings and captions
+  (no closing punctuation, title-case or all-caps lines), questions, boilerplate
+  ("we may earn a commission", "sign up for our newsletter"), run-ons;
+* **penalised** (chosen only when they bring much more content): sentences that
+  address the reader ("you", "check out"), sentences that lean on unsaid context
+  ("He said ...", "But ...", "This ..."), editorial asides in parentheses.
+
+Stemming uses snowballstemmer's English (Porter 2) stemmer: pure Python, no data
+files, maintained; words are cached because news vocabulary repeats heavily.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer  # type: ignore[import-untyped]
+
+from digest.model import Article
+from digest.text import split_sentences, stopwords, words
+
+#: Sentences with fewer words are fragments (captions, bylines, "Hope returns").
+MIN_WORDS = 7
+#: Sentences with more words are run-ons or lists; they eat the budget.
+MAX_WORDS = 55
+
+#: Openers that make a sentence lean on what came before it.
+DANGLING_OPENERS = frozenset(
+    """
+    he she it they this that these those his her its their him them but and or so yet
+    also however meanwhile still then thus hence moreover furthermore nevertheless
+    instead otherwise besides there such both
+    """.split()  # noqa: SIM905
+)
+
+_BOILERPLATE = re.compile(
+    r"\b(?:we may earn|commission when you buy|affiliate link|sign up|subscribe|newsletter"
+    r"|click here|read more|all rights reserved|cookie|privacy policy|terms of (?:use|service)"
+    r"|follow us|share this|leave a comment|advertisement|check out our|our guide to"
+    r"|minutes? read|photo:|image:|credit:|getty images|copyright)\b",
+    re.IGNORECASE,
+)
+_READER = re.compile(r"\b(?:you|your|you're|you've|yourself)\b", re.IGNORECASE)
+_ASIDE = re.compile(r"\((?:note|ed|editor)\b|\[\s*(?:note|ed)\b", re.IGNORECASE)
+_TERMINAL = re.compile(r"[.!…][\"'”’)\]]*$")
+_QUOTE_CHARS = "\"“”"
+#: Words that give a sentence a finite-verb shape even when suffix rules miss.
+_VERBS = frozenset(
+    """
+    is are was were be been being am has have had do does did will would can could shall
+    should may might must said says say told tells according announced added asked made
+    took gave went came got found left won lost saw knew began became held kept put set
+    ran met paid led sent spent brought bought thought felt built hit cut
+    """.split()  # noqa: SIM905
+)
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=1 << 16)
+def stem(word: str) -> str:
+    """The Porter-2 stem of a lower-cased word."""
+    return str(_stemmer.stemWord(word))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One sentence of one article, ready for selection."""
+
+    #: The sentence as written (whitespace-normalised).
+    text: str
+    #: Index of its article in the story.
+    doc: int
+    #: Position of the sentence in its article, 0-based.
+    position: int
+    #: How many sentences its article has.
+    doc_length: int
+    #: Lower-cased words.
+    tokens: tuple[str, ...]
+    #: Stems of the words.
+    stems: tuple[str, ...]
+    #: Whitespace word count (the budget unit).
+    length: int
+    #: Why the sentence must not be chosen, or "" when it may be.
+    excluded: str
+    #: Soft penalty in [0, 1]: 0 is a clean sentence.
+    penalty: float
+    #: Whether it opens with a word that needs earlier context.
+    dangling: bool
+    #: Stems of the content words (stop-words and one-letter words dropped).
+    content_stems: frozenset[str]
+    #: Stemmed adjacent word pairs, leaving out pairs of two stop-words.
+    bigrams: frozenset[tuple[str, str]]
+
+
+def sentence_bigrams(tokens: Sequence[str], stems: Sequence[str]) -> list[tuple[str, str]]:
+    """Stemmed bigrams of a sentence in order, minus stop-word-only pairs."""
+    stop = stopwords()
+    return [
+        (stems[i], stems[i + 1])
+        for i in range(len(tokens) - 1)
+        if not (tokens[i] in stop and tokens[i + 1] in stop)
+    ]
+
+
+def _looks_like_heading(text: str, tokens: Sequence[str]) -> bool:
+    raw = [w for w in text.split() if any(c.isalpha() for c in w)]
+    if not raw:
+        return True
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.6:
+        return True
+    capitalised = sum(w.lstrip(_QUOTE_CHARS + "'‘(")[:1].isupper() for w in raw)
+    return len(raw) >= 3 and capitalised / len(raw) > 0.75
+
+
+def _has_verb_shape(tokens: Sequence[str]) -> bool:
+    stop = stopwords()
+    for word in tokens[1:]:
+        if word in _VERBS:
+            return True
+        if word not in stop and len(word) > 3 and word.endswith(("ed", "es", "s", "ing")):
+            return True
+    return False
+
+
+def judge(text: str, tokens: Sequence[str]) -> tuple[str, float, bool]:
+    """Quality verdict for one sentence: (exclusion reason, penalty, dangling opener)."""
+    length = len(text.split())
+    stripped = text.strip().rstrip(_QUOTE_CHARS + "'’”)]").rstrip()
+    if length < MIN_WORDS:
+        return "fragment", 1.0, False
+    if length > MAX_WORDS:
+        return "run-on", 1.0, False
+    if "?" in text and not any(q in text for q in _QUOTE_CHARS):
+        return "question", 1.0, False
+    if stripped.endswith("?"):
+        return "question", 1.0, False
+    if not _TERMINAL.search(text.strip()):
+        return "unterminated", 1.0, False
+    if _BOILERPLATE.search(text):
+        return "boilerplate", 1.0, False
+    if _looks_like_heading(text, tokens):
+        return "heading", 1.0, False
+    if not _has_verb_shape(tokens):
+        return "no verb", 1.0, False
+    penalty = 0.0
+    outside_quotes = re.sub(r"[\"“][^\"”]*[\"”]", " ", text)
+    if _READER.search(outside_quotes) or text.lower().startswith(("check out", "if you")):
+        penalty += 0.6
+    if _ASIDE.search(text) or "?" in text:
+        penalty += 0.6
+    first = tokens[0] if tokens else ""
+    dangling = first in DANGLING_OPENERS
+    if text.lstrip().startswith(("\"", "“")):
+        penalty += 0.15
+    return "", min(penalty, 1.0), dangling
+
+
+def article_sentences(article: Article) -> list[str]:
+    """The sentences of an article's prose paragraphs, in reading order."""
+    return [s for paragraph in article.paragraphs for s in split_sentences(paragraph)]
+
+
+def candidates(articles: Sequence[Article]) -> list[Candidate]:
+    """Every sentence of every article, tokenised, stemmed and judged."""
+    found: list[Candidate] = []
+    stop = stopwords()
+    for doc, article in enumerate(articles):
+        texts = article_sentences(article)
+        for position, text in enumerate(texts):
+            tokens = tuple(words(text))
+            stems = tuple(stem(t) for t in tokens)
+            reason, penalty, dangling = judge(text, tokens)
+            found.append(
+                Candidate(
+                    text=text,
+                    doc=doc,
+                    position=position,
+                    doc_length=len(texts),
+                    tokens=tokens,
+                    stems=stems,
+                    length=len(text.split()),
+                    excluded=reason,
+                    penalty=penalty,
+                    dangling=dangling,
+                    content_stems=frozenset(
+                        s
+                        for w, s in zip(tokens, stems, strict=True)
+                        if w not in stop and len(w) > 1
+                    ),
+                    bigrams=frozenset(sentence_bigrams(tokens, stems)),
+                )
+            )
+    return found
