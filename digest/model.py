@@ -38,6 +38,8 @@ class ArticleData:
     outlet: str | None = None
     #: When the article was published (tz-aware), if known.
     published: dt.datetime | None = None
+    #: Who wrote it (page byline, feed entry author), if known.
+    author: str | None = None
 
 
 @dataclass(frozen=True)

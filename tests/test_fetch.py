@@ -1,0 +1,166 @@
+"""Fetching over real HTTP (127.0.0.1 only): limits, redirects, caching, hostile servers."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from digest.ingest.fetch import (
+    USER_AGENT,
+    FetchCache,
+    Fetcher,
+    FetchError,
+    FetchLimits,
+    decode,
+    fetch_many,
+    is_url,
+)
+
+from .webserver import Handler, Site, add_hostile_routes, article_html, serve
+
+#: Small limits so every hostile case ends in about a second.
+FAST = FetchLimits(
+    connect_timeout=0.5, total_timeout=1.0, max_bytes=200_000, max_redirects=3, workers=4
+)
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[Site]:
+    site = Site()
+    add_hostile_routes(site)
+    site.static("/page", article_html(), "text/html; charset=utf-8")
+
+    @site.add("/etag")
+    def etag(handler: Handler) -> None:
+        if handler.headers.get("If-None-Match") == '"v1"':
+            handler.send_response(304)
+            handler.end_headers()
+            return
+        handler.send(200, b"<p>cached body</p>", "text/html", {"ETag": '"v1"'})
+
+    @site.add("/modified")
+    def modified(handler: Handler) -> None:
+        stamp = "Fri, 20 Nov 2026 08:00:00 GMT"
+        if handler.headers.get("If-Modified-Since") == stamp:
+            handler.send_response(304)
+            handler.end_headers()
+            return
+        handler.send(200, b"<p>dated body</p>", "text/html", {"Last-Modified": stamp})
+
+    @site.add("/moved")
+    def moved(handler: Handler) -> None:
+        handler.redirect("/page", 301)
+
+    with serve(site):
+        yield site
+
+
+def fetcher(tmp_path: Path | None = None) -> Fetcher:
+    cache = FetchCache(tmp_path / ".fetch-cache.json" if tmp_path else None)
+    return Fetcher(limits=FAST, cache=cache)
+
+
+def test_a_good_page_is_fetched_with_a_user_agent_that_names_the_tool(site: Site) -> None:
+    response = fetcher().fetch(site.url("/page"))
+    assert response.content_type == "text/html" and response.charset == "utf-8"
+    assert b"Council passes the budget" in response.body
+    assert site.headers["/page"]["User-Agent"] == USER_AGENT
+    assert USER_AGENT.startswith("digest/")
+
+
+def test_redirects_are_followed_and_the_final_url_kept(site: Site) -> None:
+    response = fetcher().fetch(site.url("/moved"))
+    assert response.final_url == site.url("/page")
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/endless", "over the 200000 byte limit"),
+        ("/huge", "over the 200000 byte limit"),
+        ("/slow", "timed out|took longer than"),
+        ("/drip", "took longer than 1 s"),
+        ("/loop-a", "redirect loop"),
+        ("/chain/0", "more than 3 redirects"),
+        ("/to-file", "not http"),
+        ("/error", "HTTP 500"),
+        ("/missing", "HTTP 404"),
+    ],
+)
+def test_hostile_servers_end_in_a_clear_error_within_the_limits(
+    site: Site, path: str, message: str
+) -> None:
+    start = time.monotonic()
+    with pytest.raises(FetchError, match=message) as caught:
+        fetcher().fetch(site.url(path))
+    elapsed = time.monotonic() - start
+    assert elapsed < FAST.total_timeout + 0.5, f"{path} took {elapsed:.2f} s"
+    assert str(caught.value).startswith(site.url(path))
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("url", ["ftp://example.com/x", "file:///etc/passwd", "javascript:1"])
+def test_only_http_and_https_are_fetched(url: str) -> None:
+    with pytest.raises(FetchError, match=r"is not fetched|no host"):
+        fetcher().fetch(url)
+
+
+def test_a_closed_port_is_an_error_not_a_traceback() -> None:
+    with pytest.raises(FetchError, match="cannot fetch"):
+        fetcher().fetch("http://127.0.0.1:9/")
+
+
+@pytest.mark.parametrize(
+    ("path", "header"), [("/etag", "If-None-Match"), ("/modified", "If-Modified-Since")]
+)
+def test_conditional_requests_reuse_the_cached_body_across_runs(
+    site: Site, tmp_path: Path, path: str, header: str
+) -> None:
+    first = fetcher(tmp_path)
+    body = first.fetch(site.url(path)).body
+    first.cache.save()
+    saved = json.loads((tmp_path / ".fetch-cache.json").read_text())
+    assert site.url(path) in saved["entries"]
+
+    second = fetcher(tmp_path).fetch(site.url(path))  # a new run, reading the cache file
+    assert second.from_cache and second.body == body
+    assert header in site.headers[path]
+
+
+def test_a_damaged_cache_file_is_ignored(site: Site, tmp_path: Path) -> None:
+    (tmp_path / ".fetch-cache.json").write_text("{not json")
+    assert fetcher(tmp_path).fetch(site.url("/etag")).from_cache is False
+
+
+def test_fetch_many_keeps_the_input_order_and_reports_progress(site: Site) -> None:
+    urls = [site.url("/page"), site.url("/missing"), site.url("/slow"), site.url("/moved")]
+    ticks: list[int] = []
+    start = time.monotonic()
+    results = fetch_many(fetcher(), urls, ticks.append)
+    assert time.monotonic() - start < 2.0  # in parallel: the slow one does not hold the rest
+    assert [type(r).__name__ for r in results] == [
+        "Response",
+        "FetchError",
+        "FetchError",
+        "Response",
+    ]
+    assert sum(ticks) == len(urls)
+
+
+def test_decode_survives_wrong_and_missing_charsets() -> None:
+    latin = "café crème".encode("latin-1")
+    assert decode(latin, "utf-8") == "café crème"  # wrong: falls back
+    assert decode(latin, "no-such-charset") == "café crème"
+    assert decode("café".encode(), None) == "café"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("https://x.example/a", True), ("ftp://x", True), ("news/a.txt", False), ("C:\\a", False)],
+)
+def test_is_url(value: str, expected: bool) -> None:
+    assert is_url(value) is expected
