@@ -35,8 +35,9 @@ for _name in ("trafilatura", "htmldate", "courlan", "justext"):
     logging.getLogger(_name).addHandler(logging.NullHandler())
     logging.getLogger(_name).propagate = False
 
-#: A page with fewer words of main text than this is not an article.
+#: A page with fewer words of prose than this is not an article (an index, a login page).
 MIN_ARTICLE_WORDS = 40
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
 
@@ -105,7 +106,7 @@ def read_page(
             f"cannot extract the page's text ({type(exc).__name__})", path=source
         ) from None
     main = (getattr(doc, "text", None) or "") if doc is not None else ""
-    if len(main.split()) < MIN_ARTICLE_WORDS:
+    if prose_words(main) < MIN_ARTICLE_WORDS:
         raise IngestError(
             "no article found on the page (too little main text)",
             path=source,
@@ -127,6 +128,19 @@ def read_page(
         published=published,
         author=_clean(getattr(doc, "author", None)),
     )
+
+
+def prose_words(text: str) -> int:
+    """Words in lines that read as prose: several words ending like a sentence.
+
+    Menus, link lists and section fronts have plenty of words but few sentences.
+    """
+    total = 0
+    for line in text.splitlines():
+        words = line.split()
+        if len(words) >= 6 and _SENTENCE_END.search(line.strip()):
+            total += len(words)
+    return total
 
 
 def page_published(html: str) -> dt.datetime | None:

@@ -1,0 +1,168 @@
+"""RSS/Atom feeds and OPML lists, as files and URLs; ``fetch_full`` for teasers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from digest.errors import IngestError, NothingUsableError
+from digest.ingest import PROGRESS_MIN, ingest
+from digest.ingest.feeds import parse_feed
+from digest.ingest.fetch import Fetcher, FetchLimits
+from digest.ingest.opml import Subscription, opml_document, parse_opml
+
+from .webserver import PARAGRAPHS, Site, add_hostile_routes, article_html, rss, serve
+
+FAST = Fetcher(limits=FetchLimits(connect_timeout=0.5, total_timeout=1.0, max_bytes=200_000))
+FULL_TEXT = "".join(f"<p>{p}</p>" for p in PARAGRAPHS * 3)
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Shelbyville Post</title>
+<id>urn:x</id><updated>2026-11-20T10:00:00Z</updated>
+<entry><title>Bridge &amp; tunnel reopen</title><id>urn:1</id>
+<link rel="alternate" href="/bridge"/><published>2026-11-19T18:15:00-05:00</published>
+<updated>2026-11-20T10:00:00Z</updated><author><name>Bo Reporter</name></author>
+<content type="html">{content}</content></entry></feed>"""
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[Site]:
+    site = Site()
+    add_hostile_routes(site)
+    for n in range(6):
+        page = article_html(f"Full story {n}", canonical=f"https://news.example/{n}")
+        site.static(f"/a/{n}", page, "text/html; charset=utf-8")
+    teasers = [
+        (f"Story {n}", f"/a/{n}", f"Fri, 2{n} Nov 2026 0{n}:00:00 +0000", "A short teaser...")
+        for n in range(6)
+    ]
+    site.static("/teasers.xml", rss(teasers), "application/rss+xml")
+    site.static(
+        "/atom.xml",
+        ATOM.format(content=FULL_TEXT.replace("<", "&lt;").replace(">", "&gt;")),
+        "application/atom+xml",
+    )
+    site.static(
+        "/list.opml",
+        opml_document(
+            [Subscription("/atom.xml", "Post"), Subscription(site.url("/broken.xml"), "Bad")]
+        ),
+        "text/x-opml",
+    )
+    with serve(site):
+        yield site
+
+
+def test_an_atom_feed_entry_becomes_an_article_with_its_metadata(site: Site) -> None:
+    result = ingest([site.url("/atom.xml")], fetcher=FAST)
+    (article,) = result.articles
+    assert article.title == "Bridge & tunnel reopen"
+    assert article.url == site.url("/bridge")  # relative link resolved against the feed
+    assert article.outlet == "Shelbyville Post"
+    assert article.author == "Bo Reporter"
+    assert article.published == dt.datetime(2026, 11, 19, 23, 15, tzinfo=dt.UTC)
+    assert article.published.utcoffset() == dt.timedelta(hours=-5)
+    assert article.text.splitlines()[0] == PARAGRAPHS[0]
+    assert "<" not in article.text
+
+
+def test_a_local_rss_file_is_read_without_the_network(tmp_path: Path) -> None:
+    items = [("Budget passes", "https://news.example/b", "Fri, 20 Nov 2026 09:00:00 GMT", "x")]
+    (tmp_path / "feed.rss").write_text(rss(items), encoding="utf-8")
+    (article,) = ingest(
+        [tmp_path / "feed.rss"], fetcher=Fetcher(limits=FetchLimits(workers=0))
+    ).articles
+    assert article.path == "https://news.example/b" and article.outlet == "Springfield Times"
+    assert article.published == dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC)
+
+
+def test_teasers_stay_teasers_without_fetch_full(site: Site) -> None:
+    result = ingest([site.url("/teasers.xml")], fetcher=FAST)
+    assert [a.text for a in result.articles] == ["A short teaser..."] * 6
+    assert site.hits["/a/0"] == 0
+
+
+def test_fetch_full_replaces_teasers_by_the_linked_pages_with_a_progress_bar(site: Site) -> None:
+    bars: list[tuple[int, str, int]] = []
+
+    @contextmanager
+    def progress(total: int, label: str) -> Iterator[object]:
+        done: list[int] = []
+        yield done.append
+        bars.append((total, label, sum(done)))
+
+    result = ingest([site.url("/teasers.xml")], fetcher=FAST, fetch_full=True, progress=progress)  # type: ignore[arg-type]
+    assert len(result.articles) == 6 and result.problems == ()
+    first = result.articles[0]
+    assert first.title == "Story 0"  # the feed's metadata is kept
+    assert first.url == "https://news.example/0"  # the page's canonical URL
+    assert PARAGRAPHS[1] in first.text
+    assert bars == [(6, "Fetching pages", 6)] and PROGRESS_MIN < 6
+
+
+def test_an_opml_list_reads_its_feeds_and_reports_the_bad_one(site: Site) -> None:
+    result = ingest([site.url("/list.opml")], fetcher=FAST)
+    assert [a.outlet for a in result.articles] == ["Shelbyville Post"]
+    (problem,) = result.problems
+    assert str(problem).startswith(site.url("/broken.xml"))
+    assert "not a valid feed" in str(problem)
+
+
+def test_broken_xml_is_a_clear_problem(site: Site) -> None:
+    with pytest.raises(NothingUsableError, match=r"not a valid feed \(XML error at line \d+"):
+        ingest([site.url("/broken.xml")], fetcher=FAST)
+
+
+def test_a_feed_with_no_entries_is_a_problem() -> None:
+    with pytest.raises(IngestError, match="feed has no entries"):
+        parse_feed(rss([]).encode(), source="empty.rss")
+
+
+def test_a_local_opml_file_may_list_local_feeds(tmp_path: Path) -> None:
+    items = [("Budget passes", "https://news.example/b", "Fri, 20 Nov 2026 09:00:00 GMT", "x")]
+    (tmp_path / "feed.rss").write_text(rss(items), encoding="utf-8")
+    (tmp_path / "subs.opml").write_text(opml_document([Subscription("feed.rss", "Local")]))
+    (article,) = ingest([tmp_path / "subs.opml"]).articles
+    assert article.title == "Budget passes"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"<opml><body><outline text='folder'/></body></opml>", "lists no feeds"),
+        (b"<opml><body><outline", "not valid OPML"),
+        (b"<html/>", "not an OPML document"),
+        (b'<!DOCTYPE opml [<!ENTITY x SYSTEM "file:///etc/passwd">]><opml>&x;</opml>', "OPML"),
+    ],
+)
+def test_bad_opml_is_a_clear_error(body: bytes, message: str) -> None:
+    with pytest.raises(IngestError, match=message):
+        parse_opml(body, source="subs.opml")
+
+
+_xml_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30
+).filter(lambda s: s.strip() == s)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.from_regex(r"https://[a-z]{1,10}\.example/[a-z0-9/]{0,12}", fullmatch=True),
+            _xml_text,
+        ),
+        max_size=8,
+        unique_by=lambda t: t[0],
+    )
+)
+def test_opml_round_trips(pairs: list[tuple[str, str]]) -> None:
+    subs = [Subscription(url, title) for url, title in pairs]
+    if not subs:
+        return
+    assert parse_opml(opml_document(subs).encode(), source="x") == subs
