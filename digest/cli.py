@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +15,7 @@ from digest.build import build_digest
 from digest.config import DEFAULT_SITE_URL, Settings
 from digest.errors import DigestError, ExitStatus, OutputTooLargeError
 from digest.publish import render_outputs, write_outputs
+from digest.send import Security, SmtpOptions, default_port, describe, prepare, send_issue
 from digest.summarize import SummaryOptions
 
 #: Gmail clips messages over about 102 KB; stay well below it.
@@ -121,6 +123,25 @@ def build(
     unsubscribe_url: Annotated[
         str | None, typer.Option(help="One-click unsubscribe URL (https).", show_default=False)
     ] = None,
+    unsubscribe_mailto: Annotated[
+        str | None,
+        typer.Option(help="Unsubscribe email address (user@host).", show_default=False),
+    ] = None,
+    view_url: Annotated[
+        str | None,
+        typer.Option(
+            help="'View in browser' URL; {date} becomes the issue date. "
+            "Default: SITE_URL/issues/DATE.html.",
+            show_default=False,
+        ),
+    ] = None,
+    list_id: Annotated[
+        str | None,
+        typer.Option(
+            help="List-Id of the mailing list (RFC 2919). Default: NAME.SITE_HOST.",
+            show_default=False,
+        ),
+    ] = None,
     topic: Annotated[
         str | None,
         typer.Option(
@@ -149,6 +170,9 @@ def build(
         email_from=sender,
         email_to=to,
         unsubscribe_url=unsubscribe_url,
+        unsubscribe_mailto=unsubscribe_mailto,
+        view_url=view_url,
+        list_id=list_id,
     )
     try:
         result = build_digest(
@@ -185,6 +209,87 @@ def _check_size(html: bytes, allow_large: bool) -> None:
         )
     if size > EMAIL_WARN_BYTES:
         _warn(f"the email is {size // 1024} KB; Gmail clips messages over 102 KB")
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "    digest send --dry-run                 # show what out/digest.eml would do\n\n"
+        "    DIGEST_SMTP_PASSWORD=... digest send out/ --host smtp.example.com --user me\n\n"
+        "    digest send out/digest.eml --to me@example.com --resend   # a test copy"
+    )
+)
+def send(
+    message: Annotated[
+        Path,
+        typer.Argument(help="The .eml to send, or the folder a build wrote digest.eml into."),
+    ] = Path("out"),
+    to: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--to",
+            metavar="ADDRESS",
+            help="Send to these addresses instead of the message's To (repeat or comma-separate).",
+            show_default=False,
+        ),
+    ] = None,
+    host: Annotated[str, typer.Option(help="SMTP server.")] = Settings.smtp_host,
+    port: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=65535,
+            help="SMTP port. Default: 587 (starttls), 465 (tls), 25 (none).",
+            show_default=False,
+        ),
+    ] = None,
+    security: Annotated[
+        Security, typer.Option(help="starttls, tls (implicit TLS) or none.")
+    ] = Security(Settings.smtp_security),
+    user: Annotated[
+        str | None,
+        typer.Option(help="SMTP user; the password comes from --password-env.", show_default=False),
+    ] = None,
+    password_env: Annotated[
+        str, typer.Option(help="Environment variable that holds the SMTP password.")
+    ] = Settings.smtp_password_env,
+    timeout: Annotated[float, typer.Option(min=1, help="Seconds to wait for the server.")] = 30.0,
+    dry_run: Annotated[
+        bool, typer.Option(help="Print what would be sent and to whom; send nothing.")
+    ] = False,
+    resend: Annotated[
+        bool, typer.Option(help="Send even if sent.json says this issue was sent already.")
+    ] = False,
+) -> None:
+    """Send an issue's email over SMTP and record it in sent.json beside the .eml.
+
+    The message goes out exactly as built (re-addressed with --to), in one SMTP
+    transaction: if any recipient is refused, nothing is sent. The password is read
+    from the environment, never from the command line.
+    """
+    settings = Settings(
+        smtp_host=host,
+        smtp_port=port or default_port(security),
+        smtp_security=security.value,
+        smtp_user=user,
+        smtp_password_env=password_env,
+    )
+    try:
+        options = SmtpOptions.from_settings(settings, os.environ, timeout=timeout)
+        outgoing = prepare(
+            message, [a for value in to or [] for a in value.split(",") if a.strip()]
+        )
+        if dry_run:
+            typer.echo(describe(outgoing, options))
+            return
+        record = send_issue(outgoing, options, resend=resend)
+    except DigestError as exc:
+        raise _fail(exc) from None
+    typer.echo(
+        f"Sent {outgoing.message_id} to {len(outgoing.recipients)} "
+        f"recipient{'s' if len(outgoing.recipients) != 1 else ''} via {options.server}; "
+        f"recorded in {record}"
+    )
 
 
 def main() -> None:

@@ -1,49 +1,92 @@
-"""Publish: render every output of a digest, then write them atomically.
+"""Publish: decide, build, render every output, then write files and archive together.
 
-All files are rendered in memory first; each is then written to a temporary
-file beside its target and moved into place with :func:`os.replace`, so a
-crash never leaves a half-written file and readers see old or new, never a mix
-within one file.
+The order matters, and is the whole point of this module:
+
+1. **Decide** (pure, :func:`digest.archive.decide`): which articles are new.
+   Nothing new means nothing is written, not even the archive.
+2. **Build** the digest and **render** every file in memory: email, feeds
+   (from the archive's last N issues plus this one), web pages.
+3. **Stage** every file as a temporary file beside its target.
+4. Open the archive transaction and write the issue, **replace** the staged
+   files into place, then **commit**.
+
+A failure in steps 1-3 changes nothing. A failure in step 4 rolls the archive
+back and puts the previous files back. If the process dies between replacing
+files and committing, the archive does not know the issue and the next build
+makes it again with the same ids and dates, so the same bytes: harmless.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from digest.archive import DEFAULT_ARCHIVE_NAME, Archive, IssueRecord, Plan, decide, make_record
+from digest.build import BuildResult, make_digest, read_articles
 from digest.config import Settings
+from digest.ingest import Problem
 from digest.model import Digest, digest_to_dict
 from digest.render.email import render_html, render_text
-from digest.render.feeds import render_atom, render_rss
+from digest.render.feeds import FEED_FILES, render_feeds
 from digest.render.mime import build_message
+from digest.render.web import INDEX_PAGE, issue_page, render_index, render_issue_page
+from digest.summarize import SummaryOptions
 
-#: Output file names, in the order they are written and reported.
-OUTPUTS = ("digest.json", "email.html", "email.txt", "digest.eml", "atom.xml", "rss.xml")
+#: Feed file names: issues (Atom, RSS, JSON Feed), then stories.
+FEEDS = tuple(FEED_FILES["issues"].values()) + tuple(FEED_FILES["stories"].values())
+
+#: Output file names, in the order they are written and reported; the issue's
+#: own page (:func:`digest.render.web.issue_page`) comes last.
+OUTPUTS = ("digest.json", "email.html", "email.txt", "digest.eml", *FEEDS, INDEX_PAGE)
 
 
 def render_outputs(
-    digest: Digest, settings: Settings, templates: Path | None = None
+    digest: Digest,
+    settings: Settings,
+    templates: Path | None = None,
+    *,
+    record: IssueRecord | None = None,
+    archived: Sequence[IssueRecord] = (),
 ) -> dict[str, bytes]:
-    """Every output file's bytes, keyed by file name. Pure: writes nothing."""
+    """Every output file's bytes, keyed by path relative to the output folder.
+
+    Pure: writes nothing. ``record`` is the issue's archive record (a new one
+    when not given); ``archived`` are the issues already in the archive, for
+    the feeds (the newest ``settings.feed_issues``) and the index.
+    """
+    record = record or make_record(digest, settings)
+    issues = sorted(
+        [record, *(r for r in archived if r.date != digest.date)],
+        key=lambda r: r.date,
+        reverse=True,
+    )
     html = render_html(digest, settings, templates)
     text = render_text(digest, settings, templates)
     message = build_message(digest, settings, text, html)
-    return {
+    files = {
         "digest.json": (
             json.dumps(digest_to_dict(digest), ensure_ascii=False, indent=2) + "\n"
         ).encode("utf-8"),
         "email.html": html.encode("utf-8"),
         "email.txt": text.encode("utf-8"),
         "digest.eml": message.as_bytes(),
-        "atom.xml": render_atom([digest], settings),
-        "rss.xml": render_rss([digest], settings),
     }
+    files.update(render_feeds(issues[: max(settings.feed_issues, 1)], settings, templates))
+    files[INDEX_PAGE] = render_index(issues, settings, templates).encode("utf-8")
+    files[issue_page(digest.date)] = render_issue_page(record, settings, templates).encode("utf-8")
+    return files
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers never see a partial file."""
+# -- writing ------------------------------------------------------------------
+
+
+def _stage(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a durable temporary file beside ``path``; return it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -52,17 +95,128 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
 
 
-def write_outputs(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write every file into ``out_dir``; return the paths written."""
-    written = []
-    for name, data in files.items():
-        target = out_dir / name
-        write_atomic(target, data)
-        written.append(target)
-    return written
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers never see a partial file."""
+    tmp = _stage(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_outputs(out_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
+    """Write every file into ``out_dir``, all or nothing; return the paths written.
+
+    Every file is staged first; only then are they moved into place. If a move
+    fails, the files already moved are put back as they were (previous
+    content, or no file) and the error is raised.
+    """
+    targets = [out_dir / name for name in files]
+    staged: list[Path] = []
+    backups: dict[Path, Path | None] = {}
+    try:
+        for target, data in zip(targets, files.values(), strict=True):
+            staged.append(_stage(target, data))
+        for target, tmp in zip(targets, staged, strict=True):
+            backups[target] = _backup(target)
+            os.replace(tmp, target)
+    except BaseException:
+        _restore(backups)
+        for tmp in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    for backup in backups.values():
+        if backup is not None:
+            backup.unlink(missing_ok=True)
+    return targets
+
+
+def _backup(target: Path) -> Path | None:
+    """A hard link to ``target``'s current content (None if there is none)."""
+    if not target.exists():
+        return None
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".bak", dir=target.parent)
+    os.close(fd)
+    backup = Path(name)
+    backup.unlink()
+    try:
+        os.link(target, backup)
+    except OSError:  # no hard links here: copy instead
+        backup.write_bytes(target.read_bytes())
+    return backup
+
+
+def _restore(backups: Mapping[Path, Path | None]) -> None:
+    for target, backup in backups.items():
+        if backup is None:
+            target.unlink(missing_ok=True)
+        else:
+            os.replace(backup, target)
+
+
+# -- the whole build ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """What a build did."""
+
+    plan: Plan
+    #: Inputs that were skipped, one line each.
+    problems: tuple[Problem, ...]
+    #: The built digest; None when there was nothing new.
+    build: BuildResult | None = None
+    #: The issue as archived; None when there was nothing new.
+    record: IssueRecord | None = None
+    #: Every file written, in :data:`OUTPUTS` order.
+    written: tuple[Path, ...] = ()
+
+
+def default_archive(out: Path) -> Path:
+    """Where the archive lives when no path is given: beside the outputs."""
+    return out / DEFAULT_ARCHIVE_NAME
+
+
+def publish(
+    sources: Sequence[Path],
+    *,
+    out: Path,
+    date: dt.date,
+    settings: Settings,
+    title: str | None = None,
+    options: SummaryOptions | None = None,
+    templates: Path | None = None,
+    force: bool = False,
+    check: Callable[[Mapping[str, bytes]], None] | None = None,
+) -> PublishResult:
+    """Build the issue of ``date`` from what is new in ``sources`` and publish it.
+
+    ``force`` rebuilds an existing issue of ``date`` in place (same ids and
+    dates). ``check`` sees the rendered files before anything is written and
+    may raise to stop the build.
+    """
+    articles, problems = read_articles(sources)
+    store = Archive(Path(settings.archive_path) if settings.archive_path else default_archive(out))
+    previous = store.issue(date)
+    plan = decide(
+        store.used_keys(), articles, date, issue_exists=previous is not None, force=force
+    )
+    if plan.action == "nothing":
+        return PublishResult(plan, tuple(problems))
+    built = make_digest(plan.articles, problems, date=date, title=title, options=options)
+    record = make_record(built.digest, settings, plan.articles, previous)
+    files = render_outputs(
+        built.digest, settings, templates, record=record, archived=store.issues()
+    )
+    if check is not None:
+        check(files)
+    with store.saving(record):
+        written = write_outputs(out, files)
+    return PublishResult(plan, tuple(problems), built, record, tuple(written))

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from digest.cli import app
 from digest.model import digest_from_dict
+from digest.publish import OUTPUTS
 
 from .conftest import SEEDS
 
@@ -25,8 +26,10 @@ def build(*args: str) -> tuple[int, str, str]:
 def test_build_on_seeds_writes_every_output(tmp_path: Path) -> None:
     code, out, err = build(str(SEEDS), "--out", str(tmp_path), "--date", "2026-11-21")
     assert code == 0, err
-    names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["atom.xml", "digest.eml", "digest.json", "email.html", "email.txt", "rss.xml"]
+    names = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert names == sorted([*OUTPUTS, "issues/2026-11-21.html", "archive.sqlite3"]), (
+        "every output, the issue page and the archive"
+    )
     last = out.strip().splitlines()[-1]
     assert last.startswith("Read 2 articles; made ")
     assert str(tmp_path / "rss.xml") in last
@@ -50,8 +53,10 @@ def test_digest_json_has_the_documented_shape(tmp_path: Path) -> None:
 def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     build(str(SEEDS), "--out", str(tmp_path / "a"), "--date", "2026-11-21")
     build(str(SEEDS), "--out", str(tmp_path / "b"), "--date", "2026-11-21")
-    for path in sorted((tmp_path / "a").iterdir()):
-        assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
+    for path in sorted((tmp_path / "a").rglob("*")):
+        if path.is_file() and path.name != "archive.sqlite3":
+            twin = tmp_path / "b" / path.relative_to(tmp_path / "a")
+            assert path.read_bytes() == twin.read_bytes(), path.name
 
 
 def test_no_sources_means_seeds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,6 +14,7 @@ import pytest
 from digest.build import build_digest
 from digest.config import Settings
 from digest.publish import OUTPUTS, render_outputs
+from digest.render.web import issue_page
 
 from .conftest import GOLDEN, ISSUE_DATE, ROOT, SEEDS
 
@@ -34,11 +35,11 @@ def outputs() -> dict[str, bytes]:
     return render_outputs(result.digest, Settings(site_url="https://alita.example/digest/"))
 
 
-@pytest.mark.parametrize("name", OUTPUTS)
+@pytest.mark.parametrize("name", [*OUTPUTS, issue_page(ISSUE_DATE)])
 def test_output_matches_golden(outputs: dict[str, bytes], name: str, update_goldens: bool) -> None:
     golden = CASE / name
     if update_goldens:
-        CASE.mkdir(parents=True, exist_ok=True)
+        golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_bytes(outputs[name])
         pytest.skip(f"updated {golden}")
     assert golden.exists(), f"{golden} missing: run pytest tests/test_golden.py --update-goldens"

@@ -1,31 +1,60 @@
-"""Atom 1.0 and RSS 2.0 feeds (feedgen): one entry per digest issue.
+"""Feeds from the archive: Atom 1.0, RSS 2.0 and JSON Feed 1.1, for issues and for stories.
 
-Entry ids are tag URIs built only from the site's host and the issue date,
-so a rebuild never makes a reader show an issue twice. Dates are the issue
-date at midnight UTC, never the build time.
+Two kinds of feed, three formats each:
+
+* the **issues** feed (``atom.xml``, ``rss.xml``, ``feed.json``): one entry per
+  issue, the whole issue as HTML;
+* the **stories** feed (``stories.atom.xml``, ``stories.rss.xml``,
+  ``stories.json``): one entry per story, for readers who want items.
+
+Every id and date comes from an :class:`~digest.archive.IssueRecord`: ids are
+tag URIs fixed when the issue or story was first published, dates are its
+first-published time. Nothing here reads the clock, so rendering the same
+records always gives the same bytes, and a rebuild never makes a reader show
+an entry twice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from feedgen.feed import FeedGenerator
 
+from digest import archive
 from digest.config import Settings
-from digest.model import Digest
+from digest.model import Digest, Story
 from digest.render import render_template
+
+FeedKind = Literal["issues", "stories"]
+
+#: File names of each feed, by kind and format.
+FEED_FILES: dict[FeedKind, dict[str, str]] = {
+    "issues": {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"},
+    "stories": {"atom": "stories.atom.xml", "rss": "stories.rss.xml", "json": "stories.json"},
+}
+
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+
+#: A feed with no entries still needs a date; this one never changes.
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+#: Longest plain-text summary (RSS ``description``, Atom ``summary``), in characters.
+SUMMARY_CHARS = 300
 
 
 def issue_id(digest: Digest, settings: Settings) -> str:
-    """The entry id of an issue (RFC 4151 tag URI); never changes once published."""
-    day = digest.date.isoformat()
-    return f"tag:{settings.site_host},{day}:issue/{day}"
+    """The entry id a new issue gets (RFC 4151 tag URI); never changes once published."""
+    return archive.issue_id(digest.date, settings)
 
 
 def issue_time(digest: Digest) -> dt.datetime:
-    return dt.datetime.combine(digest.date, dt.time(0, 0), tzinfo=dt.UTC)
+    """The first-published time a new issue gets: its date at midnight UTC."""
+    return archive.issue_time(digest.date)
 
 
 def entry_html(digest: Digest, settings: Settings, override: Path | None = None) -> str:
@@ -33,36 +62,186 @@ def entry_html(digest: Digest, settings: Settings, override: Path | None = None)
     return render_template("entry.html.j2", override, digest=digest, intro=digest.intro)
 
 
-def _generator(issues: Sequence[Digest], settings: Settings, feed_name: str) -> FeedGenerator:
+def story_html(
+    story: Story, digest: Digest, settings: Settings, override: Path | None = None
+) -> str:
+    """One story as feed-safe HTML, with a link to its issue."""
+    return render_template(
+        "story.html.j2",
+        override,
+        story=story,
+        digest=digest,
+        settings=settings,
+        issue_url=settings.issue_url(digest.date.isoformat()),
+    )
+
+
+def shorten(text: str, limit: int = SUMMARY_CHARS) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.-–—")
+    return cut + "…"
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One entry of a feed, whatever its format."""
+
+    id: str
+    title: str
+    url: str
+    published: dt.datetime
+    #: Short plain text.
+    summary: str
+    #: The full entry as feed-safe HTML.
+    html: str
+
+
+def issue_items(
+    issues: Sequence[archive.IssueRecord], settings: Settings, override: Path | None = None
+) -> list[FeedItem]:
+    """One item per issue, newest first."""
+    return [
+        FeedItem(
+            id=record.id,
+            title=record.digest.title,
+            url=settings.issue_url(record.date.isoformat()),
+            published=record.published,
+            summary=shorten(record.digest.intro or record.digest.title),
+            html=entry_html(record.digest, settings, override),
+        )
+        for record in _newest_first(issues)
+    ]
+
+
+def story_items(
+    issues: Sequence[archive.IssueRecord], settings: Settings, override: Path | None = None
+) -> list[FeedItem]:
+    """One item per story: newest issue first, each issue's stories in order."""
+    items = []
+    for record in _newest_first(issues):
+        page = settings.issue_url(record.date.isoformat())
+        for story, meta in zip(record.digest.stories, record.stories, strict=True):
+            first = " ".join(s.text for s in story.sentences[:2])
+            items.append(
+                FeedItem(
+                    id=meta.id,
+                    title=story.headline,
+                    url=f"{page}#{meta.anchor}",
+                    published=meta.published,
+                    summary=shorten(first or story.headline),
+                    html=story_html(story, record.digest, settings, override),
+                )
+            )
+    return items
+
+
+def _newest_first(issues: Sequence[archive.IssueRecord]) -> list[archive.IssueRecord]:
+    return sorted(issues, key=lambda r: (r.published, r.date), reverse=True)
+
+
+def _title(kind: FeedKind, settings: Settings) -> str:
+    return settings.name if kind == "issues" else f"{settings.name}: stories"
+
+
+def _subtitle(kind: FeedKind, settings: Settings) -> str:
+    if kind == "issues":
+        return f"{settings.name}: the news, digested."
+    return f"{settings.name}: every story of every issue, one entry each."
+
+
+def _feedgen(
+    items: Sequence[FeedItem], settings: Settings, kind: FeedKind, fmt: str
+) -> FeedGenerator:
+    self_url = settings.base_url + FEED_FILES[kind][fmt]
     fg = FeedGenerator()
-    fg.id(settings.base_url)
-    fg.title(settings.name)
-    fg.subtitle(f"{settings.name}: the news, digested.")
+    fg.id(settings.base_url if kind == "issues" else self_url)
+    fg.title(_title(kind, settings))
+    fg.subtitle(_subtitle(kind, settings))
     # feedgen's RSS <link> is the last link added: self first, then the site
-    fg.link(href=f"{settings.base_url}{feed_name}", rel="self")
+    fg.link(href=self_url, rel="self")
     fg.link(href=settings.base_url, rel="alternate")
     fg.language(settings.language)
     fg.author({"name": settings.author})
     fg.generator("digest")
-    newest = max((issue_time(d) for d in issues), default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
+    newest = max((item.published for item in items), default=_EPOCH)
     fg.updated(newest)
     fg.lastBuildDate(newest)
-    for digest in sorted(issues, key=lambda d: d.date):
-        entry = fg.add_entry()
-        entry.id(issue_id(digest, settings))
-        entry.guid(issue_id(digest, settings), permalink=False)
-        entry.title(digest.title)
-        entry.link(href=settings.issue_url(digest.date.isoformat()), rel="alternate")
-        entry.published(issue_time(digest))
-        entry.updated(issue_time(digest))
-        entry.description(digest.intro or digest.title)
-        entry.content(entry_html(digest, settings), type="html")
+    for item in items:
+        entry = fg.add_entry(order="append")
+        entry.id(item.id)
+        # RSS: the guid is a tag URI, not a URL, so isPermaLink="false"
+        entry.guid(item.id, permalink=False)
+        entry.title(item.title)
+        entry.link(href=item.url, rel="alternate")
+        entry.author({"name": settings.author})
+        entry.published(item.published)
+        entry.updated(item.published)
+        entry.description(item.summary)
+        entry.content(item.html, type="html")
     return fg
 
 
-def render_atom(issues: Sequence[Digest], settings: Settings) -> bytes:
-    return bytes(_generator(issues, settings, "atom.xml").atom_str(pretty=True))
+def render_atom(
+    items: Sequence[FeedItem], settings: Settings, kind: FeedKind = "issues"
+) -> bytes:
+    """An Atom 1.0 feed of ``items`` (in the order given)."""
+    return bytes(_feedgen(items, settings, kind, "atom").atom_str(pretty=True))
 
 
-def render_rss(issues: Sequence[Digest], settings: Settings) -> bytes:
-    return bytes(_generator(issues, settings, "rss.xml").rss_str(pretty=True))
+def render_rss(items: Sequence[FeedItem], settings: Settings, kind: FeedKind = "issues") -> bytes:
+    """An RSS 2.0 feed of ``items``: ``content:encoded`` carries the HTML,
+    ``description`` a short text, ``atom:link rel="self"`` the feed's URL."""
+    return bytes(_feedgen(items, settings, kind, "rss").rss_str(pretty=True))
+
+
+def _rfc3339(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def render_json(items: Sequence[FeedItem], settings: Settings, kind: FeedKind = "issues") -> bytes:
+    """A JSON Feed 1.1 (https://jsonfeed.org/version/1.1) of ``items``."""
+    author = {"name": settings.author}
+    feed = {
+        "version": JSON_FEED_VERSION,
+        "title": _title(kind, settings),
+        "home_page_url": settings.base_url,
+        "feed_url": settings.base_url + FEED_FILES[kind]["json"],
+        "description": _subtitle(kind, settings),
+        "language": settings.language,
+        "authors": [author],
+        "items": [
+            {
+                "id": item.id,
+                "url": item.url,
+                "title": item.title,
+                "content_html": item.html,
+                "summary": item.summary,
+                "date_published": _rfc3339(item.published),
+                "date_modified": _rfc3339(item.published),
+                "authors": [author],
+                "language": settings.language,
+            }
+            for item in items
+        ],
+    }
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def render_feeds(
+    issues: Sequence[archive.IssueRecord], settings: Settings, override: Path | None = None
+) -> dict[str, bytes]:
+    """Every feed of ``issues`` (already cut to the last N), keyed by file name."""
+    out: dict[str, bytes] = {}
+    kinds: list[tuple[FeedKind, list[FeedItem]]] = [
+        ("issues", issue_items(issues, settings, override)),
+        ("stories", story_items(issues, settings, override)),
+    ]
+    for kind, items in kinds:
+        names = FEED_FILES[kind]
+        out[names["atom"]] = render_atom(items, settings, kind)
+        out[names["rss"]] = render_rss(items, settings, kind)
+        out[names["json"]] = render_json(items, settings, kind)
+    return out

@@ -1,0 +1,489 @@
+"""The archive of past issues (SQLite), stable identities, and the pure decider.
+
+Three parts, kept apart so each can be tested on its own (after
+lemon24/reader's ``_hash_utils`` and its pure ``Decider``):
+
+* **Identities.** :func:`get_hash` hashes a value deterministically (sorted-key
+  JSON, empty fields left out, a version byte). An article is known by its
+  canonical URL and by a fingerprint of its normalised text
+  (:func:`article_keys`), never by a timestamp. A story is known by the hash
+  of its articles' identities (:func:`story_key`), so rebuilding an issue with
+  the same articles gives every story the id it had.
+* **The decider.** :func:`decide` takes what the archive already holds, the
+  candidate articles and the issue date, and says what to build. It does no
+  I/O.
+* **The archive.** :class:`Archive` stores each issue (its digest as JSON, its
+  entry id, its first-published time, its stories' ids and the keys of the
+  articles it used). Reads never create the file; :meth:`Archive.save`
+  writes one issue in one transaction.
+
+Ids and first-published times are assigned once, when an issue or story first
+enters the archive, and never change afterwards. They derive from the issue
+date, never from the clock, so the same inputs always give the same feeds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from digest.config import Settings
+from digest.errors import DigestError
+from digest.model import Article, Digest, Source, Story, digest_from_dict, digest_to_dict
+
+#: File name of the archive inside the output folder, when no path is given.
+DEFAULT_ARCHIVE_NAME = "archive.sqlite3"
+
+#: Bumped when the meaning of a hash changes; part of every hash.
+HASH_VERSION = 1
+
+#: Schema version stored in the archive's ``user_version`` pragma.
+SCHEMA_VERSION = 1
+
+
+class ArchiveError(DigestError):
+    """The archive cannot be read or written."""
+
+
+# -- identities ---------------------------------------------------------------
+
+
+def _drop_empty(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _drop_empty(v) for k, v in value.items() if v not in (None, "", (), [], {})}
+    if isinstance(value, list | tuple):
+        return [_drop_empty(v) for v in value]
+    return value
+
+
+def get_hash(value: Any) -> str:
+    """A stable hex digest of a JSON-able value.
+
+    Keys are sorted and empty fields (None, "", empty containers) left out, so
+    adding an optional field later does not change old hashes; the version
+    byte changes them all on purpose when their meaning changes.
+    """
+    data = json.dumps(_drop_empty(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(bytes([HASH_VERSION]) + data.encode("utf-8")).hexdigest()
+
+
+#: Query parameters that only track the reader and never change the page.
+_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid|igshid|ref_src|cmpid)$", re.I)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def canonical_url(url: str) -> str:
+    """``url`` in one spelling: lower-case scheme and host, no default port,
+    no fragment, no tracking parameters, remaining parameters sorted."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if host.startswith("www."):
+        host = host[4:]
+    port = parts.port
+    netloc = host if port is None or _DEFAULT_PORTS.get(scheme) == port else f"{host}:{port}"
+    if scheme == "http":  # the same article is served on both
+        scheme = "https"
+    path = parts.path or "/"
+    if len(path) > 1:
+        path = path.rstrip("/")
+    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True))
+    query = [(k, v) for k, v in query if not _TRACKING.match(k)]
+    return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+_WORDS = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def normalized_text(text: str) -> str:
+    """Text reduced to its words: NFKC, case-folded, punctuation and spacing dropped."""
+    return " ".join(_WORDS.findall(unicodedata.normalize("NFKC", text).casefold()))
+
+
+def fingerprint(article: Article) -> str:
+    """A hash of the article's normalised prose: the same text under another
+    file name, URL or date has the same fingerprint."""
+    body = normalized_text(" ".join(article.paragraphs)) or normalized_text(article.title or "")
+    return get_hash({"text": body})
+
+
+def article_keys(article: Article) -> tuple[str, ...]:
+    """Every key the archive knows an article by: its canonical URL (if any)
+    and its content fingerprint."""
+    keys = []
+    if article.url:
+        keys.append("url:" + canonical_url(article.url))
+    keys.append("text:" + fingerprint(article))
+    return tuple(keys)
+
+
+def source_identity(source: Source, articles: Sequence[Article] = ()) -> str:
+    """How a story's source is identified: its article's fingerprint when the
+    article is at hand, else its canonical URL, else its path."""
+    for article in articles:
+        if article.path == source.path and article.url == source.url:
+            return "text:" + fingerprint(article)
+    if source.url:
+        return "url:" + canonical_url(source.url)
+    return "path:" + (source.path or "")
+
+
+def story_key(story: Story, articles: Sequence[Article] = ()) -> str:
+    """A story's stable key: the hash of its sources' identities, sorted."""
+    return get_hash({"sources": sorted(source_identity(s, articles) for s in story.sources)})
+
+
+def issue_time(date: dt.date) -> dt.datetime:
+    """The first-published time of a new issue: its date at midnight UTC."""
+    return dt.datetime.combine(date, dt.time(0, 0), tzinfo=dt.UTC)
+
+
+def issue_id(date: dt.date, settings: Settings) -> str:
+    """The entry id of a new issue (RFC 4151 tag URI)."""
+    day = date.isoformat()
+    return f"tag:{settings.site_host},{day}:issue/{day}"
+
+
+def story_id(date: dt.date, key: str, settings: Settings) -> str:
+    """The entry id of a new story (RFC 4151 tag URI) in the issue of ``date``."""
+    return f"tag:{settings.site_host},{date.isoformat()}:story/{key[:20]}"
+
+
+# -- records ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoryRecord:
+    """A published story's identity. All datetimes are tz-aware UTC."""
+
+    #: The story's feed entry id; fixed when the story was first published.
+    id: str
+    #: :func:`story_key` of the story.
+    key: str
+    #: When the story was first published.
+    published: dt.datetime
+
+    @property
+    def anchor(self) -> str:
+        """The story's fragment id on its issue page."""
+        return "s-" + self.key[:12]
+
+
+@dataclass(frozen=True)
+class IssueRecord:
+    """One issue as the archive holds it. All datetimes are tz-aware UTC."""
+
+    #: The issue's feed entry id; fixed when the issue was first published.
+    id: str
+    digest: Digest
+    #: When the issue was first published.
+    published: dt.datetime
+    #: One record per story of :attr:`digest`, in the same order.
+    stories: tuple[StoryRecord, ...]
+    #: The keys of every article the issue was made from (:func:`article_keys`).
+    article_keys: tuple[str, ...] = ()
+
+    @property
+    def date(self) -> dt.date:
+        return self.digest.date
+
+
+def make_record(
+    digest: Digest,
+    settings: Settings,
+    articles: Sequence[Article] = (),
+    previous: IssueRecord | None = None,
+) -> IssueRecord:
+    """The record of ``digest``. When it replaces ``previous`` (the same date),
+    the issue keeps its id and time, and every story already published keeps
+    its id and time."""
+    published = previous.published if previous else issue_time(digest.date)
+    known = {s.key: s for s in previous.stories} if previous else {}
+    stories = []
+    taken: set[str] = set()
+    for story in digest.stories:
+        key = story_key(story, articles)
+        while key in taken:  # two stories from the same articles: keep both ids distinct
+            key = get_hash({"after": key})
+        taken.add(key)
+        stories.append(
+            known.get(key) or StoryRecord(story_id(digest.date, key, settings), key, published)
+        )
+    # a rebuilt issue keeps the keys it had, even of articles not given again:
+    # an article once published is never used by another issue
+    keys: dict[str, None] = dict.fromkeys(previous.article_keys) if previous else {}
+    for article in articles:
+        keys.update(dict.fromkeys(article_keys(article)))
+    return IssueRecord(
+        id=previous.id if previous else issue_id(digest.date, settings),
+        digest=digest,
+        published=published,
+        stories=tuple(stories),
+        article_keys=tuple(keys),
+    )
+
+
+# -- the decider --------------------------------------------------------------
+
+Action = Literal["new", "update", "rebuild", "nothing"]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a build should do; made by :func:`decide`."""
+
+    #: ``new``: a new issue; ``update``: the issue of that date gains new
+    #: articles; ``rebuild``: ``--force`` on an existing issue; ``nothing``.
+    action: Action
+    #: The articles to make the issue from, in input order.
+    articles: tuple[Article, ...]
+    #: How many of :attr:`articles` no issue has used yet.
+    new: int
+    #: Candidates left out because an earlier issue (or this batch) used them.
+    used: int
+    #: The latest issue in the archive, if any (for "nothing new since ...").
+    latest: dt.date | None
+
+
+def decide(
+    used_keys: Mapping[str, dt.date],
+    candidates: Sequence[Article],
+    date: dt.date,
+    *,
+    issue_exists: bool,
+    force: bool = False,
+) -> Plan:
+    """Choose the articles for the issue of ``date``. Pure: no I/O, no clock.
+
+    ``used_keys`` maps each article key in the archive to the date of the issue
+    that used it. An article whose key belongs to another issue is never used
+    again; one that belongs to this date's issue is used again only when the
+    issue is rebuilt (``force``) or gains new articles. Duplicates within the
+    batch (same URL or text) count once.
+    """
+    latest = max(used_keys.values(), default=None)
+    seen: set[str] = set()
+    same_issue: list[Article] = []
+    fresh: list[Article] = []
+    ordered: list[Article] = []
+    left_out = 0
+    for article in candidates:
+        keys = article_keys(article)
+        owners = {used_keys[k] for k in keys if k in used_keys}
+        if seen.intersection(keys) or (owners and owners != {date}):
+            left_out += 1
+            continue
+        seen.update(keys)
+        ordered.append(article)
+        (same_issue if owners else fresh).append(article)
+    if issue_exists and ordered and (force or fresh):
+        action: Action = "rebuild" if force else "update"
+        return Plan(action, tuple(ordered), len(fresh), left_out, latest)
+    if fresh:
+        return Plan("new", tuple(fresh), len(fresh), left_out + len(same_issue), latest)
+    return Plan("nothing", (), 0, left_out + len(same_issue), latest)
+
+
+# -- the archive --------------------------------------------------------------
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS issues (
+    date TEXT PRIMARY KEY,          -- ISO date, one issue per date
+    id TEXT NOT NULL UNIQUE,        -- feed entry id, never changed
+    published TEXT NOT NULL,        -- first-published time, ISO 8601 UTC
+    digest TEXT NOT NULL            -- the digest.json of the issue
+);
+CREATE TABLE IF NOT EXISTS stories (
+    id TEXT PRIMARY KEY,            -- feed entry id, never changed
+    issue_date TEXT NOT NULL REFERENCES issues(date) ON DELETE CASCADE,
+    position INTEGER NOT NULL,      -- index in the issue's stories
+    key TEXT NOT NULL,              -- story_key()
+    published TEXT NOT NULL,
+    UNIQUE (issue_date, key)
+);
+CREATE TABLE IF NOT EXISTS articles (
+    key TEXT PRIMARY KEY,           -- "url:..." or "text:..."
+    issue_date TEXT NOT NULL REFERENCES issues(date) ON DELETE CASCADE
+);
+"""
+
+
+class Archive:
+    """The SQLite archive at ``path``. Reading a missing archive gives an empty
+    one; the file is created only by :meth:`save`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def _connect(self, *, write: bool) -> sqlite3.Connection:
+        try:
+            if write:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                con = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            else:
+                uri = self.path.resolve().as_uri() + "?mode=ro"
+                con = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
+            con.execute("PRAGMA foreign_keys = ON")
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+        except (sqlite3.Error, OSError) as exc:
+            raise ArchiveError(
+                f"cannot open the archive: {exc}",
+                path=str(self.path),
+                fix="check the path given to --archive",
+            ) from None
+        if version > SCHEMA_VERSION:
+            con.close()
+            raise ArchiveError(
+                f"the archive has schema {version}, newer than this digest understands",
+                path=str(self.path),
+                fix="upgrade digest",
+            )
+        return con
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection | None]:
+        if not self.path.exists():
+            yield None
+            return
+        con = self._connect(write=False)
+        try:
+            yield con
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"cannot read the archive: {exc}", path=str(self.path)) from None
+        finally:
+            con.close()
+
+    def used_keys(self) -> dict[str, dt.date]:
+        """Every article key in the archive, with the date of its issue."""
+        with self._reading() as con:
+            if con is None or not _has_schema(con):
+                return {}
+            rows = con.execute("SELECT key, issue_date FROM articles").fetchall()
+        return {key: dt.date.fromisoformat(day) for key, day in rows}
+
+    def dates(self) -> list[dt.date]:
+        """The dates of every issue, newest first."""
+        with self._reading() as con:
+            if con is None or not _has_schema(con):
+                return []
+            rows = con.execute("SELECT date FROM issues ORDER BY date DESC").fetchall()
+        return [dt.date.fromisoformat(day) for (day,) in rows]
+
+    def issue(self, date: dt.date) -> IssueRecord | None:
+        """The issue of ``date``, if there is one."""
+        found = self.issues(dates=[date])
+        return found[0] if found else None
+
+    def issues(
+        self, *, limit: int | None = None, dates: Sequence[dt.date] | None = None
+    ) -> list[IssueRecord]:
+        """Issues newest first: the latest ``limit``, or those of ``dates``."""
+        with self._reading() as con:
+            if con is None or not _has_schema(con):
+                return []
+            sql = "SELECT date, id, published, digest FROM issues"
+            params: list[Any] = []
+            if dates is not None:
+                sql += f" WHERE date IN ({','.join('?' * len(dates))})"
+                params.extend(d.isoformat() for d in dates)
+            sql += " ORDER BY date DESC"
+            if limit is not None:
+                sql += " LIMIT ?"
+                params.append(limit)
+            records = []
+            for day, entry_id, published, data in con.execute(sql, params).fetchall():
+                story_rows = con.execute(
+                    "SELECT id, key, published FROM stories WHERE issue_date = ? ORDER BY position",
+                    (day,),
+                ).fetchall()
+                key_rows = con.execute(
+                    "SELECT key FROM articles WHERE issue_date = ? ORDER BY rowid", (day,)
+                ).fetchall()
+                records.append(
+                    IssueRecord(
+                        id=entry_id,
+                        digest=digest_from_dict(json.loads(data)),
+                        published=dt.datetime.fromisoformat(published),
+                        stories=tuple(
+                            StoryRecord(sid, key, dt.datetime.fromisoformat(when))
+                            for sid, key, when in story_rows
+                        ),
+                        article_keys=tuple(k for (k,) in key_rows),
+                    )
+                )
+        return records
+
+    @contextlib.contextmanager
+    def saving(self, record: IssueRecord) -> Iterator[None]:
+        """Write ``record`` in one transaction, committed only if the ``with``
+        body (which publishes the files) finishes without an exception.
+
+        The issue of the same date, if any, is replaced: its rows go and the
+        record's come in, all or nothing.
+        """
+        created = not self.path.exists()
+        con = self._connect(write=True)
+        committed = False
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            # statement by statement: executescript() would commit the transaction
+            for statement in _SCHEMA.split(";"):  # no ";" inside the statements
+                if statement.strip():
+                    con.execute(statement)
+            con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            _write_issue(con, record)
+            yield
+            con.execute("COMMIT")
+            committed = True
+        except BaseException as exc:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise ArchiveError(
+                    f"cannot write the archive: {exc}", path=str(self.path)
+                ) from None
+            raise
+        finally:
+            con.close()
+            if created and not committed:  # leave no empty archive behind
+                self.path.unlink(missing_ok=True)
+
+    def save(self, record: IssueRecord) -> None:
+        """Write ``record`` in one transaction (see :meth:`saving`)."""
+        with self.saving(record):
+            pass
+
+
+def _has_schema(con: sqlite3.Connection) -> bool:
+    row = con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'issues'")
+    return row.fetchone() is not None
+
+
+def _write_issue(con: sqlite3.Connection, record: IssueRecord) -> None:
+    day = record.date.isoformat()
+    data = json.dumps(digest_to_dict(record.digest), ensure_ascii=False, sort_keys=True)
+    con.execute("DELETE FROM articles WHERE issue_date = ?", (day,))
+    con.execute("DELETE FROM stories WHERE issue_date = ?", (day,))
+    con.execute(
+        "INSERT INTO issues (date, id, published, digest) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (date) DO UPDATE SET digest = excluded.digest",
+        (day, record.id, record.published.isoformat(), data),
+    )
+    con.executemany(
+        "INSERT INTO stories (id, issue_date, position, key, published) VALUES (?, ?, ?, ?, ?)",
+        [(s.id, day, i, s.key, s.published.isoformat()) for i, s in enumerate(record.stories)],
+    )
+    con.executemany(
+        "INSERT OR IGNORE INTO articles (key, issue_date) VALUES (?, ?)",
+        [(key, day) for key in record.article_keys],
+    )

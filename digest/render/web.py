@@ -1,0 +1,67 @@
+"""The web archive: ``index.html`` lists the issues, ``issues/<date>.html`` shows one.
+
+The pages come from the same template family as the feeds (their stories use
+the macros of ``_stories.html.j2``), so an issue reads the same in a browser,
+in a feed reader and in the email. Links between pages are relative, so the
+archive works from any folder (``digest serve``) as well as from the site URL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from digest.archive import IssueRecord
+from digest.config import Settings
+from digest.model import Digest
+from digest.render import render_template
+
+#: The web archive's front page.
+INDEX_PAGE = "index.html"
+
+
+def issue_page(date: dt.date) -> str:
+    """The file name of an issue's page, relative to the output folder."""
+    return f"issues/{date.isoformat()}.html"
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One issue as the index lists it."""
+
+    digest: Digest
+    #: The issue page, relative to the index.
+    page: str
+
+
+def render_issue_page(
+    record: IssueRecord, settings: Settings, override: Path | None = None
+) -> str:
+    """One issue as a web page; each story has a stable fragment id."""
+    digest = record.digest
+    return render_template(
+        "issue.html.j2",
+        override,
+        digest=digest,
+        settings=settings,
+        intro=digest.intro,
+        issue_url=settings.issue_url(digest.date.isoformat()),
+        stories=[(s, meta.anchor) for s, meta in zip(digest.stories, record.stories, strict=True)],
+        root="../",
+    )
+
+
+def render_index(
+    issues: Sequence[IssueRecord], settings: Settings, override: Path | None = None
+) -> str:
+    """The list of every issue, newest first."""
+    ordered = sorted(issues, key=lambda r: r.date, reverse=True)
+    return render_template(
+        "index.html.j2",
+        override,
+        settings=settings,
+        issues=[IndexEntry(r.digest, issue_page(r.date)) for r in ordered],
+        root="",
+    )

@@ -1,0 +1,325 @@
+"""Send an issue: the ``digest.eml`` a build wrote, over SMTP, once.
+
+The message is sent exactly as built, except that ``--to`` can re-address it.
+The SMTP transaction is all-or-nothing: every recipient must be accepted
+before the message data is sent, so a refused address never leaves a
+half-delivered issue. Only after the server has accepted the data is the send
+recorded, atomically, in ``sent.json`` beside the ``.eml``; a second send of
+the same Message-ID is refused unless asked for.
+
+The password never travels through argv: it is read from the environment
+variable that :attr:`Settings.smtp_password_env` names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.policy
+import json
+import smtplib
+import ssl
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import getaddresses
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from digest.config import Settings
+from digest.errors import ConfigError, DigestError, ExitStatus
+from digest.publish import write_atomic
+from digest.render.mime import addresses
+
+#: The record of sends, written next to the ``.eml``.
+SENT_RECORD = "sent.json"
+#: Hosts to which a password may be sent without encryption.
+_LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+
+
+class SendError(DigestError):
+    """The SMTP server could not be reached or did not take the message."""
+
+    exit_status = ExitStatus.SEND_FAILED
+
+
+class AlreadySentError(DigestError):
+    """The issue was sent before; sending it again needs ``--resend``."""
+
+
+class Security(StrEnum):
+    """How the SMTP connection is protected."""
+
+    STARTTLS = "starttls"
+    TLS = "tls"
+    NONE = "none"
+
+
+def default_port(security: Security) -> int:
+    """The usual port: 587 (submission) for STARTTLS, 465 for TLS, 25 for none."""
+    return {Security.STARTTLS: 587, Security.TLS: 465, Security.NONE: 25}[security]
+
+
+@dataclass(frozen=True)
+class SmtpOptions:
+    """Where and how to connect."""
+
+    host: str
+    port: int
+    security: Security = Security.STARTTLS
+    user: str | None = None
+    #: The password, read from the environment; never shown.
+    password: str | None = field(default=None, repr=False)
+    timeout: float = 30.0
+    #: TLS settings; None means the system's trusted certificates.
+    ssl_context: ssl.SSLContext | None = None
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, environ: Mapping[str, str], *, timeout: float = 30.0
+    ) -> SmtpOptions:
+        """Options from settings, the password from ``environ[settings.smtp_password_env]``."""
+        try:
+            security = Security(settings.smtp_security)
+        except ValueError:
+            raise ConfigError(
+                f"SMTP security {settings.smtp_security!r} is unknown",
+                fix="use starttls, tls or none",
+            ) from None
+        password = environ.get(settings.smtp_password_env) or None
+        return cls(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            security=security,
+            user=settings.smtp_user or None,
+            password=password,
+            timeout=timeout,
+        )
+
+    @property
+    def server(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message ready to go: its bytes and who it goes to."""
+
+    #: The ``.eml`` it came from; the sent record goes beside it.
+    path: Path
+    message: EmailMessage
+    data: bytes
+    sender: str
+    recipients: tuple[str, ...]
+
+    @property
+    def message_id(self) -> str:
+        return str(self.message["Message-ID"] or "")
+
+    @property
+    def subject(self) -> str:
+        return str(self.message["Subject"] or "")
+
+
+def find_message(path: Path) -> Path:
+    """``path`` itself if it is a file, else ``digest.eml`` in that folder."""
+    target = path / "digest.eml" if path.is_dir() else path
+    if not target.is_file():
+        raise ConfigError(
+            "no such message file", path=str(target), fix="run digest build first or give the .eml"
+        )
+    return target
+
+
+def prepare(path: Path, to: Sequence[str] = ()) -> Outgoing:
+    """Read the message at ``path`` (a ``.eml`` or a build folder), re-addressed to ``to``."""
+    eml = find_message(path)
+    data = eml.read_bytes()
+    message = BytesParser(policy=email.policy.SMTP).parsebytes(data)
+    if not isinstance(message, EmailMessage) or not message["Message-ID"]:
+        raise ConfigError("not a message that digest built", path=str(eml), fix="rebuild it")
+    if to:
+        new_to = addresses(", ".join(to), "--to")
+        del message["To"]
+        message["To"] = new_to
+        data = message.as_bytes()
+    senders = _addr_specs(message.get_all("From", []))
+    recipients = _addr_specs([*message.get_all("To", []), *message.get_all("Cc", [])])
+    if not senders:
+        raise ConfigError("the message has no From address", path=str(eml), fix="rebuild it")
+    if not recipients:
+        raise ConfigError("the message has no recipients", path=str(eml), fix="give --to")
+    return Outgoing(eml, message, data, senders[0], tuple(dict.fromkeys(recipients)))
+
+
+def _addr_specs(values: Sequence[str]) -> list[str]:
+    return [addr for _, addr in getaddresses([str(v) for v in values]) if addr]
+
+
+def describe(outgoing: Outgoing, options: SmtpOptions) -> str:
+    """What would be sent, for ``--dry-run``: one fact per line, no secrets."""
+    parts = [p.get_content_type() for p in outgoing.message.walk() if not p.is_multipart()]
+    login = f" as {options.user}" if options.user else ""
+    lines = [
+        f"Would send {outgoing.path} via {options.server} ({options.security}){login}",
+        f"  From: {outgoing.sender}",
+        f"  To: {', '.join(outgoing.recipients)}",
+        f"  Subject: {outgoing.subject}",
+        f"  Message-ID: {outgoing.message_id}",
+        f"  Parts: {', '.join(parts)}; {len(outgoing.data)} bytes",
+    ]
+    return "\n".join(lines)
+
+
+def deliver(outgoing: Outgoing, options: SmtpOptions) -> None:
+    """Send ``outgoing`` in one SMTP transaction; raise :class:`SendError` unless it was taken."""
+    if options.user and options.password is None:
+        raise ConfigError(
+            f"no SMTP password for user {options.user}",
+            fix="put it in the environment variable named by --password-env",
+        )
+    if options.user and options.security is Security.NONE and options.host not in _LOOPBACK:
+        raise ConfigError(
+            f"refusing to send the SMTP password unencrypted to {options.host}",
+            fix="use --security starttls or tls",
+        )
+    context = options.ssl_context or ssl.create_default_context()
+    try:
+        client: smtplib.SMTP
+        if options.security is Security.TLS:
+            client = smtplib.SMTP_SSL(
+                options.host, options.port, timeout=options.timeout, context=context
+            )
+        else:
+            client = smtplib.SMTP(options.host, options.port, timeout=options.timeout)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise SendError(
+            f"could not connect to {options.server}: {_reason(exc)}",
+            fix="check --host, --port and --security, and that the server is running",
+        ) from None
+    try:
+        with client:
+            _transaction(client, outgoing, options, context)
+    except smtplib.SMTPServerDisconnected as exc:
+        raise SendError(f"{options.server} closed the connection: {_reason(exc)}") from None
+    except (OSError, smtplib.SMTPException) as exc:
+        raise SendError(f"sending via {options.server} failed: {_reason(exc)}") from None
+
+
+def _transaction(
+    client: smtplib.SMTP, outgoing: Outgoing, options: SmtpOptions, context: ssl.SSLContext
+) -> None:
+    client.ehlo()
+    if options.security is Security.STARTTLS:
+        if not client.has_extn("starttls"):
+            raise SendError(
+                f"{options.server} does not offer STARTTLS", fix="use --security tls or none"
+            )
+        client.starttls(context=context)
+        client.ehlo()
+    if options.user:
+        try:
+            client.login(options.user, options.password or "")
+        except smtplib.SMTPAuthenticationError as exc:
+            raise SendError(
+                f"{options.server} refused the login of {options.user}: {_reason(exc)}",
+                fix="check --user and the password in the environment variable",
+            ) from None
+        except smtplib.SMTPNotSupportedError:
+            raise SendError(
+                f"{options.server} does not offer login (AUTH)",
+                fix="leave out --user, or use --security starttls",
+            ) from None
+    code, reply = client.mail(outgoing.sender)
+    if code != 250:
+        client.rset()
+        raise SendError(
+            f"{options.server} refused the sender {outgoing.sender}: {code} {_text(reply)}"
+        )
+    refused = []
+    for recipient in outgoing.recipients:
+        code, reply = client.rcpt(recipient)
+        if code not in (250, 251):
+            refused.append(f"{recipient} ({code} {_text(reply)})")
+    if refused:
+        client.rset()
+        raise SendError(
+            f"{options.server} refused {'; '.join(refused)}; nothing was sent",
+            fix="correct or leave out the refused addresses",
+        )
+    code, reply = client.data(outgoing.data)
+    if code != 250:  # pragma: no cover - smtplib raises SMTPDataError first
+        raise SendError(f"{options.server} did not accept the message: {code} {_text(reply)}")
+
+
+def _text(reply: bytes | str) -> str:
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
+    return " ".join(text.split())
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{exc.smtp_code} {_text(exc.smtp_error)}"
+    return _text(str(exc)) or type(exc).__name__
+
+
+# -- the record of sends -------------------------------------------------------
+
+
+def read_record(eml: Path) -> list[dict[str, Any]]:
+    """Every send recorded beside ``eml``, oldest first."""
+    path = eml.parent / SENT_RECORD
+    if not path.exists():
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        sends = data["sends"]
+    except (ValueError, KeyError, TypeError):
+        raise ConfigError(
+            "the sent record is unreadable", path=str(path), fix="repair or remove it"
+        ) from None
+    return [s for s in sends if isinstance(s, dict)]
+
+
+def check_not_sent(outgoing: Outgoing) -> None:
+    """Raise :class:`AlreadySentError` if this Message-ID was sent before."""
+    for previous in read_record(outgoing.path):
+        if previous.get("message_id") == outgoing.message_id:
+            raise AlreadySentError(
+                f"{outgoing.message_id} was already sent on {previous.get('sent_at')} "
+                f"to {len(previous.get('recipients', []))} recipient(s)",
+                fix="pass --resend to send it again",
+            )
+
+
+def record_sent(outgoing: Outgoing, options: SmtpOptions, now: dt.datetime) -> Path:
+    """Append this send to ``sent.json`` beside the ``.eml``, atomically."""
+    sends = read_record(outgoing.path)
+    sends.append(
+        {
+            "message_id": outgoing.message_id,
+            "subject": outgoing.subject,
+            "sent_at": now.astimezone(dt.UTC).isoformat(timespec="seconds"),
+            "recipients": list(outgoing.recipients),
+            "server": options.server,
+        }
+    )
+    path = outgoing.path.parent / SENT_RECORD
+    body = json.dumps({"version": 1, "sends": sends}, ensure_ascii=False, indent=2) + "\n"
+    write_atomic(path, body.encode("utf-8"))
+    return path
+
+
+def send_issue(
+    outgoing: Outgoing,
+    options: SmtpOptions,
+    *,
+    resend: bool = False,
+    now: dt.datetime | None = None,
+) -> Path:
+    """Deliver ``outgoing`` once and record it; return the record's path."""
+    if not resend:
+        check_not_sent(outgoing)
+    deliver(outgoing, options)
+    return record_sent(outgoing, options, now or dt.datetime.now(dt.UTC))

@@ -1,0 +1,297 @@
+"""``digest send`` against a real SMTP server (aiosmtpd) on 127.0.0.1.
+
+Each test starts its own server on a free port, sends a message that
+``render_outputs`` built, and checks what the server received: the envelope,
+the headers and both parts. Failures must be clear, exit non-zero and leave no
+sent record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import json
+import shutil
+import socket
+import ssl
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
+from typer.testing import CliRunner
+
+from digest.cli import app
+from digest.config import Settings
+from digest.render.email import render_html, render_text
+from digest.render.mime import build_message
+from digest.send import SENT_RECORD, Security, SmtpOptions, prepare, send_issue
+
+from .emailkit import sample_digest
+
+runner = CliRunner()
+USER, PASSWORD = "editor", "s3cret pass"
+REFUSED = "nobody@news.example"
+
+
+@dataclass
+class Inbox:
+    """What the server received, and which recipients it refuses."""
+
+    envelopes: list[Envelope] = field(default_factory=list)
+
+    async def handle_RCPT(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if address == REFUSED:
+            return "550 5.1.1 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope
+    ) -> str:
+        self.envelopes.append(envelope)
+        return "250 Message accepted"
+
+    def message(self) -> EmailMessage:
+        assert len(self.envelopes) == 1
+        data = self.envelopes[0].original_content or b""
+        msg = email.message_from_bytes(data, policy=email.policy.default)
+        assert isinstance(msg, EmailMessage)
+        return msg
+
+
+def _authenticate(server: Any, session: Any, envelope: Any, mechanism: str, auth: Any) -> Any:
+    ok = isinstance(auth, LoginPassword) and (auth.login, auth.password) == (
+        USER.encode(),
+        PASSWORD.encode(),
+    )
+    return AuthResult(success=ok, handled=False)  # unhandled failure: the server says 535
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def inbox() -> Iterator[tuple[Inbox, int]]:
+    """A plain SMTP server on 127.0.0.1 that also offers AUTH (no TLS needed for tests)."""
+    handler = Inbox()
+    port = free_port()
+    controller = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=_authenticate,
+        auth_require_tls=False,
+        decode_data=False,
+    )
+    controller.start()
+    try:
+        yield handler, port
+    finally:
+        controller.stop()
+
+
+SETTINGS = Settings(
+    name="Springfield Digest",
+    site_url="https://news.example/",
+    email_from="Springfield Digest <digest@news.example>",
+    email_to="Readers <readers@news.example>",
+    unsubscribe_url="https://news.example/unsubscribe?list=1",
+    unsubscribe_mailto="leave@news.example",
+)
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    """A build folder holding the digest.eml of a two-story issue."""
+    digest = sample_digest(2)
+    text, html = render_text(digest, SETTINGS), render_html(digest, SETTINGS)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "digest.eml").write_bytes(build_message(digest, SETTINGS, text, html).as_bytes())
+    (out / "email.txt").write_text(text, encoding="utf-8")
+    return out
+
+
+def send(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["send", *args], env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_send_delivers_headers_and_both_parts(inbox: tuple[Inbox, int], built: Path) -> None:
+    handler, port = inbox
+    code, out, err = send(
+        str(built), "--host", "127.0.0.1", "--port", str(port), "--security", "none"
+    )
+    assert code == 0, err
+    envelope = handler.envelopes[0]
+    assert envelope.mail_from == "digest@news.example"
+    assert envelope.rcpt_tos == ["readers@news.example"]
+    msg = handler.message()
+    for header in ("From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "List-Id"):
+        assert msg[header], header
+    assert msg["List-Unsubscribe"] == (
+        "<https://news.example/unsubscribe?list=1>, <mailto:leave@news.example?subject=unsubscribe>"
+    )
+    assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    text, html = (p.get_content().replace("\r\n", "\n") for p in msg.iter_parts())
+    assert text == (built / "email.txt").read_text(encoding="utf-8")  # the whole text edition
+    assert "<h1" in html and html.count("<h2") == 2
+    record = json.loads((built / SENT_RECORD).read_text())
+    assert record["sends"][0]["message_id"] == msg["Message-ID"]
+    assert record["sends"][0]["recipients"] == ["readers@news.example"]
+    assert f"recorded in {built / SENT_RECORD}" in out
+
+
+def test_to_readdresses_and_login_uses_the_environment(
+    inbox: tuple[Inbox, int], built: Path
+) -> None:
+    handler, port = inbox
+    args = [str(built / "digest.eml"), "--host", "127.0.0.1", "--port", str(port)]
+    args += ["--security", "none", "--user", USER, "--to", "a@x.example, b@y.example"]
+    code, _, err = send(*args, "--to", "c@z.example", env={"DIGEST_SMTP_PASSWORD": PASSWORD})
+    assert code == 0, err
+    assert handler.envelopes[0].rcpt_tos == ["a@x.example", "b@y.example", "c@z.example"]
+    assert handler.message()["To"] == "a@x.example, b@y.example, c@z.example"
+    assert PASSWORD not in (built / SENT_RECORD).read_text()
+
+
+def test_a_second_send_needs_resend(inbox: tuple[Inbox, int], built: Path) -> None:
+    handler, port = inbox
+    args = [str(built), "--host", "127.0.0.1", "--port", str(port), "--security", "none"]
+    assert send(*args)[0] == 0
+    code, _, err = send(*args)
+    assert code == 1 and "already sent" in err and "--resend" in err
+    assert send(*args, "--resend")[0] == 0
+    assert len(handler.envelopes) == 2
+    assert len(json.loads((built / SENT_RECORD).read_text())["sends"]) == 2
+
+
+def test_a_refused_connection_is_clear_and_records_nothing(built: Path) -> None:
+    port = free_port()  # nothing listens here
+    code, out, err = send(
+        str(built), "--host", "127.0.0.1", "--port", str(port), "--security", "none"
+    )
+    assert code == 5
+    assert f"could not connect to 127.0.0.1:{port}" in err and "--host" in err
+    assert "Traceback" not in out + err
+    assert not (built / SENT_RECORD).exists()
+
+
+def test_a_refused_recipient_sends_nothing(inbox: tuple[Inbox, int], built: Path) -> None:
+    handler, port = inbox
+    code, _, err = send(
+        str(built), "--host", "127.0.0.1", "--port", str(port), "--security", "none",
+        "--to", f"ok@news.example, {REFUSED}",
+    )  # fmt: skip
+    assert code == 5
+    assert REFUSED in err and "550" in err and "nothing was sent" in err
+    assert handler.envelopes == []
+    assert not (built / SENT_RECORD).exists()
+
+
+def test_bad_credentials_are_clear(inbox: tuple[Inbox, int], built: Path) -> None:
+    handler, port = inbox
+    code, out, err = send(
+        str(built), "--host", "127.0.0.1", "--port", str(port), "--security", "none",
+        "--user", USER, env={"DIGEST_SMTP_PASSWORD": "wrong"},
+    )  # fmt: skip
+    assert code == 5
+    assert f"refused the login of {USER}" in err and "535" in err
+    assert "wrong" not in out + err
+    assert handler.envelopes == [] and not (built / SENT_RECORD).exists()
+
+
+def test_a_missing_password_is_named_before_connecting(built: Path) -> None:
+    code, _, err = send(str(built), "--user", USER, "--password-env", "NO_SUCH_VARIABLE_XYZ")
+    assert code == 2 and "no SMTP password" in err and "--password-env" in err
+
+
+def test_a_password_never_goes_unencrypted_to_a_remote_host(built: Path) -> None:
+    code, _, err = send(
+        str(built), "--host", "smtp.example.com", "--security", "none", "--user", USER,
+        env={"DIGEST_SMTP_PASSWORD": PASSWORD},
+    )  # fmt: skip
+    assert code == 2 and "unencrypted" in err
+
+
+def test_starttls_is_required_when_asked_for(inbox: tuple[Inbox, int], built: Path) -> None:
+    _, port = inbox  # this server offers no STARTTLS
+    code, _, err = send(str(built), "--host", "127.0.0.1", "--port", str(port))
+    assert code == 5 and "does not offer STARTTLS" in err
+
+
+def test_dry_run_prints_and_sends_nothing(built: Path) -> None:
+    code, out, err = send(str(built), "--dry-run", "--to", "me@example.org", "--port", "1")
+    assert code == 0, err
+    assert "Would send" in out and "To: me@example.org" in out
+    assert "Subject: Springfield Digest: Springfield this week (2026-11-21)" in out
+    assert "text/plain, text/html" in out
+    assert not (built / SENT_RECORD).exists()
+
+
+def test_no_message_file_is_clear(tmp_path: Path) -> None:
+    code, _, err = send(str(tmp_path), "--dry-run")
+    assert code == 2 and "digest.eml: no such message file" in err and "digest build" in err
+
+
+def test_a_newline_in_to_cannot_add_a_header(built: Path) -> None:
+    code, _, err = send(str(built), "--dry-run", "--to", "a@x.example\nBcc: evil@x.example")
+    assert code == 2 and "line break" in err
+
+
+@pytest.fixture
+def tls_files(tmp_path: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1, made with the openssl command."""
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return key, cert
+
+
+def test_starttls_with_login(built: Path, tls_files: tuple[Path, Path]) -> None:
+    key, cert = tls_files
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(cert, key)
+    handler, port = Inbox(), free_port()
+    controller = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=_authenticate,
+        tls_context=server_context,
+        require_starttls=True,
+    )
+    controller.start()
+    try:
+        options = SmtpOptions(
+            host="127.0.0.1",
+            port=port,
+            security=Security.STARTTLS,
+            user=USER,
+            password=PASSWORD,
+            ssl_context=ssl.create_default_context(cafile=str(cert)),
+        )
+        now = dt.datetime(2026, 11, 21, 7, 0, tzinfo=dt.UTC)
+        record = send_issue(prepare(built), options, now=now)
+    finally:
+        controller.stop()
+    assert handler.message()["Subject"] == "Springfield Digest: Springfield this week (2026-11-21)"
+    assert json.loads(record.read_text())["sends"][0]["sent_at"] == "2026-11-21T07:00:00+00:00"
