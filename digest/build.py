@@ -42,7 +42,17 @@ def build_digest(
     summarizer: str = "default",
 ) -> BuildResult:
     """Read ``sources`` and build the digest for ``date``."""
-    options = options or SummaryOptions()
+    articles, problems = read_articles(sources)
+    return make_digest(
+        articles, problems, date=date, title=title, options=options, summarizer=summarizer
+    )
+
+
+def read_articles(sources: Sequence[Path]) -> tuple[list[Article], list[Problem]]:
+    """Ingest and clean ``sources``: the usable articles, and what was skipped.
+
+    Raises :class:`NothingUsableError` when no article is usable.
+    """
     ingested = ingest(sources)
     problems = list(ingested.problems)
     articles: list[Article] = []
@@ -56,6 +66,21 @@ def build_digest(
             "no usable article: " + "; ".join(str(p) for p in problems[:3]),
             fix="give .txt or .md files that contain an article's text",
         )
+    return articles, problems
+
+
+def make_digest(
+    articles: Sequence[Article],
+    problems: Sequence[Problem] = (),
+    *,
+    date: dt.date,
+    title: str | None = None,
+    options: SummaryOptions | None = None,
+    summarizer: str = "default",
+) -> BuildResult:
+    """Summarize already-read ``articles`` into the digest for ``date``."""
+    options = options or SummaryOptions()
+    articles = list(articles)
     summary = get_summarizer(summarizer)(articles, options)
     stories = summary.stories
     digest = Digest(

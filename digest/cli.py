@@ -11,11 +11,11 @@ from typing import Annotated
 import typer
 
 from digest import __version__
-from digest.build import build_digest
 from digest.config import DEFAULT_SITE_URL, Settings
 from digest.errors import DigestError, ExitStatus, OutputTooLargeError
-from digest.publish import render_outputs, write_outputs
+from digest.publish import PublishResult, default_archive, publish
 from digest.send import Security, SmtpOptions, default_port, describe, prepare, send_issue
+from digest.serve import make_server, serve_forever
 from digest.summarize import SummaryOptions
 
 #: Gmail clips messages over about 102 KB; stay well below it.
@@ -158,10 +158,33 @@ def build(
     allow_large: Annotated[
         bool, typer.Option(help="Write the email even when it is over 100 KB.")
     ] = False,
+    archive: Annotated[
+        Path | None,
+        typer.Option(
+            help="The SQLite archive of past issues. Default: OUT/archive.sqlite3.",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            help="Rebuild the issue of --date in place from all its articles, keeping its ids."
+        ),
+    ] = False,
+    feed_issues: Annotated[
+        int, typer.Option(min=1, help="How many recent issues the feeds carry.")
+    ] = Settings.feed_issues,
+    author: Annotated[str, typer.Option(help="Author named in the feeds.")] = Settings.author,
+    language: Annotated[
+        str, typer.Option(help="Language of the digest (BCP 47).")
+    ] = Settings.language,
 ) -> None:
-    """Build a digest from articles and write its email and feeds.
+    """Build a digest from the articles no earlier issue used, and publish it.
 
-    Writes into OUT: digest.json, email.html, email.txt, digest.eml, atom.xml and rss.xml.
+    Writes into OUT: digest.json, email.html, email.txt, digest.eml, the issue and
+    story feeds (atom.xml, rss.xml, feed.json, stories.*), index.html and
+    issues/DATE.html, and records the issue in the archive. Nothing new: nothing
+    is written, exit 0.
     """
     issue_date = _parse_date(date)
     settings = Settings(
@@ -173,30 +196,93 @@ def build(
         unsubscribe_mailto=unsubscribe_mailto,
         view_url=view_url,
         list_id=list_id,
+        archive_path=str(archive or default_archive(out)),
+        feed_issues=feed_issues,
+        author=author,
+        language=language,
     )
     try:
-        result = build_digest(
+        result = publish(
             sources or default_sources(),
+            out=out,
             date=issue_date,
+            settings=settings,
             title=title,
             options=SummaryOptions(words=words, topic=topic),
+            templates=templates,
+            force=force,
+            check=lambda files: _check_size(files["email.html"], allow_large),
         )
-        for problem in result.problems:
-            _warn(f"skipped {problem}")
-        outputs = render_outputs(result.digest, settings, templates)
-        _check_size(outputs["email.html"], allow_large)
-        written = write_outputs(out, outputs)
     except DigestError as exc:
         raise _fail(exc) from None
-    digest = result.digest
-    stories = len(digest.stories)
+    for problem in result.problems:
+        _warn(f"skipped {problem}")
+    if result.written and settings.site_url == DEFAULT_SITE_URL:
+        _warn(
+            f"no --site-url: links in the feeds and pages point at {DEFAULT_SITE_URL} "
+            "and will not resolve"
+        )
+    typer.echo(_summary(result))
+
+
+def _summary(result: PublishResult) -> str:
+    """The last line of a build: what was read, made and written."""
+    plan = result.plan
     skipped = f", skipped {len(result.problems)}" if result.problems else ""
+    used = f", {plan.used} already in earlier issues" if plan.used else ""
+    if result.build is None:
+        since = f" since the issue of {plan.latest.isoformat()}" if plan.latest else ""
+        return f"Nothing new{since}; nothing written."
+    digest = result.build.digest
+    stories = len(digest.stories)
     off_topic = f", left out {digest.off_topic} off-topic" if digest.off_topic else ""
-    typer.echo(
-        f"Read {digest.article_count} article{'s' if digest.article_count != 1 else ''}{skipped}"
-        f"{off_topic}; made {stories} {'story' if stories == 1 else 'stories'}; "
-        f"wrote {', '.join(str(p) for p in written)}"
+    done = {"new": "", "update": "; added to", "rebuild": "; rebuilt"}[plan.action]
+    issue = f"{done} the issue of {digest.date.isoformat()}" if done else ""
+    return (
+        f"Read {digest.article_count} article{'s' if digest.article_count != 1 else ''}"
+        f"{skipped}{used}{off_topic}; made {stories} {'story' if stories == 1 else 'stories'}"
+        f"{issue}; wrote {', '.join(str(p) for p in result.written)}"
     )
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "    digest serve                      # out/ on http://127.0.0.1:8000/\n\n"
+        "    digest serve --out site/ --port 8080"
+    )
+)
+def serve(
+    out: Annotated[Path, typer.Option("--out", "-o", help="The folder to serve.")] = Path("out"),
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option(min=0, max=65535, help="Port to listen on; 0 picks a free one.")
+    ] = 8000,
+) -> None:
+    """Serve the output folder over HTTP, for previews and feed readers.
+
+    Feeds get their own Content-Type; every file has an ETag and Last-Modified and
+    conditional requests get 304. Nothing outside the folder is served.
+    """
+    if not out.is_dir():
+        typer.secho(
+            f"error: {out}: no such folder; run digest build first or pass --out",
+            fg=typer.colors.RED,
+            err=True,
+        )
+        raise typer.Exit(int(ExitStatus.USAGE))
+    try:
+        server = make_server(out, host, port)
+    except OSError as exc:
+        typer.secho(
+            f"error: cannot listen on {host}:{port}: {exc.strerror}; try another --port",
+            fg=typer.colors.RED,
+            err=True,
+        )
+        raise typer.Exit(int(ExitStatus.ERROR)) from None
+    bound = server.server_address[1]
+    typer.echo(f"Serving {out} on http://{host}:{bound}/ (Ctrl-C to stop)")
+    serve_forever(server)
 
 
 def _check_size(html: bytes, allow_large: bool) -> None:
