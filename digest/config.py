@@ -1,13 +1,22 @@
 """Settings: what the newsletter is called, where it lives, who sends it.
 
-A plain frozen dataclass with defaults. The CLI fills it from options; no
-business logic lives here.
+A plain frozen dataclass with defaults, filled from ``digest.toml``
+(:func:`load_settings`, with every key and value checked) and then from
+command-line options, which win. No business logic lives here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import difflib
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
+
+from digest.errors import ConfigError
 
 #: Used when no site URL is set. ``.invalid`` never resolves (RFC 2606).
 DEFAULT_SITE_URL = "https://digest.invalid/"
@@ -64,6 +73,16 @@ class Settings:
     #: At most this many stories per issue (None: no limit).
     max_stories: int | None = None
 
+    # -- fetching (only for URLs given as sources) --
+    #: Fetch the linked page when a feed entry carries only a teaser.
+    fetch_full: bool = False
+    #: Seconds allowed per URL (connect, each read, and the whole fetch is 3x this).
+    fetch_timeout: float = 10.0
+    #: Largest body accepted per URL, in bytes.
+    fetch_max_bytes: int = 5 * 1024 * 1024
+    #: URLs fetched at the same time.
+    fetch_workers: int = 8
+
     @property
     def site_host(self) -> str:
         return urlsplit(self.site_url).hostname or "digest.invalid"
@@ -78,3 +97,316 @@ class Settings:
         if self.view_url:
             return self.view_url.replace("{date}", date_iso)
         return f"{self.base_url}issues/{date_iso}.html"
+
+
+# -- digest.toml -------------------------------------------------------------------
+
+#: The file ``digest build`` reads when it exists and no ``--config`` is given.
+CONFIG_FILE = "digest.toml"
+
+Check = Callable[[Any], str | None]
+
+
+@dataclass(frozen=True)
+class Key:
+    """One ``digest.toml`` key: where it goes in :class:`Settings` and what it accepts."""
+
+    #: Dotted name in the file (``email.from`` is ``from`` in the ``[email]`` table).
+    name: str
+    #: The :class:`Settings` field it sets.
+    field: str
+    #: What the value must be, as said in error messages ("a string", ...).
+    expects: str
+    #: Returns an error (what is wrong) or None when the value is good.
+    check: Check
+
+
+def _string(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return "must be a string (in quotes)"
+    return None if value.strip() else "must not be empty"
+
+
+def _url(https_only: bool = False) -> Check:
+    def check(value: Any) -> str | None:
+        problem = _string(value)
+        if problem:
+            return problem
+        parts = urlsplit(value)
+        schemes = ("https",) if https_only else ("http", "https")
+        if parts.scheme not in schemes or not parts.hostname:
+            return f"must be an {' or '.join(schemes)} URL with a host, like https://example.com/"
+        return None
+
+    return check
+
+
+def _address(value: Any) -> str | None:
+    problem = _string(value)
+    if problem:
+        return problem
+    return None if "@" in value else "must be an email address, like Name <name@example.com>"
+
+
+def _integer(low: int, high: int) -> Check:
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "must be a whole number (no quotes)"
+        return None if low <= value <= high else f"must be between {low} and {high}"
+
+    return check
+
+
+def _number(low: float, high: float) -> Check:
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return "must be a number (no quotes)"
+        return None if low <= value <= high else f"must be between {low:g} and {high:g}"
+
+    return check
+
+
+def _boolean(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false (no quotes)"
+
+
+def _choice(*choices: str) -> Check:
+    def check(value: Any) -> str | None:
+        if value in choices:
+            return None
+        return "must be one of " + ", ".join(f'"{c}"' for c in choices)
+
+    return check
+
+
+def _language(value: Any) -> str | None:
+    problem = _string(value)
+    if problem:
+        return problem
+    if re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", value):
+        return None
+    return 'must be a language tag, like "en" or "en-GB"'
+
+
+def _sources(value: Any) -> str | None:
+    if not isinstance(value, list):
+        return 'must be a list of strings, like ["news/", "https://example.com/feed.xml"]'
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            return f"has {item!r}; every source must be a non-empty string (a path or URL)"
+    return None
+
+
+#: Every key ``digest.toml`` understands, in the order of the starter file.
+KEYS: tuple[Key, ...] = (
+    Key("name", "name", "a string", _string),
+    Key("site_url", "site_url", "an http(s) URL", _url()),
+    Key("language", "language", "a language tag", _language),
+    Key("author", "author", "a string", _string),
+    Key("sources", "sources", "a list of paths and URLs", _sources),
+    Key("topic", "topic", "a string", _string),
+    Key("words", "words", "a number", _integer(20, 1000)),
+    Key("max_stories", "max_stories", "a number", _integer(1, 100)),
+    Key("email.from", "email_from", "an address", _address),
+    Key("email.to", "email_to", "addresses", _address),
+    Key("email.unsubscribe_url", "unsubscribe_url", "an https URL", _url(https_only=True)),
+    Key("email.unsubscribe_mailto", "unsubscribe_mailto", "an address", _address),
+    Key("email.view_url", "view_url", "an http(s) URL", _url()),
+    Key("email.list_id", "list_id", "a string", _string),
+    Key("smtp.host", "smtp_host", "a host name", _string),
+    Key("smtp.port", "smtp_port", "a port number", _integer(1, 65535)),
+    Key("smtp.security", "smtp_security", "a mode", _choice("starttls", "tls", "none")),
+    Key("smtp.user", "smtp_user", "a string", _string),
+    Key("smtp.password_env", "smtp_password_env", "a variable name", _string),
+    Key("archive.path", "archive_path", "a path", _string),
+    Key("archive.feed_issues", "feed_issues", "a number", _integer(1, 1000)),
+    Key("fetch.full", "fetch_full", "true or false", _boolean),
+    Key("fetch.timeout", "fetch_timeout", "seconds", _number(0.1, 600)),
+    Key("fetch.max_bytes", "fetch_max_bytes", "bytes", _integer(1024, 1024**3)),
+    Key("fetch.workers", "fetch_workers", "a number", _integer(1, 64)),
+)
+_BY_NAME = {key.name: key for key in KEYS}
+_TABLES = sorted({key.name.split(".")[0] for key in KEYS if "." in key.name})
+
+STARTER_TOML = """\
+# digest.toml: settings for `digest build` (and `digest send`).
+# Options given on the command line win over this file.
+# Every key is optional; a commented-out key shows its default.
+
+name = "Digest"                      # the newsletter's name
+site_url = "https://example.com/"    # where issues and feeds are published; feed ids derive from it
+language = "en"                      # BCP 47 language tag
+author = "Digest editors"            # named in the feeds
+
+# What to read, in order: article files (.txt, .md, .html), folders of them,
+# feeds (.rss, .atom, .xml or a feed URL), article URLs and OPML lists.
+# Relative paths are relative to this file. Only URLs listed here or on the
+# command line are ever fetched.
+sources = [
+  "seeds/",
+  # "https://example.com/feed.xml",
+  # "https://example.com/2026/11/an-article.html",
+  # "subscriptions.opml",
+]
+
+# topic = "Alita sequel"             # focus on this topic; off-topic articles are left out
+words = 100                          # word budget per story (20 to 1000)
+# max_stories = 8                    # story budget per issue
+
+[email]
+from = "Digest <digest@example.com>"
+to = "Subscribers <subscribers@example.com>"
+# unsubscribe_url = "https://example.com/unsubscribe"   # one-click (RFC 8058), https only
+# unsubscribe_mailto = "unsubscribe@example.com"
+# view_url = "https://example.com/issues/{date}.html"   # "view in browser"; {date}: issue date
+# list_id = "digest.example.com"
+
+[smtp]
+host = "localhost"
+port = 587
+security = "starttls"                # "starttls", "tls" (implicit TLS) or "none"
+# user = "digest"
+password_env = "DIGEST_SMTP_PASSWORD"  # the password is read from this variable, never this file
+
+[archive]
+# path = "out/archive.sqlite3"       # past issues; default: archive.sqlite3 in the output folder
+feed_issues = 20                     # how many recent issues the feeds carry
+
+[fetch]
+full = false                         # fetch the linked page when a feed entry is only a teaser
+timeout = 10                         # seconds per URL
+max_bytes = 5242880                  # largest page or feed accepted, in bytes
+workers = 8                          # URLs fetched at the same time
+"""
+
+
+def load_settings(path: Path, base: Settings | None = None) -> Settings:
+    """Read ``digest.toml`` at ``path`` over ``base`` (default: :class:`Settings` defaults).
+
+    Relative paths in ``sources`` and ``archive.path`` are taken relative to the
+    file. Raises :class:`~digest.errors.ConfigError` naming the file, the line
+    and the key for a syntax error, an unknown key or a wrong value.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot read the settings file ({exc.strerror})",
+            path=str(path),
+            fix="check the --config path, or run `digest init` to write one",
+        ) from None
+    except UnicodeDecodeError:
+        raise ConfigError("is not valid UTF-8", path=str(path), fix="re-save it as UTF-8") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            f"not valid TOML: {exc}", path=str(path), fix="see the TOML syntax at toml.io"
+        ) from None
+    values = parse_settings(data, key_lines(text), str(path))
+    folder = path.parent
+    if "sources" in values:
+        values["sources"] = tuple(_relative_to(folder, s) for s in values["sources"])
+    if "archive_path" in values:
+        values["archive_path"] = _relative_to(folder, values["archive_path"])
+    return replace(base or Settings(), **values)
+
+
+def parse_settings(data: dict[str, Any], lines: dict[str, int], path: str) -> dict[str, Any]:
+    """Check parsed TOML and map it to :class:`Settings` field values."""
+    values: dict[str, Any] = {}
+    for name, value in _flatten(data):
+        key = _BY_NAME.get(name)
+        where = _where(name, lines)
+        if key is None:
+            raise ConfigError(
+                f"{where}unknown key {name!r}",
+                path=path,
+                fix=_suggest(name) or "known keys: " + ", ".join(k.name for k in KEYS),
+            )
+        problem = key.check(value)
+        if problem:
+            raise ConfigError(f"{where}{name} {problem}", path=path)
+        if key.field == "sources":
+            value = tuple(s.strip() for s in value)
+        elif key.field == "fetch_timeout":
+            value = float(value)
+        values[key.field] = value
+    return values
+
+
+def key_lines(text: str) -> dict[str, int]:
+    """The line (1-based) where each dotted key, or table, is written.
+
+    ``tomllib`` gives no positions, so the file is scanned: ``[table]``
+    headers and ``key =`` lines, skipping multi-line strings.
+    """
+    lines: dict[str, int] = {}
+    table: list[str] = []
+    quote: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if quote is not None:
+            if line.count(quote) % 2 == 1:
+                quote = None
+            continue
+        stripped = line.strip()
+        header = re.match(r"^\[\s*([^\[\]]+?)\s*\]", stripped)
+        if header and not stripped.startswith("[["):
+            table = _split_key(header.group(1))
+            lines.setdefault(".".join(table), number)
+            continue
+        assignment = re.match(
+            r"""^((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')"""
+            r"""(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=(.*)$""",
+            stripped,
+        )
+        if assignment:
+            lines.setdefault(".".join([*table, *_split_key(assignment.group(1))]), number)
+            rest = assignment.group(2)
+            for mark in ('"""', "'''"):
+                if rest.count(mark) % 2 == 1:
+                    quote = mark
+    return lines
+
+
+def _split_key(dotted: str) -> list[str]:
+    parts = re.findall(r"""[A-Za-z0-9_-]+|"[^"]*"|'[^']*'""", dotted)
+    return [part[1:-1] if part[:1] in "\"'" else part for part in parts]
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for name, value in data.items():
+        dotted = f"{prefix}{name}"
+        if isinstance(value, dict) and dotted in _TABLES:
+            out.extend(_flatten(value, dotted + "."))
+        else:
+            out.append((dotted, value))
+    return out
+
+
+def _where(name: str, lines: dict[str, int]) -> str:
+    parts = name.split(".")
+    for end in range(len(parts), 0, -1):
+        line = lines.get(".".join(parts[:end]))
+        if line is not None:
+            return f"line {line}: "
+    return ""
+
+
+def _suggest(name: str) -> str:
+    candidates = [k.name for k in KEYS] + [k.name.split(".")[-1] for k in KEYS] + _TABLES
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    if not close:
+        return ""
+    match = close[0]
+    if match in _TABLES:
+        return f"did you mean [{match}]?"
+    full = next((k.name for k in KEYS if k.name == match or k.name.endswith("." + match)), match)
+    return f"did you mean {full!r}?"
+
+
+def _relative_to(folder: Path, value: str) -> str:
+    if "://" in value or Path(value).is_absolute() or folder == Path("."):
+        return value
+    return str(folder / value)
