@@ -295,3 +295,16 @@ def test_starttls_with_login(built: Path, tls_files: tuple[Path, Path]) -> None:
         controller.stop()
     assert handler.message()["Subject"] == "Springfield Digest: Springfield this week (2026-11-21)"
     assert json.loads(record.read_text())["sends"][0]["sent_at"] == "2026-11-21T07:00:00+00:00"
+
+
+def test_help_names_every_option_with_examples() -> None:
+    result = runner.invoke(app, ["send", "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    for option in ("--to", "--host", "--port", "--security", "--user", "--password-env"):
+        assert option in result.stdout, option
+    assert "--dry-run" in result.stdout and "--resend" in result.stdout
+    assert "Examples" in result.stdout and "digest send" in result.stdout
+    assert "--password " not in result.stdout  # the password never comes from argv
+    build = runner.invoke(app, ["build", "--help"], terminal_width=200).stdout
+    for option in ("--unsubscribe-url", "--unsubscribe-mailto", "--view-url", "--list-id"):
+        assert option in build, option
