@@ -8,12 +8,13 @@ The order matters, and is the whole point of this module:
    (from the archive's last N issues plus this one), web pages.
 3. **Stage** every file as a temporary file beside its target.
 4. Open the archive transaction and write the issue, **replace** the staged
-   files into place, then **commit**.
+   files into place (keeping links to the previous ones), then **commit**.
 
-A failure in steps 1-3 changes nothing. A failure in step 4 rolls the archive
-back and puts the previous files back. If the process dies between replacing
-files and committing, the archive does not know the issue and the next build
-makes it again with the same ids and dates, so the same bytes: harmless.
+A failure in steps 1-3 changes nothing. A failure in step 4 (including the
+commit) rolls the archive back and puts the previous files back. If the
+process is killed between replacing files and committing, the archive does
+not know the issue, and the next build makes it again with the same ids and
+dates, so the same bytes: harmless.
 """
 
 from __future__ import annotations
@@ -111,6 +112,46 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+class StagedFiles:
+    """Output files staged beside their targets, to be moved in all together.
+
+    :meth:`replace` moves every staged file into place, keeping a hard link to
+    each file it replaces; :meth:`rollback` puts those back (or removes files
+    that did not exist) and :meth:`finish` drops them once the build is final.
+    """
+
+    def __init__(self, out_dir: Path, files: Mapping[str, bytes]) -> None:
+        self.targets = [out_dir / name for name in files]
+        self._staged: list[Path] = []
+        self._backups: dict[Path, Path | None] = {}
+        try:
+            for target, data in zip(self.targets, files.values(), strict=True):
+                self._staged.append(_stage(target, data))
+        except BaseException:
+            self.rollback()
+            raise
+
+    def replace(self) -> None:
+        """Move every staged file into place (each move is atomic)."""
+        for target, tmp in zip(self.targets, self._staged, strict=True):
+            self._backups[target] = _backup(target)
+            os.replace(tmp, target)
+
+    def rollback(self) -> None:
+        """Undo :meth:`replace` (as far as it got) and drop the staged files."""
+        _restore(self._backups)
+        self._backups = {}
+        for tmp in self._staged:
+            tmp.unlink(missing_ok=True)
+
+    def finish(self) -> None:
+        """Forget the previous files: the new ones are final."""
+        for backup in self._backups.values():
+            if backup is not None:
+                backup.unlink(missing_ok=True)
+        self._backups = {}
+
+
 def write_outputs(out_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
     """Write every file into ``out_dir``, all or nothing; return the paths written.
 
@@ -118,24 +159,14 @@ def write_outputs(out_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
     fails, the files already moved are put back as they were (previous
     content, or no file) and the error is raised.
     """
-    targets = [out_dir / name for name in files]
-    staged: list[Path] = []
-    backups: dict[Path, Path | None] = {}
+    staged = StagedFiles(out_dir, files)
     try:
-        for target, data in zip(targets, files.values(), strict=True):
-            staged.append(_stage(target, data))
-        for target, tmp in zip(targets, staged, strict=True):
-            backups[target] = _backup(target)
-            os.replace(tmp, target)
+        staged.replace()
     except BaseException:
-        _restore(backups)
-        for tmp in staged:
-            tmp.unlink(missing_ok=True)
+        staged.rollback()
         raise
-    for backup in backups.values():
-        if backup is not None:
-            backup.unlink(missing_ok=True)
-    return targets
+    staged.finish()
+    return staged.targets
 
 
 def _backup(target: Path) -> Path | None:
@@ -157,6 +188,9 @@ def _restore(backups: Mapping[Path, Path | None]) -> None:
     for target, backup in backups.items():
         if backup is None:
             target.unlink(missing_ok=True)
+        elif target.exists() and os.path.samefile(backup, target):
+            # never replaced: rename() between two links of one file does nothing
+            backup.unlink()
         else:
             os.replace(backup, target)
 
@@ -205,9 +239,7 @@ def publish(
     articles, problems = read_articles(sources)
     store = Archive(Path(settings.archive_path) if settings.archive_path else default_archive(out))
     previous = store.issue(date)
-    plan = decide(
-        store.used_keys(), articles, date, issue_exists=previous is not None, force=force
-    )
+    plan = decide(store.used_keys(), articles, date, issue_exists=previous is not None, force=force)
     if plan.action == "nothing":
         return PublishResult(plan, tuple(problems))
     built = make_digest(plan.articles, problems, date=date, title=title, options=options)
@@ -217,6 +249,14 @@ def publish(
     )
     if check is not None:
         check(files)
-    with store.saving(record):
-        written = write_outputs(out, files)
-    return PublishResult(plan, tuple(problems), built, record, tuple(written))
+    staged = StagedFiles(out, files)  # nothing visible changes yet
+    try:
+        # the archive's transaction commits only after every file is in place;
+        # any failure before the commit puts the previous files back
+        with store.saving(record):
+            staged.replace()
+    except BaseException:
+        staged.rollback()
+        raise
+    staged.finish()
+    return PublishResult(plan, tuple(problems), built, record, tuple(staged.targets))

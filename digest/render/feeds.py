@@ -166,6 +166,8 @@ def _feedgen(
     fg.language(settings.language)
     fg.author({"name": settings.author})
     fg.generator("digest")
+    if fmt == "rss":  # RSS's own <author> must be an email address: name the author in dc:creator
+        fg.load_extension("dc", atom=False, rss=True)
     newest = max((item.published for item in items), default=_EPOCH)
     fg.updated(newest)
     fg.lastBuildDate(newest)
@@ -176,7 +178,10 @@ def _feedgen(
         entry.guid(item.id, permalink=False)
         entry.title(item.title)
         entry.link(href=item.url, rel="alternate")
-        entry.author({"name": settings.author})
+        if fmt == "rss":
+            entry.dc.dc_creator(settings.author)
+        else:
+            entry.author({"name": settings.author})
         entry.published(item.published)
         entry.updated(item.published)
         entry.description(item.summary)
@@ -184,9 +189,7 @@ def _feedgen(
     return fg
 
 
-def render_atom(
-    items: Sequence[FeedItem], settings: Settings, kind: FeedKind = "issues"
-) -> bytes:
+def render_atom(items: Sequence[FeedItem], settings: Settings, kind: FeedKind = "issues") -> bytes:
     """An Atom 1.0 feed of ``items`` (in the order given)."""
     return bytes(_feedgen(items, settings, kind, "atom").atom_str(pretty=True))
 
