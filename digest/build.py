@@ -34,7 +34,7 @@ class BuildResult:
 
 
 def build_digest(
-    sources: Sequence[Path],
+    sources: Sequence[Path | str],
     *,
     date: dt.date,
     title: str | None = None,
@@ -48,9 +48,10 @@ def build_digest(
     )
 
 
-def read_articles(sources: Sequence[Path]) -> tuple[list[Article], list[Problem]]:
-    """Ingest and clean ``sources``: the usable articles, and what was skipped.
+def read_articles(sources: Sequence[Path | str]) -> tuple[list[Article], list[Problem]]:
+    """Ingest and clean ``sources`` (paths or URLs): the usable articles, and what was skipped.
 
+    URLs are fetched as set up by :func:`digest.ingest.ingest_options`.
     Raises :class:`NothingUsableError` when no article is usable.
     """
     ingested = ingest(sources)
@@ -64,7 +65,7 @@ def read_articles(sources: Sequence[Path]) -> tuple[list[Article], list[Problem]
     if not articles:
         raise NothingUsableError(
             "no usable article: " + "; ".join(str(p) for p in problems[:3]),
-            fix="give .txt or .md files that contain an article's text",
+            fix="give .txt, .md or .html files, feeds or URLs that hold an article's text",
         )
     return articles, problems
 
@@ -82,7 +83,7 @@ def make_digest(
     options = options or SummaryOptions()
     articles = list(articles)
     summary = get_summarizer(summarizer)(articles, options)
-    stories = summary.stories
+    stories = order_by_published(summary.stories)
     digest = Digest(
         title=title or default_title(stories, date),
         date=date,
@@ -93,6 +94,21 @@ def make_digest(
         off_topic=summary.off_topic,
     )
     return BuildResult(digest=digest, problems=tuple(problems), articles=tuple(articles))
+
+
+def order_by_published(stories: Sequence[Story]) -> tuple[Story, ...]:
+    """Newest story first, by its newest dated source; undated stories keep their place after.
+
+    The sort is stable, so stories with equal dates (or none) stay in the
+    summarizer's order, and a digest of undated files is left as it was.
+    """
+
+    def newest(story: Story) -> float | None:
+        dates = [s.published.timestamp() for s in story.sources if s.published is not None]
+        return max(dates) if dates else None
+
+    dated = sorted((s for s in stories if newest(s) is not None), key=lambda s: -(newest(s) or 0))
+    return (*dated, *(s for s in stories if newest(s) is None))
 
 
 def default_title(stories: Sequence[Story], date: dt.date) -> str:

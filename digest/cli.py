@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from digest import __version__
-from digest.config import DEFAULT_SITE_URL, Settings
-from digest.errors import DigestError, ExitStatus, OutputTooLargeError
+from digest.config import CONFIG_FILE, DEFAULT_SITE_URL, STARTER_TOML, Settings, load_settings
+from digest.errors import ConfigError, DigestError, ExitStatus, OutputTooLargeError
+from digest.ingest import IngestOptions, ingest_options
+from digest.ingest.fetch import FetchCache, Fetcher, FetchLimits
 from digest.publish import PublishResult, default_archive, publish
 from digest.send import Security, SmtpOptions, default_port, describe, prepare, send_issue
 from digest.serve import make_server, serve_forever
@@ -93,14 +99,30 @@ def _fail(exc: DigestError) -> typer.Exit:
     )
 )
 def build(
+    ctx: typer.Context,
     sources: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Argument(
-            help="Article files (.txt, .md) or folders of them, read recursively in sorted order. "
-            "Default: seeds/.",
+            help="Article files (.txt, .md, .html), feeds (.rss, .atom, .xml), OPML lists, "
+            "folders of them (read recursively in sorted order), or http(s) URLs of articles, "
+            "feeds and OPML lists. Default: `sources` in digest.toml, else seeds/.",
             show_default=False,
         ),
     ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            help="Settings file; options given here win over it. Default: ./digest.toml if it "
+            "exists.",
+            show_default=False,
+        ),
+    ] = None,
+    fetch_full: Annotated[
+        bool,
+        typer.Option(
+            help="For feed entries that carry only a teaser, fetch the linked page.",
+        ),
+    ] = False,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder to write the outputs into.")
     ] = Path("out"),
@@ -187,32 +209,40 @@ def build(
     is written, exit 0.
     """
     issue_date = _parse_date(date)
-    settings = Settings(
-        name=name,
-        site_url=site_url,
-        email_from=sender,
-        email_to=to,
-        unsubscribe_url=unsubscribe_url,
-        unsubscribe_mailto=unsubscribe_mailto,
-        view_url=view_url,
-        list_id=list_id,
-        archive_path=str(archive or default_archive(out)),
-        feed_issues=feed_issues,
-        author=author,
-        language=language,
-    )
     try:
-        result = publish(
-            sources or default_sources(),
-            out=out,
-            date=issue_date,
-            settings=settings,
-            title=title,
-            options=SummaryOptions(words=words, topic=topic),
-            templates=templates,
-            force=force,
-            check=lambda files: _check_size(files["email.html"], allow_large),
-        )
+        settings = _settings(ctx, config)
+    except ConfigError as exc:
+        raise _fail(exc) from None
+    settings = replace(
+        settings,
+        archive_path=str(archive)
+        if archive
+        else settings.archive_path or str(default_archive(out)),
+    )
+    fetcher = Fetcher(
+        limits=FetchLimits(
+            connect_timeout=settings.fetch_timeout,
+            total_timeout=3 * settings.fetch_timeout,
+            max_bytes=settings.fetch_max_bytes,
+            workers=settings.fetch_workers,
+        ),
+        cache=FetchCache(out / ".fetch-cache.json"),
+    )
+    fetching = IngestOptions(fetcher=fetcher, fetch_full=settings.fetch_full, progress=_progress)
+    try:
+        with ingest_options(fetching):
+            result = publish(
+                # paths and http(s) URLs; publish() passes them on to read_articles()
+                list(sources or settings.sources or default_sources()),  # type: ignore[arg-type]
+                out=out,
+                date=issue_date,
+                settings=settings,
+                title=title,
+                options=SummaryOptions(words=settings.words, topic=settings.topic),
+                templates=templates,
+                force=force,
+                check=lambda files: _check_size(files["email.html"], allow_large),
+            )
     except DigestError as exc:
         raise _fail(exc) from None
     for problem in result.problems:
@@ -223,6 +253,76 @@ def build(
             "and will not resolve"
         )
     typer.echo(_summary(result))
+
+
+#: ``digest build`` options that also live in digest.toml -> their Settings field.
+SETTINGS_OPTIONS = {
+    "name": "name",
+    "site_url": "site_url",
+    "sender": "email_from",
+    "to": "email_to",
+    "unsubscribe_url": "unsubscribe_url",
+    "unsubscribe_mailto": "unsubscribe_mailto",
+    "view_url": "view_url",
+    "list_id": "list_id",
+    "topic": "topic",
+    "words": "words",
+    "feed_issues": "feed_issues",
+    "author": "author",
+    "language": "language",
+    "fetch_full": "fetch_full",
+}
+
+
+def _settings(ctx: typer.Context, config: Path | None) -> Settings:
+    """digest.toml (``--config``, else ./digest.toml if present), then the options given."""
+    path = config if config is not None else Path(CONFIG_FILE)
+    settings = Settings()
+    if config is not None or path.is_file():
+        settings = load_settings(path)
+    given: dict[str, Any] = {}
+    for param, field in SETTINGS_OPTIONS.items():
+        source = ctx.get_parameter_source(param)
+        if source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP"):
+            given[field] = ctx.params[param]
+    return replace(settings, **given)
+
+
+@contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr for many fetches."""
+    with typer.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+@app.command(
+    epilog=(
+        "Example:\n\n"
+        "    digest init                       # writes ./digest.toml\n\n"
+        "    digest init news/digest.toml"
+    )
+)
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the settings file.")] = Path(
+        CONFIG_FILE
+    ),
+) -> None:
+    """Write a commented starter digest.toml; never overwrites an existing file."""
+    if path.exists():
+        typer.secho(
+            f"error: {path} already exists; edit it, or give another path",
+            fg=typer.colors.RED,
+            err=True,
+        )
+        raise typer.Exit(int(ExitStatus.USAGE))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as out:
+            out.write(STARTER_TOML)
+    except OSError as exc:
+        typer.secho(f"error: cannot write {path}: {exc.strerror}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(int(ExitStatus.ERROR)) from None
+    typer.echo(f"Wrote {path}; edit it, then run: digest build")
 
 
 def _summary(result: PublishResult) -> str:

@@ -154,3 +154,50 @@ def test_an_unknown_key_is_reported_at_its_line(blank_lines: int, key: str) -> N
     text = "\n" * blank_lines + f'name = "x"\n{key} = 1\n'
     with pytest.raises(ConfigError, match=f"line {blank_lines + 2}: unknown key '{key}'"):
         parse_settings(tomllib.loads(text), key_lines(text), "digest.toml")
+
+
+# -- the command line: digest init, --config, options winning over the file --------
+
+
+def test_init_writes_the_starter_file_and_refuses_to_overwrite(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from digest.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    first = runner.invoke(app, ["init"])
+    assert first.exit_code == 0 and (tmp_path / "digest.toml").read_text() == STARTER_TOML
+    (tmp_path / "digest.toml").write_text("# mine\n")
+    second = runner.invoke(app, ["init"])
+    assert second.exit_code == 2 and "already exists" in second.stderr
+    assert (tmp_path / "digest.toml").read_text() == "# mine\n"
+
+
+def test_build_reads_digest_toml_and_options_win(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from digest.cli import app
+
+    from .conftest import SEEDS
+
+    shutil.copytree(SEEDS, tmp_path / "news")
+    (tmp_path / "digest.toml").write_text(
+        'name = "From the file"\nsources = ["news/"]\nsite_url = "https://file.example/"\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(app, ["build", "--date", "2026-11-21", "--name", "From argv"])
+    assert result.exit_code == 0, result.stderr
+    atom = (tmp_path / "out" / "atom.xml").read_text()
+    assert "From argv" in atom and "From the file" not in atom
+    assert "file.example" in atom  # not overridden: the file's value
+
+    bad = runner.invoke(app, ["build", "--config", str(tmp_path / "nope.toml")])
+    assert bad.exit_code == 2 and "nope.toml: cannot read the settings file" in bad.stderr

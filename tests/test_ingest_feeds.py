@@ -166,3 +166,27 @@ def test_opml_round_trips(pairs: list[tuple[str, str]]) -> None:
     if not subs:
         return
     assert parse_opml(opml_document(subs).encode(), source="x") == subs
+
+
+def test_build_from_urls_warns_about_the_bad_one_and_goes_on(site: Site, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from digest.cli import app
+
+    args = ["build", site.url("/atom.xml"), site.url("/loop-a"), "--out", str(tmp_path)]
+    result = CliRunner().invoke(app, [*args, "--date", "2026-11-21"])
+    assert result.exit_code == 0, result.stderr
+    assert "redirect loop" in result.stderr and "Traceback" not in result.stderr
+    assert "Read 1 article" in result.stdout
+    assert (tmp_path / ".fetch-cache.json").exists() or True  # only with validators
+
+
+def test_build_with_only_failing_urls_is_an_error(site: Site, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from digest.cli import app
+
+    args = ["build", site.url("/broken.xml"), site.url("/missing"), "--out", str(tmp_path)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 3
+    assert "no usable article" in result.stderr

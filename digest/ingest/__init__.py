@@ -14,7 +14,8 @@ parallel, within :class:`~digest.ingest.fetch.FetchLimits`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -159,11 +160,41 @@ class _Document:
     children: tuple[_Document, ...] = ()
 
 
+@dataclass(frozen=True)
+class IngestOptions:
+    """How URLs are fetched; the defaults touch the network only for URLs given."""
+
+    #: The fetcher (limits, cache); None: a default one without a cache file.
+    fetcher: Fetcher | None = None
+    #: Fetch the linked page for feed entries that carry only a teaser.
+    fetch_full: bool = False
+    #: Progress bar factory, used when more than :data:`PROGRESS_MIN` URLs are fetched.
+    progress: ProgressFactory | None = None
+
+
+#: The options :func:`ingest` uses when not given any (frozen, so a shared default is safe).
+_OPTIONS: ContextVar[IngestOptions] = ContextVar("ingest_options", default=IngestOptions())  # noqa: B039
+
+
+@contextmanager
+def ingest_options(options: IngestOptions) -> Iterator[IngestOptions]:
+    """Use ``options`` for every :func:`ingest` call inside the ``with`` block.
+
+    This lets the CLI set fetching up once for a whole build, however deep in
+    the pipeline the ingest call is made.
+    """
+    token = _OPTIONS.set(options)
+    try:
+        yield options
+    finally:
+        _OPTIONS.reset(token)
+
+
 def ingest(
     sources: Sequence[Path | str],
     *,
     fetcher: Fetcher | None = None,
-    fetch_full: bool = False,
+    fetch_full: bool | None = None,
     progress: ProgressFactory | None = None,
 ) -> IngestResult:
     """Read every article under ``sources``; skip (and report) the bad ones.
@@ -175,7 +206,10 @@ def ingest(
 
     Raises :class:`NothingUsableError` when no article could be read at all.
     """
-    fetcher = fetcher or Fetcher()
+    defaults = _OPTIONS.get()
+    fetcher = fetcher or defaults.fetcher or Fetcher()
+    fetch_full = defaults.fetch_full if fetch_full is None else fetch_full
+    progress = progress or defaults.progress
     problems: list[Problem] = []
     top = _expand(sources, problems)
     _read_round(top, fetcher, problems, progress)
@@ -184,6 +218,7 @@ def ingest(
     _read_round(children, fetcher, problems, progress, nested=True)
     if fetch_full:
         _fetch_full(top, fetcher, problems, progress)
+    fetcher.cache.save()
     articles = _unique(a for doc in top for a in _flatten(doc))
     if not articles:
         detail = f" ({problems[0]})" if len(problems) == 1 else ""
