@@ -203,15 +203,18 @@ def make_record(
     settings: Settings,
     articles: Sequence[Article] = (),
     previous: IssueRecord | None = None,
+    *,
+    kept: int = 0,
 ) -> IssueRecord:
     """The record of ``digest``. When it replaces ``previous`` (the same date),
     the issue keeps its id and time, and every story already published keeps
-    its id and time."""
+    its id and time; the first ``kept`` stories are ``previous``'s own, as
+    they were."""
     published = previous.published if previous else issue_time(digest.date)
     known = {s.key: s for s in previous.stories} if previous else {}
-    stories = []
-    taken: set[str] = set()
-    for story in digest.stories:
+    stories = list(previous.stories[:kept]) if previous else []
+    taken: set[str] = {s.key for s in stories}
+    for story in digest.stories[len(stories) :]:
         key = story_key(story, articles)
         while key in taken:  # two stories from the same articles: keep both ids distinct
             key = get_hash({"after": key})
@@ -242,10 +245,12 @@ Action = Literal["new", "update", "rebuild", "nothing"]
 class Plan:
     """What a build should do; made by :func:`decide`."""
 
-    #: ``new``: a new issue; ``update``: the issue of that date gains new
-    #: articles; ``rebuild``: ``--force`` on an existing issue; ``nothing``.
+    #: ``new``: a new issue; ``update``: the issue of that date gains stories
+    #: from new articles (its own stories stay as published); ``rebuild``:
+    #: ``--force`` on an existing issue; ``nothing``.
     action: Action
-    #: The articles to make the issue from, in input order.
+    #: The articles to summarize, in input order: for ``rebuild`` every given
+    #: article of the issue, for ``new`` and ``update`` the new ones.
     articles: tuple[Article, ...]
     #: How many of :attr:`articles` no issue has used yet.
     new: int
@@ -268,8 +273,8 @@ def decide(
     ``used_keys`` maps each article key in the archive to the date of the issue
     that used it. An article whose key belongs to another issue is never used
     again; one that belongs to this date's issue is used again only when the
-    issue is rebuilt (``force``) or gains new articles. Duplicates within the
-    batch (same URL or text) count once.
+    issue is rebuilt (``force``). Duplicates within the batch (same URL or
+    text) count once.
     """
     latest = max(used_keys.values(), default=None)
     seen: set[str] = set()
@@ -286,9 +291,10 @@ def decide(
         seen.update(keys)
         ordered.append(article)
         (same_issue if owners else fresh).append(article)
-    if issue_exists and ordered and (force or fresh):
-        action: Action = "rebuild" if force else "update"
-        return Plan(action, tuple(ordered), len(fresh), left_out, latest)
+    if issue_exists and force and ordered:
+        return Plan("rebuild", tuple(ordered), len(fresh), left_out, latest)
+    if issue_exists and fresh:
+        return Plan("update", tuple(fresh), len(fresh), left_out + len(same_issue), latest)
     if fresh:
         return Plan("new", tuple(fresh), len(fresh), left_out + len(same_issue), latest)
     return Plan("nothing", (), 0, left_out + len(same_issue), latest)

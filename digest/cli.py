@@ -233,7 +233,7 @@ def build(
         with ingest_options(fetching):
             result = publish(
                 # paths and http(s) URLs; publish() passes them on to read_articles()
-                list(sources or settings.sources or default_sources()),  # type: ignore[arg-type]
+                list(sources or settings.sources or default_sources()),
                 out=out,
                 date=issue_date,
                 settings=settings,
@@ -334,12 +334,13 @@ def _summary(result: PublishResult) -> str:
         since = f" since the issue of {plan.latest.isoformat()}" if plan.latest else ""
         return f"Nothing new{since}; nothing written."
     digest = result.build.digest
+    read = len(result.build.articles)
     stories = len(digest.stories)
     off_topic = f", left out {digest.off_topic} off-topic" if digest.off_topic else ""
     done = {"new": "", "update": "; added to", "rebuild": "; rebuilt"}[plan.action]
     issue = f"{done} the issue of {digest.date.isoformat()}" if done else ""
     return (
-        f"Read {digest.article_count} article{'s' if digest.article_count != 1 else ''}"
+        f"Read {read} article{'s' if read != 1 else ''}"
         f"{skipped}{used}{off_topic}; made {stories} {'story' if stories == 1 else 'stories'}"
         f"{issue}; wrote {', '.join(str(p) for p in result.written)}"
     )

@@ -24,11 +24,11 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from digest.archive import DEFAULT_ARCHIVE_NAME, Archive, IssueRecord, Plan, decide, make_record
-from digest.build import BuildResult, make_digest, read_articles
+from digest.build import BuildResult, make_digest, make_intro, read_articles
 from digest.config import Settings
 from digest.ingest import Problem
 from digest.model import Digest, digest_to_dict
@@ -213,13 +213,27 @@ class PublishResult:
     written: tuple[Path, ...] = ()
 
 
+def extend_issue(issue: Digest, more: Digest, title: str | None = None) -> Digest:
+    """``issue`` with the stories of ``more`` after its own."""
+    stories = (*issue.stories, *more.stories)
+    count = issue.article_count + more.article_count
+    return replace(
+        issue,
+        title=title or issue.title,
+        stories=stories,
+        intro=make_intro(stories, count, issue.topic),
+        article_count=count,
+        off_topic=issue.off_topic + more.off_topic,
+    )
+
+
 def default_archive(out: Path) -> Path:
     """Where the archive lives when no path is given: beside the outputs."""
     return out / DEFAULT_ARCHIVE_NAME
 
 
 def publish(
-    sources: Sequence[Path],
+    sources: Sequence[Path | str],
     *,
     out: Path,
     date: dt.date,
@@ -243,7 +257,12 @@ def publish(
     if plan.action == "nothing":
         return PublishResult(plan, tuple(problems))
     built = make_digest(plan.articles, problems, date=date, title=title, options=options)
-    record = make_record(built.digest, settings, plan.articles, previous)
+    kept = 0
+    if plan.action == "update" and previous is not None:
+        # the issue's published stories stay as they are; the new ones follow
+        kept = len(previous.digest.stories)
+        built = replace(built, digest=extend_issue(previous.digest, built.digest, title))
+    record = make_record(built.digest, settings, plan.articles, previous, kept=kept)
     files = render_outputs(
         built.digest, settings, templates, record=record, archived=store.issues()
     )

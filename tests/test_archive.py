@@ -132,7 +132,7 @@ def test_decider_new_nothing_update_rebuild() -> None:
     later = decide(used, [old, new], D2, issue_exists=False)
     assert (later.action, later.articles, later.used) == ("new", (new,), 1)
     update = decide(used, [old, new], D1, issue_exists=True)
-    assert (update.action, update.articles, update.new) == ("update", (old, new), 1)
+    assert (update.action, update.articles, update.new, update.used) == ("update", (new,), 1, 1)
     rebuild = decide(used, [old], D1, issue_exists=True, force=True)
     assert (rebuild.action, rebuild.articles) == ("rebuild", (old,))
     # --force never brings back an article another issue used
@@ -283,11 +283,21 @@ def test_new_articles_on_the_same_date_join_that_issue(inputs: Path, tmp_path: P
     (inputs / "zz_new.md").write_text(NEW_ARTICLE, encoding="utf-8")
     code, stdout, err = build(inputs, out, D1)
     assert code == 0, err
+    assert stdout.startswith("Read 1 article, 2 already in earlier issues; made ")
     assert "added to the issue of 2026-11-21" in stdout
     updated = Archive(out / "archive.sqlite3").issue(D1)
     assert first is not None and updated is not None
     assert (updated.id, updated.published) == (first.id, first.published)
     assert updated.digest.article_count == 3
+    # the published stories stay as they were, the new one follows
+    kept = len(first.stories)
+    assert updated.stories[:kept] == first.stories
+    assert updated.digest.stories[:kept] == first.digest.stories
+    assert len(updated.stories) == kept + 1
+    assert set(first.article_keys) < set(updated.article_keys)
+    # and running it again adds nothing
+    code, stdout, _ = build(inputs, out, D1)
+    assert code == 0 and stdout.startswith("Nothing new since the issue of 2026-11-21")
 
 
 def test_a_crash_while_rendering_changes_nothing(

@@ -36,9 +36,7 @@ class IndexEntry:
     page: str
 
 
-def render_issue_page(
-    record: IssueRecord, settings: Settings, override: Path | None = None
-) -> str:
+def render_issue_page(record: IssueRecord, settings: Settings, override: Path | None = None) -> str:
     """One issue as a web page; each story has a stable fragment id."""
     digest = record.digest
     return render_template(
