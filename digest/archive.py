@@ -477,6 +477,20 @@ def _has_schema(con: sqlite3.Connection) -> bool:
 
 def _write_issue(con: sqlite3.Connection, record: IssueRecord) -> None:
     day = record.date.isoformat()
+    # the decision was made before the transaction: make sure no other build
+    # has published any of these articles in another issue since
+    for start in range(0, len(record.article_keys), 500):
+        chunk = record.article_keys[start : start + 500]
+        taken = con.execute(
+            f"SELECT key, issue_date FROM articles WHERE key IN ({','.join('?' * len(chunk))}) "
+            "AND issue_date != ? LIMIT 1",
+            (*chunk, day),
+        ).fetchone()
+        if taken:
+            raise ArchiveError(
+                f"an article of this issue was published meanwhile in the issue of {taken[1]}",
+                fix="run the build again",
+            )
     data = json.dumps(digest_to_dict(record.digest), ensure_ascii=False, sort_keys=True)
     con.execute("DELETE FROM articles WHERE issue_date = ?", (day,))
     con.execute("DELETE FROM stories WHERE issue_date = ?", (day,))

@@ -216,6 +216,19 @@ def test_a_failed_transaction_leaves_the_archive_as_it_was(tmp_path: Path) -> No
     assert store.issue(D1) == first
 
 
+def test_an_article_taken_meanwhile_by_another_build_is_refused(tmp_path: Path) -> None:
+    from .test_render import make_digest
+
+    store = Archive(tmp_path / "archive.sqlite3")
+    shared = article("Both builds saw this.")
+    store.save(make_record(make_digest(), Settings(site_url=SITE), [shared]))
+    other = make_digest()
+    other = type(other)(**{**other.__dict__, "date": D2})
+    with pytest.raises(ArchiveError, match="published meanwhile in the issue of 2026-11-21"):
+        store.save(make_record(other, Settings(site_url=SITE), [shared]))
+    assert [r.date for r in store.issues()] == [D1]
+
+
 def test_a_newer_archive_schema_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "archive.sqlite3"
     with sqlite3.connect(path) as con:

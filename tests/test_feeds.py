@@ -332,3 +332,9 @@ def test_issue_page_date_is_the_issue_date() -> None:
     page = files["issues/2026-11-21.html"].decode()
     assert '<time datetime="2026-11-21">21 November 2026</time>' in page
     assert dt.date(2026, 11, 21).isoformat() in page
+
+
+def test_build_help_names_the_archive_options() -> None:
+    result = runner.invoke(app, ["build", "--help"], terminal_width=200)
+    for option in ("--archive", "--force", "--feed-issues", "--author", "--language"):
+        assert option in result.stdout, option
