@@ -34,19 +34,20 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, hstack, identity
 
 from digest.model import Article, Sentence, Source, Story
 from digest.summarize import Summary, SummaryOptions
-from digest.summarize.sentences import Candidate, candidates, stem
+from digest.summarize.sentences import Candidate, candidates, sentence_bigrams, stem
 from digest.summarize.stories import group_articles
 from digest.text import content_words, normalize_space, words
 
-#: A stemmed bigram, or a 1-tuple holding a stemmed content word.
-Concept = tuple[str, ...]
+#: A stemmed bigram.
+Concept = tuple[str, str]
 
 #: A concept seen in the first sentences of an article gets up to this extra vote.
 POSITION_BONUS = 1.0
@@ -54,27 +55,35 @@ POSITION_BONUS = 1.0
 POSITION_DECAY = 3.0
 #: Extra vote for an article that repeats a concept (scaled by log of repeats).
 REPEAT_BONUS = 0.25
-#: Weight of a content-word (unigram) concept relative to a bigram's.
-UNIGRAM_WEIGHT = 0.0
+#: Extra votes for a concept per source headline that holds it.
+TITLE_BONUS = 2.0
 #: Weight multiplier for concepts holding a topic word.
 TOPIC_BOOST = 2.0
 #: Objective cost of a doubtful sentence, per unit penalty, in concept-weight units.
 PENALTY_COST = 3.0
 #: Cost of a sentence that opens with a dangling word.
 DANGLING_COST = 0.5
-#: A source supports a sentence when one of its sentences holds this share of
-#: the sentence's content words.
+#: A source supports a sentence when one of its sentences (or two adjacent ones)
+#: holds this share of the sentence's content words ...
 SUPPORT_OVERLAP = 0.5
-#: Exponent on the document vote: above 1 favours what many outlets agree on.
-DF_POWER = 1.0
-#: In stories of several articles, only sentences this early are candidates.
-MAX_POSITION = 1000
+#: ... and at least this many of them.
+SUPPORT_MIN_WORDS = 3
 #: Objective bonus for a sentence, per unit of its article-position prior.
-LEAD_BONUS = 5.0
+LEAD_BONUS = 8.0
 #: The solver sees at most this many sentences: the best by value and by density.
-MAX_CANDIDATES = 10000
+MAX_CANDIDATES = 40
+#: Objective bonus for a sentence saying what is still open or what comes next.
+OUTLOOK_BONUS = 12.0
+#: Sentences longer than this are hard to read in a digest ...
+LONG_SENTENCE = 35
+#: ... and cost this much per extra word.
+LONG_COST = 0.5
+#: Objective bonus for a sentence that states a figure.
+FIGURE_BONUS = 4.0
+#: Sentences sharing this share of content words are near-duplicates.
+DUPLICATE = 0.6
 #: Relative optimality gap at which the solver may stop.
-MIP_GAP = 1e-2
+MIP_GAP = 0.02
 
 
 @dataclass(frozen=True)
@@ -90,10 +99,8 @@ class Chosen:
 
 
 def sentence_concepts(cand: Candidate) -> frozenset[Concept]:
-    """The concepts a sentence holds: its bigrams and (if weighted) content words."""
-    if UNIGRAM_WEIGHT <= 0:
-        return frozenset(cand.bigrams)
-    return frozenset(cand.bigrams) | frozenset((s,) for s in cand.content_stems)
+    """The concepts a sentence holds: its stemmed bigrams (stop-word pairs left out)."""
+    return cand.bigrams
 
 
 def min_document_frequency(n_docs: int) -> int:
@@ -106,35 +113,49 @@ def min_document_frequency(n_docs: int) -> int:
 
 
 def concept_weights(
-    cands: Sequence[Candidate], n_docs: int, topic_stems: frozenset[str] = frozenset()
+    cands: Sequence[Candidate],
+    n_docs: int,
+    topic_stems: frozenset[str] = frozenset(),
+    titles: Sequence[str] = (),
 ) -> dict[Concept, float]:
-    """Weight of every concept kept: position-weighted document frequency."""
-    first_seen: dict[tuple[Concept, int], int] = {}
-    repeats: dict[tuple[Concept, int], int] = {}
-    for cand in cands:
-        for concept in sentence_concepts(cand):
-            key = (concept, cand.doc)
-            if key not in first_seen or cand.position < first_seen[key]:
-                first_seen[key] = cand.position
-            repeats[key] = repeats.get(key, 0) + 1
+    """Weight of every concept kept: position-weighted document frequency.
+
+    A concept in a source's headline gets :data:`TITLE_BONUS` extra votes per
+    headline: headlines name the news.
+    """
     votes: dict[Concept, float] = {}
     docs: dict[Concept, int] = {}
-    for (concept, doc), position in first_seen.items():
-        vote = 1.0 + POSITION_BONUS * math.exp(-position / POSITION_DECAY)
-        vote += REPEAT_BONUS * math.log(repeats[(concept, doc)])
-        votes[concept] = votes.get(concept, 0.0) + vote
-        docs[concept] = docs.get(concept, 0) + 1
-    if DF_POWER != 1.0:
-        votes = {c: v * docs[c] ** (DF_POWER - 1.0) for c, v in votes.items()}
+    by_doc: dict[int, list[Candidate]] = {}
+    for cand in cands:
+        by_doc.setdefault(cand.doc, []).append(cand)
+    for doc in sorted(by_doc):
+        # concept -> [first position, sentences holding it] within this article
+        seen: dict[Concept, list[int]] = {}
+        for cand in sorted(by_doc[doc], key=lambda c: c.position):
+            for concept in sentence_concepts(cand):
+                entry = seen.get(concept)
+                if entry is None:
+                    seen[concept] = [cand.position, 1]
+                else:
+                    entry[1] += 1
+        for concept, (position, count) in seen.items():
+            vote = 1.0 + POSITION_BONUS * math.exp(-position / POSITION_DECAY)
+            if count > 1:
+                vote += REPEAT_BONUS * math.log(count)
+            votes[concept] = votes.get(concept, 0.0) + vote
+            docs[concept] = docs.get(concept, 0) + 1
+    for title in titles:
+        tokens = words(title)
+        stems = [stem(t) for t in tokens]
+        in_title = set(sentence_bigrams(tokens, stems))
+        for concept in sorted(in_title):
+            if concept in votes:
+                votes[concept] += TITLE_BONUS
     threshold = min_document_frequency(n_docs)
     weights: dict[Concept, float] = {}
     for concept, vote in votes.items():
         if docs[concept] < threshold:
             continue
-        if len(concept) == 1:
-            vote *= UNIGRAM_WEIGHT
-            if vote <= 0:
-                continue
         if topic_stems and any(part in topic_stems for part in concept):
             vote *= TOPIC_BOOST
         weights[concept] = vote
@@ -147,7 +168,11 @@ def _sentence_cost(cand: Candidate) -> float:
         PENALTY_COST * cand.penalty
         + (DANGLING_COST if cand.dangling else 0.0)
         - LEAD_BONUS * math.exp(-cand.position / POSITION_DECAY)
+        - (OUTLOOK_BONUS if cand.outlook else 0.0)
+        - (FIGURE_BONUS if cand.figure else 0.0)
+        + LONG_COST * max(0, cand.length - LONG_SENTENCE)
     )
+
 
 
 def _prune(cands: Sequence[Candidate], weights: dict[Concept, float]) -> list[Candidate]:
@@ -172,73 +197,73 @@ def _prune(cands: Sequence[Candidate], weights: dict[Concept, float]) -> list[Ca
     return [cands[i] for i in sorted(keep)]
 
 
-def _greedy(
-    cands: Sequence[Candidate], weights: dict[Concept, float], budget: int
-) -> list[int]:
-    """Budgeted greedy on value per word (Lin & Bilmes 2010 style)."""
-    concepts = [[c for c in sentence_concepts(cand) if c in weights] for cand in cands]
-    costs = [_sentence_cost(cand) for cand in cands]
-    covered: set[Concept] = set()
-    chosen: list[int] = []
-    used = 0
-    left = set(range(len(cands)))
-    while True:
-        best, best_score = -1, 0.0
-        for i in sorted(left):
-            if used + cands[i].length > budget:
-                continue
-            gain = sum(weights[c] for c in concepts[i] if c not in covered) - costs[i]
-            score = gain / cands[i].length ** GREEDY_R
-            if gain > 0 and score > best_score:
-                best, best_score = i, score
-        if best < 0:
-            break
-        chosen.append(best)
-        left.discard(best)
-        used += cands[best].length
-        covered.update(concepts[best])
-    return sorted(chosen)
-
-
-GREEDY_R = 1.0
-USE_GREEDY = False
+def _near_duplicate(a: Candidate, b: Candidate) -> bool:
+    """Whether two sentences say nearly the same words (content-word Jaccard >= 0.6)."""
+    if a.tokens == b.tokens:
+        return True
+    union = len(a.content_stems | b.content_stems)
+    return union > 0 and len(a.content_stems & b.content_stems) / union >= DUPLICATE
 
 
 def _solve(
     cands: Sequence[Candidate], weights: dict[Concept, float], budget: int
 ) -> list[int]:
-    """Indexes (into ``cands``) of the best sentence set; exact ILP."""
-    concept_ids: dict[Concept, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    for s, cand in enumerate(cands):
-        for concept in sorted(sentence_concepts(cand)):
-            if concept in weights:
-                j = concept_ids.setdefault(concept, len(concept_ids))
-                rows.append(j)
-                cols.append(s)
-    n_s, n_c = len(cands), len(concept_ids)
-    if n_c == 0:
-        return []
-    ordered = sorted(concept_ids.items(), key=lambda item: item[1])
-    w = np.array([weights[c] for c, _ in ordered])
-    penalties = np.array([_sentence_cost(c) for c in cands])
-    # Variables: sentences y_0..y_{S-1}, then concepts c_0..c_{C-1}. milp minimises.
-    cost = np.concatenate([penalties, -w])
-    occurrence = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_c, n_s))
-    lengths = np.array([c.length for c in cands], dtype=float)
-    from scipy.sparse import hstack, identity
+    """Indexes (into ``cands``) of the best sentence set: exact ILP.
 
+    Maximise sum(w_c * c) - sum(cost_s * y_s) subject to sum(len_s * y_s) <= budget
+    and c <= sum(y_s for s holding c), with y binary. Three exact reductions keep
+    it small: concepts held by the same sentences merge (weights add); a concept
+    held by one sentence only folds into that sentence's value; and concept
+    variables stay continuous in [0, 1], since with binary y the optimum puts
+    each at min(1, sum y) anyway -- so branching happens on sentences only.
+    """
+    incidence: dict[Concept, list[int]] = {}
+    for s, cand in enumerate(cands):
+        for concept in sentence_concepts(cand):
+            if concept in weights:
+                incidence.setdefault(concept, []).append(s)
+    value = np.array([-_sentence_cost(c) for c in cands])
+    shared: dict[tuple[int, ...], float] = {}
+    for concept, holders in incidence.items():
+        if len(holders) == 1:
+            value[holders[0]] += weights[concept]
+        else:
+            key = tuple(holders)
+            shared[key] = shared.get(key, 0.0) + weights[concept]
+    n_s = len(cands)
+    if n_s == 0:
+        return []
+    groups = sorted(shared.items())
+    n_c = len(groups)
+    rows = [j for j, (holders, _) in enumerate(groups) for _ in holders]
+    cols = [s for holders, _ in groups for s in holders]
+    occurrence = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_c, n_s))
+    # Variables: sentences y_0..y_{S-1}, then concept groups c_0..c_{C-1}; milp minimises.
+    cost = np.concatenate([-value, -np.array([w for _, w in groups])])
+    lengths = np.array([c.length for c in cands], dtype=float)
     cover = hstack([-occurrence, identity(n_c, format="csr")], format="csr")
     length_row = csr_matrix(np.concatenate([lengths, np.zeros(n_c)])[None, :])
-    constraints = [
-        LinearConstraint(length_row, -np.inf, float(budget)),
-        LinearConstraint(cover, -np.inf, 0.0),
+    constraints = [LinearConstraint(length_row, -np.inf, float(budget))]
+    if n_c:
+        constraints.append(LinearConstraint(cover, -np.inf, 0.0))
+    # Near-duplicates exclude each other: the sentence bonuses must not buy a repeat.
+    clashes = [
+        (a, b)
+        for a in range(n_s)
+        for b in range(a + 1, n_s)
+        if _near_duplicate(cands[a], cands[b])
     ]
+    if clashes:
+        clash_rows = [k for k in range(len(clashes)) for _ in range(2)]
+        clash_cols = [s for pair in clashes for s in pair]
+        clash = csr_matrix(
+            (np.ones(len(clash_rows)), (clash_rows, clash_cols)), shape=(len(clashes), n_s + n_c)
+        )
+        constraints.append(LinearConstraint(clash, -np.inf, 1.0))
     result = milp(
         cost,
         constraints=constraints,
-        integrality=np.ones(n_s + n_c),
+        integrality=np.concatenate([np.ones(n_s), np.zeros(n_c)]),
         bounds=Bounds(0.0, 1.0),
         options={"presolve": True, "mip_rel_gap": MIP_GAP},
     )
@@ -256,8 +281,10 @@ def _supporters(
         for doc, bags in by_doc.items():
             if doc in support:
                 continue
-            best = max((len(mine & bag) for bag in bags), default=0)
-            if best >= 3 and best / len(mine) >= SUPPORT_OVERLAP:
+            # A fact may straddle two sentences in another outlet's wording.
+            windows = [*bags, *(a | b for a, b in pairwise(bags))]
+            best = max((len(mine & bag) for bag in windows), default=0)
+            if best >= SUPPORT_MIN_WORDS and best / len(mine) >= SUPPORT_OVERLAP:
                 support.add(doc)
     return tuple(sorted(support))
 
@@ -293,17 +320,11 @@ def select_sentences(
     benchmark calls this directly with one DUC cluster as the story.
     """
     cands = candidates(articles)
-    usable = [
-        c
-        for c in cands
-        if not c.excluded
-        and c.length <= budget
-        and (len(articles) < 3 or c.position < MAX_POSITION)
-    ]
-    weights = concept_weights(cands, len(articles), frozenset(topic_stems))
+    usable = [c for c in cands if not c.excluded and c.length <= budget]
+    titles = [a.title for a in articles if a.title]
+    weights = concept_weights(cands, len(articles), frozenset(topic_stems), titles)
     usable = _prune(usable, weights)
-    solver = _greedy if USE_GREEDY else _solve
-    picked = [usable[i] for i in solver(usable, weights, budget)]
+    picked = [usable[i] for i in _solve(usable, weights, budget)]
     by_doc: dict[int, list[frozenset[str]]] = {}
     for cand in cands:
         by_doc.setdefault(cand.doc, []).append(cand.content_stems)

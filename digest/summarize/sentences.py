@@ -46,13 +46,24 @@ _BOILERPLATE = re.compile(
     r"\b(?:we may earn|commission when you buy|affiliate link|sign up|subscribe|newsletter"
     r"|click here|read more|all rights reserved|cookie|privacy policy|terms of (?:use|service)"
     r"|follow us|share this|leave a comment|advertisement|check out our|our guide to"
-    r"|minutes? read|photo:|image:|credit:|getty images|copyright)\b",
-    re.IGNORECASE,
+    r"|minutes? read|photo:|image:|credit:|getty images|copyright)\b"
 )
-_READER = re.compile(r"\b(?:you|your|you're|you've|yourself)\b", re.IGNORECASE)
+#: Status and next steps: what is still open, what happens next and when.
+_OUTLOOK = re.compile(
+    r"\b(?:remains? (?:un\w+|to be \w+)|not yet|yet to be|unconfirmed|undecided|pending"
+    r"|(?:is|are|was|were) (?:set|expected|scheduled|due|likely) to|will (?:begin|start|resume)"
+    r"|could (?:begin|start)|waits? (?:on|for)|once \w+)\b"
+)
+_FIGURE = re.compile(
+    r"[$€£¥]\s?\d|\b\d[\d,.]*\s?(?:%|percent|per cent|million|billion|thousand|people|dead)\b"
+)
+_READER = re.compile(r"\b(?:you|your|you're|you've|yourself)\b")
+# The four patterns above are matched against lower-cased text (faster than IGNORECASE).
 _ASIDE = re.compile(r"\((?:note|ed|editor)\b|\[\s*(?:note|ed)\b", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.!…][\"'”’)\]]*$")
 _QUOTE_CHARS = "\"“”"
+#: Quotation penalty: quoted speech is colour, rarely the news itself.
+QUOTE_PENALTY = 0.15
 #: Words that give a sentence a finite-verb shape even when suffix rules miss.
 _VERBS = frozenset(
     """
@@ -80,7 +91,8 @@ class Candidate:
     text: str
     #: Index of its article in the story.
     doc: int
-    #: Position of the sentence in its article, 0-based.
+    #: Position of the sentence among its article's usable sentences, 0-based
+    #: (an excluded sentence shares the position of the next usable one).
     position: int
     #: How many sentences its article has.
     doc_length: int
@@ -96,6 +108,10 @@ class Candidate:
     penalty: float
     #: Whether it opens with a word that needs earlier context.
     dangling: bool
+    #: Whether it states a figure: an amount, a count, a percentage.
+    figure: bool
+    #: Whether it says what is still open or what happens next (editors keep those).
+    outlook: bool
     #: Stems of the content words (stop-words and one-letter words dropped).
     content_stems: frozenset[str]
     #: Stemmed adjacent word pairs, leaving out pairs of two stop-words.
@@ -112,14 +128,18 @@ def sentence_bigrams(tokens: Sequence[str], stems: Sequence[str]) -> list[tuple[
     ]
 
 
-def _looks_like_heading(text: str, tokens: Sequence[str]) -> bool:
-    raw = [w for w in text.split() if any(c.isalpha() for c in w)]
-    if not raw:
+def _looks_like_heading(text: str) -> bool:
+    tokens = text.split()
+    if sum(w[:1].islower() for w in tokens) * 4 >= len(tokens):
+        return False  # a quarter of the words start lower-case: prose, not a title or caps
+    letters = sum(map(str.isalpha, text))
+    if not letters:
         return True
-    letters = [c for c in text if c.isalpha()]
-    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.6:
+    if sum(map(str.isupper, text)) / letters > 0.6:
         return True
-    capitalised = sum(w.lstrip(_QUOTE_CHARS + "'‘(")[:1].isupper() for w in raw)
+    raw = [w.lstrip(_QUOTE_CHARS + "'‘(") for w in text.split()]
+    raw = [w for w in raw if w[:1].isalpha()]
+    capitalised = sum(w[:1].isupper() for w in raw)
     return len(raw) >= 3 and capitalised / len(raw) > 0.75
 
 
@@ -131,6 +151,19 @@ def _has_verb_shape(tokens: Sequence[str]) -> bool:
         if word not in stop and len(word) > 3 and word.endswith(("ed", "es", "s", "ing")):
             return True
     return False
+
+
+def _broken_quote(text: str) -> bool:
+    """A quotation cut by the sentence splitter: its other half is elsewhere."""
+    return bool(
+        text.count('"') % 2
+        or text.count("“") != text.count("”")
+        or (_OPEN_SINGLE.search(text) and not _CLOSE_SINGLE.search(text))
+    )
+
+
+_OPEN_SINGLE = re.compile(r"(?:^|[\s,:(])['‘][A-Z]")
+_CLOSE_SINGLE = re.compile(r"[.,!?…]['’](?:\s|$)")
 
 
 def judge(text: str, tokens: Sequence[str]) -> tuple[str, float, bool]:
@@ -147,23 +180,56 @@ def judge(text: str, tokens: Sequence[str]) -> tuple[str, float, bool]:
         return "question", 1.0, False
     if not _TERMINAL.search(text.strip()):
         return "unterminated", 1.0, False
-    if _BOILERPLATE.search(text):
+    if _broken_quote(text):
+        return "broken quote", 1.0, False
+    if _BOILERPLATE.search(text.lower()):
         return "boilerplate", 1.0, False
-    if _looks_like_heading(text, tokens):
+    if _looks_like_heading(text):
         return "heading", 1.0, False
     if not _has_verb_shape(tokens):
         return "no verb", 1.0, False
     penalty = 0.0
     outside_quotes = re.sub(r"[\"“][^\"”]*[\"”]", " ", text)
-    if _READER.search(outside_quotes) or text.lower().startswith(("check out", "if you")):
+    if _READER.search(outside_quotes.lower()) or text.lower().startswith(("check out", "if you")):
         penalty += 0.6
     if _ASIDE.search(text) or "?" in text:
         penalty += 0.6
     first = tokens[0] if tokens else ""
     dangling = first in DANGLING_OPENERS
     if text.lstrip().startswith(("\"", "“")):
-        penalty += 0.15
+        penalty += QUOTE_PENALTY
     return "", min(penalty, 1.0), dangling
+
+
+_ATTRIBUTION = re.compile(
+    r",\s+(?:(?:a|an|the|some|many|two|three|several)\s+)?[a-z][\w.'’ -]{0,50}?\s+"
+    r"(?:said|says|reported|reports|announced|told reporters|according to [\w.'’ -]{1,40})"
+    r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday))?"
+    r"(?:\s+(?:in|at)\s+[\w.'’ -]{1,30})?\.$"
+)
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'’ -]{2,}(?:,\s+[A-Z][\w.'’ -]{1,30})?\s+"
+    r"\((?:AP|AFP|Reuters|UPI|[A-Z]{2,6})\)\s+[—–-]+\s+"
+    r"|^[A-Z][A-Z.'’ -]{2,}(?:,\s+[A-Z][\w.'’ -]{1,30})?\s+[—–]\s+"
+)
+_PARENTHESIS = re.compile(r"\s+\([^()]{1,40}\)(?=[\s,.;])")
+COMPRESS = True
+
+
+def tidy(text: str) -> str:
+    """A sentence without dateline, short parentheses or a trailing generic attribution.
+
+    "PHNOM PENH, Cambodia (AP) — Rebels attacked a village, a military spokesman
+    said Thursday." becomes "Rebels attacked a village." Attributions to a named
+    speaker (capitalised) and anything inside quotes are kept.
+    """
+    if not COMPRESS:
+        return text
+    text = _DATELINE.sub("", text)
+    text = _PARENTHESIS.sub("", text)
+    if not any(q in text for q in _QUOTE_CHARS + "‘’"):
+        text = _ATTRIBUTION.sub(".", text)
+    return text[:1].upper() + text[1:] if text else text
 
 
 def article_sentences(article: Article) -> list[str]:
@@ -177,7 +243,9 @@ def candidates(articles: Sequence[Article]) -> list[Candidate]:
     stop = stopwords()
     for doc, article in enumerate(articles):
         texts = article_sentences(article)
-        for position, text in enumerate(texts):
+        position = 0
+        for original in texts:
+            text = tidy(original)
             tokens = tuple(words(text))
             stems = tuple(stem(t) for t in tokens)
             reason, penalty, dangling = judge(text, tokens)
@@ -193,6 +261,8 @@ def candidates(articles: Sequence[Article]) -> list[Candidate]:
                     excluded=reason,
                     penalty=penalty,
                     dangling=dangling,
+                    outlook=bool(_OUTLOOK.search(text.lower())),
+                    figure=bool(_FIGURE.search(text.lower())),
                     content_stems=frozenset(
                         s
                         for w, s in zip(tokens, stems, strict=True)
@@ -201,4 +271,6 @@ def candidates(articles: Sequence[Article]) -> list[Candidate]:
                     bigrams=frozenset(sentence_bigrams(tokens, stems)),
                 )
             )
+            # Junk before the lead (disclosures, captions) does not push it down.
+            position += 0 if reason else 1
     return found
