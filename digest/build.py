@@ -15,7 +15,7 @@ from pathlib import Path
 
 from digest.clean import clean
 from digest.errors import IngestError, NothingUsableError
-from digest.ingest import Problem, ingest
+from digest.ingest import IngestOptions, Problem, ingest
 from digest.model import Article, Digest, Story
 from digest.summarize import SummaryOptions, get_summarizer
 
@@ -48,13 +48,15 @@ def build_digest(
     )
 
 
-def read_articles(sources: Sequence[Path | str]) -> tuple[list[Article], list[Problem]]:
+def read_articles(
+    sources: Sequence[Path | str], fetching: IngestOptions | None = None
+) -> tuple[list[Article], list[Problem]]:
     """Ingest and clean ``sources`` (paths or URLs): the usable articles, and what was skipped.
 
-    URLs are fetched as set up by :func:`digest.ingest.ingest_options`.
+    URLs are fetched as ``fetching`` says (limits, cache, progress).
     Raises :class:`NothingUsableError` when no article is usable.
     """
-    ingested = ingest(sources)
+    ingested = ingest(sources, fetching)
     problems = list(ingested.problems)
     articles: list[Article] = []
     for data in ingested.articles:

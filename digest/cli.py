@@ -17,7 +17,7 @@ import typer
 from digest import __version__
 from digest.config import CONFIG_FILE, DEFAULT_SITE_URL, STARTER_TOML, Settings, load_settings
 from digest.errors import ConfigError, DigestError, ExitStatus, OutputTooLargeError
-from digest.ingest import IngestOptions, ingest_options
+from digest.ingest import IngestOptions
 from digest.ingest.fetch import FetchCache, Fetcher, FetchLimits
 from digest.publish import PublishResult, default_archive, publish
 from digest.send import Security, SmtpOptions, default_port, describe, prepare, send_issue
@@ -230,19 +230,18 @@ def build(
     )
     fetching = IngestOptions(fetcher=fetcher, fetch_full=settings.fetch_full, progress=_progress)
     try:
-        with ingest_options(fetching):
-            result = publish(
-                # paths and http(s) URLs; publish() passes them on to read_articles()
-                list(sources or settings.sources or default_sources()),
-                out=out,
-                date=issue_date,
-                settings=settings,
-                title=title,
-                options=SummaryOptions(words=settings.words, topic=settings.topic),
-                templates=templates,
-                force=force,
-                check=lambda files: _check_size(files["email.html"], allow_large),
-            )
+        result = publish(
+            list(sources or settings.sources or default_sources()),
+            out=out,
+            date=issue_date,
+            settings=settings,
+            title=title,
+            options=SummaryOptions(words=settings.words, topic=settings.topic),
+            templates=templates,
+            force=force,
+            check=lambda files: _check_size(files["email.html"], allow_large),
+            fetching=fetching,
+        )
     except DigestError as exc:
         raise _fail(exc) from None
     for problem in result.problems:

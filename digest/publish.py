@@ -30,7 +30,7 @@ from pathlib import Path
 from digest.archive import DEFAULT_ARCHIVE_NAME, Archive, IssueRecord, Plan, decide, make_record
 from digest.build import BuildResult, make_digest, make_intro, read_articles
 from digest.config import Settings
-from digest.ingest import Problem
+from digest.ingest import IngestOptions, Problem
 from digest.model import Digest, digest_to_dict
 from digest.render.email import render_html, render_text
 from digest.render.feeds import FEED_FILES, render_feeds
@@ -243,14 +243,15 @@ def publish(
     templates: Path | None = None,
     force: bool = False,
     check: Callable[[Mapping[str, bytes]], None] | None = None,
+    fetching: IngestOptions | None = None,
 ) -> PublishResult:
     """Build the issue of ``date`` from what is new in ``sources`` and publish it.
 
     ``force`` rebuilds an existing issue of ``date`` in place (same ids and
     dates). ``check`` sees the rendered files before anything is written and
-    may raise to stop the build.
+    may raise to stop the build. ``fetching`` sets how URLs are fetched.
     """
-    articles, problems = read_articles(sources)
+    articles, problems = read_articles(sources, fetching)
     store = Archive(Path(settings.archive_path) if settings.archive_path else default_archive(out))
     previous = store.issue(date)
     plan = decide(store.used_keys(), articles, date, issue_exists=previous is not None, force=force)

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from digest.errors import IngestError, NothingUsableError
-from digest.ingest import PROGRESS_MIN, ingest
+from digest.ingest import PROGRESS_MIN, IngestOptions, ingest
 from digest.ingest.feeds import parse_feed
 from digest.ingest.fetch import Fetcher, FetchLimits
 from digest.ingest.opml import Subscription, opml_document, parse_opml
@@ -60,7 +60,7 @@ def site() -> Iterator[Site]:
 
 
 def test_an_atom_feed_entry_becomes_an_article_with_its_metadata(site: Site) -> None:
-    result = ingest([site.url("/atom.xml")], fetcher=FAST)
+    result = ingest([site.url("/atom.xml")], IngestOptions(fetcher=FAST))
     (article,) = result.articles
     assert article.title == "Bridge & tunnel reopen"
     assert article.url == site.url("/bridge")  # relative link resolved against the feed
@@ -76,14 +76,14 @@ def test_a_local_rss_file_is_read_without_the_network(tmp_path: Path) -> None:
     items = [("Budget passes", "https://news.example/b", "Fri, 20 Nov 2026 09:00:00 GMT", "x")]
     (tmp_path / "feed.rss").write_text(rss(items), encoding="utf-8")
     (article,) = ingest(
-        [tmp_path / "feed.rss"], fetcher=Fetcher(limits=FetchLimits(workers=0))
+        [tmp_path / "feed.rss"], IngestOptions(fetcher=Fetcher(limits=FetchLimits(workers=0)))
     ).articles
     assert article.path == "https://news.example/b" and article.outlet == "Springfield Times"
     assert article.published == dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC)
 
 
 def test_teasers_stay_teasers_without_fetch_full(site: Site) -> None:
-    result = ingest([site.url("/teasers.xml")], fetcher=FAST)
+    result = ingest([site.url("/teasers.xml")], IngestOptions(fetcher=FAST))
     assert [a.text for a in result.articles] == ["A short teaser..."] * 6
     assert site.hits["/a/0"] == 0
 
@@ -97,7 +97,9 @@ def test_fetch_full_replaces_teasers_by_the_linked_pages_with_a_progress_bar(sit
         yield done.append
         bars.append((total, label, sum(done)))
 
-    result = ingest([site.url("/teasers.xml")], fetcher=FAST, fetch_full=True, progress=progress)  # type: ignore[arg-type]
+    result = ingest(
+        [site.url("/teasers.xml")], IngestOptions(fetcher=FAST, fetch_full=True, progress=progress)
+    )  # type: ignore[arg-type]
     assert len(result.articles) == 6 and result.problems == ()
     first = result.articles[0]
     assert first.title == "Story 0"  # the feed's metadata is kept
@@ -107,7 +109,7 @@ def test_fetch_full_replaces_teasers_by_the_linked_pages_with_a_progress_bar(sit
 
 
 def test_an_opml_list_reads_its_feeds_and_reports_the_bad_one(site: Site) -> None:
-    result = ingest([site.url("/list.opml")], fetcher=FAST)
+    result = ingest([site.url("/list.opml")], IngestOptions(fetcher=FAST))
     assert [a.outlet for a in result.articles] == ["Shelbyville Post"]
     (problem,) = result.problems
     assert str(problem).startswith(site.url("/broken.xml"))
@@ -116,7 +118,7 @@ def test_an_opml_list_reads_its_feeds_and_reports_the_bad_one(site: Site) -> Non
 
 def test_broken_xml_is_a_clear_problem(site: Site) -> None:
     with pytest.raises(NothingUsableError, match=r"not a valid feed \(XML error at line \d+"):
-        ingest([site.url("/broken.xml")], fetcher=FAST)
+        ingest([site.url("/broken.xml")], IngestOptions(fetcher=FAST))
 
 
 def test_a_feed_with_no_entries_is_a_problem() -> None:

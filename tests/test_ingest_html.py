@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from digest.clean import clean
 from digest.errors import IngestError, NothingUsableError
-from digest.ingest import ingest
+from digest.ingest import IngestOptions, ingest
 from digest.ingest.fetch import Fetcher, FetchLimits
 from digest.ingest.html import html_to_text, page_published, read_page
 
@@ -62,20 +62,20 @@ def test_a_local_html_file_is_ingested(tmp_path: Path) -> None:
 
 
 def test_a_page_url_is_fetched_and_read(site: Site) -> None:
-    result = ingest([site.url("/budget")], fetcher=FAST)
+    result = ingest([site.url("/budget")], IngestOptions(fetcher=FAST))
     (article,) = result.articles
     assert article.path == site.url("/budget")
     assert article.url == "https://news.example/budget"  # the canonical URL, not the fetched one
 
 
 def test_without_a_canonical_link_the_fetched_url_is_kept(site: Site) -> None:
-    (article,) = ingest([site.url("/no-canonical")], fetcher=FAST).articles
+    (article,) = ingest([site.url("/no-canonical")], IngestOptions(fetcher=FAST)).articles
     assert article.url == site.url("/no-canonical")
 
 
 @pytest.mark.parametrize("path", ["/wrong-charset", "/no-charset"])
 def test_wrong_or_missing_charsets_still_decode(site: Site, path: str) -> None:
-    (article,) = ingest([site.url(path)], fetcher=FAST).articles
+    (article,) = ingest([site.url(path)], IngestOptions(fetcher=FAST)).articles
     assert article.title == "Café owners welcome the budget"
 
 
@@ -95,7 +95,7 @@ def test_a_hostile_url_is_a_one_line_warning_and_the_build_goes_on(
 ) -> None:
     good = tmp_path / "good.html"
     good.write_text(article_html(), encoding="utf-8")
-    result = ingest([site.url(path), good], fetcher=FAST)
+    result = ingest([site.url(path), good], IngestOptions(fetcher=FAST))
     assert len(result.articles) == 1
     (problem,) = result.problems
     assert message in str(problem) and str(problem).startswith(site.url(path))
@@ -104,7 +104,7 @@ def test_a_hostile_url_is_a_one_line_warning_and_the_build_goes_on(
 
 def test_all_sources_failing_is_an_error(site: Site) -> None:
     with pytest.raises(NothingUsableError, match="no usable article"):
-        ingest([site.url("/index.html"), site.url("/loop-a")], fetcher=FAST)
+        ingest([site.url("/index.html"), site.url("/loop-a")], IngestOptions(fetcher=FAST))
 
 
 def test_a_non_http_url_is_refused_without_touching_anything(tmp_path: Path) -> None:

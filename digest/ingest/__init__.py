@@ -14,8 +14,7 @@ parallel, within :class:`~digest.ingest.fetch.FetchLimits`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
-from contextvars import ContextVar
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -172,31 +171,7 @@ class IngestOptions:
     progress: ProgressFactory | None = None
 
 
-#: The options :func:`ingest` uses when not given any (frozen, so a shared default is safe).
-_OPTIONS: ContextVar[IngestOptions] = ContextVar("ingest_options", default=IngestOptions())  # noqa: B039
-
-
-@contextmanager
-def ingest_options(options: IngestOptions) -> Iterator[IngestOptions]:
-    """Use ``options`` for every :func:`ingest` call inside the ``with`` block.
-
-    This lets the CLI set fetching up once for a whole build, however deep in
-    the pipeline the ingest call is made.
-    """
-    token = _OPTIONS.set(options)
-    try:
-        yield options
-    finally:
-        _OPTIONS.reset(token)
-
-
-def ingest(
-    sources: Sequence[Path | str],
-    *,
-    fetcher: Fetcher | None = None,
-    fetch_full: bool | None = None,
-    progress: ProgressFactory | None = None,
-) -> IngestResult:
+def ingest(sources: Sequence[Path | str], options: IngestOptions | None = None) -> IngestResult:
     """Read every article under ``sources``; skip (and report) the bad ones.
 
     ``sources`` are paths or http(s) URLs. A fetched body is read as a feed,
@@ -206,10 +181,10 @@ def ingest(
 
     Raises :class:`NothingUsableError` when no article could be read at all.
     """
-    defaults = _OPTIONS.get()
-    fetcher = fetcher or defaults.fetcher or Fetcher()
-    fetch_full = defaults.fetch_full if fetch_full is None else fetch_full
-    progress = progress or defaults.progress
+    options = options or IngestOptions()
+    fetcher = options.fetcher or Fetcher()
+    fetch_full = options.fetch_full
+    progress = options.progress
     problems: list[Problem] = []
     top = _expand(sources, problems)
     _read_round(top, fetcher, problems, progress)
