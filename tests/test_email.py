@@ -231,6 +231,7 @@ def test_hostile_text_is_text_in_the_feeds(render: Any, items: Any) -> None:
     content = read_html(entry.content[0].value if "content" in entry else entry.summary)
     assert not content.find("script") and not content.find("img")
     assert not any(name.startswith("on") for node in content.elements for name in node.attrs)
+    assert not any("javascript:" in a.attrs.get("href", "") for a in content.find("a"))
     assert " ".join(HOSTILE.split()) in content.visible_text()
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 
@@ -53,6 +54,7 @@ def environment(override: Path | None = None) -> jinja2.Environment:
     env.filters["longdate"] = long_date
     env.filters["source_label"] = source_label
     env.filters["markers"] = lambda index: f"[{index + 1}]"
+    env.globals["web_url"] = web_url
     return env
 
 
@@ -78,3 +80,17 @@ def source_label(source: Source) -> str:
     if source.outlet and source.title:
         return f"{source.outlet}: {source.title}"
     return source.outlet or source.title or Path(source.path or "article").name
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` if it is an absolute http(s) URL, else None: never a ``javascript:`` link.
+
+    Every template that links a source goes through this; article metadata is
+    untrusted and escaping alone does not stop a ``javascript:`` href.
+    """
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return url.strip()
+    return None

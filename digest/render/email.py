@@ -75,14 +75,7 @@ def email_context(digest: Digest, settings: Settings) -> dict[str, object]:
         "issue_url": settings.issue_url(digest.date.isoformat()),
         "unsubscribe_href": settings.unsubscribe_url or unsubscribe_mailto_url(settings),
         "palette": PALETTE,
-        "web_url": web_url,
     }
-
-
-def web_url(url: str | None) -> str | None:
-    """``url`` if it is an absolute http(s) URL, else None: never a ``javascript:`` link."""
-    if not url:
-        return None
     parts = urlsplit(url.strip())
     if parts.scheme.lower() in ("http", "https") and parts.netloc:
         return url.strip()
