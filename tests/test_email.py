@@ -224,14 +224,16 @@ def test_hostile_text_is_plain_in_the_text_edition() -> None:
 @pytest.mark.parametrize("items", [issue_items, story_items])
 def test_hostile_text_is_text_in_the_feeds(render: Any, items: Any) -> None:
     record = make_record(hostile_digest(), SETTINGS)
-    parsed = feedparser.parse(render(items([record], SETTINGS), SETTINGS))
+    raw = render(items([record], SETTINGS), SETTINGS)
+    # feedparser sanitizes hrefs, so look at the raw feed for a javascript: link
+    assert b"javascript:" not in raw
+    parsed = feedparser.parse(raw)
     assert not parsed.bozo, parsed.get("bozo_exception")
     entry = parsed.entries[0]
     assert " ".join(HOSTILE.split()) in entry.title
     content = read_html(entry.content[0].value if "content" in entry else entry.summary)
     assert not content.find("script") and not content.find("img")
     assert not any(name.startswith("on") for node in content.elements for name in node.attrs)
-    assert not any("javascript:" in a.attrs.get("href", "") for a in content.find("a"))
     assert " ".join(HOSTILE.split()) in content.visible_text()
 
 
