@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from enum import Enum
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any
@@ -273,18 +274,36 @@ SETTINGS_OPTIONS = {
 }
 
 
-def _settings(ctx: typer.Context, config: Path | None) -> Settings:
+def _settings(
+    ctx: typer.Context, config: Path | None, options: dict[str, str] | None = None
+) -> Settings:
     """digest.toml (``--config``, else ./digest.toml if present), then the options given."""
     path = config if config is not None else Path(CONFIG_FILE)
     settings = Settings()
     if config is not None or path.is_file():
         settings = load_settings(path)
+    return replace(settings, **_given(ctx, options or SETTINGS_OPTIONS))
+
+
+def _given(ctx: typer.Context, options: dict[str, str]) -> dict[str, Any]:
+    """The Settings fields whose options were given on the command line."""
     given: dict[str, Any] = {}
-    for param, field in SETTINGS_OPTIONS.items():
+    for param, field in options.items():
         source = ctx.get_parameter_source(param)
         if source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP"):
-            given[field] = ctx.params[param]
-    return replace(settings, **given)
+            value = ctx.params[param]
+            given[field] = value.value if isinstance(value, Enum) else value
+    return given
+
+
+#: ``digest send`` options that also live in digest.toml -> their Settings field.
+SEND_SETTINGS_OPTIONS = {
+    "host": "smtp_host",
+    "port": "smtp_port",
+    "security": "smtp_security",
+    "user": "smtp_user",
+    "password_env": "smtp_password_env",
+}
 
 
 @contextmanager
@@ -406,6 +425,7 @@ def _check_size(html: bytes, allow_large: bool) -> None:
     )
 )
 def send(
+    ctx: typer.Context,
     message: Annotated[
         Path,
         typer.Argument(help="The .eml to send, or the folder a build wrote digest.eml into."),
@@ -446,6 +466,14 @@ def send(
     resend: Annotated[
         bool, typer.Option(help="Send even if sent.json says this issue was sent already.")
     ] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            help="Settings file with the SMTP settings; options given here win over it. "
+            "Default: ./digest.toml if it exists.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Send an issue's email over SMTP and record it in sent.json beside the .eml.
 
@@ -453,14 +481,13 @@ def send(
     transaction: if any recipient is refused, nothing is sent. The password is read
     from the environment, never from the command line.
     """
-    settings = Settings(
-        smtp_host=host,
-        smtp_port=port or default_port(security),
-        smtp_security=security.value,
-        smtp_user=user,
-        smtp_password_env=password_env,
-    )
     try:
+        settings = _settings(ctx, config, SEND_SETTINGS_OPTIONS)
+        if "smtp_port" not in _given(ctx, SEND_SETTINGS_OPTIONS) and (
+            settings.smtp_port == Settings.smtp_port
+        ):
+            # no port anywhere: the usual one for the security mode
+            settings = replace(settings, smtp_port=default_port(Security(settings.smtp_security)))
         options = SmtpOptions.from_settings(settings, os.environ, timeout=timeout)
         outgoing = prepare(
             message, [a for value in to or [] for a in value.split(",") if a.strip()]

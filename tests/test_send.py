@@ -308,3 +308,20 @@ def test_help_names_every_option_with_examples() -> None:
     build = runner.invoke(app, ["build", "--help"], terminal_width=200).stdout
     for option in ("--unsubscribe-url", "--unsubscribe-mailto", "--view-url", "--list-id"):
         assert option in build, option
+
+
+def test_smtp_settings_come_from_digest_toml_and_options_win(
+    inbox: tuple[Inbox, int], built: Path, tmp_path: Path
+) -> None:
+    handler, port = inbox
+    config = tmp_path / "digest.toml"
+    config.write_text(
+        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\n', encoding="utf-8"
+    )
+    code, _, err = send(str(built), "--config", str(config))
+    assert code == 0, err
+    assert len(handler.envelopes) == 1
+    # an option on the command line wins over the file: this port has no server
+    code, _, err = send(str(built), "--config", str(config), "--port", str(free_port()), "--resend")
+    assert code != 0 and "Traceback" not in err
+    assert len(handler.envelopes) == 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import mjml
 
@@ -76,7 +76,3 @@ def email_context(digest: Digest, settings: Settings) -> dict[str, object]:
         "unsubscribe_href": settings.unsubscribe_url or unsubscribe_mailto_url(settings),
         "palette": PALETTE,
     }
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() in ("http", "https") and parts.netloc:
-        return url.strip()
-    return None
