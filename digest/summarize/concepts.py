@@ -46,7 +46,7 @@ from digest.summarize.sentences import Candidate, candidates, sentence_bigrams, 
 from digest.summarize.stories import group_articles
 from digest.text import content_words, normalize_space, words
 
-#: A stemmed bigram.
+#: A stemmed bigram, or ``(stem, "")`` for a single content word.
 Concept = tuple[str, str]
 
 #: A concept seen in the first sentences of an article gets up to this extra vote.
@@ -55,6 +55,12 @@ POSITION_BONUS = 1.0
 POSITION_DECAY = 3.0
 #: Extra vote for an article that repeats a concept (scaled by log of repeats).
 REPEAT_BONUS = 0.25
+#: Weight of a content-word concept relative to a bigram with the same votes.
+UNIGRAM_WEIGHT = 1.0
+#: Content words count only in stories of at least this many articles ...
+UNIGRAM_MIN_DOCS = 3
+#: ... and only when at least this share of the articles use them.
+UNIGRAM_SHARE = 0.5
 #: Extra votes for a concept per source headline that holds it.
 TITLE_BONUS = 2.0
 #: Weight multiplier for concepts holding a topic word.
@@ -84,6 +90,9 @@ FIGURE_BONUS = 4.0
 DUPLICATE = 0.6
 #: Relative optimality gap at which the solver may stop.
 MIP_GAP = 0.02
+#: Branch-and-bound nodes the solver may explore (deterministic, unlike a time limit).
+NODE_LIMIT = 100000
+PRESOLVE = True
 
 
 @dataclass(frozen=True)
@@ -99,8 +108,9 @@ class Chosen:
 
 
 def sentence_concepts(cand: Candidate) -> frozenset[Concept]:
-    """The concepts a sentence holds: its stemmed bigrams (stop-word pairs left out)."""
-    return cand.bigrams
+    """The concepts a sentence holds: its stemmed bigrams (stop-word pairs left out)
+    and its content-word stems, as ``(stem, "")``."""
+    return cand.bigrams | frozenset((s, "") for s in cand.content_stems)
 
 
 def min_document_frequency(n_docs: int) -> int:
@@ -156,6 +166,10 @@ def concept_weights(
     for concept, vote in votes.items():
         if docs[concept] < threshold:
             continue
+        if not concept[1]:
+            if n_docs < UNIGRAM_MIN_DOCS or docs[concept] < UNIGRAM_SHARE * n_docs:
+                continue
+            vote *= UNIGRAM_WEIGHT
         if topic_stems and any(part in topic_stems for part in concept):
             vote *= TOPIC_BOOST
         weights[concept] = vote
@@ -265,7 +279,7 @@ def _solve(
         constraints=constraints,
         integrality=np.concatenate([np.ones(n_s), np.zeros(n_c)]),
         bounds=Bounds(0.0, 1.0),
-        options={"presolve": True, "mip_rel_gap": MIP_GAP},
+        options={"presolve": PRESOLVE, "mip_rel_gap": MIP_GAP, "node_limit": NODE_LIMIT},
     )
     if result.x is None:
         return []

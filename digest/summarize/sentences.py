@@ -59,6 +59,8 @@ _FIGURE = re.compile(
 )
 _READER = re.compile(r"\b(?:you|your|you're|you've|yourself)\b")
 # The four patterns above are matched against lower-cased text (faster than IGNORECASE).
+_FIRST_PERSON = re.compile(r"(?:^|\s)(?:I|I'm|I’m|I've|I’ve|I'd|I’d|me|my|we|our|us)\b")
+_PRONOUN_SPEAKER = re.compile(r"[\"”’],?\s+(?:he|she|they)\s+(?:said|says|added|explained|told)\b")
 _ASIDE = re.compile(r"\((?:note|ed|editor)\b|\[\s*(?:note|ed)\b", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.!…][\"'”’)\]]*$")
 _QUOTE_CHARS = "\"“”"
@@ -194,8 +196,10 @@ def judge(text: str, tokens: Sequence[str]) -> tuple[str, float, bool]:
         penalty += 0.6
     if _ASIDE.search(text) or "?" in text:
         penalty += 0.6
+    if _FIRST_PERSON.search(outside_quotes):
+        penalty += 0.6  # the speaker of a quote cut by the splitter, or the author's aside
     first = tokens[0] if tokens else ""
-    dangling = first in DANGLING_OPENERS
+    dangling = first in DANGLING_OPENERS or bool(_PRONOUN_SPEAKER.search(text))
     if text.lstrip().startswith(("\"", "“")):
         penalty += QUOTE_PENALTY
     return "", min(penalty, 1.0), dangling
