@@ -77,7 +77,7 @@ SUPPORT_MIN_WORDS = 3
 #: Objective bonus for a sentence, per unit of its article-position prior.
 LEAD_BONUS = 8.0
 #: The solver sees at most this many sentences: the best by value and by density.
-MAX_CANDIDATES = 40
+MAX_CANDIDATES = 36
 #: Objective bonus for a sentence saying what is still open or what comes next.
 OUTLOOK_BONUS = 12.0
 #: Sentences longer than this are hard to read in a digest ...
@@ -89,10 +89,9 @@ FIGURE_BONUS = 4.0
 #: Sentences sharing this share of content words are near-duplicates.
 DUPLICATE = 0.6
 #: Relative optimality gap at which the solver may stop.
-MIP_GAP = 0.02
+MIP_GAP = 0.04
 #: Branch-and-bound nodes the solver may explore (deterministic, unlike a time limit).
-NODE_LIMIT = 100000
-PRESOLVE = True
+NODE_LIMIT = 2000
 
 
 @dataclass(frozen=True)
@@ -110,7 +109,7 @@ class Chosen:
 def sentence_concepts(cand: Candidate) -> frozenset[Concept]:
     """The concepts a sentence holds: its stemmed bigrams (stop-word pairs left out)
     and its content-word stems, as ``(stem, "")``."""
-    return cand.bigrams | frozenset((s, "") for s in cand.content_stems)
+    return cand.concepts
 
 
 def min_document_frequency(n_docs: int) -> int:
@@ -279,7 +278,7 @@ def _solve(
         constraints=constraints,
         integrality=np.concatenate([np.ones(n_s), np.zeros(n_c)]),
         bounds=Bounds(0.0, 1.0),
-        options={"presolve": PRESOLVE, "mip_rel_gap": MIP_GAP, "node_limit": NODE_LIMIT},
+        options={"presolve": True, "mip_rel_gap": MIP_GAP, "node_limit": NODE_LIMIT},
     )
     if result.x is None:
         return []

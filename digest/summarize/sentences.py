@@ -61,6 +61,7 @@ _READER = re.compile(r"\b(?:you|your|you're|you've|yourself)\b")
 # The four patterns above are matched against lower-cased text (faster than IGNORECASE).
 _FIRST_PERSON = re.compile(r"(?:^|\s)(?:I|I'm|I’m|I've|I’ve|I'd|I’d|me|my|we|our|us)\b")
 _PRONOUN_SPEAKER = re.compile(r"[\"”’],?\s+(?:he|she|they)\s+(?:said|says|added|explained|told)\b")
+_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
 _ASIDE = re.compile(r"\((?:note|ed|editor)\b|\[\s*(?:note|ed)\b", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.!…][\"'”’)\]]*$")
 _QUOTE_CHARS = "\"“”"
@@ -83,6 +84,21 @@ _stemmer = snowballstemmer.stemmer("english")
 def stem(word: str) -> str:
     """The Porter-2 stem of a lower-cased word."""
     return str(_stemmer.stemWord(word))
+
+
+def stem_all(tokens: Sequence[str]) -> tuple[str, ...]:
+    """Stems of many words at once (one call into the stemmer for the unseen ones)."""
+    cache = _STEMS
+    missing = [t for t in set(tokens) if t not in cache]
+    if missing:
+        if len(cache) > 1 << 17:
+            cache.clear()
+        missing.sort()
+        cache.update(zip(missing, map(str, _stemmer.stemWords(missing)), strict=True))
+    return tuple(cache[t] for t in tokens)
+
+
+_STEMS: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -118,6 +134,8 @@ class Candidate:
     content_stems: frozenset[str]
     #: Stemmed adjacent word pairs, leaving out pairs of two stop-words.
     bigrams: frozenset[tuple[str, str]]
+    #: The bigrams plus each content stem as ``(stem, "")``: what selection covers.
+    concepts: frozenset[tuple[str, str]]
 
 
 def sentence_bigrams(tokens: Sequence[str], stems: Sequence[str]) -> list[tuple[str, str]]:
@@ -157,11 +175,11 @@ def _has_verb_shape(tokens: Sequence[str]) -> bool:
 
 def _broken_quote(text: str) -> bool:
     """A quotation cut by the sentence splitter: its other half is elsewhere."""
-    return bool(
-        text.count('"') % 2
-        or text.count("“") != text.count("”")
-        or (_OPEN_SINGLE.search(text) and not _CLOSE_SINGLE.search(text))
-    )
+    if text.count('"') % 2 or text.count("“") != text.count("”"):
+        return True
+    if "'" not in text and "‘" not in text:
+        return False
+    return bool(_OPEN_SINGLE.search(text) and not _CLOSE_SINGLE.search(text))
 
 
 _OPEN_SINGLE = re.compile(r"(?:^|[\s,:(])['‘][A-Z]")
@@ -184,22 +202,28 @@ def judge(text: str, tokens: Sequence[str]) -> tuple[str, float, bool]:
         return "unterminated", 1.0, False
     if _broken_quote(text):
         return "broken quote", 1.0, False
-    if _BOILERPLATE.search(text.lower()):
+    lower = text.lower()
+    if _BOILERPLATE.search(lower):
         return "boilerplate", 1.0, False
     if _looks_like_heading(text):
         return "heading", 1.0, False
     if not _has_verb_shape(tokens):
         return "no verb", 1.0, False
     penalty = 0.0
-    outside_quotes = re.sub(r"[\"“][^\"”]*[\"”]", " ", text)
-    if _READER.search(outside_quotes.lower()) or text.lower().startswith(("check out", "if you")):
+    quoted = any(q in text for q in _QUOTE_CHARS)
+    outside_quotes = _QUOTED.sub(" ", text) if quoted else text
+    if ("you" in lower and _READER.search(outside_quotes.lower())) or lower.startswith(
+        ("check out", "if you")
+    ):
         penalty += 0.6
-    if _ASIDE.search(text) or "?" in text:
+    if "?" in text or ("(" in text and _ASIDE.search(text)):
         penalty += 0.6
     if _FIRST_PERSON.search(outside_quotes):
         penalty += 0.6  # the speaker of a quote cut by the splitter, or the author's aside
     first = tokens[0] if tokens else ""
-    dangling = first in DANGLING_OPENERS or bool(_PRONOUN_SPEAKER.search(text))
+    dangling = first in DANGLING_OPENERS or bool(
+        (quoted or "’" in text) and _PRONOUN_SPEAKER.search(text)
+    )
     if text.lstrip().startswith(("\"", "“")):
         penalty += QUOTE_PENALTY
     return "", min(penalty, 1.0), dangling
@@ -229,9 +253,11 @@ def tidy(text: str) -> str:
     """
     if not COMPRESS:
         return text
-    text = _DATELINE.sub("", text)
-    text = _PARENTHESIS.sub("", text)
-    if not any(q in text for q in _QUOTE_CHARS + "‘’"):
+    if text[:2].isupper():
+        text = _DATELINE.sub("", text)
+    if "(" in text:
+        text = _PARENTHESIS.sub("", text)
+    if text.endswith(".") and not any(q in text for q in _QUOTE_CHARS + "‘’"):
         text = _ATTRIBUTION.sub(".", text)
     return text[:1].upper() + text[1:] if text else text
 
@@ -251,8 +277,12 @@ def candidates(articles: Sequence[Article]) -> list[Candidate]:
         for original in texts:
             text = tidy(original)
             tokens = tuple(words(text))
-            stems = tuple(stem(t) for t in tokens)
+            stems = stem_all(tokens)
             reason, penalty, dangling = judge(text, tokens)
+            content = frozenset(
+                s for w, s in zip(tokens, stems, strict=True) if w not in stop and len(w) > 1
+            )
+            bigrams = frozenset(sentence_bigrams(tokens, stems))
             found.append(
                 Candidate(
                     text=text,
@@ -265,14 +295,11 @@ def candidates(articles: Sequence[Article]) -> list[Candidate]:
                     excluded=reason,
                     penalty=penalty,
                     dangling=dangling,
-                    outlook=bool(_OUTLOOK.search(text.lower())),
-                    figure=bool(_FIGURE.search(text.lower())),
-                    content_stems=frozenset(
-                        s
-                        for w, s in zip(tokens, stems, strict=True)
-                        if w not in stop and len(w) > 1
-                    ),
-                    bigrams=frozenset(sentence_bigrams(tokens, stems)),
+                    outlook=not reason and bool(_OUTLOOK.search(text.lower())),
+                    figure=not reason and bool(_FIGURE.search(text.lower())),
+                    content_stems=content,
+                    bigrams=bigrams,
+                    concepts=bigrams | {(s, "") for s in content},
                 )
             )
             # Junk before the lead (disclosures, captions) does not push it down.
