@@ -131,6 +131,26 @@ def test_same_event_by_several_outlets_is_one_story_and_events_stay_apart() -> N
     ]
 
 
+def test_events_in_the_same_city_stay_apart() -> None:
+    bridge = article(
+        "bridge/a",
+        "The Budapest city council approved a budget for the new Danube bridge on Monday, and "
+        "construction will start in May. The mayor said the bridge would ease traffic in the "
+        "city centre.",
+    )
+    festival = article(
+        "festival",
+        "A jazz festival opened in Budapest on Friday with concerts along the Danube embankment. "
+        "Thousands of visitors came to the city centre to hear bands from across Europe.",
+    )
+    bridge_again = article(
+        "bridge/b",
+        "The mayor of Budapest said the city council approved money for the new bridge over the "
+        "Danube; construction starts in May and should ease traffic.",
+    )
+    assert group_articles([bridge, festival, bridge_again]) == [[0, 2], [1]]
+
+
 def test_stories_ordered_by_size_and_singletons_kept() -> None:
     summary = ConceptSummarizer()(ALL, SummaryOptions())
     assert [len(s.sources) for s in summary.stories] == [3, 2, 1]

@@ -1,31 +1,45 @@
-"""The default summarizer: bigram concepts chosen by integer linear programming.
+"""The default summarizer: concept coverage chosen by integer linear programming.
 
 Method (after Gillick & Favre 2009, "A scalable global model for summarization",
 the ICSISumm system), per story:
 
-1. **Concepts** are stemmed word bigrams, leaving out pairs of two stop-words.
-   A concept's weight is the number of the story's articles that contain it, so
-   facts that several outlets agree on weigh most. Each article's vote is raised
-   when the concept occurs early in it (news puts the key facts first), and
-   when the article repeats it. In stories with many articles, concepts found in
-   only one or two are dropped as noise; with one or two articles every
-   concept counts and the position prior does most of the work.
-2. **Selection** is exact: maximise the summed weight of the distinct concepts
-   covered, minus small penalties for doubtful sentences (see
-   :mod:`digest.summarize.sentences`), such that the chosen sentences fit in the
-   word budget. Because a concept counts once however many chosen sentences
-   hold it, redundancy is avoided by construction. Solved with
-   :func:`scipy.optimize.milp` (HiGHS), usually in a few milliseconds.
+1. **Concepts** are stemmed word bigrams (pairs of two stop-words left out) and,
+   in stories of three or more articles, the content words that at least half
+   of the articles use. A concept's weight is the number of the story's
+   articles that contain it, so facts that several outlets agree on weigh
+   most; each article's vote grows when the concept comes early in it (news
+   puts the key facts first) or recurs in it, and a concept in a source's
+   headline gets extra votes. In stories of six or more articles, bigrams
+   found in fewer than three are dropped as noise (two of three to five).
+2. **Selection** is exact up to a small optimality gap: maximise the summed
+   weight of the distinct concepts covered plus sentence-level priors, such
+   that the chosen sentences fit the word budget. A concept counts once
+   however many chosen sentences hold it, so redundancy is avoided by
+   construction; near-duplicate sentences also exclude each other outright.
+   The priors: a lead bonus decaying with the sentence's position among its
+   article's usable sentences, a bonus for saying what is still open or what
+   comes next ("remain unconfirmed", "is set to begin") and for stating a
+   figure; costs for long sentences and for the doubtful ones flagged in
+   :mod:`digest.summarize.sentences` (reader address, asides, first person
+   outside quotes, dangling openers). Solved with :func:`scipy.optimize.milp`
+   (HiGHS) on the best few dozen sentences by value and by value per word.
 3. **Sources**: each chosen sentence cites its own article plus every other
-   article holding a sentence that says much the same thing (high overlap of
-   content words or of weighted concepts).
-4. **Order**: lead sentences first, then by article (chronological when dates
-   are known) and position; a sentence that opens with "He", "But", "This", ...
-   never opens the story when a self-contained one was chosen.
+   article where one sentence, or two adjacent ones, hold at least half of its
+   content words (three or more): the same fact in other words.
+4. **Order**: lead sentences first, then by article (by publication time when
+   known, else input order) and position; a sentence that opens with "He",
+   "But", "This", ... never opens the story when a self-contained one was
+   chosen.
 
-With a topic, concepts that contain a topic word weigh more, so sentences about
-the topic are preferred.
+With a topic, concepts that contain a topic word weigh double, and articles
+holding under half of the topic's words are left out (counted as off-topic).
+
+Why not a trained model: everything here runs offline on numpy/scipy with no
+data to download, takes ~40 ms for ten articles, and every choice can be
+explained. On the DUC 2004 dev split it beats ICSISumm's published output on
+ROUGE-1 and ROUGE-2 (see ``benchmarks/duc.py``).
 """
+
 
 from __future__ import annotations
 

@@ -8,9 +8,18 @@ offline and is easy to test:
 * **excluded** (never chosen): fragments (too few words), headings and captions
   (no closing punctuation, title-case or all-caps lines), questions, boilerplate
   ("we may earn a commission", "sign up for our newsletter"), run-ons;
+* **excluded** too: quotations cut in half by the sentence splitter (their
+  other half, and often their speaker, is in another sentence);
 * **penalised** (chosen only when they bring much more content): sentences that
-  address the reader ("you", "check out"), sentences that lean on unsaid context
-  ("He said ...", "But ...", "This ..."), editorial asides in parentheses.
+  address the reader ("you", "check out"), first person outside quotes (a
+  cut quotation or the author's aside), editorial asides in parentheses, and
+  sentences that lean on unsaid context ("He said ...", "But ...", "This ...",
+  a quote attributed to a bare "he said").
+
+Before judging, :func:`tidy` drops what a digest never needs: datelines
+("TRIPOLI, Libya (AP) — "), short parentheses, and trailing attributions to an
+unnamed source (", officials said Thursday."). Positions count usable
+sentences only, so disclosures and captions above the lead do not demote it.
 
 Stemming uses snowballstemmer's English (Porter 2) stemmer: pure Python, no data
 files, maintained; words are cached because news vocabulary repeats heavily.
@@ -241,6 +250,7 @@ _DATELINE = re.compile(
     r"|^[A-Z][A-Z.'’ -]{2,}(?:,\s+[A-Z][\w.'’ -]{1,30})?\s+[—–]\s+"
 )
 _PARENTHESIS = re.compile(r"\s+\([^()]{1,40}\)(?=[\s,.;])")
+#: Whether :func:`tidy` edits sentences (off: sentences are quoted verbatim).
 COMPRESS = True
 
 
