@@ -211,7 +211,7 @@ def _prune(cands: Sequence[Candidate], weights: dict[Concept, float]) -> list[Ca
     if len(cands) <= MAX_CANDIDATES:
         return list(cands)
     value = [
-        sum(weights.get(c, 0.0) for c in sentence_concepts(cand)) - _sentence_cost(cand)
+        math.fsum(weights.get(c, 0.0) for c in sentence_concepts(cand)) - _sentence_cost(cand)
         for cand in cands
     ]
     by_value = sorted(range(len(cands)), key=lambda i: (-value[i], i))
@@ -246,7 +246,8 @@ def _solve(
     """
     incidence: dict[Concept, list[int]] = {}
     for s, cand in enumerate(cands):
-        for concept in sentence_concepts(cand):
+        # Sorted: float sums below must not depend on set order (hash seed).
+        for concept in sorted(sentence_concepts(cand)):
             if concept in weights:
                 incidence.setdefault(concept, []).append(s)
     value = np.array([-_sentence_cost(c) for c in cands])
