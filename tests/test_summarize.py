@@ -298,6 +298,13 @@ def test_tidy_drops_dateline_and_generic_attribution_only() -> None:
     )
     named = "Rebels killed six civilians in a village, President Museveni said Thursday."
     assert tidy(named) == named
+    assert tidy("However, the council voted against the bridge plan.") == (
+        "The council voted against the bridge plan."
+    )
+    assert tidy("But the council voted against the bridge plan.") == (
+        "The council voted against the bridge plan."
+    )
+    assert tidy("But he voted against the bridge plan.") == "But he voted against the bridge plan."
 
 
 def test_reading_order_follows_publication_time() -> None:

@@ -17,8 +17,10 @@ offline and is easy to test:
   a quote attributed to a bare "he said").
 
 Before judging, :func:`tidy` drops what a digest never needs: datelines
-("TRIPOLI, Libya (AP) — "), short parentheses, and trailing attributions to an
-unnamed source (", officials said Thursday."). Positions count usable
+("TRIPOLI, Libya (AP) — "), short parentheses, leading link words that point
+back at an unseen sentence ("However, ", "Meanwhile, ", "But the ..."; not
+before a pronoun, which would then dangle worse), and trailing attributions to
+an unnamed source (", officials said Thursday."). Positions count usable
 sentences only, so disclosures and captions above the lead do not demote it.
 
 Stemming uses snowballstemmer's English (Porter 2) stemmer: pure Python, no data
@@ -157,6 +159,7 @@ def sentence_bigrams(tokens: Sequence[str], stems: Sequence[str]) -> list[tuple[
     ]
 
 
+
 def _looks_like_heading(text: str) -> bool:
     tokens = text.split()
     if sum(w[:1].islower() for w in tokens) * 4 >= len(tokens):
@@ -249,6 +252,15 @@ _DATELINE = re.compile(
     r"\((?:AP|AFP|Reuters|UPI|[A-Z]{2,6})\)\s+[—–-]+\s+"
     r"|^[A-Z][A-Z.'’ -]{2,}(?:,\s+[A-Z][\w.'’ -]{1,30})?\s+[—–]\s+"
 )
+_LEADING_LINK = re.compile(
+    r"^(?:However|Meanwhile|In addition|Additionally|Also|Moreover|Furthermore|Still|"
+    r"Nevertheless|Nonetheless|In the meantime|At the same time|Separately|On (?:Monday|Tuesday|"
+    r"Wednesday|Thursday|Friday|Saturday|Sunday)|(?:Earlier|Later) (?:this|that|on) \w+),\s+"
+    r"(?=[A-Z\"“])"
+    r"|^(?:But|And|Yet)\s+(?=[a-z])(?!(?:he|she|it|they|this|that|these|those)\b)"
+)
+#: Whether :func:`tidy` drops a leading link word ("However, ", "But the ...").
+LEADING_LINKS = True
 _PARENTHESIS = re.compile(r"\s+\([^()]{1,40}\)(?=[\s,.;])")
 #: Whether :func:`tidy` edits sentences (off: sentences are quoted verbatim).
 COMPRESS = True
@@ -267,6 +279,8 @@ def tidy(text: str) -> str:
         text = _DATELINE.sub("", text)
     if "(" in text:
         text = _PARENTHESIS.sub("", text)
+    if LEADING_LINKS:
+        text = _LEADING_LINK.sub("", text)
     if text.endswith(".") and not any(q in text for q in _QUOTE_CHARS + "‘’"):
         text = _ATTRIBUTION.sub(".", text)
     return text[:1].upper() + text[1:] if text else text
