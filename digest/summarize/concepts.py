@@ -89,7 +89,7 @@ SUPPORT_OVERLAP = 0.5
 #: ... and at least this many of them.
 SUPPORT_MIN_WORDS = 3
 #: Objective bonus for a sentence, per unit of its article-position prior.
-LEAD_BONUS = 8.0
+LEAD_BONUS = 12.0
 #: The solver sees at most this many sentences: the best by value and by density.
 MAX_CANDIDATES = 36
 #: Objective bonus for a sentence saying what is still open or what comes next.

@@ -256,8 +256,8 @@ _LEADING_LINK = re.compile(
     r"^(?:However|Meanwhile|In addition|Additionally|Also|Moreover|Furthermore|Still|"
     r"Nevertheless|Nonetheless|In the meantime|At the same time|Separately|On (?:Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday)|(?:Earlier|Later) (?:this|that|on) \w+),\s+"
-    r"(?=[A-Z\"“])"
-    r"|^(?:But|And|Yet)\s+(?=[a-z])(?!(?:he|she|it|they|this|that|these|those)\b)"
+    r"(?=[A-Za-z\"“])(?!(?:he|she|it|they|this|that|these|those|his|her|its|their)\b)"
+    r"|^(?:But|And|Yet)\s+(?=[a-z])(?!(?:he|she|it|they|this|that|these|those|his|her|its|their)\b)"
 )
 #: Whether :func:`tidy` drops a leading link word ("However, ", "But the ...").
 LEADING_LINKS = True
