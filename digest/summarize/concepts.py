@@ -92,14 +92,16 @@ SUPPORT_MIN_WORDS = 3
 LEAD_BONUS = 12.0
 #: The solver sees at most this many sentences: the best by value and by density.
 MAX_CANDIDATES = 36
-#: Objective bonus for a sentence saying what is still open or what comes next.
+#: Objective bonus for a sentence saying what comes next or what it waits on ...
 OUTLOOK_BONUS = 12.0
+#: ... and for one saying what is still unknown or unconfirmed.
+UNKNOWN_BONUS = 12.0
 #: Sentences longer than this are hard to read in a digest ...
 LONG_SENTENCE = 35
 #: ... and cost this much per extra word.
 LONG_COST = 0.5
 #: Objective bonus for a sentence that states a figure.
-FIGURE_BONUS = 4.0
+FIGURE_BONUS = 8.0
 #: Sentences sharing this share of content words are near-duplicates.
 DUPLICATE = 0.6
 #: Relative optimality gap at which the solver may stop.
@@ -196,6 +198,7 @@ def _sentence_cost(cand: Candidate) -> float:
         + (DANGLING_COST if cand.dangling else 0.0)
         - LEAD_BONUS * math.exp(-cand.position / POSITION_DECAY)
         - (OUTLOOK_BONUS if cand.outlook else 0.0)
+        - (UNKNOWN_BONUS if cand.unknown else 0.0)
         - (FIGURE_BONUS if cand.figure else 0.0)
         + LONG_COST * max(0, cand.length - LONG_SENTENCE)
     )

@@ -61,9 +61,13 @@ _BOILERPLATE = re.compile(
 )
 #: Status and next steps: what is still open, what happens next and when.
 _OUTLOOK = re.compile(
-    r"\b(?:remains? (?:un\w+|to be \w+)|not yet|yet to be|unconfirmed|undecided|pending"
-    r"|(?:is|are|was|were) (?:set|expected|scheduled|due|likely) to|will (?:begin|start|resume)"
-    r"|could (?:begin|start)|waits? (?:on|for)|once \w+)\b"
+    r"\b(?:(?:is|are|was|were) (?:set|expected|scheduled|due|likely) to"
+    r"|will (?:begin|start|resume)|could (?:begin|start)|waits? (?:on|for)|once \w+)\b"
+)
+#: What is still open: the "what we don't know yet" of a story.
+_OPEN = re.compile(
+    r"\b(?:remains? (?:un\w+|to be \w+|unclear)|not yet (?:been )?\w+|yet to be \w+"
+    r"|unconfirmed|undecided|unclear (?:whether|when|how|if)|pending)\b"
 )
 _FIGURE = re.compile(
     r"[$€£¥]\s?\d|\b\d[\d,.]*\s?(?:%|percent|per cent|million|billion|thousand|people|dead)\b"
@@ -139,8 +143,10 @@ class Candidate:
     dangling: bool
     #: Whether it states a figure: an amount, a count, a percentage.
     figure: bool
-    #: Whether it says what is still open or what happens next (editors keep those).
+    #: Whether it says what happens next or what it waits on (editors keep those).
     outlook: bool
+    #: Whether it says what is still unknown or unconfirmed (editors keep those too).
+    unknown: bool
     #: Stems of the content words (stop-words and one-letter words dropped).
     content_stems: frozenset[str]
     #: Stemmed adjacent word pairs, leaving out pairs of two stop-words.
@@ -231,7 +237,8 @@ def judge(text: str, tokens: Sequence[str]) -> tuple[str, float, bool]:
     if "?" in text or ("(" in text and _ASIDE.search(text)):
         penalty += 0.6
     if _FIRST_PERSON.search(outside_quotes):
-        penalty += 0.6  # the speaker of a quote cut by the splitter, or the author's aside
+        # The middle of a quotation cut by the splitter, or the author's own aside.
+        penalty += 1.0
     first = tokens[0] if tokens else ""
     dangling = first in DANGLING_OPENERS or bool(
         (quoted or "’" in text) and _PRONOUN_SPEAKER.search(text)
@@ -320,6 +327,7 @@ def candidates(articles: Sequence[Article]) -> list[Candidate]:
                     penalty=penalty,
                     dangling=dangling,
                     outlook=not reason and bool(_OUTLOOK.search(text.lower())),
+                    unknown=not reason and bool(_OPEN.search(text.lower())),
                     figure=not reason and bool(_FIGURE.search(text.lower())),
                     content_stems=content,
                     bigrams=bigrams,
