@@ -1,7 +1,12 @@
 """The summarizer stage: cleaned articles in, stories out.
 
 A summarizer is any callable matching :class:`Summarizer`. Implementations are
-registered by name in :data:`SUMMARIZERS`; ``build`` picks one by name.
+registered by name in :func:`_registry`; ``build`` picks one by name with
+:func:`get_summarizer`. The default, ``"concepts"``
+(:mod:`digest.summarize.concepts`), groups articles into stories
+(:mod:`digest.summarize.stories`) and chooses each story's sentences by concept
+coverage; ``"lead"`` is a simple baseline. :func:`make_intro` writes the
+digest's one-line introduction.
 """
 
 from __future__ import annotations
@@ -79,4 +84,5 @@ def make_intro(stories: Sequence[Story], article_count: int, topic: str | None =
     line = " ".join(parts)
     return f"{line[0].upper()}{line[1:]}, in {count} {'story' if count == 1 else 'stories'}."
 
-__all__ = ["Summarizer", "Summary", "SummaryOptions", "get_summarizer", "make_intro"]
+
+__all__ = ["DEFAULT", "Summarizer", "Summary", "SummaryOptions", "get_summarizer", "make_intro"]

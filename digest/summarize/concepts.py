@@ -204,7 +204,6 @@ def _sentence_cost(cand: Candidate) -> float:
     )
 
 
-
 def _prune(cands: Sequence[Candidate], weights: dict[Concept, float]) -> list[Candidate]:
     """Keep the sentences most worth solving for: top by value and by value per word.
 
@@ -238,7 +237,7 @@ def _near_duplicate(a: Candidate, b: Candidate) -> bool:
 def _solve(
     cands: Sequence[Candidate], weights: dict[Concept, float], budget: int
 ) -> list[int]:
-    """Indexes (into ``cands``) of the best sentence set: exact ILP.
+    """Indexes (into ``cands``) of the best sentence set, by ILP (within :data:`MIP_GAP`).
 
     Maximise sum(w_c * c) - sum(cost_s * y_s) subject to sum(len_s * y_s) <= budget
     and c <= sum(y_s for s holding c), with y binary. Three exact reductions keep
