@@ -91,7 +91,7 @@ SUPPORT_MIN_WORDS = 3
 #: Objective bonus for a sentence, per unit of its article-position prior.
 LEAD_BONUS = 12.0
 #: The solver sees at most this many sentences: the best by value and by density.
-MAX_CANDIDATES = 36
+MAX_CANDIDATES = 34
 #: Objective bonus for a sentence saying what comes next or what it waits on ...
 OUTLOOK_BONUS = 12.0
 #: ... and for one saying what is still unknown or unconfirmed.

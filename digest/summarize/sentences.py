@@ -76,10 +76,13 @@ _READER = re.compile(r"\b(?:you|your|you're|you've|yourself)\b")
 # The four patterns above are matched against lower-cased text (faster than IGNORECASE).
 _FIRST_PERSON = re.compile(r"(?:^|\s)(?:I|I'm|I’m|I've|I’ve|I'd|I’d|me|my|we|our|us)\b")
 _PRONOUN_SPEAKER = re.compile(r"[\"”’],?\s+(?:he|she|they)\s+(?:said|says|added|explained|told)\b")
+_LOWER_START = re.compile(r"(?:^|\s)[a-z]")
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
 _ASIDE = re.compile(r"\((?:note|ed|editor)\b|\[\s*(?:note|ed)\b", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.!…][\"'”’)\]]*$")
 _QUOTE_CHARS = "\"“”"
+_QUOTE_SET = frozenset(_QUOTE_CHARS)
+_ANY_QUOTE_SET = frozenset(_QUOTE_CHARS + "‘’")
 #: Quotation penalty: quoted speech is colour, rarely the news itself.
 QUOTE_PENALTY = 0.15
 #: Words that give a sentence a finite-verb shape even when suffix rules miss.
@@ -165,11 +168,11 @@ def sentence_bigrams(tokens: Sequence[str], stems: Sequence[str]) -> list[tuple[
     ]
 
 
-
 def _looks_like_heading(text: str) -> bool:
     tokens = text.split()
-    if sum(w[:1].islower() for w in tokens) * 4 >= len(tokens):
-        return False  # a quarter of the words start lower-case: prose, not a title or caps
+    # A quarter of the words start lower-case: prose, not a title or all caps.
+    if len(_LOWER_START.findall(text)) * 4 >= len(tokens):
+        return False
     letters = sum(map(str.isalpha, text))
     if not letters:
         return True
@@ -212,7 +215,7 @@ def judge(text: str, tokens: Sequence[str]) -> tuple[str, float, bool]:
         return "fragment", 1.0, False
     if length > MAX_WORDS:
         return "run-on", 1.0, False
-    if "?" in text and not any(q in text for q in _QUOTE_CHARS):
+    if "?" in text and _QUOTE_SET.isdisjoint(text):
         return "question", 1.0, False
     if stripped.endswith("?"):
         return "question", 1.0, False
@@ -228,7 +231,7 @@ def judge(text: str, tokens: Sequence[str]) -> tuple[str, float, bool]:
     if not _has_verb_shape(tokens):
         return "no verb", 1.0, False
     penalty = 0.0
-    quoted = any(q in text for q in _QUOTE_CHARS)
+    quoted = not _QUOTE_SET.isdisjoint(text)
     outside_quotes = _QUOTED.sub(" ", text) if quoted else text
     if ("you" in lower and _READER.search(outside_quotes.lower())) or lower.startswith(
         ("check out", "if you")
@@ -288,7 +291,7 @@ def tidy(text: str) -> str:
         text = _PARENTHESIS.sub("", text)
     if LEADING_LINKS:
         text = _LEADING_LINK.sub("", text)
-    if text.endswith(".") and not any(q in text for q in _QUOTE_CHARS + "‘’"):
+    if text.endswith(".") and _ANY_QUOTE_SET.isdisjoint(text):
         text = _ATTRIBUTION.sub(".", text)
     return text[:1].upper() + text[1:] if text else text
 
