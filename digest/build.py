@@ -17,7 +17,7 @@ from digest.clean import clean
 from digest.errors import IngestError, NothingUsableError
 from digest.ingest import IngestOptions, Problem, ingest
 from digest.model import Article, Digest, Story
-from digest.summarize import SummaryOptions, get_summarizer
+from digest.summarize import SummaryOptions, get_summarizer, make_intro
 
 Progress = Callable[[str], None]
 
@@ -118,15 +118,3 @@ def default_title(stories: Sequence[Story], date: dt.date) -> str:
     if stories:
         return stories[0].headline
     return f"Digest for {date.isoformat()}"
-
-
-def make_intro(stories: Sequence[Story], article_count: int, topic: str | None) -> str:
-    """One line: how many articles from how many sources, and what about."""
-    sources = {s.outlet or s.url or s.path for story in stories for s in story.sources}
-    articles = f"{article_count} article{'s' if article_count != 1 else ''}"
-    outlets = f"{len(sources)} source{'s' if len(sources) != 1 else ''}"
-    count = len(stories)
-    story_word = f"{count} {'story' if count == 1 else 'stories'}"
-    about = f" on {topic}" if topic else ""
-    lead = f": {stories[0].headline}" if stories else ""
-    return f"{story_word} from {articles} by {outlets}{about}{lead}."

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from digest.archive import DEFAULT_ARCHIVE_NAME, Archive, IssueRecord, Plan, decide, make_record
-from digest.build import BuildResult, make_digest, make_intro, read_articles
+from digest.build import BuildResult, make_digest, read_articles
 from digest.config import Settings
 from digest.ingest import IngestOptions, Problem
 from digest.model import Digest, digest_to_dict
@@ -36,7 +36,7 @@ from digest.render.email import render_html, render_text
 from digest.render.feeds import FEED_FILES, render_feeds
 from digest.render.mime import build_message
 from digest.render.web import INDEX_PAGE, issue_page, render_index, render_issue_page
-from digest.summarize import SummaryOptions
+from digest.summarize import SummaryOptions, make_intro
 
 #: Feed file names: issues (Atom, RSS, JSON Feed), then stories.
 FEEDS = tuple(FEED_FILES["issues"].values()) + tuple(FEED_FILES["stories"].values())

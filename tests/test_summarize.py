@@ -380,12 +380,17 @@ def test_headline_without_titles_is_a_shortened_sentence() -> None:
 
 def test_make_intro() -> None:
     summary = ConceptSummarizer()(ALL, SummaryOptions())
-    assert make_intro(summary.stories, 6, None) == "6 articles from 6 outlets, in 3 stories."
+    lead = summary.stories[0].headline.rstrip(".")
+    assert make_intro(summary.stories, 6, None) == (
+        f"6 articles from 6 outlets, in 3 stories, led by: {lead}."
+    )
     assert make_intro(summary.stories[:1], 3, "earthquake") == (
         "3 articles from 3 outlets on earthquake, in 1 story."
     )
-    anonymous = Story("h", (), (Source(None, None, None, None, "a.txt"),))
-    assert make_intro([anonymous], 1, None) == "1 article, in 1 story."
+    anonymous = Story("Budget passed", (), (Source(None, None, None, None, "a.txt"),))
+    assert make_intro([anonymous], 1, None) == "1 article from 1 source, in 1 story: Budget passed."
+    twice = Story("Budget passed", (), anonymous.sources * 2)
+    assert make_intro([twice], 2, None).startswith("2 articles from 1 source,")
 
 
 def test_default_summarizer_is_concepts() -> None:

@@ -68,21 +68,32 @@ DEFAULT = "concepts"
 
 
 def make_intro(stories: Sequence[Story], article_count: int, topic: str | None = None) -> str:
-    """The digest's one-line introduction.
+    """The digest's one-line introduction: how much was read, from whom, about what.
 
-    For example "12 articles from 5 outlets on climate, in 4 stories." Outlets
-    are counted by name; when no source names its outlet the line says
-    "articles" alone rather than guessing from paths or URLs.
+    For example "12 articles from 5 outlets on climate, in 4 stories, led by:
+    Floods close the port." Outlets are counted by name; a source without an
+    outlet counts as one of its own (by URL, else path), so the count is never
+    a guess from paths. Without a topic, the lead story says what it is about.
     """
-    outlets = sorted({s.outlet.strip() for st in stories for s in st.sources if s.outlet})
+    outlets = {
+        (s.outlet.strip().lower() if s.outlet else s.url or s.path or "")
+        for st in stories
+        for s in st.sources
+    }
+    named = all(s.outlet for st in stories for s in st.sources)
+    noun = "outlet" if named else "source"
     parts = [f"{article_count} article{'' if article_count == 1 else 's'}"]
     if outlets:
-        parts.append(f"from {len(outlets)} outlet{'' if len(outlets) == 1 else 's'}")
+        parts.append(f"from {len(outlets)} {noun}{'' if len(outlets) == 1 else 's'}")
     if topic:
         parts.append(f"on {topic.strip()}")
     count = len(stories)
     line = " ".join(parts)
-    return f"{line[0].upper()}{line[1:]}, in {count} {'story' if count == 1 else 'stories'}."
+    line = f"{line[0].upper()}{line[1:]}, in {count} {'story' if count == 1 else 'stories'}"
+    if stories and not topic:
+        lead = " ".join(stories[0].headline.split()).rstrip(".")
+        line += f", led by: {lead}" if count > 1 else f": {lead}"
+    return line + "."
 
 
 __all__ = ["DEFAULT", "Summarizer", "Summary", "SummaryOptions", "get_summarizer", "make_intro"]
