@@ -40,7 +40,6 @@ explained. On the DUC 2004 dev split it beats ICSISumm's published output on
 ROUGE-1 and ROUGE-2 (see ``benchmarks/duc.py``).
 """
 
-
 from __future__ import annotations
 
 import datetime as dt
@@ -234,9 +233,7 @@ def _near_duplicate(a: Candidate, b: Candidate) -> bool:
     return union > 0 and len(a.content_stems & b.content_stems) / union >= DUPLICATE
 
 
-def _solve(
-    cands: Sequence[Candidate], weights: dict[Concept, float], budget: int
-) -> list[int]:
+def _solve(cands: Sequence[Candidate], weights: dict[Concept, float], budget: int) -> list[int]:
     """Indexes (into ``cands``) of the best sentence set, by ILP (within :data:`MIP_GAP`).
 
     Maximise sum(w_c * c) - sum(cost_s * y_s) subject to sum(len_s * y_s) <= budget
@@ -278,10 +275,7 @@ def _solve(
         constraints.append(LinearConstraint(cover, -np.inf, 0.0))
     # Near-duplicates exclude each other: the sentence bonuses must not buy a repeat.
     clashes = [
-        (a, b)
-        for a in range(n_s)
-        for b in range(a + 1, n_s)
-        if _near_duplicate(cands[a], cands[b])
+        (a, b) for a in range(n_s) for b in range(a + 1, n_s) if _near_duplicate(cands[a], cands[b])
     ]
     if clashes:
         clash_rows = [k for k in range(len(clashes)) for _ in range(2)]
@@ -302,9 +296,7 @@ def _solve(
     return [s for s in range(n_s) if result.x[s] > 0.5]
 
 
-def _supporters(
-    chosen: Candidate, by_doc: dict[int, list[frozenset[str]]]
-) -> tuple[int, ...]:
+def _supporters(chosen: Candidate, by_doc: dict[int, list[frozenset[str]]]) -> tuple[int, ...]:
     mine = chosen.content_stems
     support = {chosen.doc}
     if mine:
@@ -501,7 +493,6 @@ class ConceptSummarizer:
         if options.max_stories is not None:
             ranked = ranked[: options.max_stories]
         stories = tuple(
-            summarize_story([articles[i] for i in group], options.words, stems)
-            for group in ranked
+            summarize_story([articles[i] for i in group], options.words, stems) for group in ranked
         )
         return Summary(stories=stories, off_topic=off_topic)

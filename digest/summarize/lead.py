@@ -56,7 +56,9 @@ class LeadSummarizer:
     """Round-robin lead sentences within a word budget."""
 
     def __call__(self, articles: Sequence[Article], options: SummaryOptions) -> Summary:
-        stories = [self._story([articles[i] for i in group], options) for group in group_articles(articles)]
+        stories = [
+            self._story([articles[i] for i in group], options) for group in group_articles(articles)
+        ]
         if options.max_stories is not None:
             stories = stories[: options.max_stories]
         return Summary(stories=tuple(stories))

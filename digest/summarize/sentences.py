@@ -80,7 +80,7 @@ _LOWER_START = re.compile(r"(?:^|\s)[a-z]")
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
 _ASIDE = re.compile(r"\((?:note|ed|editor)\b|\[\s*(?:note|ed)\b", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.!…][\"'”’)\]]*$")
-_QUOTE_CHARS = "\"“”"
+_QUOTE_CHARS = '"“”'
 _QUOTE_SET = frozenset(_QUOTE_CHARS)
 _ANY_QUOTE_SET = frozenset(_QUOTE_CHARS + "‘’")
 #: Quotation penalty: quoted speech is colour, rarely the news itself.
@@ -246,7 +246,7 @@ def judge(text: str, tokens: Sequence[str]) -> tuple[str, float, bool]:
     dangling = first in DANGLING_OPENERS or bool(
         (quoted or "’" in text) and _PRONOUN_SPEAKER.search(text)
     )
-    if text.lstrip().startswith(("\"", "“")):
+    if text.lstrip().startswith(('"', "“")):
         penalty += QUOTE_PENALTY
     return "", min(penalty, 1.0), dangling
 
