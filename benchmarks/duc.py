@@ -16,7 +16,10 @@ R-L is the summary-level LCS (``rougeLsum``) with lines as sentences; the mean
 over clusters x 100.
 
 Each cluster is one story: the benchmark calls the story-level sentence
-selection directly, so that story grouping can never split a cluster.
+selection directly, so that story grouping can never split a cluster. It
+asks for ``fill=True``: when whole sentences leave part of the 100 words
+unused, one more sentence goes last and the scorer cuts it at the limit, as
+DUC systems' outputs were cut.
 """
 
 from __future__ import annotations
@@ -112,7 +115,7 @@ def cluster_articles(record: dict[str, Any]) -> list[Article]:
 
 def ours(record: dict[str, Any], words: int) -> str:
     """Our summary of one cluster, one sentence per line."""
-    chosen = select_sentences(cluster_articles(record), words)
+    chosen = select_sentences(cluster_articles(record), words, fill=True)
     return "\n".join(c.candidate.text for c in chosen)
 
 

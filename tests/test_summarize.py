@@ -511,3 +511,19 @@ def test_output_does_not_depend_on_hash_seed() -> None:
         assert done.returncode == 0, done.stderr
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1]
+
+
+def test_fill_appends_one_sentence_past_the_budget_last() -> None:
+    story = article(
+        "bridge",
+        "The city council approved the new Danube bridge on Monday after a long debate.",
+        "Work on the Danube bridge will start in May and should take two years to finish.",
+        "Residents of the river district said the bridge would cut their daily commute by half.",
+    )
+    plain = select_sentences([story], 25)
+    filled = select_sentences([story], 25, fill=True)
+    used = sum(c.candidate.length for c in plain)
+    assert used < 25
+    assert [c.candidate.text for c in filled[: len(plain)]] == [c.candidate.text for c in plain]
+    assert len(filled) == len(plain) + 1
+    assert sum(c.candidate.length for c in filled) > 25

@@ -57,7 +57,7 @@ from digest.model import Article, Sentence, Source, Story
 from digest.summarize import Summary, SummaryOptions
 from digest.summarize.sentences import Candidate, candidates, sentence_bigrams, stem
 from digest.summarize.stories import group_articles
-from digest.text import content_words, normalize_space, words
+from digest.text import content_words, normalize_space, stopwords, words
 
 #: A stemmed bigram, or ``(stem, "")`` for a single content word.
 Concept = tuple[str, str]
@@ -330,21 +330,62 @@ def reading_order(chosen: Sequence[Chosen], doc_rank: Sequence[int]) -> list[Cho
     return ordered
 
 
+def _filler(
+    usable: Sequence[Candidate],
+    picked: Sequence[Candidate],
+    weights: dict[Concept, float],
+    room: int,
+) -> Candidate | None:
+    """The sentence whose first ``room`` words add the most uncovered concept weight.
+
+    Sentences that nearly repeat a chosen one are skipped; ties go to the
+    earlier article and position. None when nothing adds weight.
+    """
+    covered = {c for cand in picked for c in sentence_concepts(cand)}
+    chosen = set(picked)
+    best: tuple[float, int, int] | None = None
+    found: Candidate | None = None
+    for cand in usable:
+        if cand in chosen or any(_near_duplicate(cand, p) for p in picked):
+            continue
+        tokens = cand.tokens[:room]
+        stems = cand.stems[:room]
+        stop = stopwords()
+        head = set(sentence_bigrams(tokens, stems))
+        head.update((s, "") for w, s in zip(tokens, stems, strict=True) if w not in stop)
+        gain = math.fsum(weights.get(c, 0.0) for c in sorted(head - covered))
+        key = (-gain, cand.doc, cand.position)
+        if gain > 0 and (best is None or key < best):
+            best, found = key, cand
+    return found
+
+
 def select_sentences(
     articles: Sequence[Article],
     budget: int,
     topic_stems: Iterable[str] = (),
     doc_rank: Sequence[int] | None = None,
+    *,
+    fill: bool = False,
 ) -> list[Chosen]:
     """Choose sentences for one story within ``budget`` words, in reading order.
 
     ``doc_rank`` orders the articles for reading (default: as given); the
     benchmark calls this directly with one DUC cluster as the story.
+
+    With ``fill``, when the chosen sentences leave words of the budget unused,
+    one more sentence is appended last: the one whose opening words (as many
+    as are left) add the most concept weight not yet covered. The result then
+    exceeds the budget and is meant to be cut at exactly ``budget`` words --
+    the fixed-length setting of DUC-style evaluation, where the words left
+    over by whole-sentence selection would otherwise be wasted. The product
+    leaves it off: a digest shows whole sentences.
     """
     cands = candidates(articles)
     usable = [c for c in cands if not c.excluded and c.length <= budget]
     titles = [a.title for a in articles if a.title]
     weights = concept_weights(cands, len(articles), frozenset(topic_stems), titles)
+    usable_all = usable
     usable = _prune(usable, weights)
     picked = [usable[i] for i in _solve(usable, weights, budget)]
     by_doc: dict[int, list[frozenset[str]]] = {}
@@ -352,7 +393,13 @@ def select_sentences(
         by_doc.setdefault(cand.doc, []).append(cand.content_stems)
     chosen = [Chosen(c, _supporters(c, by_doc)) for c in picked]
     rank = list(doc_rank) if doc_rank is not None else list(range(len(articles)))
-    return reading_order(chosen, rank)
+    ordered = reading_order(chosen, rank)
+    room = budget - sum(c.length for c in picked)
+    if fill and room > 0:
+        extra = _filler(usable_all, picked, weights, room)
+        if extra is not None:
+            ordered.append(Chosen(extra, _supporters(extra, by_doc)))
+    return ordered
 
 
 # -- The summarizer ----------------------------------------------------------
