@@ -86,11 +86,12 @@ def make_digest(
     articles = list(articles)
     summary = get_summarizer(summarizer)(articles, options)
     stories = order_by_published(summary.stories)
+    title = title or default_title(stories, date)
     digest = Digest(
-        title=title or default_title(stories, date),
+        title=title,
         date=date,
         stories=stories,
-        intro=make_intro(stories, len(articles), options.topic),
+        intro=make_intro(stories, len(articles), options.topic, title),
         article_count=len(articles),
         topic=options.topic,
         off_topic=summary.off_topic,

@@ -217,11 +217,12 @@ def extend_issue(issue: Digest, more: Digest, title: str | None = None) -> Diges
     """``issue`` with the stories of ``more`` after its own."""
     stories = (*issue.stories, *more.stories)
     count = issue.article_count + more.article_count
+    title = title or issue.title
     return replace(
         issue,
-        title=title or issue.title,
+        title=title,
         stories=stories,
-        intro=make_intro(stories, count, issue.topic),
+        intro=make_intro(stories, count, issue.topic, title),
         article_count=count,
         off_topic=issue.off_topic + more.off_topic,
     )

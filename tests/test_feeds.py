@@ -115,7 +115,7 @@ def test_rss_has_guid_self_link_content_and_short_description(site: Path) -> Non
             html = item.findtext(content) or ""
             description = item.findtext("description") or ""
             assert "<p>" in html and "<" not in description
-            assert 0 < len(description) <= 300 < len(html)
+            assert 0 < len(description) <= 300 and len(description) < len(html)
 
 
 def test_dates_come_from_the_archive_not_the_clock(site: Path) -> None:

@@ -389,6 +389,9 @@ def test_make_intro() -> None:
     )
     anonymous = Story("Budget passed", (), (Source(None, None, None, None, "a.txt"),))
     assert make_intro([anonymous], 1, None) == "1 article from 1 source, in 1 story: Budget passed."
+    assert (
+        make_intro([anonymous], 1, None, "Budget passed") == "1 article from 1 source, in 1 story."
+    )
     twice = Story("Budget passed", (), anonymous.sources * 2)
     assert make_intro([twice], 2, None).startswith("2 articles from 1 source,")
 

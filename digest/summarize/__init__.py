@@ -67,13 +67,19 @@ def get_summarizer(name: str = "default") -> Summarizer:
 DEFAULT = "concepts"
 
 
-def make_intro(stories: Sequence[Story], article_count: int, topic: str | None = None) -> str:
+def make_intro(
+    stories: Sequence[Story],
+    article_count: int,
+    topic: str | None = None,
+    title: str | None = None,
+) -> str:
     """The digest's one-line introduction: how much was read, from whom, about what.
 
     For example "12 articles from 5 outlets on climate, in 4 stories, led by:
     Floods close the port." Outlets are counted by name; a source without an
     outlet counts as one of its own (by URL, else path), so the count is never
-    a guess from paths. Without a topic, the lead story says what it is about.
+    a guess from paths. Without a topic, the lead story says what it is about,
+    unless the issue's ``title`` already is that story's headline.
     """
     outlets = {
         (s.outlet.strip().lower() if s.outlet else s.url or s.path or "")
@@ -90,7 +96,7 @@ def make_intro(stories: Sequence[Story], article_count: int, topic: str | None =
     count = len(stories)
     line = " ".join(parts)
     line = f"{line[0].upper()}{line[1:]}, in {count} {'story' if count == 1 else 'stories'}"
-    if stories and not topic:
+    if stories and not topic and title != stories[0].headline:
         lead = " ".join(stories[0].headline.split()).rstrip(".")
         line += f", led by: {lead}" if count > 1 else f": {lead}"
     return line + "."
