@@ -172,6 +172,12 @@ def build(
         ),
     ] = None,
     words: Annotated[int, typer.Option(min=20, max=1000, help="Word budget per story.")] = 100,
+    max_stories: Annotated[
+        int,
+        typer.Option(
+            min=1, max=100, help="At most this many stories per issue, the most covered first."
+        ),
+    ] = Settings.max_stories,
     templates: Annotated[
         Path | None,
         typer.Option(
@@ -237,7 +243,9 @@ def build(
             date=issue_date,
             settings=settings,
             title=title,
-            options=SummaryOptions(words=settings.words, topic=settings.topic),
+            options=SummaryOptions(
+                words=settings.words, topic=settings.topic, max_stories=settings.max_stories
+            ),
             templates=templates,
             force=force,
             check=lambda files: _check_size(files["email.html"], allow_large),
@@ -267,6 +275,7 @@ SETTINGS_OPTIONS = {
     "list_id": "list_id",
     "topic": "topic",
     "words": "words",
+    "max_stories": "max_stories",
     "feed_issues": "feed_issues",
     "author": "author",
     "language": "language",

@@ -70,8 +70,9 @@ class Settings:
     topic: str | None = None
     #: Word budget per story.
     words: int = 100
-    #: At most this many stories per issue (None: no limit).
-    max_stories: int | None = None
+    #: At most this many stories per issue: a digest stays short, and ten
+    #: stories keep the email near 55 KB, well under Gmail's 102 KB clip.
+    max_stories: int = 10
 
     # -- fetching (only for URLs given as sources) --
     #: Fetch the linked page when a feed entry carries only a teaser.
@@ -251,7 +252,7 @@ sources = [
 
 # topic = "Alita sequel"             # focus on this topic; off-topic articles are left out
 words = 100                          # word budget per story (20 to 1000)
-# max_stories = 8                    # story budget per issue
+max_stories = 10                     # story budget per issue (1 to 100)
 
 [email]
 from = "Digest <digest@example.com>"

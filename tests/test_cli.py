@@ -122,3 +122,36 @@ def test_help_explains_every_option_with_an_example() -> None:
     ):
         assert option in sub.stdout, option
     assert "Examples" in sub.stdout and "digest build" in sub.stdout
+
+
+def test_max_stories_caps_the_issue(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    topics = [
+        (
+            "Harbour",
+            "The harbour authority closed the northern dock after a crane collapsed.",
+            "Engineers expect the dock to reopen for cargo ships in March.",
+        ),
+        (
+            "Library",
+            "The city library opened a new wing with three thousand rare maps.",
+            "Visitors queued for hours to see the medieval atlas on display.",
+        ),
+        (
+            "Marathon",
+            "Runners from forty countries finished the marathon in record heat.",
+            "Medics treated dozens of athletes for dehydration near the finish line.",
+        ),
+    ]
+    for name, first, second in topics:
+        text = f"{name} news today\n\n{first} {second}\n"
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    code, out, err = build(str(folder), "--out", str(tmp_path / "a"), "--date", "2026-11-21")
+    assert code == 0, err
+    assert "made 3 stories" in out
+    code, out, err = build(
+        str(folder), "--out", str(tmp_path / "b"), "--date", "2026-11-21", "--max-stories", "2"
+    )
+    assert code == 0, err
+    assert "made 2 stories" in out
