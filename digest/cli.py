@@ -34,8 +34,14 @@ app = typer.Typer(
     help=(
         "Turn a pile of news articles about one subject into a newsletter: "
         "an HTML email, its plain-text part, and RSS/Atom feeds.\n\n"
-        "Example:\n\n"
-        "    digest build seeds/ --out out/ --date 2026-11-21"
+        "Examples:\n\n"
+        "\b\n"
+        "  digest init                # write a commented ./digest.toml\n"
+        "  digest build               # seeds/ (or digest.toml's sources) -> out/\n"
+        "  digest build news/ --date 2026-11-21 --site-url https://example.com/digest/\n"
+        "  digest serve               # preview out/ on http://127.0.0.1:8000/\n"
+        "  digest send --dry-run      # who out/digest.eml would go to\n\n"
+        "Run digest COMMAND --help for every option of a command."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -94,9 +100,10 @@ def _fail(exc: DigestError) -> typer.Exit:
 @app.command(
     epilog=(
         "Examples:\n\n"
-        "    digest build                      # the sample articles in seeds/, into out/\n\n"
-        "    digest build news/ extra.md --out site/ --date 2026-11-21 --title 'Alita news'\n\n"
-        "    digest build news/ --topic 'Alita sequel' --words 120"
+        "\b\n"
+        "  digest build                      # the sample articles in seeds/, into out/\n"
+        "  digest build news/ extra.md --out site/ --date 2026-11-21 --title 'Alita news'\n"
+        "  digest build news/ --topic 'Alita sequel' --words 120"
     )
 )
 def build(
@@ -325,8 +332,9 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
 @app.command(
     epilog=(
         "Example:\n\n"
-        "    digest init                       # writes ./digest.toml\n\n"
-        "    digest init news/digest.toml"
+        "\b\n"
+        "  digest init                       # writes ./digest.toml\n"
+        "  digest init news/digest.toml"
     )
 )
 def init(
@@ -376,8 +384,9 @@ def _summary(result: PublishResult) -> str:
 @app.command(
     epilog=(
         "Examples:\n\n"
-        "    digest serve                      # out/ on http://127.0.0.1:8000/\n\n"
-        "    digest serve --out site/ --port 8080"
+        "\b\n"
+        "  digest serve                      # out/ on http://127.0.0.1:8000/\n"
+        "  digest serve --out site/ --port 8080"
     )
 )
 def serve(
@@ -428,9 +437,10 @@ def _check_size(html: bytes, allow_large: bool) -> None:
 @app.command(
     epilog=(
         "Examples:\n\n"
-        "    digest send --dry-run                 # show what out/digest.eml would do\n\n"
-        "    DIGEST_SMTP_PASSWORD=... digest send out/ --host smtp.example.com --user me\n\n"
-        "    digest send out/digest.eml --to me@example.com --resend   # a test copy"
+        "\b\n"
+        "  digest send --dry-run                 # show what out/digest.eml would do\n"
+        "  DIGEST_SMTP_PASSWORD=... digest send out/ --host smtp.example.com --user me\n"
+        "  digest send out/digest.eml --to me@example.com --resend   # a test copy"
     )
 )
 def send(
