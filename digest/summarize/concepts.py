@@ -153,18 +153,26 @@ def concept_weights(
     for cand in cands:
         by_doc.setdefault(cand.doc, []).append(cand)
     for doc in sorted(by_doc):
-        # concept -> [first position, sentences holding it] within this article
-        seen: dict[Concept, list[int]] = {}
-        for cand in sorted(by_doc[doc], key=lambda c: c.position):
+        # Within this article: concept -> first position, and -> sentences
+        # holding it when more than one.
+        first: dict[Concept, int] = {}
+        repeats: dict[Concept, int] = {}
+        ordered = sorted(by_doc[doc], key=lambda c: c.position)
+        for cand in ordered:
+            position = cand.position
             for concept in sentence_concepts(cand):
-                entry = seen.get(concept)
-                if entry is None:
-                    seen[concept] = [cand.position, 1]
+                if concept in first:
+                    repeats[concept] = repeats.get(concept, 1) + 1
                 else:
-                    entry[1] += 1
-        for concept, (position, count) in seen.items():
-            vote = 1.0 + POSITION_BONUS * math.exp(-position / POSITION_DECAY)
-            if count > 1:
+                    first[concept] = position
+        lead = [
+            1.0 + POSITION_BONUS * math.exp(-p / POSITION_DECAY)
+            for p in range(ordered[-1].position + 1)
+        ]
+        for concept, position in first.items():
+            vote = lead[position]
+            count = repeats.get(concept)
+            if count is not None:
                 vote += REPEAT_BONUS * math.log(count)
             votes[concept] = votes.get(concept, 0.0) + vote
             docs[concept] = docs.get(concept, 0) + 1
@@ -297,14 +305,15 @@ def _solve(cands: Sequence[Candidate], weights: dict[Concept, float], budget: in
 
 
 def _supporters(chosen: Candidate, by_doc: dict[int, list[frozenset[str]]]) -> tuple[int, ...]:
+    """Articles that state the chosen sentence's fact; ``by_doc`` holds each
+    article's content-stem bags: of single sentences, then of adjacent pairs
+    (a fact may straddle two sentences in another outlet's wording)."""
     mine = chosen.content_stems
     support = {chosen.doc}
     if mine:
-        for doc, bags in by_doc.items():
+        for doc, windows in by_doc.items():
             if doc in support:
                 continue
-            # A fact may straddle two sentences in another outlet's wording.
-            windows = [*bags, *(a | b for a, b in pairwise(bags))]
             best = max((len(mine & bag) for bag in windows), default=0)
             if best >= SUPPORT_MIN_WORDS and best / len(mine) >= SUPPORT_OVERLAP:
                 support.add(doc)
@@ -342,22 +351,24 @@ def _filler(
     earlier article and position. None when nothing adds weight.
     """
     covered = {c for cand in picked for c in sentence_concepts(cand)}
-    chosen = set(picked)
-    best: tuple[float, int, int] | None = None
-    found: Candidate | None = None
-    for cand in usable:
-        if cand in chosen or any(_near_duplicate(cand, p) for p in picked):
+    chosen = {(c.doc, c.position) for c in picked}
+    stop = stopwords()
+    ranked: list[tuple[float, int, int, int]] = []
+    for i, cand in enumerate(usable):
+        if (cand.doc, cand.position) in chosen:
             continue
         tokens = cand.tokens[:room]
         stems = cand.stems[:room]
-        stop = stopwords()
         head = set(sentence_bigrams(tokens, stems))
         head.update((s, "") for w, s in zip(tokens, stems, strict=True) if w not in stop)
         gain = math.fsum(weights.get(c, 0.0) for c in sorted(head - covered))
-        key = (-gain, cand.doc, cand.position)
-        if gain > 0 and (best is None or key < best):
-            best, found = key, cand
-    return found
+        if gain > 0:
+            ranked.append((-gain, cand.doc, cand.position, i))
+    # Best first; the near-duplicate test runs only until one passes.
+    for *_, i in sorted(ranked):
+        if not any(_near_duplicate(usable[i], p) for p in picked):
+            return usable[i]
+    return None
 
 
 def select_sentences(
@@ -391,6 +402,8 @@ def select_sentences(
     by_doc: dict[int, list[frozenset[str]]] = {}
     for cand in cands:
         by_doc.setdefault(cand.doc, []).append(cand.content_stems)
+    for bags in by_doc.values():
+        bags.extend([a | b for a, b in pairwise(bags)])
     chosen = [Chosen(c, _supporters(c, by_doc)) for c in picked]
     rank = list(doc_rank) if doc_rank is not None else list(range(len(articles)))
     ordered = reading_order(chosen, rank)

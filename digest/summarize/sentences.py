@@ -336,10 +336,19 @@ def candidates(articles: Sequence[Article]) -> list[Candidate]:
             tokens = tuple(words(text))
             stems = stem_all(tokens)
             reason, penalty, dangling = judge(text, tokens)
+            stopped = [w in stop for w in tokens]
             content = frozenset(
-                s for w, s in zip(tokens, stems, strict=True) if w not in stop and len(w) > 1
+                s
+                for w, s, is_stop in zip(tokens, stems, stopped, strict=True)
+                if not is_stop and len(w) > 1
             )
-            bigrams = frozenset(sentence_bigrams(tokens, stems))
+            # As sentence_bigrams(), with the stop-word test done once per word.
+            bigrams = frozenset(
+                (stems[i], stems[i + 1])
+                for i in range(len(tokens) - 1)
+                if not (stopped[i] and stopped[i + 1])
+            )
+            lower = "" if reason else text.lower()
             found.append(
                 Candidate(
                     text=text,
@@ -352,9 +361,9 @@ def candidates(articles: Sequence[Article]) -> list[Candidate]:
                     excluded=reason,
                     penalty=penalty,
                     dangling=dangling,
-                    outlook=not reason and bool(_OUTLOOK.search(text.lower())),
-                    unknown=not reason and bool(_OPEN.search(text.lower())),
-                    figure=not reason and bool(_FIGURE.search(text.lower())),
+                    outlook=not reason and bool(_OUTLOOK.search(lower)),
+                    unknown=not reason and bool(_OPEN.search(lower)),
+                    figure=not reason and bool(_FIGURE.search(lower)),
                     content_stems=content,
                     bigrams=bigrams,
                     concepts=bigrams | {(s, "") for s in content},
