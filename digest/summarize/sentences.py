@@ -328,13 +328,16 @@ def candidates(articles: Sequence[Article]) -> list[Candidate]:
     """Every sentence of every article, tokenised, stemmed and judged."""
     found: list[Candidate] = []
     stop = stopwords()
-    for doc, article in enumerate(articles):
-        texts = article_sentences(article)
+    per_doc = [[tidy(t) for t in article_sentences(article)] for article in articles]
+    tokenised = [[tuple(words(text)) for text in texts] for texts in per_doc]
+    # One stemmer call for the whole story: the per-call overhead dominates.
+    all_stems = stem_all([w for sentences in tokenised for tokens in sentences for w in tokens])
+    offset = 0
+    for doc, texts in enumerate(per_doc):
         position = 0
-        for original in texts:
-            text = tidy(original)
-            tokens = tuple(words(text))
-            stems = stem_all(tokens)
+        for text, tokens in zip(texts, tokenised[doc], strict=True):
+            stems = all_stems[offset : offset + len(tokens)]
+            offset += len(tokens)
             reason, penalty, dangling = judge(text, tokens)
             stopped = [w in stop for w in tokens]
             content = frozenset(
