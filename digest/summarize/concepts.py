@@ -45,9 +45,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import chain, pairwise
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -153,26 +154,20 @@ def concept_weights(
     for cand in cands:
         by_doc.setdefault(cand.doc, []).append(cand)
     for doc in sorted(by_doc):
-        # Within this article: concept -> first position, and -> sentences
-        # holding it when more than one.
-        first: dict[Concept, int] = {}
-        repeats: dict[Concept, int] = {}
+        # Within this article: concept -> first position, and -> sentences holding it.
         ordered = sorted(by_doc[doc], key=lambda c: c.position)
-        for cand in ordered:
-            position = cand.position
-            for concept in sentence_concepts(cand):
-                if concept in first:
-                    repeats[concept] = repeats.get(concept, 1) + 1
-                else:
-                    first[concept] = position
+        first: dict[Concept, int] = {}
+        for cand in reversed(ordered):
+            first.update(dict.fromkeys(sentence_concepts(cand), cand.position))
+        holding = Counter(chain.from_iterable(sentence_concepts(c) for c in ordered))
         lead = [
             1.0 + POSITION_BONUS * math.exp(-p / POSITION_DECAY)
             for p in range(ordered[-1].position + 1)
         ]
         for concept, position in first.items():
             vote = lead[position]
-            count = repeats.get(concept)
-            if count is not None:
+            count = holding[concept]
+            if count > 1:
                 vote += REPEAT_BONUS * math.log(count)
             votes[concept] = votes.get(concept, 0.0) + vote
             docs[concept] = docs.get(concept, 0) + 1
@@ -220,7 +215,9 @@ def _prune(cands: Sequence[Candidate], weights: dict[Concept, float]) -> list[Ca
     if len(cands) <= MAX_CANDIDATES:
         return list(cands)
     value = [
-        math.fsum(weights.get(c, 0.0) for c in sentence_concepts(cand)) - _sentence_cost(cand)
+        # fsum is exact, so the set order (hash seed) cannot change the sum.
+        math.fsum([weights[c] for c in weights.keys() & sentence_concepts(cand)])
+        - _sentence_cost(cand)
         for cand in cands
     ]
     by_value = sorted(range(len(cands)), key=lambda i: (-value[i], i))

@@ -115,7 +115,7 @@ def stem_all(tokens: Sequence[str]) -> tuple[str, ...]:
             cache.clear()
         missing.sort()
         cache.update(zip(missing, map(str, _stemmer.stemWords(missing)), strict=True))
-    return tuple(cache[t] for t in tokens)
+    return tuple(map(cache.__getitem__, tokens))
 
 
 _STEMS: dict[str, str] = {}
