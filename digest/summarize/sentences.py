@@ -19,10 +19,8 @@ offline and is easy to test:
 Before judging, :func:`tidy` drops what a digest never needs: datelines
 ("TRIPOLI, Libya (AP) — "), short parentheses, leading link words that point
 back at an unseen sentence ("However, ", "Meanwhile, ", "But the ..."; not
-before a pronoun, which would then dangle worse), a leading source or time
-frame ("According to police, ", "Last Thursday, ", "In a surprise move, "; not
-before a pronoun either), age appositives ("Starovoitova, 52, tried"), and
-trailing attributions to an unnamed source (", officials said Thursday."). Positions count usable
+before a pronoun, which would then dangle worse), and trailing attributions to
+an unnamed source (", officials said Thursday."). Positions count usable
 sentences only, so disclosures and captions above the lead do not demote it.
 
 Stemming uses snowballstemmer's English (Porter 2) stemmer: pure Python, no data
@@ -276,27 +274,10 @@ LEADING_LINKS = True
 _PARENTHESIS = re.compile(r"\s+\([^()]{1,40}\)(?=[\s,.;])")
 #: Whether :func:`tidy` edits sentences (off: sentences are quoted verbatim).
 COMPRESS = True
-_DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-#: A leading source or time frame before a comma: "According to police, ",
-#: "Last Thursday, ", "Earlier this year, ", "In a surprise move, ".
-_LEADING_FRAME = re.compile(
-    r"^(?:According to [\w.'’ -]{1,40}?"
-    r"|(?:Last|This|Next|Earlier|Late|Early|On) (?:" + _DAY + r"|week|month|year|night|morning)"
-    r"(?: (?:night|morning|afternoon|evening))?"
-    r"|In a (?:surprise|rare|separate|related) (?:move|development|statement)),\s+"
-    r"(?=[A-Za-z\"“])(?!(?i:he|she|it|they|this|that|these|those|his|her|its|their|i|we)\b)"
-)
-#: An age appositive after a name: "Starovoitova, 52, tried ..."
-_AGE = re.compile(r"(?<=[A-Za-z]),\s+\d{1,3},(?=\s+[a-z])")
-#: Whether :func:`tidy` drops a leading source or time frame.
-LEADING_FRAMES = True
-#: Whether :func:`tidy` drops age appositives.
-AGES = True
 
 
 def tidy(text: str) -> str:
-    """A sentence without dateline, short parentheses, leading link word or frame,
-    age appositive, or a trailing generic attribution.
+    """A sentence without dateline, short parentheses or a trailing generic attribution.
 
     "PHNOM PENH, Cambodia (AP) — Rebels attacked a village, a military spokesman
     said Thursday." becomes "Rebels attacked a village." Attributions to a named
@@ -310,10 +291,6 @@ def tidy(text: str) -> str:
         text = _PARENTHESIS.sub("", text)
     if LEADING_LINKS:
         text = _LEADING_LINK.sub("", text)
-    if LEADING_FRAMES:
-        text = _LEADING_FRAME.sub("", text)
-    if AGES and "," in text:
-        text = _AGE.sub("", text)
     if text.endswith(".") and _ANY_QUOTE_SET.isdisjoint(text):
         text = _ATTRIBUTION.sub(".", text)
     return text[:1].upper() + text[1:] if text else text
