@@ -15,11 +15,13 @@ from digest.summarize import DEFAULT, SummaryOptions, get_summarizer, make_intro
 from digest.summarize.concepts import (
     ConceptSummarizer,
     clean_title,
+    concept_weights,
+    report_shares,
     select_sentences,
     shorten,
     story_budget,
 )
-from digest.summarize.sentences import judge, tidy
+from digest.summarize.sentences import Candidate, candidates, judge, tidy
 from digest.summarize.stories import group_articles
 from digest.text import words
 
@@ -530,3 +532,19 @@ def test_fill_appends_one_sentence_past_the_budget_last() -> None:
     assert [c.candidate.text for c in filled[: len(plain)]] == [c.candidate.text for c in plain]
     assert len(filled) == len(plain) + 1
     assert sum(c.candidate.length for c in filled) > 25
+
+
+def test_copies_of_one_report_share_one_vote() -> None:
+    text = (
+        "The city council approved the new Danube bridge on Monday after a long debate.",
+        "Work on the Danube bridge will start in May and should take two years to finish.",
+    )
+    other = "Residents of the river district said the bridge would cut their daily commute."
+    arts = [article("a", *text), article("b", *text), article("c", other)]
+    by_doc: dict[int, list[Candidate]] = {}
+    for cand in candidates(arts):
+        by_doc.setdefault(cand.doc, []).append(cand)
+    assert report_shares(by_doc) == {0: 0.5, 1: 0.5, 2: 1.0}
+    weights = concept_weights(candidates(arts), len(arts))
+    alone = concept_weights(candidates([arts[0], arts[2]]), 2)
+    assert weights == pytest.approx(alone)

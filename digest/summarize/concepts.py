@@ -11,6 +11,9 @@ the ICSISumm system), per story:
    puts the key facts first) or recurs in it, and a concept in a source's
    headline gets extra votes. In stories of six or more articles, bigrams
    found in fewer than three are dropped as noise (two of three to five).
+   Articles count as reports: copies of one text (an update re-sent, one
+   wire story in two papers; content words 90 % the same) share one vote,
+   so that agreement means independent outlets, not reprints.
 2. **Selection** is exact up to a small optimality gap: maximise the summed
    weight of the distinct concepts covered plus sentence-level priors, such
    that the chosen sentences fit the word budget. A concept counts once
@@ -104,6 +107,8 @@ LONG_COST = 0.5
 FIGURE_BONUS = 8.0
 #: Sentences sharing this share of content words are near-duplicates.
 DUPLICATE = 0.6
+#: Articles whose content words overlap this much (Jaccard) are copies of one report.
+DOC_DUPLICATE = 0.9
 #: Relative optimality gap at which the solver may stop.
 MIP_GAP = 0.04
 #: Branch-and-bound nodes the solver may explore (deterministic, unlike a time limit).
@@ -137,6 +142,34 @@ def min_document_frequency(n_docs: int) -> int:
     return 1
 
 
+def report_shares(by_doc: dict[int, list[Candidate]]) -> dict[int, float]:
+    """Each article's share of one report: 1 / the number of its copies.
+
+    Wire stories often reach a story twice (an update, another paper's copy
+    of the same AP text). Copies -- articles whose content words overlap by
+    :data:`DOC_DUPLICATE` (Jaccard), transitively -- count as one report, so
+    that agreement means independent outlets, not reprints.
+    """
+    docs = sorted(by_doc)
+    bags = {d: frozenset().union(*(c.content_stems for c in by_doc[d])) for d in docs}
+    parent = {d: d for d in docs}
+
+    def root(d: int) -> int:
+        while parent[d] != d:
+            d = parent[d]
+        return d
+
+    for i, a in enumerate(docs):
+        for b in docs[i + 1 :]:
+            union = len(bags[a] | bags[b])
+            if union and len(bags[a] & bags[b]) / union >= DOC_DUPLICATE:
+                parent[root(b)] = root(a)
+    size: dict[int, int] = {}
+    for d in docs:
+        size[root(d)] = size.get(root(d), 0) + 1
+    return {d: 1.0 / size[root(d)] for d in docs}
+
+
 def concept_weights(
     cands: Sequence[Candidate],
     n_docs: int,
@@ -145,14 +178,20 @@ def concept_weights(
 ) -> dict[Concept, float]:
     """Weight of every concept kept: position-weighted document frequency.
 
+    Frequencies count reports, not articles: copies of one text (see
+    :func:`report_shares`) share one vote.
+
     A concept in a source's headline gets :data:`TITLE_BONUS` extra votes per
     headline: headlines name the news.
     """
     votes: dict[Concept, float] = {}
-    docs: dict[Concept, int] = {}
+    docs: dict[Concept, float] = {}
     by_doc: dict[int, list[Candidate]] = {}
     for cand in cands:
         by_doc.setdefault(cand.doc, []).append(cand)
+    share = report_shares(by_doc)
+    # Thresholds count reports, not copies (an article without sentences has no copy).
+    n_docs = round(math.fsum(share.values())) + n_docs - len(share)
     for doc in sorted(by_doc):
         # Within this article: concept -> first position, and -> sentences holding it.
         ordered = sorted(by_doc[doc], key=lambda c: c.position)
@@ -169,8 +208,9 @@ def concept_weights(
             count = holding[concept]
             if count > 1:
                 vote += REPEAT_BONUS * math.log(count)
+            vote *= share[doc]
             votes[concept] = votes.get(concept, 0.0) + vote
-            docs[concept] = docs.get(concept, 0) + 1
+            docs[concept] = docs.get(concept, 0.0) + share[doc]
     for title in titles:
         tokens = words(title)
         stems = [stem(t) for t in tokens]
