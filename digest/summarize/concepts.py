@@ -184,16 +184,18 @@ def concept_weights(
     A concept in a source's headline gets :data:`TITLE_BONUS` extra votes per
     headline: headlines name the news.
     """
-    votes: dict[Concept, float] = {}
-    docs: dict[Concept, float] = {}
     by_doc: dict[int, list[Candidate]] = {}
     for cand in cands:
         by_doc.setdefault(cand.doc, []).append(cand)
     share = report_shares(by_doc)
     # Thresholds count reports, not copies (an article without sentences has no copy).
     n_docs = round(math.fsum(share.values())) + n_docs - len(share)
+    # Per article: concept -> first position, concept -> sentences holding it,
+    # and the vote of each position.
+    articles: list[tuple[float, dict[Concept, int], Counter[Concept], list[float]]] = []
+    whole: Counter[Concept] = Counter()  # reports, from articles without copies
+    partial: dict[Concept, float] = {}  # reports, from copies' shares
     for doc in sorted(by_doc):
-        # Within this article: concept -> first position, and -> sentences holding it.
         ordered = sorted(by_doc[doc], key=lambda c: c.position)
         first: dict[Concept, int] = {}
         for cand in reversed(ordered):
@@ -203,14 +205,33 @@ def concept_weights(
             1.0 + POSITION_BONUS * math.exp(-p / POSITION_DECAY)
             for p in range(ordered[-1].position + 1)
         ]
-        for concept, position in first.items():
+        articles.append((share[doc], first, holding, lead))
+        if share[doc] == 1.0:
+            whole.update(first.keys())
+        else:
+            for concept in first:
+                partial[concept] = partial.get(concept, 0.0) + share[doc]
+    reports: dict[Concept, float] = dict(whole)
+    for concept, part in partial.items():
+        reports[concept] = reports.get(concept, 0) + part
+    threshold = min_document_frequency(n_docs)
+    unigrams = n_docs >= UNIGRAM_MIN_DOCS
+    # Votes only for the concepts kept: the frequency filters need no votes.
+    votes: dict[Concept, float] = {}
+    for concept, n in reports.items():
+        if n < threshold or not (concept[1] or (unigrams and n >= UNIGRAM_SHARE * n_docs)):
+            continue
+        total = 0.0
+        for part, first, holding, lead in articles:
+            position = first.get(concept)
+            if position is None:
+                continue
             vote = lead[position]
             count = holding[concept]
             if count > 1:
                 vote += REPEAT_BONUS * math.log(count)
-            vote *= share[doc]
-            votes[concept] = votes.get(concept, 0.0) + vote
-            docs[concept] = docs.get(concept, 0.0) + share[doc]
+            total += vote * part
+        votes[concept] = total
     for title in titles:
         tokens = words(title)
         stems = [stem(t) for t in tokens]
@@ -218,14 +239,9 @@ def concept_weights(
         for concept in sorted(in_title):
             if concept in votes:
                 votes[concept] += TITLE_BONUS
-    threshold = min_document_frequency(n_docs)
     weights: dict[Concept, float] = {}
     for concept, vote in votes.items():
-        if docs[concept] < threshold:
-            continue
         if not concept[1]:
-            if n_docs < UNIGRAM_MIN_DOCS or docs[concept] < UNIGRAM_SHARE * n_docs:
-                continue
             vote *= UNIGRAM_WEIGHT
         if topic_stems and any(part in topic_stems for part in concept):
             vote *= TOPIC_BOOST
