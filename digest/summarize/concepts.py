@@ -38,7 +38,7 @@ With a topic, concepts that contain a topic word weigh double, and articles
 holding under half of the topic's words are left out (counted as off-topic).
 
 Why not a trained model: everything here runs offline on numpy/scipy with no
-data to download, takes ~40 ms for ten articles, and every choice can be
+data to download, takes ~50 ms for ten articles (median), and every choice can be
 explained. On the DUC 2004 dev split it beats ICSISumm's published output on
 ROUGE-1 and ROUGE-2 (see ``benchmarks/duc.py``).
 """
