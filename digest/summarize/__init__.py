@@ -5,7 +5,7 @@ registered by name in :func:`_registry`; ``build`` picks one by name with
 :func:`get_summarizer`. The default, ``"concepts"``
 (:mod:`digest.summarize.concepts`), groups articles into stories
 (:mod:`digest.summarize.stories`) and chooses each story's sentences by concept
-coverage; ``"lead"`` is a simple baseline. :func:`make_intro` writes the
+coverage. :func:`make_intro` writes the
 digest's one-line introduction.
 """
 
@@ -47,9 +47,8 @@ class Summarizer(Protocol):
 
 def _registry() -> dict[str, Callable[[], Summarizer]]:
     from digest.summarize.concepts import ConceptSummarizer
-    from digest.summarize.lead import LeadSummarizer
 
-    return {"concepts": ConceptSummarizer, "lead": LeadSummarizer}
+    return {"concepts": ConceptSummarizer}
 
 
 def get_summarizer(name: str = "default") -> Summarizer:
