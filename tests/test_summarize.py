@@ -225,6 +225,16 @@ def test_every_sentence_cites_its_origin_and_paraphrasing_sources() -> None:
     assert len(rise.sources) == 2
 
 
+def test_a_fact_only_one_outlet_reported_cites_only_that_outlet() -> None:
+    summary = ConceptSummarizer()(QUAKE, SummaryOptions(words=400))
+    (quake,) = summary.stories
+    outlets = {s.text: {quake.sources[i].outlet for i in s.sources} for s in quake.sentences}
+    copper = next(t for t in outlets if t.startswith("Copper mines"))
+    ring = next(t for t in outlets if "ring of fire" in t)
+    assert outlets[copper] == {"AP"}
+    assert outlets[ring] == {"BBC"}
+
+
 def test_sources_are_indexes_into_story_sources() -> None:
     for story in ConceptSummarizer()(ALL, SummaryOptions()).stories:
         for sentence in story.sentences:
