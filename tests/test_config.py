@@ -97,14 +97,17 @@ def test_a_missing_file_says_how_to_make_one(tmp_path: Path) -> None:
 
 
 def test_key_lines_skip_multiline_strings_and_follow_tables() -> None:
-    text = 'topic = """\nwords = 3\n"""\n[smtp]\n"host" = "x"\n  port=1\n[fetch]\nfull=true'
+    text = (
+        'topic = """\nfirst line\nwords = 3\n"""\n[smtp]\n"host" = "x"\n  port=1\n'
+        "[fetch]\nfull=true"
+    )
     assert key_lines(text) == {
         "topic": 1,
-        "smtp": 4,
-        "smtp.host": 5,
-        "smtp.port": 6,
-        "fetch": 7,
-        "fetch.full": 8,
+        "smtp": 5,
+        "smtp.host": 6,
+        "smtp.port": 7,
+        "fetch": 8,
+        "fetch.full": 9,
     }
 
 
