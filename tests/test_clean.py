@@ -12,7 +12,7 @@ import pytest
 
 from digest.clean import clean, is_junk_line, mend_fragment
 from digest.errors import IngestError
-from digest.model import ArticleData
+from digest.model import ArticleData, Block
 
 PROSE = (
     "The city council approved the new budget on Tuesday after a long debate. "
@@ -46,9 +46,11 @@ def test_affiliate_disclosures_are_removed(disclosure: str) -> None:
     assert article.paragraphs == (PROSE,)
 
 
-def test_a_pointer_left_alone_after_a_disclosure_goes_too() -> None:
-    article = _clean(f"Budget news\nWe earn a commission on sales from links. Read more\n{PROSE}")
-    assert article.paragraphs == (PROSE,)
+@pytest.mark.parametrize("pointer", ["Read more", "Learn more.", "Find out more"])
+def test_a_pointer_left_alone_after_a_disclosure_goes_too(pointer: str) -> None:
+    article = _clean(f"Budget news\nWe earn a commission on sales from links. {pointer}\n{PROSE}")
+    # an unpunctuated pointer left behind would become a heading, not a paragraph
+    assert article.blocks == (Block("paragraph", PROSE),)
 
 
 @pytest.mark.parametrize(
@@ -59,6 +61,7 @@ def test_a_pointer_left_alone_after_a_disclosure_goes_too() -> None:
         "Read our review of the new stadium.",
         "Sign up for our newsletter to get updates in your inbox.",
         "Follow us on Twitter for more.",
+        "Click here to download the full budget report from the city website.",
     ],
 )
 def test_self_promotion_is_removed_wherever_it_sits(promo: str) -> None:
@@ -140,6 +143,11 @@ def test_short_unpunctuated_lines_are_headings_and_the_first_is_the_title() -> N
     article = _clean(f"Council passes budget\nWhat happens next\n{PROSE}\nThe vote\n{PROSE}")
     assert article.title == "Council passes budget"
     assert [b.kind for b in article.blocks] == ["heading", "paragraph", "heading", "paragraph"]
+
+
+def test_a_heading_with_no_text_after_it_is_dropped() -> None:
+    article = _clean(f"Council passes budget\n{PROSE}\nWhat happens next")
+    assert article.blocks == (Block("paragraph", PROSE),)
 
 
 def test_a_long_unpunctuated_line_is_prose_not_a_heading() -> None:
