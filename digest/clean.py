@@ -121,8 +121,7 @@ class _Line:
 
 def clean(data: ArticleData) -> Article:
     """Clean one article. Raises :class:`IngestError` when nothing readable is left."""
-    removed: list[str] = []
-    lines = list(_clean_lines(data.text.split("\n"), removed))
+    lines = list(_clean_lines(data.text.split("\n")))
     title = normalize_space(data.title) if data.title else None
     if title is None:
         index = next((i for i, line in enumerate(lines) if _is_title(line)), None)
@@ -145,23 +144,18 @@ def clean(data: ArticleData) -> Article:
         url=data.url,
         outlet=data.outlet,
         published=data.published,
-        removed=tuple(removed),
     )
 
 
-def _clean_lines(raw_lines: Iterable[str], removed: list[str]) -> Iterable[_Line]:
+def _clean_lines(raw_lines: Iterable[str]) -> Iterable[_Line]:
     for raw in raw_lines:
         line = normalize_space(raw)
         if not line:
             continue
-        glued = _GLUED_READ_TIME.search(line)
-        if glued:
-            removed.append(glued.group(0).strip())
-            line = line[: glued.start()].rstrip()
+        line = _GLUED_READ_TIME.sub("", line).rstrip()
         if is_junk_line(line):
-            removed.append(line)
             continue
-        kept = clean_sentences(split_sentences(line), removed)
+        kept = clean_sentences(split_sentences(line))
         if kept:
             text = " ".join(kept)
             yield _Line(text, text.endswith(_TERMINAL))
@@ -175,21 +169,17 @@ def is_junk_line(line: str) -> bool:
     return any(p.search(bare) for p in _JUNK_LINE) or bool(_CALL_TO_ACTION.match(bare))
 
 
-def clean_sentences(sentences: list[str], removed: list[str]) -> list[str]:
+def clean_sentences(sentences: list[str]) -> list[str]:
     """Drop boilerplate sentences, mend or drop broken ones."""
     kept: list[str] = []
     for sentence in sentences:
         if any(p.search(sentence) for p in _BOILERPLATE_SENTENCE):
-            removed.append(sentence)
             continue
         mended = mend_fragment(sentence)
-        if mended != sentence:
-            removed.append(sentence)
         if mended:
             kept.append(mended)
     # a lone pointer ("Learn more.") means the rest of its line was boilerplate
     if kept and all(_CALL_TO_ACTION.match(s) for s in kept) and len(kept) < len(sentences):
-        removed.extend(kept)
         return []
     return kept
 

@@ -64,8 +64,6 @@ class Article:
     url: str | None = None
     outlet: str | None = None
     published: dt.datetime | None = None
-    #: What the cleaner removed, for ``--verbose`` reporting and tests.
-    removed: tuple[str, ...] = ()
 
     @property
     def paragraphs(self) -> tuple[str, ...]:
