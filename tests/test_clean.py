@@ -134,6 +134,21 @@ def test_a_garbled_leading_clause_is_cut_and_the_sentence_kept() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "rest",
+    [
+        "she said.",  # too short to stand alone
+        "she said the parks money will be spent before the end of the",  # no ending
+        "she said the parks money [TODO: check] will be spent by the end of the year.",
+    ],
+)
+def test_a_cut_leading_clause_leaves_nothing_when_the_rest_cannot_stand(rest: str) -> None:
+    assert (
+        mend_fragment(f"Returning from the Springfield Budget Summ? (note: it ended), {rest}")
+        is None
+    )
+
+
 def test_a_question_in_prose_is_not_mistaken_for_a_cut_word() -> None:
     sentence = "Will the council act? The mayor thinks so, and she said it will happen soon."
     assert mend_fragment(sentence) == sentence
