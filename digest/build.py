@@ -39,13 +39,10 @@ def build_digest(
     date: dt.date,
     title: str | None = None,
     options: SummaryOptions | None = None,
-    summarizer: str = "default",
 ) -> BuildResult:
     """Read ``sources`` and build the digest for ``date``."""
     articles, problems = read_articles(sources)
-    return make_digest(
-        articles, problems, date=date, title=title, options=options, summarizer=summarizer
-    )
+    return make_digest(articles, problems, date=date, title=title, options=options)
 
 
 def read_articles(
@@ -79,12 +76,11 @@ def make_digest(
     date: dt.date,
     title: str | None = None,
     options: SummaryOptions | None = None,
-    summarizer: str = "default",
 ) -> BuildResult:
     """Summarize already-read ``articles`` into the digest for ``date``."""
     options = options or SummaryOptions()
     articles = list(articles)
-    summary = get_summarizer(summarizer)(articles, options)
+    summary = get_summarizer()(articles, options)
     stories = order_by_published(summary.stories)
     title = title or default_title(stories, date)
     digest = Digest(

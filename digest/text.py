@@ -96,11 +96,6 @@ def words(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
 
 
-def word_count(text: str) -> int:
-    """Whitespace-separated words, the way ROUGE and editors count them."""
-    return len(text.split())
-
-
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """English function words, loaded from package data."""

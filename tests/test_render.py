@@ -10,10 +10,10 @@ import re
 import feedparser
 import pytest
 
+from digest.archive import issue_id
 from digest.config import Settings
 from digest.model import Digest, Sentence, Source, Story
 from digest.publish import render_outputs
-from digest.render.feeds import issue_id
 
 HOSTILE = "<script>alert(1)</script> & <img src=x onerror=alert(2)> \"quoted\" 'single'"
 
@@ -118,7 +118,7 @@ def test_feeds_parse_with_one_entry_and_a_stable_id(name: str) -> None:
     assert not first.bozo, first.get("bozo_exception")
     assert len(first.entries) == 1
     entry = first.entries[0]
-    assert entry.id == second.entries[0].id == issue_id(make_digest(), settings)
+    assert entry.id == second.entries[0].id == issue_id(make_digest().date, settings)
     assert entry.id == "tag:news.example,2026-11-21:issue/2026-11-21"
     assert entry.published_parsed[:3] == (2026, 11, 21)
     assert entry.link == "https://news.example/alita/issues/2026-11-21.html"

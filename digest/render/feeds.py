@@ -47,17 +47,7 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 SUMMARY_CHARS = 300
 
 
-def issue_id(digest: Digest, settings: Settings) -> str:
-    """The entry id a new issue gets (RFC 4151 tag URI); never changes once published."""
-    return archive.issue_id(digest.date, settings)
-
-
-def issue_time(digest: Digest) -> dt.datetime:
-    """The first-published time a new issue gets: its date at midnight UTC."""
-    return archive.issue_time(digest.date)
-
-
-def entry_html(digest: Digest, settings: Settings, override: Path | None = None) -> str:
+def entry_html(digest: Digest, override: Path | None = None) -> str:
     """The full issue as feed-safe HTML (its own template, not the email's tables)."""
     return render_template("entry.html.j2", override, digest=digest, intro=digest.intro)
 
@@ -110,7 +100,7 @@ def issue_items(
             url=settings.issue_url(record.date.isoformat()),
             published=record.published,
             summary=shorten(record.digest.intro or record.digest.title),
-            html=entry_html(record.digest, settings, override),
+            html=entry_html(record.digest, override),
         )
         for record in _newest_first(issues)
     ]
