@@ -378,6 +378,26 @@ def test_a_failed_commit_puts_the_files_back(
     assert snapshot(out) == before
 
 
+def test_an_atomic_write_that_fails_leaves_the_old_file_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "sent.json"
+    target.write_bytes(b"old")
+
+    def refuse(src: str | Path, dst: str | Path) -> None:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(publish_module.os, "replace", refuse)
+    with pytest.raises(OSError, match="disk gone"):
+        publish_module.write_atomic(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["sent.json"], "no temporary file is left"
+    monkeypatch.undo()
+    publish_module.write_atomic(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["sent.json"]
+
+
 def test_the_archive_path_is_settable(inputs: Path, tmp_path: Path) -> None:
     out, store = tmp_path / "out", tmp_path / "state" / "digest.sqlite3"
     assert build(inputs, out, D1, "--archive", str(store))[0] == 0
