@@ -19,6 +19,7 @@ dates, so the same bytes: harmless.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -152,16 +153,22 @@ class StagedFiles:
         self._backups = {}
 
 
-def write_outputs(out_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
+def write_outputs(
+    out_dir: Path,
+    files: Mapping[str, bytes],
+    around: contextlib.AbstractContextManager[object] | None = None,
+) -> list[Path]:
     """Write every file into ``out_dir``, all or nothing; return the paths written.
 
-    Every file is staged first; only then are they moved into place. If a move
-    fails, the files already moved are put back as they were (previous
-    content, or no file) and the error is raised.
+    Every file is staged first; only then are they moved into place, inside
+    ``around`` when given (the archive's transaction). If a move fails, or
+    ``around`` fails on leaving, the files already moved are put back as they
+    were (previous content, or no file) and the error is raised.
     """
-    staged = StagedFiles(out_dir, files)
+    staged = StagedFiles(out_dir, files)  # nothing visible changes yet
     try:
-        staged.replace()
+        with around or contextlib.nullcontext():
+            staged.replace()
     except BaseException:
         staged.rollback()
         raise
@@ -270,14 +277,7 @@ def publish(
     )
     if check is not None:
         check(files)
-    staged = StagedFiles(out, files)  # nothing visible changes yet
-    try:
-        # the archive's transaction commits only after every file is in place;
-        # any failure before the commit puts the previous files back
-        with store.saving(record):
-            staged.replace()
-    except BaseException:
-        staged.rollback()
-        raise
-    staged.finish()
-    return PublishResult(plan, tuple(problems), built, record, tuple(staged.targets))
+    # the archive's transaction commits only after every file is in place;
+    # any failure before the commit puts the previous files back
+    written = write_outputs(out, files, store.saving(record))
+    return PublishResult(plan, tuple(problems), built, record, tuple(written))
