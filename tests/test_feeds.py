@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,11 +15,18 @@ import feedparser
 import pytest
 from typer.testing import CliRunner
 
-from digest.archive import Archive
+from digest.archive import Archive, make_record
 from digest.cli import app
 from digest.config import Settings
 from digest.publish import FEEDS, render_outputs
-from digest.render.feeds import FEED_FILES, JSON_FEED_VERSION, render_json, shorten
+from digest.render.feeds import (
+    FEED_FILES,
+    JSON_FEED_VERSION,
+    issue_items,
+    render_json,
+    shorten,
+    story_items,
+)
 
 from .conftest import SEEDS
 from .test_archive import NEW_ARTICLE
@@ -301,6 +309,24 @@ def test_shorten_cuts_at_a_word() -> None:
     assert shorten("short") == "short"
     cut = shorten("word " * 100, 50)
     assert len(cut) <= 50 and cut.endswith("…") and "  " not in cut
+    text = "The council, after a long night, voted; the budget passed. " * 5
+    for limit in range(20, 60):
+        cut = shorten(text, limit)
+        kept = cut.removesuffix("…").split()
+        assert len(cut) <= limit and cut.endswith("…")
+        assert kept[:-1] == text.split()[: len(kept) - 1], "only whole words"
+        assert text.split()[len(kept) - 1].startswith(kept[-1]), "only whole words"
+        assert text.split()[len(kept) - 1].rstrip(",;:.") == kept[-1], "no cut word or comma"
+
+
+def test_feed_items_are_newest_first_whatever_the_order_given() -> None:
+    settings = Settings(site_url=SITE)
+    older = make_record(make_digest(), settings)
+    newer = make_record(replace(make_digest(), date=dt.date(2026, 11, 28)), settings)
+    for items in (issue_items, story_items):
+        published = [i.published for i in items([older, newer], settings)]
+        assert published[0] == newer.published and published[-1] == older.published
+        assert published == sorted(published, reverse=True)
 
 
 # -- web archive ----------------------------------------------------------------------
