@@ -258,6 +258,9 @@ class Plan:
     used: int
     #: The latest issue in the archive, if any (for "nothing new since ...").
     latest: dt.date | None
+    #: Unused articles left out because they were published before the last
+    #: issue (older news than the archive already covers).
+    stale: int = 0
 
 
 def decide(
@@ -277,27 +280,41 @@ def decide(
     text) count once.
     """
     latest = max(used_keys.values(), default=None)
+    # "new since the last issue": an article no issue used, but published
+    # before the day of the last issue before this one, is old news (a feed's
+    # back catalogue on a first subscription). Undated articles are judged by
+    # their keys alone.
+    cutoff = max((d for d in used_keys.values() if d < date), default=None)
     seen: set[str] = set()
     same_issue: list[Article] = []
     fresh: list[Article] = []
     ordered: list[Article] = []
-    left_out = 0
+    left_out = stale = 0
     for article in candidates:
         keys = article_keys(article)
         owners = {used_keys[k] for k in keys if k in used_keys}
         if seen.intersection(keys) or (owners and owners != {date}):
             left_out += 1
             continue
+        if (
+            not owners
+            and cutoff is not None
+            and article.published is not None
+            and article.published.astimezone(dt.UTC).date() < cutoff
+        ):
+            stale += 1
+            continue
         seen.update(keys)
         ordered.append(article)
         (same_issue if owners else fresh).append(article)
     if issue_exists and force and ordered:
-        return Plan("rebuild", tuple(ordered), len(fresh), left_out, latest)
+        return Plan("rebuild", tuple(ordered), len(fresh), left_out, latest, stale)
+    used = left_out + len(same_issue)
     if issue_exists and fresh:
-        return Plan("update", tuple(fresh), len(fresh), left_out + len(same_issue), latest)
+        return Plan("update", tuple(fresh), len(fresh), used, latest, stale)
     if fresh:
-        return Plan("new", tuple(fresh), len(fresh), left_out + len(same_issue), latest)
-    return Plan("nothing", (), 0, left_out + len(same_issue), latest)
+        return Plan("new", tuple(fresh), len(fresh), used, latest, stale)
+    return Plan("nothing", (), 0, used, latest, stale)
 
 
 # -- the archive --------------------------------------------------------------

@@ -365,9 +365,12 @@ def _summary(result: PublishResult) -> str:
     plan = result.plan
     skipped = f", skipped {len(result.problems)}" if result.problems else ""
     used = f", {plan.used} already in earlier issues" if plan.used else ""
+    if plan.stale:
+        used += f", {plan.stale} older than the last issue"
     if result.build is None:
         since = f" since the issue of {plan.latest.isoformat()}" if plan.latest else ""
-        return f"Nothing new{since}; nothing written."
+        older = f" ({plan.stale} older than it)" if plan.stale else ""
+        return f"Nothing new{since}{older}; nothing written."
     digest = result.build.digest
     read = len(result.build.articles)
     stories = len(digest.stories)

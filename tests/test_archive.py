@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 import os
 import sqlite3
 from pathlib import Path
@@ -120,6 +121,28 @@ def test_fingerprint_is_the_text_not_the_file_or_date() -> None:
 
 
 # -- the decider ----------------------------------------------------------------
+
+
+def dated(text: str, day: dt.date, path: str) -> Article:
+    when = dt.datetime.combine(day, dt.time(23, 30), tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+    return replace(article(text, path=path), published=when)
+
+
+def test_unused_articles_published_before_the_last_issue_are_old_news() -> None:
+    D0, D3 = dt.date(2026, 11, 20), dt.date(2026, 11, 23)
+    covered = article("Covered news.", path="c.txt")
+    used = dict.fromkeys(article_keys(covered), D2)
+    back = dated("Back catalogue.", D0, "back.txt")  # 2026-11-21 04:30 UTC: before D2
+    same_day = dated("Same day as the last issue.", D2, "same.txt")
+    undated = article("No date at all.", path="undated.txt")
+    plan = decide(used, [covered, back, same_day, undated], D3, issue_exists=False)
+    assert (plan.action, plan.articles) == ("new", (same_day, undated))
+    assert (plan.used, plan.stale) == (1, 1)
+    # with no earlier issue there is no cutoff: the back catalogue is news
+    assert decide({}, [back], D1, issue_exists=False).articles == (back,)
+    # only issues before the one being built set the cutoff
+    assert decide(used, [back], D1, issue_exists=False).articles == (back,)
+    assert decide(used, [back], D3, issue_exists=False).action == "nothing"
 
 
 def test_decider_new_nothing_update_rebuild() -> None:
