@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 import os
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
