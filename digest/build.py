@@ -9,7 +9,7 @@ written (pelican's two phases).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,8 +18,6 @@ from digest.errors import IngestError, NothingUsableError
 from digest.ingest import IngestOptions, Problem, ingest
 from digest.model import Article, Digest, Story
 from digest.summarize import SummaryOptions, get_summarizer, make_intro
-
-Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)

@@ -116,8 +116,6 @@ class Key:
     name: str
     #: The :class:`Settings` field it sets.
     field: str
-    #: What the value must be, as said in error messages ("a string", ...).
-    expects: str
     #: Returns an error (what is wrong) or None when the value is good.
     check: Check
 
@@ -200,31 +198,31 @@ def _sources(value: Any) -> str | None:
 
 #: Every key ``digest.toml`` understands, in the order of the starter file.
 KEYS: tuple[Key, ...] = (
-    Key("name", "name", "a string", _string),
-    Key("site_url", "site_url", "an http(s) URL", _url()),
-    Key("language", "language", "a language tag", _language),
-    Key("author", "author", "a string", _string),
-    Key("sources", "sources", "a list of paths and URLs", _sources),
-    Key("topic", "topic", "a string", _string),
-    Key("words", "words", "a number", _integer(20, 1000)),
-    Key("max_stories", "max_stories", "a number", _integer(1, 100)),
-    Key("email.from", "email_from", "an address", _address),
-    Key("email.to", "email_to", "addresses", _address),
-    Key("email.unsubscribe_url", "unsubscribe_url", "an https URL", _url(https_only=True)),
-    Key("email.unsubscribe_mailto", "unsubscribe_mailto", "an address", _address),
-    Key("email.view_url", "view_url", "an http(s) URL", _url()),
-    Key("email.list_id", "list_id", "a string", _string),
-    Key("smtp.host", "smtp_host", "a host name", _string),
-    Key("smtp.port", "smtp_port", "a port number", _integer(1, 65535)),
-    Key("smtp.security", "smtp_security", "a mode", _choice("starttls", "tls", "none")),
-    Key("smtp.user", "smtp_user", "a string", _string),
-    Key("smtp.password_env", "smtp_password_env", "a variable name", _string),
-    Key("archive.path", "archive_path", "a path", _string),
-    Key("archive.feed_issues", "feed_issues", "a number", _integer(1, 1000)),
-    Key("fetch.full", "fetch_full", "true or false", _boolean),
-    Key("fetch.timeout", "fetch_timeout", "seconds", _number(0.1, 600)),
-    Key("fetch.max_bytes", "fetch_max_bytes", "bytes", _integer(1024, 1024**3)),
-    Key("fetch.workers", "fetch_workers", "a number", _integer(1, 64)),
+    Key("name", "name", _string),
+    Key("site_url", "site_url", _url()),
+    Key("language", "language", _language),
+    Key("author", "author", _string),
+    Key("sources", "sources", _sources),
+    Key("topic", "topic", _string),
+    Key("words", "words", _integer(20, 1000)),
+    Key("max_stories", "max_stories", _integer(1, 100)),
+    Key("email.from", "email_from", _address),
+    Key("email.to", "email_to", _address),
+    Key("email.unsubscribe_url", "unsubscribe_url", _url(https_only=True)),
+    Key("email.unsubscribe_mailto", "unsubscribe_mailto", _address),
+    Key("email.view_url", "view_url", _url()),
+    Key("email.list_id", "list_id", _string),
+    Key("smtp.host", "smtp_host", _string),
+    Key("smtp.port", "smtp_port", _integer(1, 65535)),
+    Key("smtp.security", "smtp_security", _choice("starttls", "tls", "none")),
+    Key("smtp.user", "smtp_user", _string),
+    Key("smtp.password_env", "smtp_password_env", _string),
+    Key("archive.path", "archive_path", _string),
+    Key("archive.feed_issues", "feed_issues", _integer(1, 1000)),
+    Key("fetch.full", "fetch_full", _boolean),
+    Key("fetch.timeout", "fetch_timeout", _number(0.1, 600)),
+    Key("fetch.max_bytes", "fetch_max_bytes", _integer(1024, 1024**3)),
+    Key("fetch.workers", "fetch_workers", _integer(1, 64)),
 )
 _BY_NAME = {key.name: key for key in KEYS}
 _TABLES = sorted({key.name.split(".")[0] for key in KEYS if "." in key.name})

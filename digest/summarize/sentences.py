@@ -130,8 +130,6 @@ class Candidate:
     #: Position of the sentence among its article's usable sentences, 0-based
     #: (an excluded sentence shares the position of the next usable one).
     position: int
-    #: How many sentences its article has.
-    doc_length: int
     #: Lower-cased words.
     tokens: tuple[str, ...]
     #: Stems of the words.
@@ -334,7 +332,6 @@ def candidates(articles: Sequence[Article]) -> list[Candidate]:
                     text=text,
                     doc=doc,
                     position=position,
-                    doc_length=len(texts),
                     tokens=tokens,
                     stems=stems,
                     length=len(text.split()),
