@@ -56,6 +56,12 @@ _BOILERPLATE_SENTENCE = [
         re.I,
     ),
     re.compile(r"^\s*(?:click|tap) here\b", re.I),
+    # site furniture that leaks into article text
+    re.compile(
+        r"\ball rights reserved\b|^\s*(?:©|copyright\b)|\bprivacy policy\b|"
+        r"\bterms of (?:use|service)\b|\bwe use cookies\b",
+        re.I,
+    ),
 ]
 
 #: Whole sentences that only point somewhere else ("Learn more.").
@@ -169,11 +175,34 @@ def is_junk_line(line: str) -> bool:
     return any(p.search(bare) for p in _JUNK_LINE) or bool(_CALL_TO_ACTION.match(bare))
 
 
+#: Every pattern in :data:`_BOILERPLATE_SENTENCE` needs one of these words, so
+#: a plain substring test spares most prose the regular expressions (the
+#: summarizer asks about every candidate sentence).
+_BOILERPLATE_TRIGGERS = (
+    "commission", "affiliate", "compensation", "associate", "our ", "my ", "sign up",
+    "subscribe", "follow us", "like us", "share ", "click", "tap here", "rights reserved",
+    "copyright", "©", "privacy", "terms of", "cookies",
+)  # fmt: skip
+
+
+def _is_boilerplate_sentence(sentence: str) -> bool:
+    lower = sentence.lower()
+    return any(t in lower for t in _BOILERPLATE_TRIGGERS) and any(
+        p.search(sentence) for p in _BOILERPLATE_SENTENCE
+    )
+
+
+def is_boilerplate(sentence: str) -> bool:
+    """A sentence no reader should see: a disclosure, a promotion, a call to
+    action, site furniture, or a junk line (badge, prompt, caption)."""
+    return _is_boilerplate_sentence(sentence) or is_junk_line(sentence)
+
+
 def clean_sentences(sentences: list[str]) -> list[str]:
     """Drop boilerplate sentences, mend or drop broken ones."""
     kept: list[str] = []
     for sentence in sentences:
-        if any(p.search(sentence) for p in _BOILERPLATE_SENTENCE):
+        if _is_boilerplate_sentence(sentence):
             continue
         mended = mend_fragment(sentence)
         if mended:

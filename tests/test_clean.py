@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from digest.clean import clean, is_junk_line, mend_fragment
+from digest.clean import clean, is_boilerplate, is_junk_line, mend_fragment
 from digest.errors import IngestError
 from digest.model import ArticleData, Block
 
@@ -28,15 +28,29 @@ def _all_text(article) -> str:  # type: ignore[no-untyped-def]
     return " ".join([article.title or "", *(b.text for b in article.blocks)])
 
 
-@pytest.mark.parametrize(
-    "disclosure",
-    [
-        "This site earns a small commission from purchases made through links on this page.",
-        "We may receive compensation when you click on affiliate links.",
-        "As an Amazon Associate we earn from qualifying purchases.",
-        "Our affiliate partnerships do not influence our reviews.",
-    ],
-)
+DISCLOSURES = [
+    "This site earns a small commission from purchases made through links on this page.",
+    "We may receive compensation when you click on affiliate links.",
+    "As an Amazon Associate we earn from qualifying purchases.",
+    "Our affiliate partnerships do not influence our reviews.",
+]
+PROMOTIONS = [
+    "For more, see our list of the best parks in the state.",
+    "While you wait, check out our roundup of the year's best budgets.",
+    "Read our review of the new stadium.",
+    "Sign up for our newsletter to get updates in your inbox.",
+    "Follow us on Twitter for more.",
+    "Click here to download the full budget report from the city website.",
+]
+FURNITURE = [
+    "© 2026 Springfield Media Group.",
+    "Copyright Springfield Times, all rights reserved.",
+    "By continuing you agree to our privacy policy and terms of use.",
+    "We use cookies to improve your experience on this site.",
+]
+
+
+@pytest.mark.parametrize("disclosure", DISCLOSURES)
 def test_affiliate_disclosures_are_removed(disclosure: str) -> None:
     article = _clean(f"Council passes budget\n{disclosure}\n{PROSE}")
     assert "commission" not in _all_text(article).lower()
@@ -53,17 +67,7 @@ def test_a_pointer_left_alone_after_a_disclosure_goes_too(pointer: str) -> None:
     assert article.blocks == (Block("paragraph", PROSE),)
 
 
-@pytest.mark.parametrize(
-    "promo",
-    [
-        "For more, see our list of the best parks in the state.",
-        "While you wait, check out our roundup of the year's best budgets.",
-        "Read our review of the new stadium.",
-        "Sign up for our newsletter to get updates in your inbox.",
-        "Follow us on Twitter for more.",
-        "Click here to download the full budget report from the city website.",
-    ],
-)
+@pytest.mark.parametrize("promo", PROMOTIONS)
 def test_self_promotion_is_removed_wherever_it_sits(promo: str) -> None:
     article = _clean(f"Budget news\n{PROSE} {promo}")
     assert article.paragraphs == (PROSE,)
@@ -183,3 +187,29 @@ def test_metadata_title_wins_over_the_first_line() -> None:
 def test_an_article_of_only_junk_is_an_error_naming_the_file() -> None:
     with pytest.raises(IngestError, match=r"made-up\.txt: has no article text"):
         _clean("Leave a comment\n5 min read\nPhoto: Getty Images")
+
+
+@pytest.mark.parametrize("furniture", FURNITURE)
+def test_site_furniture_is_removed(furniture: str) -> None:
+    assert _clean(f"Budget news\n{PROSE} {furniture}").paragraphs == (PROSE,)
+
+
+@pytest.mark.parametrize(
+    "sentence", [*DISCLOSURES, *PROMOTIONS, *FURNITURE, "5 min read", "Leave a comment"]
+)
+def test_is_boilerplate_knows_every_rule_the_cleaner_applies(sentence: str) -> None:
+    # the summarizer asks is_boilerplate about text that never went through clean()
+    assert is_boilerplate(sentence)
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        PROSE,
+        "Our reporter saw the council vote on the budget for our city on Tuesday.",
+        "The company said its privacy rules would change for customers next year.",
+        "Subscribers to the city's water service will pay more from January.",
+    ],
+)
+def test_is_boilerplate_leaves_prose_alone(prose: str) -> None:
+    assert not is_boilerplate(prose)

@@ -36,6 +36,7 @@ from functools import lru_cache
 
 import snowballstemmer  # type: ignore[import-untyped]
 
+from digest.clean import is_boilerplate
 from digest.model import Article
 from digest.text import split_sentences, stopwords, words
 
@@ -53,12 +54,6 @@ DANGLING_OPENERS = frozenset(
     """.split()  # noqa: SIM905
 )
 
-_BOILERPLATE = re.compile(
-    r"\b(?:we may earn|commission when you buy|affiliate link|sign up|subscribe|newsletter"
-    r"|click here|read more|all rights reserved|cookie|privacy policy|terms of (?:use|service)"
-    r"|follow us|share this|leave a comment|advertisement|check out our|our guide to"
-    r"|minutes? read|photo:|image:|credit:|getty images|copyright)\b"
-)
 #: Status and next steps: what is still open, what happens next and when.
 _OUTLOOK = re.compile(
     r"\b(?:(?:is|are|was|were) (?:set|expected|scheduled|due|likely) to"
@@ -222,7 +217,7 @@ def judge(text: str, tokens: Sequence[str]) -> tuple[str, float, bool]:
     if _broken_quote(text):
         return "broken quote", 1.0, False
     lower = text.lower()
-    if _BOILERPLATE.search(lower):
+    if is_boilerplate(text):
         return "boilerplate", 1.0, False
     if _looks_like_heading(text):
         return "heading", 1.0, False
