@@ -45,3 +45,41 @@ def test_every_command_has_help_an_example_and_helped_options(name: str) -> None
             assert param.help, f"digest {name} {param.opts[0]} has no help"
     result = runner.invoke(app, [name, "--help"], terminal_width=200)
     assert result.exit_code == 0
+
+
+#: Import names whose distribution on PyPI is spelled differently.
+_DISTRIBUTIONS = {"sklearn": "scikit-learn", "rouge_score": "rouge-score"}
+
+
+def _requirement_names(requirements: list[str]) -> set[str]:
+    return {
+        re.split(r"[\s<>=!~\[;]", r, maxsplit=1)[0].lower().replace("_", "-") for r in requirements
+    }
+
+
+def test_bench_extra_installs_everything_the_benchmarks_import() -> None:
+    """`pip install -e '.[bench]'` (what the README says) is enough to run every script."""
+    import ast
+    import sys
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    installed = _requirement_names(project["dependencies"])
+    installed |= _requirement_names(project["optional-dependencies"]["bench"])
+    missing = set()
+    for script in sorted((ROOT / "benchmarks").glob("*.py")):
+        for node in ast.walk(ast.parse(script.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top in sys.stdlib_module_names or top in ("digest", "tests", "__future__"):
+                    continue
+                dist = _DISTRIBUTIONS.get(top, top).lower().replace("_", "-")
+                if dist not in installed:
+                    missing.add(f"{script.name}: {top}")
+    assert not missing, f"not installed by [bench]: {sorted(missing)}"
