@@ -22,8 +22,11 @@ def test_readme_opens_with_the_two_commands() -> None:
     blocks = re.findall(r"```sh\n(.*?)```", README, re.DOTALL)
     assert blocks[0].strip().endswith("digest build")
     assert blocks[1].strip().endswith("python -m pytest")
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
-    assert ci[-1].strip() == blocks[1].strip()
+    assert "ruff check" in blocks[2] and "mypy" in blocks[2]
+    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
+    # CI runs exactly the README's test command, then its lint command
+    commands = [line for line in ci if line and not line.startswith("#")]
+    assert commands[-2:] == [blocks[1].strip(), blocks[2].strip()]
 
 
 def test_there_are_commands() -> None:
