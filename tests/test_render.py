@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 import feedparser
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from digest.archive import issue_id, make_record
 from digest.config import Settings
@@ -183,6 +185,34 @@ def test_plain_text_keeps_a_marker_with_its_sentence() -> None:
         text = plain_paragraph(layout.paragraphs[0], width)
         assert "[1, 2, 3]" in text, width  # never broken across lines
         assert "here. [1, 2, 3]" in text.replace("\n", " ")
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60),
+            st.lists(st.integers(0, 11), max_size=4),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.integers(10, 90),
+)
+def test_plain_paragraphs_keep_every_word_and_marker_in_order(
+    sentences: list[tuple[str, list[int]]], width: int
+) -> None:
+    story = Story(
+        "H", tuple(Sentence(t, tuple(sorted(set(c)))) for t, c in sentences), (source(0),) * 12
+    )
+    layout = lay_out(story)
+    assert 1 <= len(layout.paragraphs) <= 2
+    for paragraph in layout.paragraphs:
+        text = plain_paragraph(paragraph, width)
+        expected = " ".join(f"{s.text} {s.marker}".strip() for s in paragraph)
+        assert " ".join(text.split()) == " ".join(expected.split())
+        for line in text.splitlines():  # a line runs over only for one word (and its marker)
+            word = re.sub(r" \[\d+(?:, \d+)*\]", "", line)
+            assert len(line) <= width or " " not in word, (line, width)
 
 
 def test_only_http_urls_are_web_urls() -> None:
