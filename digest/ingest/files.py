@@ -135,6 +135,10 @@ def _inline(text: str) -> str:
     return text.strip()
 
 
+#: The year of an RFC 2822 date ("Fri, 20 Nov 2026 09:00:00 GMT").
+_RFC_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]{3,}\.?\s+(\d{2,4})\b")
+
+
 def parse_datetime(value: str) -> dt.datetime | None:
     """ISO 8601 or RFC 2822 date/time, as tz-aware (UTC when no zone is given)."""
     value = value.strip()
@@ -145,6 +149,10 @@ def parse_datetime(value: str) -> dt.datetime | None:
         try:
             parsed = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
+            return None
+        # the email parser reads a written-out year "0001" as 2001: a placeholder, not a date
+        year = _RFC_YEAR.search(value)
+        if year and len(year.group(1)) == 4 and int(year.group(1)) != parsed.year:
             return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
