@@ -320,3 +320,13 @@ def test_a_headline_only_entry_makes_a_story_the_summarizer_can_tell(tmp_path: P
     assert story.headline == "Wildfires spread north"
     (source,) = story.sources
     assert (source.url, source.outlet) == (link, "SG")
+
+
+def test_links_that_cannot_parse_are_no_urls(tmp_path: Path) -> None:
+    body = f"<description>{DESCRIPTION}</description>"
+    items = item("Bridge", "http://www.springfieldgazette.example:99999/b", body=body) + item(
+        "Ferry", "http://[::1/ferry", body=body
+    )
+    (tmp_path / "feed.rss").write_text(media_rss(items), encoding="utf-8")
+    articles, _ = read_articles([tmp_path / "feed.rss"])
+    assert [(a.title, a.url) for a in articles] == [("Bridge", None), ("Ferry", None)]

@@ -215,3 +215,10 @@ def test_digest_json_carries_the_author() -> None:
     cleaned = clean(read_page(page(article(), head=head), source="bridge.html"))
     data = digest_to_dict(make_digest([cleaned], date=TODAY).digest)
     assert [s["author"] for st in data["stories"] for s in st["sources"]] == ["Jo Reporter"]
+
+
+def test_hostile_metadata_never_sinks_the_page() -> None:
+    nested = '<script type="application/ld+json">' + "[" * 100_000 + "]" * 100_000 + "</script>"
+    head = nested + '<link rel="canonical" href="http://[::1/x">'
+    data = read_page(page(article(), head=head, url=None), source="bridge.html", today=TODAY)
+    assert data.url is None and data.text

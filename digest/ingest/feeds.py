@@ -46,6 +46,7 @@ from digest.ingest.meta import (
     author_name,
     feed_outlet,
     first_plausible,
+    http_url,
     registrable_domain,
     url_date,
 )
@@ -149,7 +150,7 @@ def _placed_ad(article: ArticleData, entry: Any, home: str) -> bool:
     if article.published is not None or next(entry_dates(entry), None) is not None:
         return False
     destinations = [article.url, _text(entry.get("id")), _text(entry.get("link"))]
-    domains = {registrable_domain(d) for d in destinations if d and is_http(d)}
+    domains = {registrable_domain(d) for d in destinations}
     return any(d and d != home for d in domains)
 
 
@@ -201,12 +202,10 @@ def _entry(
     captions: frozenset[str] = frozenset(),
     today: dt.date | None = None,
 ) -> FeedEntry:
-    link = _text(entry.get("link"))
-    if link and not is_http(link):
-        link = None
+    link = http_url(_text(entry.get("link")))
     entry_id = _text(entry.get("id"))
-    original = _text(dict.get(entry, "feedburner_origlink"))
-    if original and is_http(original):
+    original = http_url(_text(dict.get(entry, "feedburner_origlink")))
+    if original:
         url: str | None = original  # the page a feed-proxy link redirects to
     elif _same_page(entry_id, link):
         url = entry_id  # a permalink id is the link without its tracking query
@@ -238,10 +237,6 @@ def _entry(
     )
 
 
-def is_http(url: str) -> bool:
-    return url.startswith(("http://", "https://"))
-
-
 def _raw(value: object) -> str:
     return value if isinstance(value, str) else ""
 
@@ -257,8 +252,9 @@ def _caption(text: str, captions: frozenset[str]) -> bool:
 
 def _same_page(entry_id: str | None, link: str | None) -> bool:
     """Whether an entry's id is an http(s) URL for the same page as its link."""
-    if not entry_id or not link or not entry_id.startswith(("http://", "https://")):
+    if not http_url(entry_id) or not link:
         return False
+    assert entry_id is not None
     a, b = urlsplit(entry_id), urlsplit(link)
     return (a.hostname, a.path.rstrip("/")) == (b.hostname, b.path.rstrip("/")) and not a.query
 

@@ -6,6 +6,7 @@ import datetime as dt
 import email.utils
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from digest.errors import IngestError
 from digest.model import ArticleData
@@ -53,11 +54,21 @@ def read_markdown(path: Path, text: str) -> ArticleData:
                 path=str(path),
                 fix="write it as YYYY-MM-DD or an ISO 8601 date-time",
             )
+    url = meta.get("url") or None
+    if url is not None:
+        try:
+            urlsplit(url).port  # noqa: B018 -- parsing is the check
+        except ValueError:
+            raise IngestError(
+                f"front matter 'url: {url}' is not a valid URL",
+                path=str(path),
+                fix="write it as https://host/path",
+            ) from None
     return ArticleData(
         path=str(path),
         text=body,
         title=meta.get("title") or first_heading,
-        url=meta.get("url") or None,
+        url=url,
         outlet=meta.get("outlet") or None,
         published=published,
     )

@@ -55,7 +55,14 @@ from lxml import etree
 from digest.errors import IngestError
 from digest.ingest.fetch import decode
 from digest.ingest.files import parse_datetime
-from digest.ingest.meta import author_name, first_plausible, outlet_name, title_suffix, url_date
+from digest.ingest.meta import (
+    author_name,
+    first_plausible,
+    http_url,
+    outlet_name,
+    title_suffix,
+    url_date,
+)
 from digest.model import ArticleData
 
 # trafilatura and its helpers log their guesses; our warnings are the ones a user sees.
@@ -142,9 +149,11 @@ def read_page(
     text = body if isinstance(body, str) else decode_html(body, charset)
     if not text.strip():
         raise IngestError("page is empty", path=source)
+    url = http_url(url)
     try:
         main = _main_text(text, url)
         doc = _metadata(text, url, today)
+        meta = page_meta(text)
     except Exception as exc:  # the extractor must never sink the build
         raise IngestError(
             f"cannot extract the page's text ({type(exc).__name__})", path=source
@@ -159,10 +168,7 @@ def read_page(
     lines = [line.strip() for line in main.splitlines() if line.strip()]
     if title and lines and lines[0] == title:
         lines = lines[1:]  # the headline is metadata, not body
-    canonical = _clean(getattr(doc, "url", None)) or url
-    if not (canonical and canonical.startswith(("http://", "https://"))):
-        canonical = None
-    meta = page_meta(text)
+    canonical = http_url(_clean(getattr(doc, "url", None))) or http_url(url)
     outlet = outlet_name(
         [*meta.site_names, *meta.publishers, title_suffix(meta.page_title, title)],
         canonical or url,
@@ -379,7 +385,7 @@ def _json_ld(tree: Any) -> Iterator[Any]:
         if (script.get("type") or "").lower() == "application/ld+json" and script.text:
             try:
                 yield json.loads(script.text)
-            except ValueError:
+            except (ValueError, RecursionError):  # broken, or nested past Python's limit
                 continue
 
 

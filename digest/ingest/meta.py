@@ -37,6 +37,25 @@ EARLIEST = dt.date(1990, 1, 1)
 FUTURE_SLACK = dt.timedelta(days=1)
 
 
+# -- URLs ------------------------------------------------------------------------
+
+
+def http_url(value: str | None) -> str | None:
+    """``value`` when it is an http(s) URL that parses (host, port in range), else None.
+
+    Feeds and pages carry links like ``http://[::1`` or ``http://host:99999/``
+    that would make every later URL function raise.
+    """
+    if not value or not value.startswith(("http://", "https://")):
+        return None
+    try:
+        parts = urlsplit(value)
+        _ = parts.port
+    except ValueError:
+        return None
+    return value if parts.hostname else None
+
+
 # -- dates -----------------------------------------------------------------------
 
 
@@ -78,6 +97,7 @@ _URL_DATE = re.compile(
 
 def url_date(url: str | None) -> dt.datetime | None:
     """The date a URL's path carries (``/2019/11/18/``), as midnight UTC."""
+    url = http_url(url)
     if not url:
         return None
     match = _URL_DATE.search(urlsplit(url).path)
@@ -121,7 +141,8 @@ _DOMAIN_NAME = re.compile(r"^([A-Za-z0-9-]+)((?:\.[A-Za-z]{2,})+)$")
 
 def registrable_domain(url: str | None) -> str | None:
     """The domain a site registered ("bbc.co.uk" for www.bbc.co.uk/news), lower-case."""
-    if not url or not url.startswith(("http://", "https://")):
+    url = http_url(url)
+    if not url:
         return None
     host = (urlsplit(url).hostname or "").lower()
     if not host:
