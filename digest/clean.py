@@ -201,11 +201,13 @@ _LIST_RUN = 3
 #: Two sentences run together without a space: "a physician.Police said". The word
 #: before has four letters or more and no dot, slash or @ of its own (a name like
 #: "Eva.Stories", a domain, an e-mail address or "U.S.Army" is left alone).
-_RUN_TOGETHER = re.compile(r"(?<![\w.@/:-])([^\W\d_][a-z]{3,})([.!?][\"”’)]?)(?=[A-Z][a-z]{2})")
+_RUN_TOGETHER = re.compile(
+    r"(?<![\w.@/:-])([^\W\d_][a-z]{3,})([.!?][\"”’)]?)(?=[A-Z](?:[a-z]{2}|\s))"
+)
 #: The picture link an embedded social post leaves in its text.
 _POST_LINK = re.compile(r"\s*\bpic\.twitter\.com/\w+")
 #: A dateline in brackets glued to the sentence it opens: "(Agency)The council".
-_GLUED_DATELINE = re.compile(r"(?<=\w)\)(?=[A-Z][a-z]{2})")
+_GLUED_DATELINE = re.compile(r"(?<=\w)\)(?=[A-Z](?:[a-z]{2}|\s))")
 #: A line in capitals only, with this many letters, is display text.
 _SHOUTED_LETTERS = 8
 #: A live blog says so in its title or its URL.
@@ -218,8 +220,8 @@ _LIVE_TITLE = re.compile(
 _LIVE_URL = re.compile(r"/live(?:/|-|$)|/live-?blog|/as-it-happened", re.I)
 #: A live post's time stamp: "10.32am BST", "14:05 GMT", "Updated 3:10 p.m. ET".
 _TIME_STAMP = re.compile(
-    r"^(?:updated\s+|posted\s+)?\d{1,2}[.:]\d{2}\s*(?:[ap]\.?m\.?)?\s*"
-    r"(?:[A-Z]{2,4}\b)?\s*(?:[-–—:|]\s*)?",
+    r"^(?:updated\s+|posted\s+)?\d{1,2}[.:]\d{2}"
+    r"(?:\s*[ap]\.?m\.?(?:\s*(?-i:[A-Z]{2,4})\b)?|\s*(?-i:[A-Z]{2,4})\b|\s*$)\s*(?:[-–—:|]\s*)?",
     re.I,
 )
 #: The blogger's own voice in a live blog: about the blog, not the news.
@@ -357,12 +359,13 @@ _BOILERPLATE_TRIGGERS = (
     "commission", "affiliate", "compensation", "associate", "our ", "my ", "sign up",
     "subscribe", "follow us", "like us", "share ", "click", "tap here", "rights reserved",
     "copyright", "©", "privacy", "terms of", "cookies",
-    # sponsorship, own products, teasers (lower-cased starts are matched below)
+    # sponsorship, the site's own products, embedded posts (teaser openings: below)
     "compensated", "sponsored", "paid", "brought to you", "made possible", "partnership",
     "underwritten", "complimentary", "free", "share of", "portion of", "cut of", "percentage of",
     "fee ", "if you ", "#", "podcast", "newsletter", "app", "briefing", "bulletin", "alert",
     "each ", "every ", "daily", "weekly", "inbox", "spotify", "itunes", "wherever you",
-    "stay tuned", "(@", "may not be",
+    "stay tuned", "(@", "may not be", "on apple", "on google", "on amazon", "stitcher", "alexa",
+    "cut from", "share from",
 )  # fmt: skip
 #: Sentence openings that start a teaser or an offer (checked with the triggers).
 _OPENING_TRIGGERS = re.compile(

@@ -278,9 +278,11 @@ LIVE_CHATTER = [
 
 @pytest.mark.parametrize("chatter", LIVE_CHATTER)
 def test_live_blog_chatter_goes_in_a_live_blog(chatter: str) -> None:
-    text = f"10.42am GMT\n{PROSE} {chatter}\n11.05am GMT - {chatter}"
+    text = (
+        f"10.42am GMT\n{PROSE} {chatter}\n11.05am GMT - {chatter}\n14:05\n12.50 The count went on."
+    )
     article = clean(ArticleData(path="live", text=text, title="Council budget vote – live"))
-    assert article.paragraphs == (PROSE,)
+    assert article.paragraphs == (PROSE, "12.50 The count went on.")
     assert not any("GMT" in b.text for b in article.blocks)
 
 
@@ -339,6 +341,8 @@ def test_a_line_in_capitals_is_display_text_not_prose() -> None:
         ("Visit quincypost.example.Com for more.", "Visit quincypost.example.Com for more."),
         ("The firm, Acme Inc.Ltd, said so.", "The firm, Acme Inc.Ltd, said so."),
         ("Quincy (QNS)The council met.", "Quincy (QNS) The council met."),
+        ("Quincy (QNS)A vote was held.", "Quincy (QNS) A vote was held."),
+        ("The vote was held.A recount follows.", "The vote was held. A recount follows."),
     ],
 )
 def test_sentences_run_together_are_split_and_names_are_not(text: str, expected: str) -> None:

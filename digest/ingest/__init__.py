@@ -5,6 +5,11 @@ URL. Readers are registered by file suffix (as pelican registers its readers by
 ``file_extensions``); a fetched URL is recognised by what it holds (feed, OPML
 list, or web page). Everything becomes :class:`~digest.model.ArticleData`; a
 source that cannot be read becomes a :class:`Problem` and the batch goes on.
+An article read twice (the same canonical URL, or the same title from the
+same outlet on the same day: two section feeds of one paper) is kept once,
+the repeat noted as a ``duplicate`` problem; feed advertisements are noted as
+``sponsored``. The build's date (:attr:`IngestOptions.date`) bounds the
+publication dates the readers believe.
 
 The network is touched only for URLs the user gave (and, with ``fetch_full``,
 for the pages that teaser-only feed entries link to). URLs are fetched in
