@@ -154,7 +154,7 @@ def test_newsboat_sees_new_items_once_and_rebuilds_never(tmp_path: Path) -> None
 
         # 2. one new article: exactly one new item in each feed
         (inputs / "zz_new.md").write_text(NEW_ARTICLE, encoding="utf-8")
-        assert build("2026-11-22", *site).startswith("Read 1 article")
+        assert "made 1 story from 1 article" in build("2026-11-22", *site)
         outputs, second = reload_all()
         new = {name: len(second[name] - first[name]) for name in second}
         assert new == dict.fromkeys(SUBSCRIBED, 1)
