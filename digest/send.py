@@ -1,11 +1,18 @@
 """Send an issue: the ``digest.eml`` a build wrote, over SMTP, once.
 
-The message is sent exactly as built, except that ``--to`` can re-address it.
+The message is sent exactly as built, except that ``--to`` can re-address it
+(its ``To`` header is replaced; nothing else is re-encoded). The envelope
+recipients are the editor's: ``--to``, else ``[email] to`` in digest.toml;
+never the message's own headers. A message with a header digest does not
+write (``Cc``, ``Bcc``, ``Reply-To``...) is refused.
+
 The SMTP transaction is all-or-nothing: every recipient must be accepted
 before the message data is sent, so a refused address never leaves a
-half-delivered issue. Only after the server has accepted the data is the send
-recorded, atomically, in ``sent.json`` beside the ``.eml``; a second send of
-the same Message-ID is refused unless asked for.
+half-delivered issue.
+
+Only after the server has accepted the data is the send recorded,
+atomically, in ``sent.json`` beside the ``.eml``; a second send of the same
+Message-ID is refused unless asked for.
 
 The password never travels through argv: it is read from the environment
 variable that :attr:`Settings.smtp_password_env` names.
@@ -22,20 +29,28 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.parser import BytesParser
-from email.utils import getaddresses
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from digest.config import Settings
+from digest.config import Settings, addr_spec
 from digest.errors import ConfigError, DigestError, ExitStatus
 from digest.publish import write_atomic
-from digest.render.mime import addresses
+from digest.render.mime import (
+    HEADER_ORDER,
+    OPTIONAL_HEADERS,
+    address_header,
+    addresses,
+    header_names,
+    plain_text,
+)
 
 #: The record of sends, written next to the ``.eml``.
 SENT_RECORD = "sent.json"
 #: Hosts to which a password may be sent without encryption.
 _LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+#: Headers every message digest builds carries.
+_REQUIRED = frozenset(HEADER_ORDER) - OPTIONAL_HEADERS
 
 
 class SendError(DigestError):
@@ -111,15 +126,16 @@ class Outgoing:
     message: EmailMessage
     data: bytes
     sender: str
+    #: The envelope recipients (addr-specs): from the editor's settings only.
     recipients: tuple[str, ...]
 
     @property
     def message_id(self) -> str:
-        return str(self.message["Message-ID"] or "")
+        return plain_text(str(self.message["Message-ID"] or ""))
 
     @property
     def subject(self) -> str:
-        return str(self.message["Subject"] or "")
+        return plain_text(str(self.message["Subject"] or ""))
 
 
 def find_message(path: Path) -> Path:
@@ -132,29 +148,104 @@ def find_message(path: Path) -> Path:
     return target
 
 
-def prepare(path: Path, to: Sequence[str] = ()) -> Outgoing:
-    """Read the message at ``path`` (a ``.eml`` or a build folder), re-addressed to ``to``."""
-    eml = find_message(path)
-    data = eml.read_bytes()
-    message = BytesParser(policy=email.policy.SMTP).parsebytes(data)
-    if not isinstance(message, EmailMessage) or not message["Message-ID"]:
-        raise ConfigError("not a message that digest built", path=str(eml), fix="rebuild it")
+def recipients(settings: Settings, to: Sequence[str] = ()) -> tuple[tuple[str, str], ...]:
+    """Who a send goes to: ``to`` (``--to``) if given, else ``settings.email_to``.
+
+    The default placeholder address is refused: with neither set, nobody was
+    chosen. The message's own To/Cc/Bcc headers are never consulted.
+    """
     if to:
-        new_to = addresses(", ".join(to), "--to")
-        del message["To"]
-        message["To"] = new_to
-        data = message.as_bytes()
-    senders = _addr_specs(message.get_all("From", []))
-    recipients = _addr_specs([*message.get_all("To", []), *message.get_all("Cc", [])])
-    if not senders:
-        raise ConfigError("the message has no From address", path=str(eml), fix="rebuild it")
-    if not recipients:
+        return addresses(", ".join(to), "--to")
+    if settings.email_to == Settings.email_to:
+        raise ConfigError(
+            f"no recipients chosen: no --to, and [email] to is the placeholder {Settings.email_to}",
+            fix="give --to ADDRESS, or set to in the [email] table of digest.toml",
+        )
+    return addresses(settings.email_to, "email.to")
+
+
+def prepare(path: Path, to: Sequence[tuple[str, str]], *, readdress: bool = False) -> Outgoing:
+    """Read the message at ``path`` (a ``.eml`` or a build folder) for sending to ``to``.
+
+    ``to`` are the envelope recipients (see :func:`recipients`). With
+    ``readdress`` the message's ``To`` header becomes ``to`` too; otherwise
+    the message goes out as built. A message whose headers are not the ones
+    digest writes (an extra ``Cc`` or ``Bcc``, a header twice, a malformed
+    line) is refused.
+    """
+    eml = find_message(path)
+    try:
+        data = eml.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read the message ({exc.strerror})", path=str(eml)) from None
+    _check_headers(eml, data)
+    if readdress:
+        data = _replace_header(data, "To", address_header("To", to).encode("ascii"))
+        _check_headers(eml, data)
+    message = BytesParser(policy=email.policy.default).parsebytes(data)
+    if not isinstance(message, EmailMessage):  # pragma: no cover - the policy makes one
+        raise ConfigError("not a message that digest built", path=str(eml), fix="rebuild it")
+    senders = [a.addr_spec for a in getattr(message["From"], "addresses", [])]
+    try:
+        sender = addr_spec(senders[0]) if len(senders) == 1 else ""
+    except ValueError:
+        sender = ""
+    if not sender:
+        raise ConfigError(
+            "the message does not have exactly one From address", path=str(eml), fix="rebuild it"
+        )
+    if not to:
         raise ConfigError("the message has no recipients", path=str(eml), fix="give --to")
-    return Outgoing(eml, message, data, senders[0], tuple(dict.fromkeys(recipients)))
+    envelope = tuple(dict.fromkeys(spec for _, spec in to))
+    return Outgoing(eml, message, data, sender, envelope)
 
 
-def _addr_specs(values: Sequence[str]) -> list[str]:
-    return [addr for _, addr in getaddresses([str(v) for v in values]) if addr]
+def _check_headers(eml: Path, data: bytes) -> None:
+    """Refuse a message whose header block is not one digest writes."""
+    try:
+        names = header_names(data)
+    except ValueError as exc:
+        raise ConfigError(
+            f"not a message that digest built ({exc})", path=str(eml), fix="rebuild it"
+        ) from None
+    for name in names:
+        if name not in HEADER_ORDER:
+            raise ConfigError(
+                f"the message has a {name} header, which digest never writes",
+                path=str(eml),
+                fix="rebuild it with digest build",
+            )
+        if names.count(name) > 1:
+            raise ConfigError(
+                f"the message has {names.count(name)} {name} headers",
+                path=str(eml),
+                fix="rebuild it with digest build",
+            )
+    missing = sorted(_REQUIRED - set(names))
+    if missing:
+        raise ConfigError(
+            f"the message has no {', '.join(missing)} header",
+            path=str(eml),
+            fix="rebuild it with digest build",
+        )
+
+
+def _replace_header(data: bytes, name: str, lines: bytes) -> bytes:
+    """``data`` with header ``name`` (and its continuation lines) replaced by ``lines``."""
+    head, _, body = data.partition(b"\r\n\r\n")
+    out: list[bytes] = []
+    skipping = False
+    for line in head.split(b"\r\n"):
+        if line[:1] in (b" ", b"\t"):
+            if not skipping:
+                out.append(line)
+            continue
+        skipping = line.split(b":", 1)[0].lower() == name.lower().encode("ascii")
+        if skipping:
+            out.append(lines.rstrip(b"\r\n"))
+        else:
+            out.append(line)
+    return b"\r\n".join(out) + b"\r\n\r\n" + body
 
 
 def describe(outgoing: Outgoing, options: SmtpOptions) -> str:
@@ -255,7 +346,7 @@ def _transaction(
 
 def _text(reply: bytes | str) -> str:
     text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
-    return " ".join(text.split())
+    return plain_text(text)
 
 
 def _reason(exc: BaseException) -> str:

@@ -1,0 +1,237 @@
+"""Hostile input against the email's headers: nothing an article's author writes
+may add a header to digest.eml (and so to what ``digest send`` delivers).
+
+Each vector goes through the real command line (``digest build``) and the
+written digest.eml is parsed back; a hypothesis property covers every title.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import email.policy
+from dataclasses import replace
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from digest.cli import app
+from digest.config import Settings
+from digest.errors import ConfigError, RenderError
+from digest.render.mime import (
+    LINE,
+    build_message,
+    check_message,
+    header_names,
+    plain_text,
+    subject,
+)
+
+from .emailkit import sample_digest
+from .hostile import CONTROL_CHARACTERS, HEADER_VECTORS
+
+runner = CliRunner()
+DATE = "2026-11-21"
+EXPECTED = [
+    "Subject",
+    "From",
+    "To",
+    "Date",
+    "Message-ID",
+    "List-Id",
+    "MIME-Version",
+    "Content-Type",
+]
+PROSE = (
+    "The harbour board voted on Monday to approve the new ferry terminal after a long debate "
+    "about traffic in the old town. Residents said the terminal would bring more cars to the "
+    "narrow streets, and the board promised a study of the effects before building starts."
+)
+CC = "=?utf-8?q?Harbour_vote=0D=0ACc:_evil@attacker.example?="
+REPLY_TO = "=?utf-8?q?Ferry_news=0D=0AReply-To:_evil@attacker.example?="
+BCC_B64 = (
+    "=?utf-8?b?" + base64.b64encode(b"Harbour vote\r\nBcc: evil@attacker.example").decode() + "?="
+)
+BCC_TITLE = "=?utf-8?q?Issue=0D=0ABcc:_evil@attacker.example?="
+
+
+def parse(data: bytes) -> EmailMessage:
+    message = BytesParser(policy=email.policy.default).parsebytes(data)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def assert_only_intended_headers(data: bytes, to: list[str]) -> EmailMessage:
+    assert header_names(data) == EXPECTED
+    message = parse(data)
+    assert list(message.keys()) == EXPECTED
+    for name in EXPECTED:
+        assert "\r" not in str(message[name]) and "\n" not in str(message[name]), name
+    assert [a.addr_spec for a in message["To"].addresses] == to
+    return message
+
+
+def write_input(folder: Path, kind: str, title: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    if kind == "md":
+        path = folder / "a.md"
+        path.write_text(f'---\ntitle: "{title}"\n---\n{PROSE}\n', encoding="utf-8")
+    elif kind == "rss":
+        path = folder / "feed.rss"
+        path.write_text(
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour Times</title>'
+            "<link>https://harbour.example/</link><description>news</description>"
+            f"<item><title>{title}</title><link>https://harbour.example/ferry</link>"
+            f"<description>{PROSE}</description></item></channel></rss>",
+            encoding="utf-8",
+        )
+    else:
+        path = folder / "page.html"
+        paragraphs = "".join(f"<p>{s}.</p>" for s in PROSE.split(". "))
+        path.write_text(
+            f"<!DOCTYPE html><html><head><title>{title}</title></head>"
+            f"<body><article>{paragraphs}</article></body></html>",
+            encoding="utf-8",
+        )
+    return path
+
+
+def build(tmp_path: Path, source: Path, *extra: str) -> Path:
+    out = tmp_path / "out"
+    args = ["build", str(source), "--out", str(out), "--date", DATE]
+    args += ["--to", "reader@example.com", "--site-url", "https://harbour.example/", *extra]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+@pytest.mark.parametrize(
+    ("kind", "title"),
+    [("md", CC), ("rss", REPLY_TO), ("html", BCC_B64)],
+    ids=["md-front-matter-cc", "rss-title-reply-to", "html-title-base64-bcc"],
+)
+def test_an_encoded_word_in_an_article_title_never_becomes_a_header(
+    tmp_path: Path, kind: str, title: str
+) -> None:
+    out = build(tmp_path, write_input(tmp_path / "in", kind, title))
+    message = assert_only_intended_headers(
+        (out / "digest.eml").read_bytes(), ["reader@example.com"]
+    )
+    # the title is shown as the text it is, never decoded into something else
+    assert message["Subject"] == f"Digest: {title} ({DATE})"
+
+
+def test_an_encoded_word_in_the_title_option_never_becomes_a_header(tmp_path: Path) -> None:
+    source = write_input(tmp_path / "in", "md", "Ferry terminal approved")
+    out = build(tmp_path, source, "--title", BCC_TITLE)
+    message = assert_only_intended_headers(
+        (out / "digest.eml").read_bytes(), ["reader@example.com"]
+    )
+    assert message["Subject"] == f"Digest: {BCC_TITLE} ({DATE})"
+
+
+@pytest.mark.parametrize("title", HEADER_VECTORS, ids=range(len(HEADER_VECTORS)))
+def test_every_header_vector_stays_in_the_subject(title: str) -> None:
+    digest = replace(sample_digest(1), title=title)
+    settings_ = Settings(site_url="https://harbour.example/", email_to="reader@example.com")
+    data = build_message(digest, settings_, "text", "<p>html</p>").as_bytes()
+    assert data.isascii()
+    message = assert_only_intended_headers(data, ["reader@example.com"])
+    assert message["Subject"] == f"Digest: {plain_text(title)} ({DATE})"
+
+
+@pytest.mark.parametrize(
+    "char", CONTROL_CHARACTERS, ids=[f"U+{ord(c):04X}" for c in CONTROL_CHARACTERS]
+)
+def test_a_control_character_in_a_title_or_name_is_a_space(char: str) -> None:
+    digest = replace(sample_digest(1), title=f"Harbour{char}vote")
+    settings_ = Settings(name=f"Harbour{char}Times", site_url="https://harbour.example/")
+    data = build_message(digest, settings_, "text", "<p>html</p>").as_bytes()
+    message = parse(data)
+    assert header_names(data) == list(message.keys()) == EXPECTED
+    assert message["Subject"] == f"Harbour Times: Harbour vote ({DATE})"
+    assert message["List-Id"] == '"Harbour Times" <harbour-times.harbour.example>'
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=st.text(max_size=300), name=st.text(max_size=80))
+def test_any_title_and_name_give_exactly_the_intended_headers(title: str, name: str) -> None:
+    digest = replace(sample_digest(1), title=title)
+    settings_ = Settings(name=name, site_url="https://harbour.example/")
+    data = build_message(digest, settings_, "text", "<p>html</p>").as_bytes()
+    assert data.isascii()
+    head = data.partition(b"\r\n\r\n")[0]
+    subject_lines = head.split(b"\r\nFrom:")[0].split(b"\r\n")
+    assert all(len(line) <= LINE for line in subject_lines)
+    message = parse(data)
+    assert header_names(data) == list(message.keys()) == EXPECTED
+    expected = subject(digest, settings_)
+    assert message["Subject"] == expected
+    assert not any(c in expected for c in CONTROL_CHARACTERS)
+
+
+@pytest.mark.parametrize(
+    "display",
+    ["Zürich Ñews", 'Ed \\"the editor\\" Smith', "Doe, Jane", "=?utf-8?q?x=0D=0ACc:_e@x.example?="],
+)
+def test_display_names_read_back_exactly(display: str) -> None:
+    sender = f'"{display}" <desk@harbour.example>'
+    settings_ = Settings(site_url="https://harbour.example/", email_from=sender)
+    message = parse(build_message(sample_digest(1), settings_, "t", "<p>h</p>").as_bytes())
+    (address,) = message["From"].addresses
+    assert address.display_name == display.replace('\\"', '"')
+    assert address.addr_spec == "desk@harbour.example"
+
+
+def test_the_read_back_check_refuses_an_extra_or_changed_header() -> None:
+    built = build_message(sample_digest(1), Settings(site_url="https://harbour.example/"), "t", "h")
+    check_message(built.data, built.headers)  # as built: fine
+    injected = built.data.replace(b"\r\nFrom:", b"\r\nCc: evil@attacker.example\r\nFrom:", 1)
+    with pytest.raises(RenderError, match="Cc"):
+        check_message(injected, built.headers)
+    # what a decoder that lets CR/LF through would make of a title: refused too
+    encoded = base64.b64encode(b"Harbour\r\nvote").decode()
+    start = built.data.index(b"Subject:")
+    end = built.data.index(b"\r\nFrom:")
+    changed = built.data[:start] + f"Subject: =?utf-8?b?{encoded}?=".encode() + built.data[end:]
+    with pytest.raises(RenderError, match="Subject reads back as"):
+        check_message(changed, built.headers)
+    bare_lf = built.data.replace(b"\r\nFrom:", b"\nX: y\r\nFrom:", 1)
+    with pytest.raises(RenderError, match="malformed"):
+        check_message(bare_lf, built.headers)
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--to", "reader@example.com\u2028evil@attacker.example"),
+        ("--to", "reader@example.com\rBcc: evil@attacker.example"),
+        ("--from", "Desk <desk@harbour.example>\x85Bcc: evil@attacker.example"),
+    ],
+)
+def test_a_line_separator_in_an_address_option_is_refused(
+    tmp_path: Path, option: str, value: str
+) -> None:
+    source = write_input(tmp_path / "in", "md", "Ferry terminal approved")
+    result = runner.invoke(app, ["build", str(source), "--out", str(tmp_path / "o"), option, value])
+    assert result.exit_code == 2 and "line break" in result.stderr
+    assert f"{option} must be on one line" in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_addresses_are_checked_where_they_are_built() -> None:
+    digest = sample_digest(1)
+    for bad in ("reader@example.com\u2028evil@attacker.example", "a@b@c", "nobody"):
+        with pytest.raises(ConfigError):
+            build_message(digest, Settings(email_to=bad), "t", "h")
+
+
+def test_the_message_date_and_id_are_the_issue_s() -> None:
+    message = parse(build_message(sample_digest(1), Settings(), "t", "h").as_bytes())
+    assert message["Date"].datetime == dt.datetime(2026, 11, 21, tzinfo=dt.UTC)
+    assert message["Message-ID"] == "<issue-2026-11-21@digest.invalid>"
