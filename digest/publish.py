@@ -23,14 +23,17 @@ import contextlib
 import datetime as dt
 import json
 import os
+import sys
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from digest.archive import DEFAULT_ARCHIVE_NAME, Archive, IssueRecord, Plan, decide, make_record
 from digest.build import BuildResult, make_digest, read_articles
 from digest.config import Settings
+from digest.errors import DigestError
 from digest.ingest import IngestOptions, Problem
 from digest.model import Digest, digest_to_dict
 from digest.render.email import render_html, render_text
@@ -111,6 +114,79 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+# -- locks ----------------------------------------------------------------------
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+
+class LockedError(DigestError):
+    """Another process held a lock for longer than we would wait."""
+
+
+def _locked(fd: int, path: Path) -> bool:
+    """Try once to lock ``fd``: False if another process holds it."""
+    try:
+        return _try_lock(fd)
+    except OSError as exc:  # a file system without locks (some network mounts)
+        raise LockedError(
+            f"cannot lock the file ({exc.strerror or exc})",
+            path=str(path),
+            fix="keep the archive and the output folder on a local disk",
+        ) from None
+
+
+@contextlib.contextmanager
+def file_lock(path: Path, *, timeout: float, holder: str) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` for the ``with`` body.
+
+    The file is created if missing and never removed (removing a lock file
+    races with the next process to open it). The operating system releases
+    the lock when the process ends, however it ends, so a killed build never
+    leaves it held. Waits at most ``timeout`` seconds, then raises
+    :class:`LockedError` naming ``holder``, what is thought to hold it.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise LockedError(
+            f"cannot open the lock file ({exc.strerror or exc})",
+            path=str(path),
+            fix="it must be a file in a folder you can write to",
+        ) from None
+    try:
+        deadline = time.monotonic() + timeout
+        while not _locked(fd, path):
+            if time.monotonic() >= deadline:
+                raise LockedError(
+                    f"{holder} is still running (waited {timeout:g} s for {path.name})",
+                    path=str(path.parent),
+                    fix="try again when it has finished",
+                )
+            time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)
 
 
 class StagedFiles:

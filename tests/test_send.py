@@ -8,6 +8,7 @@ sent record.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import email
 import email.policy
@@ -16,6 +17,7 @@ import shutil
 import socket
 import ssl
 import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -438,4 +440,152 @@ def test_no_recipient_anywhere_is_clear(inbox: tuple[Inbox, int], built: Path) -
     (built.parent / "digest.toml").unlink()
     code, _, err = send(str(built), *none_args(port))
     assert code == 2 and "no recipients" in err and "--to" in err
+    assert handler.envelopes == []
+
+
+# -- once and only once (issue 16, item 5) -------------------------------------
+
+
+class QuitRefused(Inbox):
+    """Takes the message, then answers QUIT with 421."""
+
+    async def handle_QUIT(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope
+    ) -> str:
+        return "421 4.3.0 closing the connection"
+
+
+class DropsAfterStoring(Inbox):
+    """Stores the message, then drops the connection before answering DATA."""
+
+    async def handle_DATA(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope
+    ) -> str:
+        self.envelopes.append(envelope)
+        server.transport.abort()
+        return "250 never seen"
+
+
+class Slow(Inbox):
+    """Takes half a second to answer DATA, so that two sends overlap."""
+
+    async def handle_DATA(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope
+    ) -> str:
+        await asyncio.sleep(0.5)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def sends(built: Path) -> list[dict[str, Any]]:
+    record: list[dict[str, Any]] = json.loads((built / SENT_RECORD).read_text())["sends"]
+    return record
+
+
+def test_a_quit_refused_after_the_message_was_taken_is_a_send(built: Path) -> None:
+    handler = QuitRefused()
+    with smtp_server(handler) as port:
+        code, _, err = send(str(built), *none_args(port))
+        assert code == 0, err
+        assert [s["status"] for s in sends(built)] == ["sent"]
+        code, _, err = send(str(built), *none_args(port))  # a plain retry
+    assert code == 1 and "already sent" in err and "--resend" in err
+    assert len(handler.envelopes) == 1
+
+
+def test_a_connection_lost_after_the_data_needs_resend(built: Path) -> None:
+    handler = DropsAfterStoring()
+    with smtp_server(handler) as port:
+        code, out, err = send(str(built), *none_args(port))
+        assert code == 5 and "may have been delivered" in err and "--resend" in err
+        assert "Traceback" not in out + err
+        (entry,) = sends(built)
+        assert entry["status"] == "sending" and entry["recipients"] == ["readers@news.example"]
+        assert entry["message_id"].startswith("<issue-2026-11-21@")
+        code, _, err = send(str(built), *none_args(port))  # a plain retry
+        assert code == 1 and "may already have been sent" in err and "--resend" in err
+        assert len(handler.envelopes) == 1
+    with smtp_server(Inbox()) as port:
+        code, _, err = send(str(built), *none_args(port), "--resend")
+    assert code == 0, err
+    assert [s["status"] for s in sends(built)] == ["sending", "sent"]
+
+
+def test_the_intent_is_recorded_before_anything_is_sent(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from digest import send as send_module
+
+    seen: list[list[str]] = []
+
+    def deliver(outgoing: Any, options: Any) -> None:
+        seen.append([s["status"] for s in sends(built)])
+
+    monkeypatch.setattr(send_module, "deliver", deliver)
+    code, _, err = send(str(built), "--port", "25", "--security", "none")
+    assert code == 0, err
+    assert seen == [["sending"]]
+    assert [s["status"] for s in sends(built)] == ["sent"]
+
+
+def test_two_sends_at_once_deliver_once(built: Path) -> None:
+    handler = Slow()
+    with smtp_server(handler) as port:
+        command = [sys.executable, "-m", "digest", "send", str(built), *none_args(port)]
+        procs = [
+            subprocess.Popen(
+                command, cwd=built.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            )
+            for _ in range(2)
+        ]
+        results = [
+            (p.wait(timeout=60), p.stderr.read().decode() if p.stderr else "") for p in procs
+        ]
+    assert len(handler.envelopes) == 1
+    assert sorted(code for code, _ in results) == [0, 1]
+    assert any("already sent" in err for _, err in results)
+    assert [s["status"] for s in sends(built)] == ["sent"]
+
+
+@pytest.mark.parametrize("kind", ["directory", "garbage", "not-a-list", "binary"])
+@pytest.mark.parametrize("resend", [False, True])
+def test_a_broken_sent_record_is_one_line_and_sends_nothing(
+    inbox: tuple[Inbox, int], built: Path, kind: str, resend: bool
+) -> None:
+    handler, port = inbox
+    record = built / SENT_RECORD
+    if kind == "directory":
+        record.mkdir()
+    else:
+        record.write_bytes(
+            {"garbage": b"{not json", "not-a-list": b'{"sends": 3}', "binary": b"\xff\xfe\x00"}[
+                kind
+            ]
+        )
+    code, out, err = send(str(built), *none_args(port), *(["--resend"] if resend else []))
+    assert code == 2 and "sent.json" in err
+    assert "Traceback" not in out + err and len(err.strip().splitlines()) == 1
+    assert handler.envelopes == []
+
+
+def test_a_failed_send_leaves_the_record_as_it_was(inbox: tuple[Inbox, int], built: Path) -> None:
+    _, port = inbox
+    assert send(str(built), *none_args(port))[0] == 0
+    before = (built / SENT_RECORD).read_bytes()
+    code, _, _ = send(str(built), *none_args(port), "--resend", "--to", REFUSED)
+    assert code == 5
+    assert (built / SENT_RECORD).read_bytes() == before
+
+
+def test_a_send_recorded_by_an_older_digest_still_counts(
+    inbox: tuple[Inbox, int], built: Path
+) -> None:
+    handler, port = inbox
+    message_id = prepare(built, (("", "a@b.example"),)).message_id
+    old = {
+        "version": 1,
+        "sends": [{"message_id": message_id, "sent_at": "2026-11-21T07:00:00+00:00"}],
+    }
+    (built / SENT_RECORD).write_text(json.dumps(old), encoding="utf-8")
+    code, _, err = send(str(built), *none_args(port))
+    assert code == 1 and "already sent" in err
     assert handler.envelopes == []
