@@ -362,8 +362,7 @@ class Archive:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 con = sqlite3.connect(self.path, isolation_level=None, timeout=30)
             else:
-                uri = self.path.resolve().as_uri() + "?mode=ro"
-                con = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
+                con = self._open_existing()
             con.execute("PRAGMA foreign_keys = ON")
             version = con.execute("PRAGMA user_version").fetchone()[0]
         except (sqlite3.Error, OSError) as exc:
@@ -379,6 +378,26 @@ class Archive:
                 path=str(self.path),
                 fix="upgrade digest",
             )
+        return con
+
+    def _open_existing(self) -> sqlite3.Connection:
+        """A connection to the existing file that never creates it.
+
+        Read-write when the file allows it, so that SQLite rolls back a hot
+        journal (or replays a WAL) left by a process killed in a commit: a
+        ``mode=ro`` connection cannot, and fails with "attempt to write a
+        readonly database" for every later build. Read-only otherwise.
+        """
+        uri = self.path.resolve().as_uri()
+        try:
+            con = sqlite3.connect(uri + "?mode=rw", uri=True, isolation_level=None, timeout=30)
+        except sqlite3.OperationalError:  # a file we may only read
+            return sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None, timeout=30)
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()  # recovers, if need be
+        except BaseException:
+            con.close()
+            raise
         return con
 
     @contextlib.contextmanager

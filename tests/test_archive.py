@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import signal
 import sqlite3
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -435,3 +439,48 @@ def test_the_archive_path_is_settable(inputs: Path, tmp_path: Path) -> None:
     assert store.exists() and not (out / "archive.sqlite3").exists()
     code, stdout, _ = build(inputs, tmp_path / "elsewhere", D1, "--archive", str(store))
     assert code == 0 and stdout.startswith("Nothing new")
+
+
+# -- kills (issue 16, items 3 and 8) ----------------------------------------------
+
+KILL_IN_THE_COMMIT = """
+import os, sqlite3, sys
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute("PRAGMA cache_size=1")
+con.execute("BEGIN IMMEDIATE")
+con.execute("UPDATE issues SET digest = digest || ?", ("x" * 200000,))
+con.execute("UPDATE articles SET key = key || '-changed'")
+os.kill(os.getpid(), 9)
+"""
+
+
+def kill_in_a_transaction(archive: Path, *, wal: bool = False) -> None:
+    """What a SIGKILL in the middle of the archive's commit leaves behind."""
+    if wal:
+        with contextlib.closing(sqlite3.connect(archive)) as con:
+            con.execute("PRAGMA journal_mode=WAL")
+    done = subprocess.run([sys.executable, "-c", KILL_IN_THE_COMMIT, str(archive)], check=False)
+    assert done.returncode == -signal.SIGKILL
+    leftover = archive.with_name(archive.name + ("-wal" if wal else "-journal"))
+    assert leftover.exists() and leftover.stat().st_size > 0, "no journal left to recover"
+
+
+@pytest.mark.parametrize("wal", [False, True], ids=["hot-journal", "wal"])
+def test_a_kill_during_the_archive_commit_never_sticks(
+    inputs: Path, tmp_path: Path, wal: bool
+) -> None:
+    out = tmp_path / "out"
+    assert build(inputs, out, D1)[0] == 0
+    archive = out / "archive.sqlite3"
+    keys = Archive(archive).used_keys()
+    kill_in_a_transaction(archive, wal=wal)
+    # plain reads see the archive as it was before the killed transaction
+    assert Archive(archive).used_keys() == keys
+    assert not Archive(archive).issue(D1).digest.title.endswith("x")  # type: ignore[union-attr]
+    # and the next build writes as usual
+    (inputs / "zz_new.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    code, stdout, err = build(inputs, out, D2)
+    assert code == 0 and "made 1 story from 1 article" in stdout, err
+    assert set(keys) < set(Archive(archive).used_keys())
+    with contextlib.closing(sqlite3.connect(archive)) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
