@@ -454,10 +454,12 @@ def serve(
         int, typer.Option(min=0, max=65535, help="Port to listen on; 0 picks a free one.")
     ] = 8000,
 ) -> None:
-    """Serve the output folder over HTTP, for previews and feed readers.
+    """Serve the public part of the output folder over HTTP, for previews and feed readers.
 
-    Feeds get their own Content-Type; every file has an ETag and Last-Modified and
-    conditional requests get 304. Nothing outside the folder is served.
+    Only the feeds, index.html, issues/*.html, digest.json and assets/ are served;
+    never digest.eml, sent.json (subscribers' addresses), the email's working files or
+    the archive. Feeds get their own Content-Type; every file has an ETag and
+    Last-Modified and conditional requests get 304.
     """
     if not out.is_dir():
         typer.secho(
