@@ -14,15 +14,19 @@ from dataclasses import replace
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
+import feedparser
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from digest.archive import Archive, article_keys, canonical_url, url_key
 from digest.cli import app
 from digest.config import Settings
 from digest.errors import ConfigError, RenderError
+from digest.model import Article, Block
 from digest.render.mime import (
     LINE,
     build_message,
@@ -33,7 +37,7 @@ from digest.render.mime import (
 )
 
 from .emailkit import sample_digest
-from .hostile import CONTROL_CHARACTERS, HEADER_VECTORS
+from .hostile import CONTROL_CHARACTERS, HEADER_VECTORS, URL_VECTORS
 
 runner = CliRunner()
 DATE = "2026-11-21"
@@ -235,3 +239,135 @@ def test_the_message_date_and_id_are_the_issue_s() -> None:
     message = parse(build_message(sample_digest(1), Settings(), "t", "h").as_bytes())
     assert message["Date"].datetime == dt.datetime(2026, 11, 21, tzinfo=dt.UTC)
     assert message["Message-ID"] == "<issue-2026-11-21@digest.invalid>"
+
+
+# -- small inputs that crashed the build (issue 16, item 7) --------------------------
+
+
+def build_exit(source: Path, out: Path, *extra: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["build", str(source), "--out", str(out), "--date", DATE, *extra])
+    text = result.stdout + result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit), text
+    assert "Traceback" not in text
+    return result.exit_code, text
+
+
+def assert_feeds_parse(out: Path) -> None:
+    for name in ("atom.xml", "rss.xml", "stories.atom.xml", "stories.rss.xml"):
+        parsed = feedparser.parse((out / name).read_bytes())
+        assert not parsed.bozo and parsed.entries and all(e.title for e in parsed.entries), name
+
+
+@pytest.mark.parametrize("text", ["...", "…", "!", "?!", "— — —", ". . .", "*"])
+@pytest.mark.parametrize("suffix", [".txt", ".md"])
+def test_an_article_of_only_punctuation_never_crashes_the_build(
+    tmp_path: Path, text: str, suffix: str
+) -> None:
+    source = tmp_path / f"only{suffix}"
+    source.write_text(text + "\n", encoding="utf-8")
+    code, output = build_exit(source, tmp_path / "out")
+    assert code in (0, 3), output  # built, or "no usable article"
+    if code == 0:
+        assert_feeds_parse(tmp_path / "out")
+
+
+DOUBLE_ENCODED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Double &amp;amp; encoded</title>
+<link>https://double.example/</link><description>&amp;lt;p&amp;gt;x&amp;lt;/p&amp;gt;</description>
+<item><title>&amp;nbsp;</title><link>https://double.example/1</link>
+<description>&lt;p&gt;&amp;hellip;&lt;/p&gt;</description></item>
+<item><title>&lt;br&gt;</title><link>https://double.example/2</link>
+<description>&lt;p&gt;&amp;amp;hellip;&lt;/p&gt;</description></item>
+<item><title>&amp;lt;b&amp;gt;&amp;lt;/b&amp;gt;</title><link>https://double.example/3</link>
+<description>&amp;lt;p&amp;gt;&amp;amp;#8230;&amp;lt;/p&amp;gt;</description></item>
+</channel></rss>
+"""
+
+
+def test_a_feed_of_double_encoded_html_never_crashes_the_build(tmp_path: Path) -> None:
+    source = tmp_path / "double.rss"
+    source.write_text(DOUBLE_ENCODED, encoding="utf-8")
+    code, output = build_exit(source, tmp_path / "out")
+    assert code in (0, 3), output
+    if code == 0:
+        assert_feeds_parse(tmp_path / "out")
+
+
+def test_hostile_urls_in_articles_and_feed_items_never_crash_the_build(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    items = []
+    for number, url in enumerate(u for u in URL_VECTORS if "\x00" not in u):
+        body = f"Story {number}: {PROSE}"
+        (folder / f"{number:02}.md").write_text(
+            f'---\ntitle: "Story {number}"\nurl: "{url}"\n---\n{body}\n', encoding="utf-8"
+        )
+        items.append(
+            f"<item><title>Feed story {number}</title><link>{xml_escape(url)}</link>"
+            f"<description>Feed {body}</description></item>"
+        )
+    (folder / "feed.rss").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        "<link>https://t.example/</link><description>x</description>"
+        f"{''.join(items)}</channel></rss>",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    code, output = build_exit(folder, out, "--max-stories", "100")
+    assert code == 0, output
+    assert_feeds_parse(out)
+    html = (out / "email.html").read_text(encoding="utf-8")
+    for scheme in ("javascript:", "data:", "vbscript:", "file:"):
+        assert f'href="{scheme}' not in html.lower()
+    # the archive knows each article, by its text when its URL does not parse
+    keys = Archive(out / "archive.sqlite3").used_keys()
+    assert not any(k.startswith("url:") and "99999" in k for k in keys)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80) | st.from_regex(r"https?://[\[\]:a-z0-9.%]{0,20}(:[0-9a-z]{0,7})?/?"))
+def test_canonical_url_is_total(url: str) -> None:
+    assert isinstance(canonical_url(url), str)
+    key = url_key(url)
+    assert key is None or key == "url:" + canonical_url(url)
+
+
+@pytest.mark.parametrize("url", URL_VECTORS[:6])
+def test_an_unparseable_url_is_no_url_key(url: str) -> None:
+    article = Article(path="a.txt", title="T", blocks=(Block("paragraph", "Words."),), url=url)
+    keys = article_keys(article)
+    assert [k.split(":", 1)[0] for k in keys] == ["text"]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        (
+            "--site-url",
+            "https://news.example:99999/",
+            "--site-url must be a valid http or https URL",
+        ),
+        ("--site-url", "https://news.example:abc/", "--site-url must be a valid http or https URL"),
+        ("--site-url", "https://[::1/", "--site-url must be a valid http or https URL"),
+        ("--view-url", "https://news.example:99999/{date}", "--view-url must be a valid"),
+        ("--unsubscribe-url", "https://news.example/u nsub", "--unsubscribe-url must be"),
+        ("--list-id", "not a list id", "--list-id must be a dotted name"),
+    ],
+)
+def test_a_bad_url_or_id_option_is_one_line(
+    tmp_path: Path, option: str, value: str, message: str
+) -> None:
+    source = write_input(tmp_path / "in", "md", "Ferry terminal approved")
+    code, output = build_exit(source, tmp_path / "out", option, value)
+    assert code == 2 and message in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_nul_smtp_host_is_refused(tmp_path: Path) -> None:
+    config = tmp_path / "digest.toml"
+    config.write_text('[smtp]\nhost = "\\u0000"\n', encoding="utf-8")
+    result = runner.invoke(app, ["send", str(tmp_path), "--config", str(config), "--dry-run"])
+    assert result.exit_code == 2
+    assert f"{config}: line 2: smtp.host must be a host name" in result.stderr
+    result = runner.invoke(app, ["send", str(tmp_path), "--host", "\x00", "--dry-run"])
+    assert result.exit_code == 2 and "--host must be a host name" in result.stderr
