@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import email.policy
+import json
 from dataclasses import replace
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -371,3 +372,41 @@ def test_a_nul_smtp_host_is_refused(tmp_path: Path) -> None:
     assert f"{config}: line 2: smtp.host must be a host name" in result.stderr
     result = runner.invoke(app, ["send", str(tmp_path), "--host", "\x00", "--dry-run"])
     assert result.exit_code == 2 and "--host must be a host name" in result.stderr
+
+
+# -- UTF-16 without a byte order mark (issue 16, item 9) ---------------------------
+
+UTF16_FEED = """<?xml version="1.0" encoding="utf-16"?>
+<rss version="2.0"><channel><title>Harbour Times</title><link>https://harbour.example/</link>
+<description>news</description><item><title>Ferry terminal approved in Zürich</title>
+<link>https://harbour.example/ferry</link><description>{prose}</description></item>
+</channel></rss>
+"""
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_feed_without_a_byte_order_mark_is_read(tmp_path: Path, codec: str) -> None:
+    source = tmp_path / "feed.xml"
+    source.write_bytes(UTF16_FEED.format(prose=PROSE).encode(codec))
+    assert not source.read_bytes().startswith((b"\xff\xfe", b"\xfe\xff"))
+    code, output = build_exit(source, tmp_path / "out")
+    assert code == 0, output
+    headlines = json.loads((tmp_path / "out" / "digest.json").read_text())["stories"]
+    assert headlines[0]["headline"] == "Ferry terminal approved in Zürich"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64),
+        "<?xml version='1.0'?>".encode("utf-16-le") + b"\x00\x00" * 8 + b"binary",
+        b"<\x00r\x00s\x00s\x00" + bytes(range(256)),
+        b"\x00\x00\x00<\x00\x00\x00?",  # UTF-32 is not read
+    ],
+    ids=["png", "nul-characters", "garbage-after", "utf-32"],
+)
+def test_binary_files_are_still_refused(tmp_path: Path, data: bytes) -> None:
+    source = tmp_path / "feed.xml"
+    source.write_bytes(data)
+    code, output = build_exit(source, tmp_path / "out")
+    assert code == 3 and "binary" in output
