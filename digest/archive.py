@@ -84,13 +84,31 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 def canonical_url(url: str) -> str:
     """``url`` in one spelling: lower-case scheme and host, no default port,
-    no fragment, no tracking parameters, remaining parameters sorted."""
-    parts = urlsplit(url.strip())
+    no fragment, no tracking parameters, remaining parameters sorted.
+
+    Never raises: a URL that does not parse (``http://[::1``, a port of
+    99999 or ``abc``) is returned as given; :func:`url_key` says it is none.
+    """
+    return _canonical(url) or url.strip()
+
+
+def url_key(url: str | None) -> str | None:
+    """The ``url:`` key an article is known by, or None when it has no URL
+    that parses (it is then known by its text alone)."""
+    canonical = _canonical(url) if url else None
+    return "url:" + canonical if canonical else None
+
+
+def _canonical(url: str) -> str | None:
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     if host.startswith("www."):
         host = host[4:]
-    port = parts.port
     netloc = host if port is None or _DEFAULT_PORTS.get(scheme) == port else f"{host}:{port}"
     if scheme == "http":  # the same article is served on both
         scheme = "https"
@@ -121,8 +139,9 @@ def article_keys(article: Article) -> tuple[str, ...]:
     """Every key the archive knows an article by: its canonical URL (if any)
     and its content fingerprint."""
     keys = []
-    if article.url:
-        keys.append("url:" + canonical_url(article.url))
+    key = url_key(article.url)
+    if key:
+        keys.append(key)
     keys.append("text:" + fingerprint(article))
     return tuple(keys)
 
@@ -133,9 +152,7 @@ def source_identity(source: Source, articles: Sequence[Article] = ()) -> str:
     for article in articles:
         if article.path == source.path and article.url == source.url:
             return "text:" + fingerprint(article)
-    if source.url:
-        return "url:" + canonical_url(source.url)
-    return "path:" + (source.path or "")
+    return url_key(source.url) or "path:" + (source.path or "")
 
 
 def story_key(story: Story, articles: Sequence[Article] = ()) -> str:
@@ -362,8 +379,7 @@ class Archive:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 con = sqlite3.connect(self.path, isolation_level=None, timeout=30)
             else:
-                uri = self.path.resolve().as_uri() + "?mode=ro"
-                con = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
+                con = self._open_existing()
             con.execute("PRAGMA foreign_keys = ON")
             version = con.execute("PRAGMA user_version").fetchone()[0]
         except (sqlite3.Error, OSError) as exc:
@@ -379,6 +395,26 @@ class Archive:
                 path=str(self.path),
                 fix="upgrade digest",
             )
+        return con
+
+    def _open_existing(self) -> sqlite3.Connection:
+        """A connection to the existing file that never creates it.
+
+        Read-write when the file allows it, so that SQLite rolls back a hot
+        journal (or replays a WAL) left by a process killed in a commit: a
+        ``mode=ro`` connection cannot, and fails with "attempt to write a
+        readonly database" for every later build. Read-only otherwise.
+        """
+        uri = self.path.resolve().as_uri()
+        try:
+            con = sqlite3.connect(uri + "?mode=rw", uri=True, isolation_level=None, timeout=30)
+        except sqlite3.OperationalError:  # a file we may only read
+            return sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None, timeout=30)
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()  # recovers, if need be
+        except BaseException:
+            con.close()
+            raise
         return con
 
     @contextlib.contextmanager

@@ -17,12 +17,28 @@ from typing import Annotated, Any
 import typer
 
 from digest import __version__
-from digest.config import CONFIG_FILE, DEFAULT_SITE_URL, STARTER_TOML, Settings, load_settings
+from digest.config import (
+    CONFIG_FILE,
+    DEFAULT_SITE_URL,
+    STARTER_TOML,
+    Settings,
+    check_fields,
+    load_settings,
+)
 from digest.errors import ConfigError, DigestError, ExitStatus, OutputTooLargeError
 from digest.ingest import IngestOptions
 from digest.ingest.fetch import FetchCache, Fetcher, FetchLimits
 from digest.publish import PublishResult, default_archive, publish
-from digest.send import Security, SmtpOptions, default_port, describe, prepare, send_issue
+from digest.send import (
+    Security,
+    SmtpOptions,
+    default_port,
+    describe,
+    find_message,
+    prepare,
+    recipients,
+    send_issue,
+)
 from digest.serve import make_server, serve_forever
 from digest.summarize import SummaryOptions
 
@@ -301,7 +317,14 @@ def _settings(
     settings = Settings()
     if config is not None or path.is_file():
         settings = load_settings(path)
-    return replace(settings, **_given(ctx, options or SETTINGS_OPTIONS))
+    given = _given(ctx, options or SETTINGS_OPTIONS)
+    # options are checked as the file's values are, naming the option
+    names = {
+        field: "--" + param.replace("_", "-")
+        for param, field in (options or SETTINGS_OPTIONS).items()
+    }
+    check_fields(given, {**names, "email_from": "--from"})
+    return replace(settings, **given)
 
 
 def _given(ctx: typer.Context, options: dict[str, str]) -> dict[str, Any]:
@@ -431,10 +454,12 @@ def serve(
         int, typer.Option(min=0, max=65535, help="Port to listen on; 0 picks a free one.")
     ] = 8000,
 ) -> None:
-    """Serve the output folder over HTTP, for previews and feed readers.
+    """Serve the public part of the output folder over HTTP, for previews and feed readers.
 
-    Feeds get their own Content-Type; every file has an ETag and Last-Modified and
-    conditional requests get 304. Nothing outside the folder is served.
+    Only the feeds, index.html, issues/*.html, digest.json and assets/ are served;
+    never digest.eml, sent.json (subscribers' addresses), the email's working files or
+    the archive. Feeds get their own Content-Type; every file has an ETag and
+    Last-Modified and conditional requests get 304.
     """
     if not out.is_dir():
         typer.secho(
@@ -489,7 +514,8 @@ def send(
         typer.Option(
             "--to",
             metavar="ADDRESS",
-            help="Send to these addresses instead of the message's To (repeat or comma-separate).",
+            help="Send to these addresses (repeat or comma-separate), and address the "
+            "message's To to them. Default: to in the [email] table of digest.toml.",
             show_default=False,
         ),
     ] = None,
@@ -543,9 +569,9 @@ def send(
             # no port anywhere: the usual one for the security mode
             settings = replace(settings, smtp_port=default_port(Security(settings.smtp_security)))
         options = SmtpOptions.from_settings(settings, os.environ, timeout=timeout)
-        outgoing = prepare(
-            message, [a for value in to or [] for a in value.split(",") if a.strip()]
-        )
+        # the envelope comes from the editor's settings, never the message's headers
+        eml = find_message(message)
+        outgoing = prepare(eml, recipients(settings, to or []), readdress=bool(to))
         if dry_run:
             typer.echo(describe(outgoing, options))
             return

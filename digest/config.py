@@ -8,10 +8,12 @@ command-line options, which win. No business logic lives here.
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -100,6 +102,127 @@ class Settings:
         return f"{self.base_url}issues/{date_iso}.html"
 
 
+# -- values that reach mail headers and URLs ----------------------------------------
+#
+# Each parser returns the value in its one safe spelling or raises ValueError
+# saying what is wrong ("must be ..."), so digest.toml errors can name the line
+# and the renderers can refuse a bad value given any other way.
+
+#: Control characters, line and paragraph separators: never part of a setting
+#: that ends up in a header or URL.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
+_DOT_ATOM = re.compile(rf"{_ATEXT}+(?:\.{_ATEXT}+)*")
+_LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
+_HOST = re.compile(rf"{_LABEL}(?:\.{_LABEL})*\.?")
+_EXAMPLE_ADDRESS = "like Name <name@example.com>"
+
+
+def url_problem(value: str, schemes: tuple[str, ...] = ("http", "https")) -> str | None:
+    """What is wrong with ``value`` as an absolute URL of one of ``schemes``, or None."""
+    wanted = " or ".join(schemes)
+    if _CONTROL.search(value) or any(c.isspace() or c in '<>"' for c in value):
+        return f"must be an {wanted} URL without spaces, quotes, <, > or control characters"
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as exc:  # "[::1", a port of 99999 or "abc"
+        return f"must be a valid {wanted} URL ({exc})"
+    if parts.scheme not in schemes or not parts.hostname:
+        return f"must be an {wanted} URL with a host, like https://example.com/"
+    if port == 0:
+        return "must not have port 0"
+    return None
+
+
+def addr_spec(value: str) -> str:
+    """``user@host`` checked and with an IDN host in its ASCII form."""
+    user, at, domain = value.strip().rpartition("@")
+    if not at or not _DOT_ATOM.fullmatch(user) or not domain:
+        raise ValueError(f"must be an email address, {_EXAMPLE_ADDRESS} ({value!r} is not)")
+    if not domain.isascii():
+        try:
+            domain = domain.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise ValueError(f"has {value!r}, whose domain is not a valid host name") from None
+    if not _HOST.fullmatch(domain):
+        raise ValueError(f"must be an email address, {_EXAMPLE_ADDRESS} ({value!r} is not)")
+    return f"{user}@{domain}"
+
+
+def parse_addresses(value: str) -> tuple[tuple[str, str], ...]:
+    """``"Name <a@b>, c@d"`` as ``(("Name", "a@b"), ("", "c@d"))``.
+
+    A line break, a control character or an address hidden in another one is
+    refused: every ``@`` outside quotes must belong to exactly one address.
+    """
+    if _CONTROL.search(value):
+        raise ValueError("must be on one line, without a line break or control character")
+    found = tuple(
+        (" ".join(name.split()), addr_spec(addr))
+        for name, addr in getaddresses([value])
+        if name or addr
+    )
+    if not found:
+        raise ValueError(f"must be an email address, {_EXAMPLE_ADDRESS}")
+    if _ats_outside_quotes(value) != len(found):
+        raise ValueError(
+            f"must be email addresses separated by commas, {_EXAMPLE_ADDRESS}; "
+            'put a name holding a comma or "@" in double quotes'
+        )
+    return found
+
+
+def parse_sender(value: str) -> tuple[str, str]:
+    """The one address of a ``From`` setting."""
+    found = parse_addresses(value)
+    if len(found) != 1:
+        raise ValueError(f"must be one email address, {_EXAMPLE_ADDRESS}")
+    return found[0]
+
+
+def _ats_outside_quotes(value: str) -> int:
+    count, quoted, escaped = 0, False, False
+    for char in value:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif char == "@" and not quoted:
+            count += 1
+    return count
+
+
+def mailto_url(value: str) -> str:
+    """``user@host`` (or ``mailto:user@host?subject=...``) as a mailto URL."""
+    address, sep, query = value.strip().removeprefix("mailto:").partition("?")
+    spec = addr_spec(address)
+    if _CONTROL.search(query) or any(c.isspace() or c in '<>"' or not c.isascii() for c in query):
+        raise ValueError("must be an address, or mailto:user@host?subject=... without spaces")
+    return f"mailto:{spec}{sep}{query}"
+
+
+def list_identifier(value: str) -> str:
+    """A ``List-Id`` identifier (RFC 2919): a dotted name such as ``news.example.org``."""
+    identifier = value.strip().removeprefix("<").removesuffix(">")
+    if len(identifier) > 255 or not _DOT_ATOM.fullmatch(identifier) or "." not in identifier:
+        raise ValueError("must be a dotted name such as news.example.org (RFC 2919)")
+    return identifier
+
+
+def host_name(value: str) -> str:
+    """An SMTP host: a host name or an IP address."""
+    host = value.strip()
+    try:
+        ipaddress.ip_address(host.removeprefix("[").removesuffix("]"))
+    except ValueError:
+        if len(host) > 253 or not _HOST.fullmatch(host):
+            raise ValueError("must be a host name or IP address, like smtp.example.com") from None
+    return host
+
+
 # -- digest.toml -------------------------------------------------------------------
 
 #: The file ``digest build`` reads when it exists and no ``--config`` is given.
@@ -131,20 +254,25 @@ def _url(https_only: bool = False) -> Check:
         problem = _string(value)
         if problem:
             return problem
-        parts = urlsplit(value)
-        schemes = ("https",) if https_only else ("http", "https")
-        if parts.scheme not in schemes or not parts.hostname:
-            return f"must be an {' or '.join(schemes)} URL with a host, like https://example.com/"
-        return None
+        return url_problem(value, ("https",) if https_only else ("http", "https"))
 
     return check
 
 
-def _address(value: Any) -> str | None:
-    problem = _string(value)
-    if problem:
-        return problem
-    return None if "@" in value else "must be an email address, like Name <name@example.com>"
+def _with(parse: Callable[[str], object]) -> Check:
+    """A check that runs ``parse`` (which raises ValueError saying what is wrong)."""
+
+    def check(value: Any) -> str | None:
+        problem = _string(value)
+        if problem:
+            return problem
+        try:
+            parse(value)
+        except ValueError as exc:
+            return str(exc)
+        return None
+
+    return check
 
 
 def _integer(low: int, high: int) -> Check:
@@ -206,13 +334,13 @@ KEYS: tuple[Key, ...] = (
     Key("topic", "topic", _string),
     Key("words", "words", _integer(20, 1000)),
     Key("max_stories", "max_stories", _integer(1, 100)),
-    Key("email.from", "email_from", _address),
-    Key("email.to", "email_to", _address),
+    Key("email.from", "email_from", _with(parse_sender)),
+    Key("email.to", "email_to", _with(parse_addresses)),
     Key("email.unsubscribe_url", "unsubscribe_url", _url(https_only=True)),
-    Key("email.unsubscribe_mailto", "unsubscribe_mailto", _address),
+    Key("email.unsubscribe_mailto", "unsubscribe_mailto", _with(mailto_url)),
     Key("email.view_url", "view_url", _url()),
-    Key("email.list_id", "list_id", _string),
-    Key("smtp.host", "smtp_host", _string),
+    Key("email.list_id", "list_id", _with(list_identifier)),
+    Key("smtp.host", "smtp_host", _with(host_name)),
     Key("smtp.port", "smtp_port", _integer(1, 65535)),
     Key("smtp.security", "smtp_security", _choice("starttls", "tls", "none")),
     Key("smtp.user", "smtp_user", _string),
@@ -225,6 +353,7 @@ KEYS: tuple[Key, ...] = (
     Key("fetch.workers", "fetch_workers", _integer(1, 64)),
 )
 _BY_NAME = {key.name: key for key in KEYS}
+_BY_FIELD = {key.field: key for key in KEYS}
 _TABLES = sorted({key.name.split(".")[0] for key in KEYS if "." in key.name})
 
 STARTER_TOML = """\
@@ -332,6 +461,34 @@ def parse_settings(data: dict[str, Any], lines: dict[str, int], path: str) -> di
             value = float(value)
         values[key.field] = value
     return values
+
+
+#: Settings that reach mail headers, URLs or a connection: checked however given.
+_CHECKED_FIELDS = frozenset(
+    {
+        "site_url",
+        "view_url",
+        "unsubscribe_url",
+        "unsubscribe_mailto",
+        "email_from",
+        "email_to",
+        "list_id",
+        "smtp_host",
+    }
+)
+
+
+def check_fields(values: dict[str, Any], names: dict[str, str]) -> None:
+    """Check the settings given other than in ``digest.toml`` (command-line
+    options) that reach headers, URLs or a connection, as the file's are
+    checked; ``names`` maps each field to how it was given (``--site-url``)."""
+    for field, value in values.items():
+        key = _BY_FIELD.get(field)
+        if key is None or field not in _CHECKED_FIELDS or not isinstance(value, str):
+            continue
+        problem = key.check(value)
+        if problem:
+            raise ConfigError(f"{names.get(field, field)} {problem}")
 
 
 def key_lines(text: str) -> dict[str, int]:

@@ -23,16 +23,20 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
+import sys
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from digest.archive import DEFAULT_ARCHIVE_NAME, Archive, IssueRecord, Plan, decide, make_record
 from digest.build import BuildResult, make_digest, read_articles
 from digest.config import Settings
+from digest.errors import DigestError
 from digest.ingest import IngestOptions, Problem
-from digest.model import Digest, digest_to_dict
+from digest.model import Article, Digest, digest_to_dict
 from digest.render.email import render_html, render_text
 from digest.render.feeds import FEED_FILES, render_feeds
 from digest.render.mime import build_message
@@ -111,6 +115,79 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+# -- locks ----------------------------------------------------------------------
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+
+class LockedError(DigestError):
+    """Another process held a lock for longer than we would wait."""
+
+
+def _locked(fd: int, path: Path) -> bool:
+    """Try once to lock ``fd``: False if another process holds it."""
+    try:
+        return _try_lock(fd)
+    except OSError as exc:  # a file system without locks (some network mounts)
+        raise LockedError(
+            f"cannot lock the file ({exc.strerror or exc})",
+            path=str(path),
+            fix="keep the archive and the output folder on a local disk",
+        ) from None
+
+
+@contextlib.contextmanager
+def file_lock(path: Path, *, timeout: float, holder: str) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` for the ``with`` body.
+
+    The file is created if missing and never removed (removing a lock file
+    races with the next process to open it). The operating system releases
+    the lock when the process ends, however it ends, so a killed build never
+    leaves it held. Waits at most ``timeout`` seconds, then raises
+    :class:`LockedError` naming ``holder``, what is thought to hold it.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise LockedError(
+            f"cannot open the lock file ({exc.strerror or exc})",
+            path=str(path),
+            fix="it must be a file in a folder you can write to",
+        ) from None
+    try:
+        deadline = time.monotonic() + timeout
+        while not _locked(fd, path):
+            if time.monotonic() >= deadline:
+                raise LockedError(
+                    f"{holder} is still running (waited {timeout:g} s for {path.name})",
+                    path=str(path.parent),
+                    fix="try again when it has finished",
+                )
+            time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)
 
 
 class StagedFiles:
@@ -240,6 +317,62 @@ def default_archive(out: Path) -> Path:
     return out / DEFAULT_ARCHIVE_NAME
 
 
+#: How long a build waits for another build of the same archive or folder, in seconds.
+LOCK_TIMEOUT = 120.0
+#: The lock held by a build, beside the archive (``archive.sqlite3.lock``).
+LOCK_SUFFIX = ".lock"
+#: The lock a build holds on its output folder when the archive lives elsewhere.
+OUT_LOCK = ".digest-build.lock"
+
+
+def build_locks(out: Path, archive: Path) -> list[Path]:
+    """The lock files a build of ``out`` with ``archive`` holds, in the order taken.
+
+    The archive's lock serializes read -> decide -> write; the folder's (only
+    when the archive is elsewhere) keeps two builds from staging and cleaning
+    up in one folder at once. Always taken in sorted order, so two builds
+    never wait for each other in a circle.
+    """
+    locks = {archive.with_name(archive.name + LOCK_SUFFIX)}
+    if archive.parent.resolve() != out.resolve():
+        locks.add(out / OUT_LOCK)
+    return sorted(locks, key=lambda p: str(p.resolve()))
+
+
+#: What :func:`_stage` and :func:`_backup` name their files: ``.NAME.XXXXXXXX.tmp`` / ``.bak``.
+_STAGED = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.(?:tmp|bak)")
+_ISSUES = Path(issue_page(dt.date(2000, 1, 1))).parent
+
+
+def remove_leftovers(out: Path) -> list[Path]:
+    """Remove the files an earlier build staged or backed up and was killed
+    before it could move or drop them; return them.
+
+    Only our own staging names (``.NAME.XXXXXXXX.tmp`` and ``.bak``) beside
+    the files a build writes (the outputs, the issue pages) are touched, only
+    in the output folder, and only by a build holding the locks, so no build
+    that is still running can own them. A leftover ``.bak`` is never needed:
+    a killed build left files the archive does not know, and the next build
+    makes that issue again, byte for byte.
+    """
+    removed = []
+    for folder, ours in ((out, set(OUTPUTS)), (out / _ISSUES, None)):
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            match = _STAGED.fullmatch(entry.name)
+            if not match or not entry.is_file(follow_symlinks=False):
+                continue
+            name = match["name"]
+            if (name in ours) if ours is not None else name.endswith(".html"):
+                path = Path(entry.path)
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
+
+
 def publish(
     sources: Sequence[Path | str],
     *,
@@ -252,15 +385,45 @@ def publish(
     force: bool = False,
     check: Callable[[Mapping[str, bytes]], None] | None = None,
     fetching: IngestOptions | None = None,
+    lock_timeout: float = LOCK_TIMEOUT,
 ) -> PublishResult:
     """Build the issue of ``date`` from what is new in ``sources`` and publish it.
 
     ``force`` rebuilds an existing issue of ``date`` in place (same ids and
     dates). ``check`` sees the rendered files before anything is written and
     may raise to stop the build. ``fetching`` sets how URLs are fetched.
+
+    Reading the sources (which may fetch) happens first; everything from
+    reading the archive to committing it happens under :func:`build_locks`,
+    so two builds at once never lose each other's stories. A build waits at
+    most ``lock_timeout`` seconds for another, then raises
+    :class:`LockedError`.
     """
     articles, problems = read_articles(sources, fetching)
-    store = Archive(Path(settings.archive_path) if settings.archive_path else default_archive(out))
+    archive = Path(settings.archive_path) if settings.archive_path else default_archive(out)
+    with contextlib.ExitStack() as held:
+        for lock in build_locks(out, archive):
+            held.enter_context(file_lock(lock, timeout=lock_timeout, holder="another build"))
+        remove_leftovers(out)
+        return _publish_locked(
+            articles, problems, Archive(archive), out, date, settings, title, options,
+            templates, force, check,
+        )  # fmt: skip
+
+
+def _publish_locked(
+    articles: Sequence[Article],
+    problems: Sequence[Problem],
+    store: Archive,
+    out: Path,
+    date: dt.date,
+    settings: Settings,
+    title: str | None,
+    options: SummaryOptions | None,
+    templates: Path | None,
+    force: bool,
+    check: Callable[[Mapping[str, bytes]], None] | None,
+) -> PublishResult:
     previous = store.issue(date)
     plan = decide(store.used_keys(), articles, date, issue_exists=previous is not None, force=force)
     if plan.action == "nothing":

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
+import threading
+import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -24,6 +32,7 @@ from digest.archive import (
     get_hash,
     make_record,
 )
+from digest.build import read_articles
 from digest.cli import app
 from digest.config import Settings
 from digest.model import Article, Block
@@ -435,3 +444,282 @@ def test_the_archive_path_is_settable(inputs: Path, tmp_path: Path) -> None:
     assert store.exists() and not (out / "archive.sqlite3").exists()
     code, stdout, _ = build(inputs, tmp_path / "elsewhere", D1, "--archive", str(store))
     assert code == 0 and stdout.startswith("Nothing new")
+
+
+# -- kills (issue 16, items 3 and 8) ----------------------------------------------
+
+KILL_IN_THE_COMMIT = """
+import os, sqlite3, sys
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute("PRAGMA cache_size=1")
+con.execute("BEGIN IMMEDIATE")
+con.execute("UPDATE issues SET digest = digest || ?", ("x" * 200000,))
+con.execute("UPDATE articles SET key = key || '-changed'")
+os.kill(os.getpid(), 9)
+"""
+
+
+def kill_in_a_transaction(archive: Path, *, wal: bool = False) -> None:
+    """What a SIGKILL in the middle of the archive's commit leaves behind."""
+    if wal:
+        with contextlib.closing(sqlite3.connect(archive)) as con:
+            con.execute("PRAGMA journal_mode=WAL")
+    done = subprocess.run([sys.executable, "-c", KILL_IN_THE_COMMIT, str(archive)], check=False)
+    assert done.returncode == -signal.SIGKILL
+    leftover = archive.with_name(archive.name + ("-wal" if wal else "-journal"))
+    assert leftover.exists() and leftover.stat().st_size > 0, "no journal left to recover"
+
+
+@pytest.mark.parametrize("wal", [False, True], ids=["hot-journal", "wal"])
+def test_a_kill_during_the_archive_commit_never_sticks(
+    inputs: Path, tmp_path: Path, wal: bool
+) -> None:
+    out = tmp_path / "out"
+    assert build(inputs, out, D1)[0] == 0
+    archive = out / "archive.sqlite3"
+    keys = Archive(archive).used_keys()
+    kill_in_a_transaction(archive, wal=wal)
+    # plain reads see the archive as it was before the killed transaction
+    assert Archive(archive).used_keys() == keys
+    assert not Archive(archive).issue(D1).digest.title.endswith("x")  # type: ignore[union-attr]
+    # and the next build writes as usual
+    (inputs / "zz_new.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    code, stdout, err = build(inputs, out, D2)
+    assert code == 0 and "made 1 story from 1 article" in stdout, err
+    assert set(keys) < set(Archive(archive).used_keys())
+    with contextlib.closing(sqlite3.connect(archive)) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+# -- two builds at once (issue 16, item 4) ---------------------------------------
+
+TOPICS = {
+    "a": [
+        ("Harbour board approves ferry terminal", "harbour.example/ferry",
+         "The harbour board voted on Monday to approve the new ferry terminal after a long "
+         "debate about traffic in the old town. Residents said it would bring more cars."),
+        ("Library extends opening hours", "city.example/library",
+         "The city library will stay open until nine in the evening from next month, the "
+         "council said, after a survey found that students wanted more time to study."),
+    ],
+    "b": [
+        ("Orchestra names new conductor", "music.example/conductor",
+         "The regional orchestra named a new principal conductor on Tuesday, a violinist who "
+         "has led the youth orchestra for six years and plans a season of new music."),
+        ("Bakery wins national bread prize", "food.example/bread",
+         "A family bakery in the market square won the national bread prize for its rye "
+         "loaf, beating two hundred entries from across the country in the final tasting."),
+    ],
+}  # fmt: skip
+
+
+def topic_folder(root: Path, name: str) -> Path:
+    folder = root / name
+    folder.mkdir(parents=True, exist_ok=True)
+    for number, (title, url, body) in enumerate(TOPICS[name]):
+        (folder / f"{number}.md").write_text(
+            f"---\ntitle: {title}\nurl: https://{url}\n---\n{body}\n", encoding="utf-8"
+        )
+    return folder
+
+
+def keys_of(folder: Path) -> set[str]:
+    articles, _ = read_articles([folder])
+    return {key for a in articles for key in article_keys(a)}
+
+
+def test_two_builds_at_once_keep_both_builds_stories_and_keys(tmp_path: Path) -> None:
+    a, b = topic_folder(tmp_path, "a"), topic_folder(tmp_path, "b")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "digest", "build", "--out", str(out), "--date", "2026-11-21"]
+    procs = [
+        subprocess.Popen([*command, str(src)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for src in (a, b)
+    ]
+    outputs = [
+        (p.wait(timeout=120), *(s.read().decode() for s in (p.stdout, p.stderr) if s))
+        for p in procs
+    ]
+    assert [code for code, *_ in outputs] == [0, 0], outputs
+    record = Archive(out / "archive.sqlite3").issue(D1)
+    assert record is not None
+    assert set(record.article_keys) == keys_of(a) | keys_of(b)
+    assert len(record.stories) == len(record.digest.stories) == 4
+    sources = {s.path for story in record.digest.stories for s in story.sources}
+    assert sources == {str(p) for p in [*a.iterdir(), *b.iterdir()]}
+
+
+def test_a_build_that_reads_the_archive_while_another_renders_waits_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same race, made certain: the second build starts once the first has
+    read the archive and while it renders."""
+    a, b = topic_folder(tmp_path, "a"), topic_folder(tmp_path, "b")
+    out, settings_ = tmp_path / "out", Settings(site_url=SITE)
+    rendering = threading.Event()
+    real = publish_module.render_outputs
+
+    def slow_first(*args: Any, **kwargs: Any) -> dict[str, bytes]:
+        if not rendering.is_set():
+            rendering.set()
+            time.sleep(0.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(publish_module, "render_outputs", slow_first)
+    errors: list[BaseException] = []
+
+    def run(source: Path) -> None:
+        try:
+            publish_module.publish([source], out=out, date=D1, settings=settings_)
+        except BaseException as exc:
+            errors.append(exc)
+
+    first = threading.Thread(target=run, args=(a,))
+    first.start()
+    assert rendering.wait(30)
+    run(b)
+    first.join(30)
+    assert errors == []
+    record = Archive(out / "archive.sqlite3").issue(D1)
+    assert record is not None
+    assert set(record.article_keys) == keys_of(a) | keys_of(b)
+    assert len(record.stories) == 4
+
+
+def test_a_build_waits_for_another_then_goes_on(tmp_path: Path) -> None:
+    a, b = topic_folder(tmp_path, "a"), topic_folder(tmp_path, "b")
+    out = tmp_path / "out"
+    settings_ = Settings(site_url=SITE)
+    lock = out / "archive.sqlite3.lock"
+    release = threading.Event()
+
+    def hold() -> None:
+        with publish_module.file_lock(lock, timeout=5, holder="test"):
+            release.wait(5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    deadline = time.monotonic() + 5
+    while not lock.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    # a bounded wait, then one clear line
+    with pytest.raises(publish_module.LockedError, match="another build is still running"):
+        publish_module.publish([a], out=out, date=D1, settings=settings_, lock_timeout=0.3)
+    threading.Timer(0.3, release.set).start()
+    result = publish_module.publish([b], out=out, date=D1, settings=settings_, lock_timeout=10)
+    holder.join()
+    assert result.plan.action == "new" and result.written
+
+
+def test_a_build_that_cannot_get_its_lock_says_so_in_one_line(tmp_path: Path) -> None:
+    a = topic_folder(tmp_path, "a")
+    out = tmp_path / "out"
+    (out / "archive.sqlite3.lock").mkdir(parents=True)  # not a file: never lockable
+    code, stdout, err = build(a, out, D1)
+    assert code == 1 and "archive.sqlite3.lock: cannot open the lock file" in err
+    assert "Traceback" not in stdout + err and len(err.strip().splitlines()) == 1
+
+
+# -- kills while publishing (issue 16, item 8) ------------------------------------
+
+
+def _kill_at(point: int) -> None:
+    """In this (child) process: SIGKILL at the ``point``-th step of publishing."""
+    steps = {"n": 0}
+
+    def step() -> None:
+        steps["n"] += 1
+        if steps["n"] == point:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    def counted(function: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            step()
+            result = function(*args, **kwargs)
+            step()
+            return result
+
+        return wrapper
+
+    publish_module._stage = counted(publish_module._stage)  # type: ignore[attr-defined]
+    publish_module._backup = counted(publish_module._backup)  # type: ignore[attr-defined]
+    publish_module.os.replace = counted(os.replace)
+    publish_module.StagedFiles.finish = counted(publish_module.StagedFiles.finish)  # type: ignore[method-assign]
+
+
+def publish_killed_at(point: int, inputs: Path, out: Path, settings_: Settings) -> bool:
+    """Run a build of D2 in a forked child killed at ``point``; True if it was killed."""
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        try:
+            _kill_at(point)
+            publish_module.publish([inputs], out=out, date=D2, settings=settings_)
+        finally:
+            os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    return os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+
+
+def staged_leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob(".*") if p.name.endswith((".tmp", ".bak")))
+
+
+def state(folder: Path) -> tuple[dict[str, bytes], list[Any]]:
+    files = {
+        name: data
+        for name, data in snapshot(folder).items()
+        if not name.startswith("archive.sqlite3")
+    }
+    return files, Archive(folder / "archive.sqlite3").issues()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_build_killed_at_any_point_is_cleaned_up_by_the_next(tmp_path: Path) -> None:
+    inputs = topic_folder(tmp_path, "a")
+    settings_ = Settings(site_url=SITE)
+    first = tmp_path / "first"
+    publish_module.publish([inputs], out=first, date=D1, settings=settings_)
+    (inputs / "zz_new.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    reference = tmp_path / "reference"
+    shutil.copytree(first, reference)
+    publish_module.publish([inputs], out=reference, date=D2, settings=settings_)
+    expected = state(reference)
+    kills = 0
+    for point in range(1, 200, 3):  # every third step: staging, backups, moves, the end
+        out = tmp_path / f"killed-{point}"
+        shutil.copytree(first, out)
+        if not publish_killed_at(point, inputs, out, settings_):
+            break  # the build finished before this point: every point was tried
+        kills += 1
+        Archive(out / "archive.sqlite3").issues()  # the archive still reads
+        result = publish_module.publish([inputs], out=out, date=D2, settings=settings_)
+        assert result.written or result.plan.action == "nothing"
+        assert staged_leftovers(out) == [], f"killed at step {point}"
+        assert state(out) == expected, f"killed at step {point}"
+        shutil.rmtree(out)
+    assert kills >= 12, "the build was not killed at enough points"
+
+
+def test_leftovers_are_only_our_own_staging_files(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "issues").mkdir(parents=True)
+    ours = [
+        ".rss.xml.abcd1234.tmp",
+        ".atom.xml.a_b_c_d_.bak",
+        "issues/.2026-11-21.html.zz9_zz9z.tmp",
+    ]
+    theirs = [
+        ".sent.json.abcd1234.tmp",  # digest send's, which may be writing it now
+        ".fetch-cache.json.abcd1234.tmp",
+        ".rss.xml.tmp",
+        ".notes.abcd1234.tmp",
+        "rss.xml.abcd1234.tmp",
+        "issues/.notes.txt.abcd1234.tmp",
+        ".rss.xml.ABCD1234.tmp",
+    ]
+    for name in ours + theirs:
+        (out / name).write_bytes(b"x")
+    (out / ".rss.xml.link1234.tmp").symlink_to(tmp_path / "elsewhere")
+    removed = publish_module.remove_leftovers(out)
+    assert sorted(str(p.relative_to(out)) for p in removed) == sorted(ours)
+    assert all((out / name).exists() for name in theirs)

@@ -27,8 +27,9 @@ def test_build_on_seeds_writes_every_output(tmp_path: Path) -> None:
     code, out, err = build(str(SEEDS), "--out", str(tmp_path), "--date", "2026-11-21")
     assert code == 0, err
     names = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
-    assert names == sorted([*OUTPUTS, "issues/2026-11-21.html", "archive.sqlite3"]), (
-        "every output, the issue page and the archive"
+    archive = ["archive.sqlite3", "archive.sqlite3.lock"]
+    assert names == sorted([*OUTPUTS, "issues/2026-11-21.html", *archive]), (
+        "every output, the issue page, the archive and its lock"
     )
     last = out.strip().splitlines()[-1]
     assert last.startswith("Read 2 articles; made ")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from pathlib import Path
 
@@ -204,3 +205,66 @@ def test_build_reads_digest_toml_and_options_win(
 
     bad = runner.invoke(app, ["build", "--config", str(tmp_path / "nope.toml")])
     assert bad.exit_code == 2 and "nope.toml: cannot read the settings file" in bad.stderr
+
+
+# -- values that reach headers and URLs (issue 16, item 7) --------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[email]\nlist_id = "no-dot"\n', "line 2: email.list_id must be a dotted name"),
+        ('[email]\nlist_id = "a b.example"\n', "line 2: email.list_id must be a dotted name"),
+        ('[email]\nlist_id = "news..example"\n', "line 2: email.list_id must be a dotted name"),
+        ('[email]\nto = "a@b@c"\n', "line 2: email.to must be an email address"),
+        ('[email]\nto = "Doe, Jane <j@x.example>"\n', "line 2: email.to must be an email address"),
+        ('[email]\nto = "a@x.example\\u2028b@y.example"\n', "line 2: email.to must be on one line"),
+        ('[email]\nto = "a@x.example\\r\\nBcc: e@v.example"\n', "line 2: email.to must be on one"),
+        ('\n[email]\nfrom = "a@x.example, b@y.example"\n', "line 3: email.from must be one email"),
+        ('[email]\nfrom = "Desk <>"\n', "line 2: email.from must be an email address"),
+        (
+            '[email]\nunsubscribe_url = "https://x.example/u nsub"\n',
+            "line 2: email.unsubscribe_url",
+        ),
+        ('[email]\nunsubscribe_url = "https://[::1/u"\n', "line 2: email.unsubscribe_url must be"),
+        ('[email]\nunsubscribe_url = "https://x.example/<u>"\n', "line 2: email.unsubscribe_url"),
+        ('[email]\nunsubscribe_mailto = "nobody"\n', "line 2: email.unsubscribe_mailto must be"),
+        ('[email]\nunsubscribe_mailto = "a@b.example?s=a b"\n', "line 2: email.unsubscribe_mailto"),
+        ('site_url = "https://news.example:99999/"\n', "line 1: site_url must be a valid http"),
+        ('site_url = "https://news.example:abc/"\n', "line 1: site_url must be a valid http"),
+        ('site_url = "https://[::1/"\n', "line 1: site_url must be a valid http"),
+        (
+            '[email]\nview_url = "https://news.example:0/{date}"\n',
+            "line 2: email.view_url must not",
+        ),
+        ('[smtp]\nhost = "\\u0000"\n', "line 2: smtp.host must be a host name or IP address"),
+        ('[smtp]\nhost = "smtp.example.com\\r\\nRCPT"\n', "line 2: smtp.host must be a host name"),
+        ('[smtp]\nhost = "smtp example com"\n', "line 2: smtp.host must be a host name"),
+    ],
+)
+def test_a_value_that_would_reach_a_header_names_the_file_and_line(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    with pytest.raises(ConfigError, match=re.escape(message)) as caught:
+        load_settings(write(tmp_path, text))
+    assert str(caught.value).startswith(str(tmp_path / "digest.toml") + ": ")
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("email.to", "Readers <readers@news.example>, solo@news.example"),
+        ("email.to", '"Doe, Jane" <jane@news.example>'),
+        ("email.from", "Zürich Ñews <desk@zürich.example>"),
+        ("email.list_id", "<news.example.org>"),
+        ("email.unsubscribe_mailto", "mailto:leave@news.example?subject=stop"),
+        ("smtp.host", "::1"),
+        ("smtp.host", "[2001:db8::1]"),
+        ("site_url", "http://localhost:8000/digest/"),
+    ],
+)
+def test_good_values_still_load(tmp_path: Path, key: str, value: str) -> None:
+    table, _, leaf = key.rpartition(".")
+    text = (f"[{table}]\n" if table else "") + f"{leaf} = {json.dumps(value, ensure_ascii=False)}\n"
+    load_settings(write(tmp_path, text))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,12 +25,15 @@ from digest.render.feeds import (
     FEED_FILES,
     JSON_FEED_VERSION,
     issue_items,
+    render_feeds,
     render_json,
     shorten,
     story_items,
+    xml_text,
 )
 
 from .conftest import SEEDS
+from .hostile import MARKUP_VECTORS
 from .test_archive import NEW_ARTICLE
 from .test_render import HOSTILE, make_digest
 
@@ -364,3 +369,87 @@ def test_build_help_names_the_archive_options() -> None:
     result = runner.invoke(app, ["build", "--help"], terminal_width=200)
     for option in ("--archive", "--force", "--feed-issues", "--author", "--language"):
         assert option in result.stdout, option
+
+
+# -- hostile markup in the RSS feeds (issue 16, item 2) ----------------------------
+
+
+class _Tags(HTMLParser):
+    """Every start tag in an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+
+
+def tags(fragment: str) -> list[str]:
+    parser = _Tags()
+    parser.feed(fragment)
+    parser.close()
+    return parser.tags
+
+
+def decoded(detail: Any, value: str) -> str:
+    """What a reader shows: HTML is unescaped, text is taken as it is."""
+    return html.unescape(value) if detail.type == "text/html" else value
+
+
+def hostile_feeds(vector: str) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Every feed of an issue whose every text is ``vector``, and each RSS
+    feed's plain summary of its first entry."""
+    digest = replace(make_digest(headline=vector, text=vector), title=vector, intro=vector)
+    settings = Settings(site_url=SITE, name=vector, author=vector)
+    records = [make_record(digest, settings)]
+    summaries = {
+        "rss.xml": issue_items(records, settings)[0].summary,
+        "stories.rss.xml": story_items(records, settings)[0].summary,
+    }
+    return render_feeds(records, settings), summaries
+
+
+@pytest.mark.parametrize("vector", MARKUP_VECTORS, ids=range(len(MARKUP_VECTORS)))
+@pytest.mark.parametrize("name", ["rss.xml", "stories.rss.xml"])
+def test_rss_titles_are_the_text_and_descriptions_carry_no_markup(vector: str, name: str) -> None:
+    text = xml_text(vector)  # XML cannot carry a NUL at all
+    feeds, summaries = hostile_feeds(vector)
+    data = feeds[name]
+    parsed = feedparser.parse(data)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert decoded(parsed.feed.title_detail, parsed.feed.title).startswith(text)
+    entry = parsed.entries[0]
+    assert decoded(entry.title_detail, entry.title) == text
+    assert tags(entry.title) == [], "a title a reader would render as markup"
+    # the description is HTML whose every character is text: no element at all,
+    # so no sanitizer has anything to remove
+    assert tags(entry.summary) == []
+    assert decoded(entry.summary_detail, entry.summary) == xml_text(summaries[name])
+    for item in ET.fromstring(data).iter("item"):
+        for field in ("title", "description"):
+            raw = item.findtext(field) or ""
+            assert "<" not in raw, f"live markup in <{field}>: {raw[:60]}"
+
+
+@pytest.mark.parametrize("vector", MARKUP_VECTORS, ids=range(len(MARKUP_VECTORS)))
+def test_atom_and_json_titles_stay_the_text(vector: str) -> None:
+    text = xml_text(vector)
+    feeds, _ = hostile_feeds(vector)
+    for name in ("atom.xml", "stories.atom.xml"):
+        entry = feedparser.parse(feeds[name]).entries[0]
+        assert decoded(entry.title_detail, entry.title) == text
+        content = entry.content[0].value
+        assert "<script" not in content.lower() and "onerror" not in tags(content)
+    for name in ("feed.json", "stories.json"):
+        item = json.loads(feeds[name])["items"][0]
+        assert item["title"] == vector
+
+
+def test_a_story_or_issue_without_a_title_still_makes_every_feed() -> None:
+    digest = replace(make_digest(headline="", text="..."), title="")
+    settings = Settings(site_url=SITE)
+    feeds = render_feeds([make_record(digest, settings)], settings)
+    for name in XML_FEEDS:
+        assert all(e.title for e in feedparser.parse(feeds[name]).entries), name
+    assert feedparser.parse(feeds["rss.xml"]).entries[0].title == "Issue of 2026-11-21"

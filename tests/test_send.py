@@ -8,6 +8,7 @@ sent record.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import email
 import email.policy
@@ -16,8 +17,10 @@ import shutil
 import socket
 import ssl
 import subprocess
+import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -31,7 +34,7 @@ from digest.cli import app
 from digest.config import Settings
 from digest.render.email import render_html, render_text
 from digest.render.mime import build_message
-from digest.send import SENT_RECORD, Security, SmtpOptions, prepare, send_issue
+from digest.send import SENT_RECORD, Security, SmtpOptions, prepare, recipients, send_issue
 
 from .emailkit import sample_digest
 
@@ -82,10 +85,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def inbox() -> Iterator[tuple[Inbox, int]]:
-    """A plain SMTP server on 127.0.0.1 that also offers AUTH (no TLS needed for tests)."""
-    handler = Inbox()
+@contextmanager
+def smtp_server(handler: Inbox) -> Iterator[int]:
+    """Run ``handler`` as a plain SMTP server on 127.0.0.1 that also offers AUTH
+    (no TLS needed for tests); yield its port."""
     port = free_port()
     controller = Controller(
         handler,
@@ -97,9 +100,16 @@ def inbox() -> Iterator[tuple[Inbox, int]]:
     )
     controller.start()
     try:
-        yield handler, port
+        yield port
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def inbox() -> Iterator[tuple[Inbox, int]]:
+    handler = Inbox()
+    with smtp_server(handler) as port:
+        yield handler, port
 
 
 SETTINGS = Settings(
@@ -112,15 +122,22 @@ SETTINGS = Settings(
 )
 
 
+#: The editor's settings: the envelope recipients come from here (or --to).
+DIGEST_TOML = '[email]\nto = "Readers <readers@news.example>"\n'
+
+
 @pytest.fixture
-def built(tmp_path: Path) -> Path:
-    """A build folder holding the digest.eml of a two-story issue."""
+def built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A build folder holding the digest.eml of a two-story issue, and a
+    ./digest.toml naming its recipients."""
     digest = sample_digest(2)
     text, html = render_text(digest, SETTINGS), render_html(digest, SETTINGS)
     out = tmp_path / "out"
     out.mkdir()
     (out / "digest.eml").write_bytes(build_message(digest, SETTINGS, text, html).as_bytes())
     (out / "email.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "digest.toml").write_text(DIGEST_TOML, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
     return out
 
 
@@ -290,7 +307,8 @@ def test_starttls_with_login(built: Path, tls_files: tuple[Path, Path]) -> None:
             ssl_context=ssl.create_default_context(cafile=str(cert)),
         )
         now = dt.datetime(2026, 11, 21, 7, 0, tzinfo=dt.UTC)
-        record = send_issue(prepare(built), options, now=now)
+        outgoing = prepare(built, recipients(replace(SETTINGS, email_to="r@news.example")))
+        record = send_issue(outgoing, options, now=now)
     finally:
         controller.stop()
     assert handler.message()["Subject"] == "Springfield Digest: Springfield this week (2026-11-21)"
@@ -316,7 +334,8 @@ def test_smtp_settings_come_from_digest_toml_and_options_win(
     handler, port = inbox
     config = tmp_path / "digest.toml"
     config.write_text(
-        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\n', encoding="utf-8"
+        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\n{DIGEST_TOML}',
+        encoding="utf-8",
     )
     code, _, err = send(str(built), "--config", str(config))
     assert code == 0, err
@@ -325,3 +344,248 @@ def test_smtp_settings_come_from_digest_toml_and_options_win(
     code, _, err = send(str(built), "--config", str(config), "--port", str(free_port()), "--resend")
     assert code != 0 and "Traceback" not in err
     assert len(handler.envelopes) == 1
+
+
+# -- the envelope is the editor's (issue 16, item 1) -----------------------------
+
+INJECTED = "=?utf-8?q?Harbour_vote=0D=0ACc:_evil@attacker.example?="
+HEADERS = ["Subject", "From", "To", "Date", "Message-ID", "List-Id", "MIME-Version", "Content-Type"]
+
+
+def none_args(port: int) -> list[str]:
+    return ["--host", "127.0.0.1", "--port", str(port), "--security", "none", "--timeout", "5"]
+
+
+def test_an_injected_title_never_adds_a_recipient_from_build_to_send(
+    inbox: tuple[Inbox, int], tmp_path: Path
+) -> None:
+    handler, port = inbox
+    article = tmp_path / "a.md"
+    article.write_text(
+        f'---\ntitle: "{INJECTED}"\n---\nThe harbour board voted on Monday to approve the new '
+        "ferry terminal after a long debate about traffic in the old town.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "o"
+    built = runner.invoke(
+        app, ["build", str(article), "--out", str(out), "--to", "reader@example.com"]
+    )
+    assert built.exit_code == 0, built.stderr
+    code, _, err = send(str(out), *none_args(port), "--to", "reader@example.com")
+    assert code == 0, err
+    assert [e.rcpt_tos for e in handler.envelopes] == [["reader@example.com"]]
+    msg = handler.message()
+    assert list(msg.keys()) == HEADERS
+    assert "Cc:" not in str(msg["Subject"]).split(INJECTED)[0]
+
+
+def test_the_envelope_comes_from_the_settings_never_the_message_s_to(
+    inbox: tuple[Inbox, int], built: Path
+) -> None:
+    handler, port = inbox
+    digest = sample_digest(1)
+    elsewhere = replace(SETTINGS, email_to="Other <other@elsewhere.example>, x@elsewhere.example")
+    out = built
+    eml = build_message(digest, elsewhere, "text", "<p>html</p>").as_bytes()
+    (out / "digest.eml").write_bytes(eml)
+    code, _, err = send(str(out), *none_args(port))  # ./digest.toml names readers@
+    assert code == 0, err
+    assert handler.envelopes[0].rcpt_tos == ["readers@news.example"]
+    assert handler.message()["To"] == "Other <other@elsewhere.example>, x@elsewhere.example"
+
+
+@pytest.mark.parametrize(
+    "injected",
+    [
+        b"Cc: evil@attacker.example\r\n",
+        b"Bcc: evil@attacker.example\r\n",
+        b"Reply-To: evil@attacker.example\r\n",
+        b"To: evil@attacker.example\r\n",
+        b"Resent-To: evil@attacker.example\r\n",
+    ],
+    ids=["cc", "bcc", "reply-to", "second-to", "resent-to"],
+)
+@pytest.mark.parametrize("readdress", [False, True])
+def test_a_message_carrying_an_extra_header_is_refused(
+    inbox: tuple[Inbox, int], built: Path, injected: bytes, readdress: bool
+) -> None:
+    handler, port = inbox
+    eml = built / "digest.eml"
+    data = eml.read_bytes()
+    # what the old renderer wrote for an encoded CR/LF in a title
+    eml.write_bytes(data.replace(b"\r\nFrom:", b"\r\n" + injected.rstrip() + b"\r\nFrom:", 1))
+    extra = ["--to", "reader@example.com"] if readdress else []
+    code, out, err = send(str(built), *none_args(port), *extra, "--resend")
+    assert code == 2, out + err
+    name = injected.split(b":")[0].decode()
+    assert f"{name} header" in err and "rebuild" in err
+    assert handler.envelopes == []
+    assert not (built / SENT_RECORD).exists()
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85", "\r", "\n", "\x00"])
+def test_a_line_separator_in_to_is_never_a_second_address(
+    inbox: tuple[Inbox, int], built: Path, separator: str
+) -> None:
+    handler, port = inbox
+    code, _, err = send(
+        str(built), *none_args(port), "--to", f"reader@example.com{separator}evil@attacker.example"
+    )
+    assert code == 2 and "line break" in err
+    assert handler.envelopes == []
+
+
+def test_no_recipient_anywhere_is_clear(inbox: tuple[Inbox, int], built: Path) -> None:
+    handler, port = inbox
+    (built.parent / "digest.toml").unlink()
+    code, _, err = send(str(built), *none_args(port))
+    assert code == 2 and "no recipients" in err and "--to" in err
+    assert handler.envelopes == []
+
+
+# -- once and only once (issue 16, item 5) -------------------------------------
+
+
+class QuitRefused(Inbox):
+    """Takes the message, then answers QUIT with 421."""
+
+    async def handle_QUIT(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope
+    ) -> str:
+        return "421 4.3.0 closing the connection"
+
+
+class DropsAfterStoring(Inbox):
+    """Stores the message, then drops the connection before answering DATA."""
+
+    async def handle_DATA(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope
+    ) -> str:
+        self.envelopes.append(envelope)
+        server.transport.abort()
+        return "250 never seen"
+
+
+class Slow(Inbox):
+    """Takes half a second to answer DATA, so that two sends overlap."""
+
+    async def handle_DATA(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope
+    ) -> str:
+        await asyncio.sleep(0.5)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def sends(built: Path) -> list[dict[str, Any]]:
+    record: list[dict[str, Any]] = json.loads((built / SENT_RECORD).read_text())["sends"]
+    return record
+
+
+def test_a_quit_refused_after_the_message_was_taken_is_a_send(built: Path) -> None:
+    handler = QuitRefused()
+    with smtp_server(handler) as port:
+        code, _, err = send(str(built), *none_args(port))
+        assert code == 0, err
+        assert [s["status"] for s in sends(built)] == ["sent"]
+        code, _, err = send(str(built), *none_args(port))  # a plain retry
+    assert code == 1 and "already sent" in err and "--resend" in err
+    assert len(handler.envelopes) == 1
+
+
+def test_a_connection_lost_after_the_data_needs_resend(built: Path) -> None:
+    handler = DropsAfterStoring()
+    with smtp_server(handler) as port:
+        code, out, err = send(str(built), *none_args(port))
+        assert code == 5 and "may have been delivered" in err and "--resend" in err
+        assert "Traceback" not in out + err
+        (entry,) = sends(built)
+        assert entry["status"] == "sending" and entry["recipients"] == ["readers@news.example"]
+        assert entry["message_id"].startswith("<issue-2026-11-21@")
+        code, _, err = send(str(built), *none_args(port))  # a plain retry
+        assert code == 1 and "may already have been sent" in err and "--resend" in err
+        assert len(handler.envelopes) == 1
+    with smtp_server(Inbox()) as port:
+        code, _, err = send(str(built), *none_args(port), "--resend")
+    assert code == 0, err
+    assert [s["status"] for s in sends(built)] == ["sending", "sent"]
+
+
+def test_the_intent_is_recorded_before_anything_is_sent(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from digest import send as send_module
+
+    seen: list[list[str]] = []
+
+    def deliver(outgoing: Any, options: Any) -> None:
+        seen.append([s["status"] for s in sends(built)])
+
+    monkeypatch.setattr(send_module, "deliver", deliver)
+    code, _, err = send(str(built), "--port", "25", "--security", "none")
+    assert code == 0, err
+    assert seen == [["sending"]]
+    assert [s["status"] for s in sends(built)] == ["sent"]
+
+
+def test_two_sends_at_once_deliver_once(built: Path) -> None:
+    handler = Slow()
+    with smtp_server(handler) as port:
+        command = [sys.executable, "-m", "digest", "send", str(built), *none_args(port)]
+        procs = [
+            subprocess.Popen(
+                command, cwd=built.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            )
+            for _ in range(2)
+        ]
+        results = [
+            (p.wait(timeout=60), p.stderr.read().decode() if p.stderr else "") for p in procs
+        ]
+    assert len(handler.envelopes) == 1
+    assert sorted(code for code, _ in results) == [0, 1]
+    assert any("already sent" in err for _, err in results)
+    assert [s["status"] for s in sends(built)] == ["sent"]
+
+
+@pytest.mark.parametrize("kind", ["directory", "garbage", "not-a-list", "binary"])
+@pytest.mark.parametrize("resend", [False, True])
+def test_a_broken_sent_record_is_one_line_and_sends_nothing(
+    inbox: tuple[Inbox, int], built: Path, kind: str, resend: bool
+) -> None:
+    handler, port = inbox
+    record = built / SENT_RECORD
+    if kind == "directory":
+        record.mkdir()
+    else:
+        record.write_bytes(
+            {"garbage": b"{not json", "not-a-list": b'{"sends": 3}', "binary": b"\xff\xfe\x00"}[
+                kind
+            ]
+        )
+    code, out, err = send(str(built), *none_args(port), *(["--resend"] if resend else []))
+    assert code == 2 and "sent.json" in err
+    assert "Traceback" not in out + err and len(err.strip().splitlines()) == 1
+    assert handler.envelopes == []
+
+
+def test_a_failed_send_leaves_the_record_as_it_was(inbox: tuple[Inbox, int], built: Path) -> None:
+    _, port = inbox
+    assert send(str(built), *none_args(port))[0] == 0
+    before = (built / SENT_RECORD).read_bytes()
+    code, _, _ = send(str(built), *none_args(port), "--resend", "--to", REFUSED)
+    assert code == 5
+    assert (built / SENT_RECORD).read_bytes() == before
+
+
+def test_a_send_recorded_by_an_older_digest_still_counts(
+    inbox: tuple[Inbox, int], built: Path
+) -> None:
+    handler, port = inbox
+    message_id = prepare(built, (("", "a@b.example"),)).message_id
+    old = {
+        "version": 1,
+        "sends": [{"message_id": message_id, "sent_at": "2026-11-21T07:00:00+00:00"}],
+    }
+    (built / SENT_RECORD).write_text(json.dumps(old), encoding="utf-8")
+    code, _, err = send(str(built), *none_args(port))
+    assert code == 1 and "already sent" in err
+    assert handler.envelopes == []

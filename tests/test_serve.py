@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import email.utils
 import http.client
+import io
 import os
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -27,9 +35,21 @@ FILES = {
     "digest.json": b"{}",
     "index.html": b"<!DOCTYPE html><title>index</title>",
     "issues/2026-11-21.html": b"<!DOCTYPE html><title>issue</title>",
+    "assets/site.css": b"body{}",
+    # private: never served
     "email.txt": b"text",
+    "email.html": b"<p>mailed</p>",
+    "digest.eml": b"To: reader@example.com\r\n",
+    "sent.json": b'{"sends": [{"recipients": ["reader@example.com"]}]}',
+    "sent.json.lock": b"",
     "archive.sqlite3": b"SQLite format 3\x00",
+    "archive.sqlite3-journal": b"",
+    "archive.sqlite3.lock": b"",
+    ".fetch-cache.json": b"{}",
     ".atom.xml.abc.tmp": b"partial",
+    "notes.txt": b"the editor's notes",
+    "issues/draft.md": b"draft",
+    "assets/secret.json": b"{}",
 }
 
 
@@ -41,6 +61,8 @@ def folder(tmp_path: Path) -> Path:
         (root / name).write_bytes(data)
     (tmp_path / "secret.txt").write_bytes(b"outside")
     (root / "escape.txt").symlink_to(tmp_path / "secret.txt")
+    # a public name that leads to a private file
+    (root / "issues" / "sneaky.html").symlink_to(root / "sent.json")
     return root
 
 
@@ -77,7 +99,8 @@ def get(
         ("stories.json", "application/feed+json"),
         ("digest.json", "application/json"),
         ("index.html", "text/html"),
-        ("email.txt", "text/plain"),
+        ("issues/2026-11-21.html", "text/html"),
+        ("assets/site.css", "text/css"),
     ],
 )
 def test_each_file_gets_its_content_type(base: str, name: str, expected: str) -> None:
@@ -126,7 +149,21 @@ def test_head_has_headers_and_no_body(base: str) -> None:
         "//etc/passwd",
         "/escape.txt",
         "/archive.sqlite3",
+        "/archive.sqlite3-journal",
+        "/archive.sqlite3.lock",
         "/.atom.xml.abc.tmp",
+        "/digest.eml",
+        "/sent.json",
+        "/sent.json.lock",
+        "/email.txt",
+        "/email.html",
+        "/.fetch-cache.json",
+        "/notes.txt",
+        "/issues/draft.md",
+        "/assets/secret.json",
+        "/issues/sneaky.html",
+        "/%73ent.json",
+        "/SENT.JSON",
         "/missing.xml",
         "/issues/%00.html",
         "/..\\secret.txt",
@@ -134,7 +171,7 @@ def test_head_has_headers_and_no_body(base: str) -> None:
 )
 def test_nothing_outside_the_folder_or_private(base: str, path: str) -> None:
     status, _, body = get(base, path)
-    assert status == 404 and b"outside" not in body
+    assert status == 404 and b"outside" not in body and b"reader@" not in body
 
 
 def test_folders_serve_their_index(base: str, folder: Path) -> None:
@@ -166,3 +203,95 @@ def test_serve_help_names_its_options() -> None:
     assert result.exit_code == 0
     for option in ("--host", "--port", "--out", "Examples"):
         assert option in result.stdout
+
+
+# -- under load (issue 16, item 6) --------------------------------------------------
+
+
+def address(base: str) -> tuple[str, int]:
+    parts = urlsplit(base)
+    return parts.hostname or "127.0.0.1", parts.port or 80
+
+
+def test_200_requests_at_once_all_complete(folder: Path) -> None:
+    with serving(folder, workers=8) as base:
+        results: list[tuple[int, float]] = []
+        lock = threading.Lock()
+
+        def fetch() -> None:
+            started = time.monotonic()
+            try:
+                status = get(base, "/rss.xml")[0]
+            except OSError:
+                status = 0
+            with lock:
+                results.append((status, time.monotonic() - started))
+
+        threads = [threading.Thread(target=fetch) for _ in range(200)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(15)
+    assert [status for status, _ in results].count(200) == 200
+    # a connection the backlog had no room for waits for a SYN retry (1 s or more)
+    slowest = max(took for _, took in results)
+    assert slowest < 0.9, f"the slowest request took {slowest:.2f} s"
+
+
+def test_a_half_sent_request_is_closed_after_the_timeout(folder: Path) -> None:
+    log = io.StringIO()
+    with serving(folder, timeout=0.5, log=log) as base:
+        with socket.create_connection(address(base), timeout=5) as sock:
+            sock.sendall(b"GET /rss.xml HTTP/1.1\r\nHost: x\r\n")  # no blank line: never ends
+            started = time.monotonic()
+            try:
+                data = sock.recv(1024)
+            except TimeoutError:
+                data = b"still open"
+            elapsed = time.monotonic() - started
+        assert data == b"" and elapsed < 3, f"{data!r} after {elapsed:.1f} s"
+        # the server is still answering others
+        assert get(base, "/rss.xml")[0] == 200
+    assert "timed out" in log.getvalue() and "Traceback" not in log.getvalue()
+
+
+def test_many_slow_clients_do_not_make_many_threads(folder: Path) -> None:
+    before = threading.active_count()
+    with serving(folder, workers=8, timeout=1) as base:
+        slow = [socket.create_connection(address(base), timeout=5) for _ in range(150)]
+        try:
+            for sock in slow:
+                sock.sendall(b"GET /rss.xml HTTP/1.1\r\n")
+            time.sleep(0.3)
+            during = threading.active_count() - before
+        finally:
+            for sock in slow:
+                sock.close()
+    assert during <= 8 + 1, f"{during} threads for 150 slow clients"
+
+
+def test_a_client_that_goes_away_is_one_log_line(folder: Path) -> None:
+    (folder / "index.html").write_bytes(b"<p>" + b"x" * 8_000_000)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "digest", "serve", "--out", str(folder), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        port = int(line.rsplit(":", 1)[1].split("/")[0])
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(b"GET /index.html HTTP/1.0\r\n\r\n")
+            sock.recv(1000)  # the answer has started
+            # close with a reset, mid-answer
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        time.sleep(0.5)
+        assert get(f"http://127.0.0.1:{port}/", "/rss.xml")[0] == 200  # still serving
+    finally:
+        server.send_signal(signal.SIGINT)
+        _, err = server.communicate(timeout=10)
+    assert "Traceback" not in err, err
+    dropped = [line for line in err.splitlines() if "dropped the connection" in line]
+    assert len(dropped) == 1, err

@@ -19,6 +19,7 @@ parallel, within :class:`~digest.ingest.fetch.FetchLimits`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
@@ -144,7 +145,11 @@ def read_bytes(path: Path) -> bytes:
         raw = path.read_bytes()
     except OSError as exc:
         raise IngestError(f"cannot read file ({exc.strerror})", path=str(path)) from exc
-    if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if (
+        b"\x00" in raw[:8192]
+        and not raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+        and not _utf16_markup(raw)
+    ):
         raise IngestError(
             "looks like a binary file, not an article",
             path=str(path),
@@ -153,6 +158,30 @@ def read_bytes(path: Path) -> bytes:
     if not raw.strip():
         raise IngestError("is empty", path=str(path), fix="remove it or add the article's text")
     return raw
+
+
+def _utf16_markup(raw: bytes) -> bool:
+    """An XML or HTML document in UTF-16 without a byte order mark.
+
+    Its NULs are the high bytes of ASCII markup (``<\\0?\\0x\\0`` little-endian,
+    ``\\0<\\0?`` big-endian): after any spaces it starts with a tag (``<`` then
+    ``?``, ``!`` or a letter) of printable ASCII up to its ``>``, and no NUL
+    character follows.
+    """
+    head = raw[:512]
+    head = head[: len(head) - len(head) % 2]
+    for codec in ("utf-16-le", "utf-16-be"):
+        text = head.decode(codec, errors="replace").lstrip(" \t\r\n")
+        tag, closed, _ = text.partition(">")
+        if (
+            closed
+            and re.match(r"<[?!A-Za-z]", tag)
+            and tag.isascii()
+            and tag.isprintable()
+            and "\x00" not in text
+        ):
+            return True
+    return False
 
 
 def read_file(path: Path) -> ArticleData:

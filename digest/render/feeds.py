@@ -17,7 +17,9 @@ an entry twice.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +75,25 @@ def story_html(
     )
 
 
+#: Characters XML 1.0 cannot carry at all (lxml refuses them).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters no XML document may hold."""
+    return _NOT_XML.sub("", text)
+
+
+def rss_html(text: str) -> str:
+    """Plain ``text`` as the HTML an RSS 2.0 ``<title>`` or ``<description>`` is read as.
+
+    RSS descriptions are HTML and readers (feedparser among them) treat
+    titles as HTML too, so article text is escaped for HTML here and then for
+    XML by feedgen: ``<script>`` reaches the reader as the text it is.
+    """
+    return html.escape(xml_text(text), quote=False)
+
+
 def shorten(text: str, limit: int = SUMMARY_CHARS) -> str:
     """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
     text = " ".join(text.split())
@@ -103,7 +124,7 @@ def issue_items(
     return [
         FeedItem(
             id=record.id,
-            title=record.digest.title,
+            title=record.digest.title.strip() or f"Issue of {record.date.isoformat()}",
             url=settings.issue_url(record.date.isoformat()),
             published=record.published,
             summary=shorten(record.digest.intro or record.digest.title),
@@ -120,12 +141,15 @@ def story_items(
     items = []
     for record in _newest_first(issues):
         page = settings.issue_url(record.date.isoformat())
-        for story, meta in zip(record.digest.stories, record.stories, strict=True):
+        stories = zip(record.digest.stories, record.stories, strict=True)
+        for number, (story, meta) in enumerate(stories, start=1):
             first = " ".join(s.text for s in story.sentences[:2])
+            # a feed entry needs a title: never fail on a story without a headline
+            fallback = shorten(first, 80) or f"Story {number} of {record.date.isoformat()}"
             items.append(
                 FeedItem(
                     id=meta.id,
-                    title=story.headline,
+                    title=story.headline.strip() or fallback,
                     url=f"{page}#{meta.anchor}",
                     published=meta.published,
                     summary=shorten(first or story.headline),
@@ -153,15 +177,17 @@ def _feedgen(
     items: Sequence[FeedItem], settings: Settings, kind: FeedKind, fmt: str
 ) -> FeedGenerator:
     self_url = settings.base_url + FEED_FILES[kind][fmt]
+    # RSS titles and descriptions are read as HTML; Atom's are typed text
+    text = rss_html if fmt == "rss" else xml_text
     fg = FeedGenerator()
     fg.id(settings.base_url if kind == "issues" else self_url)
-    fg.title(_title(kind, settings))
-    fg.subtitle(_subtitle(kind, settings))
+    fg.title(text(_title(kind, settings)))
+    fg.subtitle(text(_subtitle(kind, settings)))
     # feedgen's RSS <link> is the last link added: self first, then the site
     fg.link(href=self_url, rel="self")
     fg.link(href=settings.base_url, rel="alternate")
     fg.language(settings.language)
-    fg.author({"name": settings.author})
+    fg.author({"name": xml_text(settings.author)})
     fg.generator("digest")
     if fmt == "rss":  # RSS's own <author> must be an email address: name the author in dc:creator
         fg.load_extension("dc", atom=False, rss=True)
@@ -173,16 +199,16 @@ def _feedgen(
         entry.id(item.id)
         # RSS: the guid is a tag URI, not a URL, so isPermaLink="false"
         entry.guid(item.id, permalink=False)
-        entry.title(item.title)
+        entry.title(text(item.title))
         entry.link(href=item.url, rel="alternate")
         if fmt == "rss":
-            entry.dc.dc_creator(settings.author)
+            entry.dc.dc_creator(xml_text(settings.author))
         else:
-            entry.author({"name": settings.author})
+            entry.author({"name": xml_text(settings.author)})
         entry.published(item.published)
         entry.updated(item.published)
-        entry.description(item.summary)
-        entry.content(item.html, type="html")
+        entry.description(text(item.summary))
+        entry.content(xml_text(item.html), type="html")
     return fg
 
 

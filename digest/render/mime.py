@@ -3,121 +3,485 @@
 Headers follow RFC 5322 with the list headers a newsletter needs: ``List-Id``
 (RFC 2919), ``List-Unsubscribe`` (RFC 2369) and, when an HTTPS unsubscribe URL
 is set, ``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 8058).
-Every header value built from text passes through :func:`one_line`, so a line
-break in a title or setting can never start a header of its own. Non-ASCII
-text is RFC 2047-encoded in headers and quoted-printable in the bodies, so the
-message is 7-bit clean.
+
+Header text comes from articles (the title) and settings, so it is untrusted.
+It is never handed to the standard library as a header value to parse or
+fold: how :mod:`email` treats an encoded word holding CR/LF differs between
+Python patch levels, and on some it starts a header of its own. Instead every
+value is reduced to plain text here (:func:`plain_text`: no control
+characters, no line or paragraph separators), and the header lines are
+written here: RFC 2047 encoded words for anything not plain ASCII and for
+anything that looks like an encoded word itself (so a client shows it as the
+text it is, never decodes it into something else), folded as RFC 5322 says.
+The standard library only builds the two body parts, whose headers are its
+own constants.
+
+Before the bytes are handed on, :func:`check_message` parses them back and
+raises :class:`~digest.errors.RenderError` unless the header set is exactly
+the one intended (names, order, counts) and every value reads back as the
+text it was made from.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import email.policy
 import hashlib
 import re
-from email.headerregistry import Address
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import format_datetime, getaddresses
-from urllib.parse import urlsplit
+from email.parser import BytesParser
+from email.utils import format_datetime
 
-from digest.config import Settings
-from digest.errors import ConfigError
+from digest.config import (
+    Settings,
+    list_identifier,
+    mailto_url,
+    parse_addresses,
+    parse_sender,
+    url_problem,
+)
+from digest.errors import ConfigError, RenderError
 from digest.model import Digest
 from digest.render.email import unsubscribe_mailto_url
 
-_UNSAFE_IN_URL = re.compile(r"[\s<>\"]")
+#: RFC 5322 2.1.1: a line SHOULD be at most 78 characters and MUST be at most 998.
+LINE = 78
+MAX_LINE = 998
+#: RFC 2047 2: an encoded word is at most 75 characters.
+_ENCODED_WORD = 75
+_PREFIX_Q, _PREFIX_B, _SUFFIX = "=?utf-8?q?", "=?utf-8?b?", "?="
+#: Characters a "Q" encoded word may carry as themselves anywhere, phrases
+#: included (RFC 2047 5 (3)); everything else is =XX.
+_Q_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!*+-/")
+#: Bidirectional embeddings, overrides and isolates: they can reorder what a
+#: client shows of the rest of the header.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
+_URL_SAFE = re.compile(r"[\x21-\x7e]+")
+
+#: The headers digest writes, in order; the optional ones may be left out.
+HEADER_ORDER = (
+    "Subject",
+    "From",
+    "To",
+    "Date",
+    "Message-ID",
+    "List-Id",
+    "List-Unsubscribe",
+    "List-Unsubscribe-Post",
+    "MIME-Version",
+    "Content-Type",
+)
+OPTIONAL_HEADERS = frozenset({"List-Unsubscribe", "List-Unsubscribe-Post"})
 
 
-def one_line(value: str) -> str:
-    """``value`` with every run of whitespace (line breaks included) as one space."""
-    return " ".join(value.split())
+# -- plain text ---------------------------------------------------------------
+
+
+def plain_text(value: str) -> str:
+    """``value`` as one line of plain text, fit to become a header's value.
+
+    Every control character (C0, DEL, C1), line and paragraph separator
+    (U+2028, U+2029) and other whitespace becomes a space, runs of spaces
+    become one, bidirectional overrides go, a lone surrogate becomes U+FFFD.
+    """
+    out = []
+    for char in value:
+        category = unicodedata.category(char)
+        if category in ("Cc", "Zl", "Zp") or char.isspace():
+            out.append(" ")
+        elif category == "Cs":
+            out.append("\ufffd")
+        elif char not in _BIDI_CONTROLS:
+            out.append(char)
+    return " ".join("".join(out).split())
+
+
+# -- encoded words and folding ------------------------------------------------
+
+
+def _q_piece(char: str) -> str:
+    if char == " ":
+        return "_"
+    return "".join(chr(b) if b in _Q_SAFE else f"={b:02X}" for b in char.encode("utf-8"))
+
+
+def _b_length(size: int) -> int:
+    return 4 * ((size + 2) // 3)
+
+
+def _needs_encoding(word: str) -> bool:
+    """Not plain printable ASCII, or something a client could take for an encoded word."""
+    return not _URL_SAFE.fullmatch(word) or "=?" in word or "?=" in word
+
+
+@dataclass(frozen=True)
+class _Token:
+    """A piece of a header value: ``text`` written as is (``plain``) or encoded."""
+
+    text: str
+    plain: bool
+    #: A plain token too long for its line may be written encoded instead
+    #: (unstructured text); an address or URL may not.
+    encodable: bool = True
+
+
+class _Folder:
+    """Writes one header: its tokens separated by single spaces, folded at 78."""
+
+    def __init__(self, name: str) -> None:
+        self.lines: list[str] = []
+        self.line = f"{name}:"
+        self.starts_line = True  # nothing after the colon yet
+        self.after_encoded = False
+
+    def _room(self) -> int:
+        return LINE - len(self.line) - 1
+
+    def _fold(self) -> None:
+        self.lines.append(self.line)
+        self.line = ""
+
+    def plain(self, token: _Token) -> None:
+        fits = len(token.text) <= self._room()
+        if not fits and token.encodable and (self.starts_line or len(token.text) > LINE - 1):
+            self.encoded(token.text)  # never fold right after the colon
+            return
+        if not fits and not self.starts_line:
+            self._fold()
+        self.line += " " + token.text
+        self.starts_line = False
+        self.after_encoded = False
+
+    def encoded(self, text: str) -> None:
+        # the space between two encoded words is dropped by decoders, so a
+        # space that separates this text from encoded text before it is
+        # carried inside the encoding
+        if self.after_encoded:
+            text = " " + text
+        raw = text.encode("utf-8")
+        use_b = _b_length(len(raw)) < sum(len(_q_piece(c)) for c in text)
+        while text:
+            room = min(_ENCODED_WORD, self._room())
+            if room < 24 and not self.starts_line:  # not even one character fits
+                self._fold()
+                room = min(_ENCODED_WORD, self._room())
+            take, size = 0, 0
+            for char in text:
+                piece = len(char.encode("utf-8")) if use_b else len(_q_piece(char))
+                total = _b_length(size + piece) if use_b else size + piece
+                if len(_PREFIX_Q) + total + len(_SUFFIX) > room and take:
+                    break
+                take, size = take + 1, size + piece
+            chunk, text = text[:take], text[take:]
+            if use_b:
+                word = _PREFIX_B + base64.b64encode(chunk.encode("utf-8")).decode("ascii")
+            else:
+                word = _PREFIX_Q + "".join(_q_piece(c) for c in chunk)
+            self.line += " " + word + _SUFFIX
+            self.starts_line = False
+        self.after_encoded = True
+
+    def write(self, tokens: Sequence[_Token]) -> str:
+        pending: list[str] = []  # consecutive words to encode, as one run
+        for token in tokens:
+            if token.plain:
+                if pending:
+                    self.encoded(" ".join(pending))
+                    pending = []
+                self.plain(token)
+            else:
+                pending.append(token.text)
+        if pending:
+            self.encoded(" ".join(pending))
+        self.lines.append(self.line)
+        return "\r\n".join(self.lines) + "\r\n"
+
+
+def _text_tokens(text: str) -> list[_Token]:
+    return [_Token(word, plain=not _needs_encoding(word)) for word in text.split(" ") if word]
+
+
+def _phrase_tokens(name: str, *, quote: bool = False) -> list[_Token]:
+    """A display name: atoms as they are, else one encoded run (or a quoted string)."""
+    words = plain_text(name).split(" ")
+    if not words or words == [""]:
+        return []
+    if not quote and all(_ATOM.fullmatch(w) and not _needs_encoding(w) for w in words):
+        return [_Token(w, plain=True, encodable=False) for w in words]
+    text = " ".join(words)
+    if quote and not _needs_encoding(text.replace(" ", "x")) and len(text) <= 60:
+        escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+        return [_Token(f'"{escaped}"', plain=True, encodable=False)]
+    return [_Token(w, plain=False) for w in words]
+
+
+def unstructured(name: str, text: str) -> str:
+    """The header line(s) ``name: text`` for free text, encoded and folded."""
+    return _Folder(name).write(_text_tokens(plain_text(text)))
+
+
+def address_header(name: str, addresses: Sequence[tuple[str, str]]) -> str:
+    """``name: Display <user@host>, ...`` for checked ``(display name, addr-spec)`` pairs."""
+    tokens: list[_Token] = []
+    for index, (display, spec) in enumerate(addresses):
+        comma = "," if index < len(addresses) - 1 else ""
+        phrase = _phrase_tokens(display)
+        tokens.extend(phrase)
+        target = f"<{spec}>" if phrase else spec
+        tokens.append(_Token(target + comma, plain=True, encodable=False))
+    return _Folder(name).write(tokens)
+
+
+def _atoms_header(name: str, parts: Sequence[str]) -> str:
+    return _Folder(name).write([_Token(p, plain=True, encodable=False) for p in parts])
+
+
+# -- the values ---------------------------------------------------------------
 
 
 def subject(digest: Digest, settings: Settings) -> str:
-    """Distinct per issue: the newsletter, the issue's title and its date."""
-    return f"{one_line(settings.name)}: {one_line(digest.title)} ({digest.date.isoformat()})"
+    """Distinct per issue: the newsletter, the issue's title and its date (plain text)."""
+    name, title = plain_text(settings.name), plain_text(digest.title)
+    day = digest.date.isoformat()
+    if not title:
+        return f"{name} ({day})" if name else day
+    return f"{name}: {title} ({day})" if name else f"{title} ({day})"
+
+
+def _ascii_host(settings: Settings) -> str:
+    host = settings.site_host
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        host = ""
+    if not _ATOM.fullmatch(host.replace(".", "")):
+        raise ConfigError(
+            f"site_url host {settings.site_host!r} cannot name a Message-ID or List-Id",
+            fix="give site_url a plain host name",
+        )
+    return host
 
 
 def message_id(digest: Digest, settings: Settings) -> str:
     """Stable for an issue: derived from the site and the issue date only."""
-    return f"<issue-{digest.date.isoformat()}@{settings.site_host}>"
+    return f"<issue-{digest.date.isoformat()}@{_ascii_host(settings)}>"
+
+
+def list_id_parts(settings: Settings) -> tuple[str, str]:
+    """The list's name and identifier: the configured id, else the newsletter's
+    name as a label on the site host."""
+    raw = settings.list_id
+    if not raw:
+        label = re.sub(r"[^a-z0-9-]+", "-", settings.name.lower()).strip("-") or "digest"
+        raw = f"{label}.{_ascii_host(settings)}"
+    try:
+        identifier = list_identifier(raw)
+    except ValueError as exc:
+        raise ConfigError(f"list_id {raw!r} {exc}") from None
+    return plain_text(settings.name), identifier
 
 
 def list_id(settings: Settings) -> str:
-    """``Name <id>``: the configured id, else the newsletter's name as a label on the site host."""
-    identifier = settings.list_id
-    if not identifier:
-        label = re.sub(r"[^a-z0-9-]+", "-", settings.name.lower()).strip("-") or "digest"
-        identifier = f"{label}.{settings.site_host}"
-    identifier = identifier.strip().removeprefix("<").removesuffix(">")
-    if not re.fullmatch(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+", identifier) or "." not in identifier:
-        raise ConfigError(
-            f"list_id {identifier!r} is not a list identifier",
-            fix="write it as a dotted name such as news.example.org (RFC 2919)",
-        )
-    name = one_line(settings.name).replace("\\", "").replace('"', "")
-    return f'"{name}" <{identifier}>' if name else f"<{identifier}>"
+    """The ``List-Id`` value as it reads: ``"Name" <id>``."""
+    name, identifier = list_id_parts(settings)
+    return " ".join(t.text for t in _list_id_tokens(name, identifier))
 
 
-def list_unsubscribe(settings: Settings) -> str | None:
-    """The ``List-Unsubscribe`` value: the HTTPS URL first, then the mailto, or None."""
+def _list_id_tokens(name: str, identifier: str) -> list[_Token]:
+    return [*_phrase_tokens(name, quote=True), _Token(f"<{identifier}>", True, False)]
+
+
+def unsubscribe_targets(settings: Settings) -> list[str]:
+    """The ``List-Unsubscribe`` URLs: the HTTPS URL first, then the mailto."""
     targets = []
     if settings.unsubscribe_url:
         url = settings.unsubscribe_url.strip()
-        if urlsplit(url).scheme != "https" or _UNSAFE_IN_URL.search(url):
+        problem = url_problem(url, ("https",))
+        if problem or not _URL_SAFE.fullmatch(url) or len(url) > 900:
             raise ConfigError(
                 f"unsubscribe URL {url!r} is not an https URL",
                 fix="give an https:// URL without spaces (RFC 8058 one-click needs HTTPS)",
             )
         targets.append(url)
-    mailto = unsubscribe_mailto_url(settings)
-    if mailto:
-        if _UNSAFE_IN_URL.search(mailto):
+    if settings.unsubscribe_mailto:
+        try:
+            mailto_url(settings.unsubscribe_mailto)
+        except ValueError as exc:
+            raise ConfigError(
+                f"unsubscribe mailto {settings.unsubscribe_mailto!r} {exc}",
+                fix="write it as user@host",
+            ) from None
+        mailto = unsubscribe_mailto_url(settings) or ""
+        if not _URL_SAFE.fullmatch(mailto) or len(mailto) > 900:
             raise ConfigError(
                 f"unsubscribe mailto {settings.unsubscribe_mailto!r} is not an address",
                 fix="write it as user@host",
             )
         targets.append(mailto)
-    return ", ".join(f"<{t}>" for t in targets) or None
+    return targets
 
 
-def build_message(digest: Digest, settings: Settings, text: str, html: str) -> EmailMessage:
-    """A multipart/alternative message whose parts are ``text`` and ``html``."""
-    msg = EmailMessage(policy=email.policy.SMTP)
-    msg["Subject"] = subject(digest, settings)
-    msg["From"] = addresses(settings.email_from, "email_from")
-    msg["To"] = addresses(settings.email_to, "email_to")
-    msg["Date"] = format_datetime(dt.datetime.combine(digest.date, dt.time(0, 0), tzinfo=dt.UTC))
-    msg["Message-ID"] = message_id(digest, settings)
-    msg["List-Id"] = list_id(settings)
-    unsubscribe = list_unsubscribe(settings)
-    if unsubscribe:
-        msg["List-Unsubscribe"] = unsubscribe
+def list_unsubscribe(settings: Settings) -> str | None:
+    """The ``List-Unsubscribe`` value, or None."""
+    return ", ".join(f"<{t}>" for t in unsubscribe_targets(settings)) or None
+
+
+def addresses(value: str, setting: str) -> tuple[tuple[str, str], ...]:
+    """``"Name <a@b>, c@d"`` checked: ``(display name, addr-spec)`` pairs.
+
+    A line break or control character (U+2028 included) is refused, never
+    turned into a second address or header.
+    """
+    try:
+        return parse_addresses(value)
+    except ValueError as exc:
+        raise ConfigError(f"{setting} {exc}", fix=f"give {setting} on one line") from None
+
+
+def sender(value: str, setting: str) -> tuple[str, str]:
+    """The one ``From`` address."""
+    try:
+        return parse_sender(value)
+    except ValueError as exc:
+        raise ConfigError(f"{setting} {exc}") from None
+
+
+# -- the message --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What one header must read back as."""
+
+    name: str
+    #: The decoded text (unstructured headers), or None.
+    text: str | None = None
+    #: The ``(display name, addr-spec)`` pairs (address headers), or None.
+    addresses: tuple[tuple[str, str], ...] | None = None
+
+
+@dataclass(frozen=True)
+class BuiltMessage:
+    """The ``.eml``'s bytes and the headers they were checked to hold."""
+
+    data: bytes
+    headers: tuple[Expected, ...]
+
+    def as_bytes(self) -> bytes:
+        return self.data
+
+
+def build_message(digest: Digest, settings: Settings, text: str, html: str) -> BuiltMessage:
+    """A multipart/alternative message whose parts are ``text`` and ``html``.
+
+    Raises :class:`~digest.errors.ConfigError` for a setting that cannot make
+    a header, and :class:`~digest.errors.RenderError` if the message does not
+    parse back to exactly the headers intended.
+    """
+    title = subject(digest, settings)
+    senders = (sender(settings.email_from, "email_from"),)
+    recipients = addresses(settings.email_to, "email_to")
+    date = format_datetime(dt.datetime.combine(digest.date, dt.time(0, 0), tzinfo=dt.UTC))
+    msgid = message_id(digest, settings)
+    list_name, identifier = list_id_parts(settings)
+    targets = unsubscribe_targets(settings)
+    list_tokens = _list_id_tokens(list_name, identifier)
+    lines = [
+        unstructured("Subject", title),
+        address_header("From", senders),
+        address_header("To", recipients),
+        _atoms_header("Date", date.split(" ")),
+        _atoms_header("Message-ID", [msgid]),
+        _Folder("List-Id").write(list_tokens),
+    ]
+    expected = [
+        Expected("Subject", text=title),
+        Expected("From", addresses=senders),
+        Expected("To", addresses=recipients),
+        Expected("Date", text=date),
+        Expected("Message-ID", text=msgid),
+        Expected("List-Id", text=" ".join(t.text for t in list_tokens)),
+    ]
+    if targets:
+        parts = [f"<{t}>," for t in targets]
+        parts[-1] = parts[-1].rstrip(",")
+        lines.append(_atoms_header("List-Unsubscribe", parts))
+        expected.append(Expected("List-Unsubscribe", text=" ".join(parts)))
         if settings.unsubscribe_url:
-            msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
-    msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+            lines.append("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n")
+            expected.append(Expected("List-Unsubscribe-Post", text="List-Unsubscribe=One-Click"))
+    body = EmailMessage(policy=email.policy.SMTP)
+    body.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    body.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
     # a boundary derived from the content keeps the file byte-identical across builds
     digest_hash = hashlib.sha256((text + html).encode("utf-8")).hexdigest()[:24]
-    msg.set_boundary(f"=_digest_{digest_hash}")
-    return msg
+    body.set_boundary(f"=_digest_{digest_hash}")
+    expected += [Expected("MIME-Version"), Expected("Content-Type")]
+    data = "".join(lines).encode("ascii") + body.as_bytes()
+    check_message(data, expected)
+    return BuiltMessage(data, tuple(expected))
 
 
-def addresses(value: str, setting: str) -> tuple[Address, ...]:
-    """Parse ``"Name <a@b>, c@d"``; a line break can never reach a header."""
-    if "\n" in value or "\r" in value:
-        raise ConfigError(f"{setting} contains a line break", fix=f"give {setting} on one line")
-    parsed = [(name, addr) for name, addr in getaddresses([value]) if addr]
-    if not parsed or any(addr.count("@") != 1 for _, addr in parsed):
-        raise ConfigError(
-            f"{setting} {value!r} is not an email address", fix="write it as Name <user@host>"
-        )
-    out = []
-    for name, addr in parsed:
-        user, _, domain = addr.rpartition("@")
-        if not user or not domain:
-            raise ConfigError(
-                f"{setting} {value!r} is not an email address", fix="write it as Name <user@host>"
-            )
-        out.append(Address(display_name=name, username=user, domain=domain))
-    return tuple(out)
+# -- reading it back ------------------------------------------------------------
+
+_HEADER_LINE = re.compile(rb"[!-9;-~]+:[\t -~]*")
+_CONTINUATION = re.compile(rb"[\t ][\t -~]*")
+
+
+def header_names(data: bytes) -> list[str]:
+    """The header names of ``data``, in order, from its raw lines.
+
+    Raises :class:`ValueError` if the header block holds anything but
+    CRLF-terminated lines of printable ASCII (no bare CR or LF, no NUL, no
+    8-bit byte, no line over 998 characters).
+    """
+    head, sep, _ = data.partition(b"\r\n\r\n")
+    if not sep:
+        raise ValueError("no blank line ends the headers")
+    names: list[str] = []
+    for line in head.split(b"\r\n"):
+        if len(line) > MAX_LINE:
+            raise ValueError("a header line is longer than 998 characters")
+        if _CONTINUATION.fullmatch(line) and names:
+            continue
+        if not _HEADER_LINE.fullmatch(line):
+            raise ValueError(f"a header line is malformed: {line[:40]!r}")
+        names.append(line.split(b":", 1)[0].decode("ascii"))
+    return names
+
+
+def check_message(data: bytes, expected: Sequence[Expected]) -> None:
+    """Parse ``data`` back; raise :class:`RenderError` unless its headers are ``expected``."""
+    want = [e.name for e in expected]
+    try:
+        names = header_names(data)
+    except ValueError as exc:
+        raise _broken(str(exc)) from None
+    if names != want:
+        raise _broken(f"its headers are {', '.join(names)}, not {', '.join(want)}")
+    message = BytesParser(policy=email.policy.default).parsebytes(data)
+    if list(message.keys()) != want:
+        raise _broken(f"the parser reads its headers as {', '.join(message.keys())}")
+    for item in expected:
+        header = message[item.name]
+        if item.text is not None and str(header) != item.text:
+            raise _broken(f"{item.name} reads back as {str(header)!r}, not {item.text!r}")
+        if item.addresses is not None:
+            found = tuple((a.display_name, a.addr_spec) for a in getattr(header, "addresses", []))
+            if found != item.addresses or getattr(header, "defects", []):
+                raise _broken(f"{item.name} reads back as {found!r}, not {item.addresses!r}")
+    parts = [p.get_content_type() for p in message.iter_parts()] if message.is_multipart() else []
+    if parts != ["text/plain", "text/html"] or message.defects:
+        raise _broken("its body is not one text and one HTML part")
+
+
+def _broken(why: str) -> RenderError:
+    return RenderError(
+        f"the email does not read back as built ({why}); nothing was written",
+        fix="report this as a bug in digest with the article that caused it",
+    )
