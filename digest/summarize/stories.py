@@ -1,134 +1,278 @@
-"""Grouping articles into stories: one story per event, however many outlets.
+"""Grouping articles into stories: one story per news item, however many outlets.
+
+Precision first: an editor forgives one event told as two stories, never two
+events told as one. Two articles are one story only when they share enough
+*distinctive* words -- names, rare terms, figures -- in their titles and
+leads, close in time.
 
 Method:
 
-1. Each article becomes a sparse TF-IDF vector over stemmed content words of
-   its title and body (log-scaled term counts, smoothed IDF, L2-normalised).
-   The title counts twice, since it names the event.
-2. **Candidate pairs** come from an inverted index over each article's few
-   heaviest terms, so two articles are only compared when they share a
-   distinctive word; terms carried by a large share of the input are not
-   indexed. Work grows with (articles x indexed terms x short posting lists),
-   near-linearly, rather than with all pairs of articles -- and no sentences
-   are ever compared across the whole input.
-3. **Clustering** is average-linkage agglomeration over that sparse graph: the
-   two groups with the highest mean pairwise similarity merge while that mean
-   stays above :data:`SAME_STORY` (pairs never compared count as 0) and some
-   pair across them is at least :data:`STRONG_LINK` similar. Average linkage
-   resists the chaining of single-link: two events that share one bridging
-   article are not glued together; the strong-link rule keeps two events that
-   merely share a place or a few common words apart when the input is small
-   and IDF weights are flat. On DUC 2004 dev (200 articles, 20 events) the
-   grouping scores an adjusted Rand index of 0.98 in under 0.2 s.
+1. **Terms.** Each article is a bag of stemmed content words from its title
+   (counted :data:`TITLE_WEIGHT` times: a headline names the news item) and its
+   lead (the first :data:`LEAD_WORDS` words of the body: the news is told
+   first; what follows drifts into background that other stories share).
+2. **Rarity that holds on any input size.** A term's weight is its
+   information, ``-ln p``, where ``p`` is the chance that an article holds it.
+   ``p`` comes from a background frequency list of English (the ``wordfreq``
+   package, data inside its wheel) -- so with 2 or 30 articles "said" still
+   weighs nothing and "Stadia" a lot -- and is raised to the term's share of
+   this input when the input carries it much more than English does (a
+   newsletter on Google: "Google" is in every article, it tells nothing).
+   Weights are ``(1 + ln tf) * -ln p``; vectors are L2-normalised.
+3. **Similarity** of two articles is the cosine of their vectors, times
+   :func:`date_factor` (articles days apart are rarely one news item; weeks
+   apart almost never -- a soft factor, since one event's coverage can run
+   for weeks with strong shared evidence) and times :data:`SAME_OUTLET` when
+   both come from one outlet (an outlet rarely tells the same story twice).
+4. **Candidates** come from blocking on each article's :data:`INDEX_TERMS`
+   heaviest terms: two articles are compared only when they share one. A term
+   listed by more than :data:`FULL_POSTING` articles only pairs each with its
+   :data:`WINDOW` nearest in time, so work grows with articles x terms x
+   window -- near-linear -- never with all pairs.
+5. **Clustering** is average-linkage agglomeration over that sparse graph:
+   the two groups with the highest mean pairwise similarity merge while that
+   mean is at least ``SAME_STORY + PAIR_DOUBT / sqrt(pairs)`` (pairs never
+   compared count as 0). One pair of articles is weak evidence and must be
+   clearly similar (0.22); the mean over many pairs is strong evidence, so a
+   late article that shares the story's vocabulary with all of its ten
+   articles joins at a lower mean. Average linkage resists chaining: one
+   bridging article does not glue two events together.
 
 Stories come out largest first; ties break on the earliest article, so output
-never depends on hash order.
+never depends on hash order. The thresholds are absolute (weights do not
+depend on the input's size), so they hold from 2 articles to 10,000; see
+``benchmarks/stories.py`` for the figures.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 from scipy.sparse import csr_matrix
 
 from digest.model import Article
-from digest.summarize.sentences import stem
+from digest.summarize.sentences import stem_all
 from digest.text import content_words
 
-#: Mean cosine similarity above which two groups of articles are one story.
-SAME_STORY = 0.08
-#: ... and when at least one pair of their articles is this similar.
-STRONG_LINK = 0.12
+#: Mean similarity above which two groups of articles are one story ...
+SAME_STORY = 0.04
+#: ... plus this over the square root of the number of pairs across them ...
+PAIR_DOUBT = 0.18
+#: Title terms count this many times: a headline names the news item.
+TITLE_WEIGHT = 3
+#: Without a headline, the first sentence stands in for it.
+NO_TITLE_LEAD = True
+#: Words of the body that count: the lead tells the news.
+LEAD_WORDS = 200
+#: A typical article's length in words, for the chance that it holds a word.
+ARTICLE_WORDS = 300
+#: Rarest chance an article holds a word: unknown words (names, typos) weigh this.
+RAREST = 1e-4
+#: How many articles the English background counts as, against this input's own.
+PRIOR_ARTICLES = 20.0
+#: Similarity is multiplied by this when both articles come from one outlet.
+SAME_OUTLET = 0.85
+#: Days apart that cost nothing (time zones, a late edition, next-day coverage).
+DATE_GRACE = 2.0
+#: Past the grace, similarity halves every this many days.
+DATE_HALF_LIFE = 30.0
+#: ... but never below this share: strong evidence still joins far-apart articles.
+DATE_FLOOR = 0.5
 #: How many of its heaviest terms index an article.
-INDEX_TERMS = 12
-#: Terms in more than this share of the articles (and more than a few) are not indexed.
-MAX_POSTING_SHARE = 0.25
+INDEX_TERMS = 30
+#: Posting lists up to this long pair every two articles in them ...
+FULL_POSTING = 32
+#: ... longer ones pair each article with this many neighbours in time.
+WINDOW = 12
+#: Pairs less similar than this are dropped before clustering (they count as 0).
+MIN_PAIR = 0.01
 
 
-def article_terms(article: Article) -> Counter[str]:
-    """Stemmed content-word counts of an article (its title counted twice)."""
-    counts = Counter(stem(w) for w in content_words(" ".join(article.paragraphs)))
+@lru_cache(maxsize=1)
+def _background() -> dict[str, float]:
+    """English word frequencies (per word of text), from wordfreq's data."""
+    from wordfreq import get_frequency_dict
+
+    return dict(get_frequency_dict("en", wordlist="best"))
+
+
+def article_words(article: Article) -> tuple[list[str], list[str]]:
+    """Content words of the title and of the lead."""
+    paragraphs = article.paragraphs
+    lead: list[str] = []
+    for paragraph in paragraphs:
+        # Content words are about half of all words: read no further than needed.
+        lead.extend(content_words(" ".join(paragraph.split()[: 3 * LEAD_WORDS])))
+        if len(lead) >= LEAD_WORDS:
+            break
     if article.title:
-        for word in content_words(article.title):
-            counts[stem(word)] += 2
-    return counts
+        title = content_words(article.title)
+    elif NO_TITLE_LEAD and paragraphs:
+        # No headline: the first sentence, which names the news, stands in for it.
+        match = _FIRST_SENTENCE.match(" ".join(paragraphs[0].split()[:FIRST_SENTENCE_WORDS]))
+        title = content_words(match.group(0)) if match else []
+    else:
+        title = []
+    return title, lead[:LEAD_WORDS]
 
 
-def tfidf_matrix(bags: Sequence[Counter[str]]) -> tuple[csr_matrix, list[str]]:
-    """Row-normalised TF-IDF matrix of the bags, and its vocabulary (sorted)."""
-    vocabulary = sorted({term for bag in bags for term in bag})
-    index = {term: i for i, term in enumerate(vocabulary)}
-    df = np.zeros(len(vocabulary))
+#: A stand-in headline is at most this many words long.
+FIRST_SENTENCE_WORDS = 40
+_FIRST_SENTENCE = re.compile(r".+?(?:[.!?](?=\s+[\"“‘(]?[A-Z])|$)")
+
+
+def date_factor(days: float) -> float:
+    """How much a gap of ``days`` between two articles lowers their similarity."""
+    excess = abs(days) - DATE_GRACE
+    return 1.0 if excess <= 0 else max(0.5 ** (excess / DATE_HALF_LIFE), DATE_FLOOR)
+
+
+def term_matrix(articles: Sequence[Article]) -> csr_matrix:
+    """Row-normalised weight matrix of the articles (rows) over their stemmed terms."""
+    per_article = [article_words(a) for a in articles]
+    vocabulary = sorted({w for title, lead in per_article for w in (*title, *lead)})
+    stems = dict(zip(vocabulary, stem_all(vocabulary), strict=True))
+    background = _background()
+    # A stem's frequency in English: the summed frequencies of its forms seen here.
+    frequency: dict[str, float] = {}
+    for word in vocabulary:
+        frequency[stems[word]] = frequency.get(stems[word], 0.0) + background.get(word, 0.0)
+    bags: list[Counter[str]] = []
+    for title, lead in per_article:
+        bag = Counter(stems[w] for w in lead)
+        for word in title:
+            bag[stems[word]] += TITLE_WEIGHT
+        bags.append(bag)
+    terms = sorted(frequency)
+    column = {t: i for i, t in enumerate(terms)}
+    df = np.zeros(len(terms))
     rows: list[int] = []
     cols: list[int] = []
     values: list[float] = []
     for r, bag in enumerate(bags):
-        for term, count in sorted(bag.items()):
+        for term, count in bag.items():
+            c = column[term]
             rows.append(r)
-            cols.append(index[term])
+            cols.append(c)
             values.append(1.0 + math.log(count))
-            df[index[term]] += 1
+            df[c] += 1
     n = len(bags)
-    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
-    matrix = csr_matrix((values, (rows, cols)), shape=(n, len(vocabulary)))
-    matrix = csr_matrix(matrix.multiply(idf[None, :]))
+    english = 1.0 - np.exp(-ARTICLE_WORDS * np.array([frequency[t] for t in terms]))
+    chance = (df + PRIOR_ARTICLES * np.maximum(english, RAREST)) / (n + PRIOR_ARTICLES)
+    weight = -np.log(chance)
+    matrix = csr_matrix((values, (rows, cols)), shape=(n, len(terms)))
+    matrix = csr_matrix(matrix.multiply(weight[None, :]))
+    matrix.eliminate_zeros()
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    return csr_matrix(matrix.multiply(1.0 / norms[:, None])), vocabulary
+    return csr_matrix(matrix.multiply(1.0 / norms[:, None]))
 
 
-def similar_pairs(matrix: csr_matrix) -> dict[tuple[int, int], float]:
-    """Cosine similarity of the article pairs that share an indexed term."""
+def _days(articles: Sequence[Article]) -> np.ndarray:
+    """Each article's publication time in days (NaN when unknown)."""
+    return np.array(
+        [a.published.timestamp() / 86400.0 if a.published else math.nan for a in articles]
+    )
+
+
+def candidate_pairs(matrix: csr_matrix, days: np.ndarray) -> np.ndarray:
+    """Pairs ``(a, b)``, ``a < b``, that share one of their heaviest terms (near-linear)."""
     n = matrix.shape[0]
-    cap = max(5, int(MAX_POSTING_SHARE * n))
     postings: dict[int, list[int]] = {}
     for r in range(n):
         start, end = matrix.indptr[r], matrix.indptr[r + 1]
         cols, vals = matrix.indices[start:end], matrix.data[start:end]
-        top = sorted(range(len(cols)), key=lambda k: (-vals[k], cols[k]))[:INDEX_TERMS]
+        top = np.lexsort((cols, -vals))[:INDEX_TERMS]
         for k in top:
             postings.setdefault(int(cols[k]), []).append(r)
-    pairs: set[tuple[int, int]] = set()
-    for term in sorted(postings):
-        docs = postings[term]
-        if len(docs) > cap:
+    when = np.where(np.isnan(days), np.inf, days)
+    chunks: list[np.ndarray] = []
+    for docs in postings.values():
+        if len(docs) < 2:
             continue
-        for a in range(len(docs)):
-            for b in range(a + 1, len(docs)):
-                pairs.add((docs[a], docs[b]))
-    ordered = sorted(pairs)
-    if not ordered:
-        return {}
-    left = matrix[[a for a, _ in ordered]]
-    right = matrix[[b for _, b in ordered]]
-    similarity = np.asarray(left.multiply(right).sum(axis=1)).ravel()
-    return {pair: float(s) for pair, s in zip(ordered, similarity, strict=True) if s > 0}
+        members = np.array(docs, dtype=np.int64)
+        if len(members) <= FULL_POSTING:
+            a, b = np.triu_indices(len(members), k=1)
+            chunks.append(members[a] * n + members[b])
+            continue
+        members = members[np.lexsort((members, when[members]))]
+        for step in range(1, WINDOW + 1):
+            left, right = members[:-step], members[step:]
+            low, high = np.minimum(left, right), np.maximum(left, right)
+            chunks.append(low * n + high)
+    if not chunks:
+        return np.zeros((0, 2), dtype=np.int64)
+    codes = np.unique(np.concatenate(chunks))
+    return np.stack([codes // n, codes % n], axis=1)
+
+
+def pair_similarities(
+    articles: Sequence[Article], matrix: csr_matrix, pairs: np.ndarray
+) -> np.ndarray:
+    """Similarity of each pair: cosine x date factor x same-outlet factor."""
+    similarity = np.zeros(len(pairs))
+    step = 1 << 16
+    for start in range(0, len(pairs), step):
+        chunk = pairs[start : start + step]
+        left, right = matrix[chunk[:, 0]], matrix[chunk[:, 1]]
+        similarity[start : start + step] = np.asarray(left.multiply(right).sum(axis=1)).ravel()
+    days = _days(articles)
+    gap = np.abs(days[pairs[:, 0]] - days[pairs[:, 1]]) if len(pairs) else np.zeros(0)
+    excess = np.maximum(np.nan_to_num(gap, nan=0.0) - DATE_GRACE, 0.0)
+    similarity *= np.maximum(0.5 ** (excess / DATE_HALF_LIFE), DATE_FLOOR)
+    codes: dict[str, int] = {}
+    outlet = np.array(
+        [
+            codes.setdefault(o, len(codes)) if (o := (a.outlet or "").strip().casefold()) else -1
+            for a in articles
+        ]
+    )
+    if len(pairs):
+        left, right = outlet[pairs[:, 0]], outlet[pairs[:, 1]]
+        similarity[(left >= 0) & (left == right)] *= SAME_OUTLET
+    return similarity
+
+
+def similar_pairs(articles: Sequence[Article]) -> dict[tuple[int, int], float]:
+    """The candidate pairs of the articles with their similarity (weak ones dropped)."""
+    matrix = term_matrix(articles)
+    pairs = candidate_pairs(matrix, _days(articles))
+    similarity = pair_similarities(articles, matrix, pairs)
+    keep = similarity >= MIN_PAIR
+    return {
+        (int(a), int(b)): float(s)
+        for (a, b), s in zip(pairs[keep].tolist(), similarity[keep].tolist(), strict=True)
+    }
 
 
 def average_linkage(
     n: int,
     pairs: dict[tuple[int, int], float],
     threshold: float,
-    strong_link: float = 0.0,
+    doubt: float = 0.0,
 ) -> list[list[int]]:
     """Average-linkage clusters over a sparse similarity graph (missing pairs are 0).
 
-    Two groups merge while their mean pairwise similarity is at least
-    ``threshold`` and their closest pair is at least ``strong_link`` similar.
+    Two groups of ``a`` and ``b`` articles merge while their mean pairwise
+    similarity is at least ``threshold + doubt / sqrt(a * b)`` -- one pair is
+    weak evidence, the mean of many is strong.
     """
+
+    def enough(mean: float, pairs_count: int) -> bool:
+        return mean >= threshold + doubt / math.sqrt(pairs_count)
+
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
-    # links[a][b]: (summed, strongest) similarity between clusters a and b.
-    links: dict[int, dict[int, tuple[float, float]]] = {i: {} for i in range(n)}
+    # links[a][b]: summed similarity between clusters a and b.
+    links: dict[int, dict[int, float]] = {i: {} for i in range(n)}
     for (a, b), s in pairs.items():
-        links[a][b] = links[b][a] = (s, s)
-    heap: list[tuple[float, int, int]] = []
-    for (a, b), s in sorted(pairs.items()):
-        if s >= threshold and s >= strong_link:
-            heap.append((-s, a, b))
+        links[a][b] = links[b][a] = s
+    heap = [(-s, a, b) for (a, b), s in sorted(pairs.items()) if enough(s, 1)]
     heapq.heapify(heap)
     next_id = n
     while heap:
@@ -137,29 +281,33 @@ def average_linkage(
             continue
         merged = members.pop(a) + members.pop(b)
         la, lb = links.pop(a), links.pop(b)
-        combined: dict[int, tuple[float, float]] = {}
-        for other, (total, strongest) in (*la.items(), *lb.items()):
+        combined: dict[int, float] = {}
+        for other, total in (*la.items(), *lb.items()):
             if other in (a, b):
                 continue
-            old_total, old_strongest = combined.get(other, (0.0, 0.0))
-            combined[other] = (old_total + total, max(old_strongest, strongest))
+            combined[other] = combined.get(other, 0.0) + total
             links[other].pop(a, None)
             links[other].pop(b, None)
         new = next_id
         next_id += 1
         members[new] = sorted(merged)
         links[new] = combined
-        for other, (total, strongest) in sorted(combined.items()):
-            links[other][new] = (total, strongest)
-            mean = total / (len(merged) * len(members[other]))
-            if mean >= threshold and strongest >= strong_link:
+        for other, total in sorted(combined.items()):
+            links[other][new] = total
+            count = len(merged) * len(members[other])
+            mean = total / count
+            if enough(mean, count):
                 heapq.heappush(heap, (-mean, min(new, other), max(new, other)))
     return sorted(members.values(), key=lambda group: (-len(group), group[0]))
 
 
-def group_articles(articles: Sequence[Article], threshold: float = SAME_STORY) -> list[list[int]]:
+def group_articles(articles: Sequence[Article], threshold: float | None = None) -> list[list[int]]:
     """Indexes of the articles grouped into stories, largest story first."""
     if not articles:
         return []
-    matrix, _ = tfidf_matrix([article_terms(a) for a in articles])
-    return average_linkage(len(articles), similar_pairs(matrix), threshold, STRONG_LINK)
+    return average_linkage(
+        len(articles),
+        similar_pairs(articles),
+        SAME_STORY if threshold is None else threshold,
+        PAIR_DOUBT,
+    )
