@@ -14,10 +14,11 @@ Method:
 2. **Rarity that holds on any input size.** A term's weight is its
    information, ``-ln p``, where ``p`` is the chance that an article holds it.
    ``p`` comes from a background frequency list of English (the ``wordfreq``
-   package, data inside its wheel) -- so with 2 or 30 articles "said" still
-   weighs nothing and "Stadia" a lot -- and is raised to the term's share of
-   this input when the input carries it much more than English does (a
-   newsletter on Google: "Google" is in every article, it tells nothing).
+   package, data inside its wheel) blended with this input's own share:
+   ``p = (df + PRIOR_ARTICLES * p_english) / (n + PRIOR_ARTICLES)``. With 2 or
+   30 articles the background decides -- "said" still weighs nothing and
+   "Stadia" a lot; with thousands the input does (a newsletter on Google:
+   "Google" is in every article, it tells nothing).
    Weights are ``(1 + ln tf) * -ln p``; vectors are L2-normalised.
 3. **Similarity** of two articles is the cosine of their vectors, times
    :func:`date_factor` (articles days apart are rarely one news item; weeks
@@ -100,6 +101,15 @@ def _background() -> dict[str, float]:
     from wordfreq import get_frequency_dict
 
     return dict(get_frequency_dict("en", wordlist="best"))
+
+
+def rarity(word: str) -> float:
+    """Information of a lower-cased word, ``-ln p``: ``p`` the chance an English article holds it.
+
+    Unknown words (names, coinages) weigh as the rarest.
+    """
+    frequency = _background().get(word, 0.0)
+    return -math.log(max(1.0 - math.exp(-ARTICLE_WORDS * frequency), RAREST))
 
 
 def article_words(article: Article) -> tuple[list[str], list[str]]:
