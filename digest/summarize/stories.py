@@ -59,7 +59,7 @@ from scipy.sparse import csr_matrix
 
 from digest.model import Article
 from digest.summarize.sentences import stem_all
-from digest.text import content_words
+from digest.text import stopwords
 
 #: Mean similarity above which two groups of articles are one story ...
 SAME_STORY = 0.04
@@ -70,7 +70,7 @@ TITLE_WEIGHT = 3
 #: Without a headline, the first sentence stands in for it.
 NO_TITLE_LEAD = True
 #: Words of the body that count: the lead tells the news.
-LEAD_WORDS = 200
+LEAD_WORDS = 300
 #: A typical article's length in words, for the chance that it holds a word.
 ARTICLE_WORDS = 300
 #: Rarest chance an article holds a word: unknown words (names, typos) weigh this.
@@ -92,7 +92,7 @@ FULL_POSTING = 32
 #: ... longer ones pair each article with this many neighbours in time.
 WINDOW = 12
 #: Pairs less similar than this are dropped before clustering (they count as 0).
-MIN_PAIR = 0.01
+MIN_PAIR = 0.03
 
 
 @lru_cache(maxsize=1)
@@ -112,24 +112,38 @@ def rarity(word: str) -> float:
     return -math.log(max(1.0 - math.exp(-ARTICLE_WORDS * frequency), RAREST))
 
 
-def article_words(article: Article) -> tuple[list[str], list[str]]:
-    """Content words of the title and of the lead."""
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+def _word_counts(text: str) -> Counter[str]:
+    """Counts of the content words of ``text`` (as :func:`digest.text.content_words`)."""
+    stop = stopwords()
+    counts = Counter(_WORD.findall(text.lower().replace("’", "'")))
+    return Counter(
+        {w: c for w, c in counts.items() if len(w) > 1 and w not in stop and not w.isdigit()}
+    )
+
+
+def article_bag(article: Article) -> Counter[str]:
+    """Content-word counts of the title (x :data:`TITLE_WEIGHT`) and of the lead."""
     paragraphs = article.paragraphs
     lead: list[str] = []
     for paragraph in paragraphs:
-        # Content words are about half of all words: read no further than needed.
-        lead.extend(content_words(" ".join(paragraph.split()[: 3 * LEAD_WORDS])))
+        lead.extend(paragraph.split()[: LEAD_WORDS - len(lead)])
         if len(lead) >= LEAD_WORDS:
             break
+    bag = _word_counts(" ".join(lead))
     if article.title:
-        title = content_words(article.title)
+        title = article.title
     elif NO_TITLE_LEAD and paragraphs:
         # No headline: the first sentence, which names the news, stands in for it.
         match = _FIRST_SENTENCE.match(" ".join(paragraphs[0].split()[:FIRST_SENTENCE_WORDS]))
-        title = content_words(match.group(0)) if match else []
+        title = match.group(0) if match else ""
     else:
-        title = []
-    return title, lead[:LEAD_WORDS]
+        title = ""
+    for word, count in _word_counts(title).items():
+        bag[word] += TITLE_WEIGHT * count
+    return bag
 
 
 #: A stand-in headline is at most this many words long.
@@ -145,38 +159,33 @@ def date_factor(days: float) -> float:
 
 def term_matrix(articles: Sequence[Article]) -> csr_matrix:
     """Row-normalised weight matrix of the articles (rows) over their stemmed terms."""
-    per_article = [article_words(a) for a in articles]
-    vocabulary = sorted({w for title, lead in per_article for w in (*title, *lead)})
-    stems = dict(zip(vocabulary, stem_all(vocabulary), strict=True))
-    background = _background()
-    # A stem's frequency in English: the summed frequencies of its forms seen here.
-    frequency: dict[str, float] = {}
-    for word in vocabulary:
-        frequency[stems[word]] = frequency.get(stems[word], 0.0) + background.get(word, 0.0)
-    bags: list[Counter[str]] = []
-    for title, lead in per_article:
-        bag = Counter(stems[w] for w in lead)
-        for word in title:
-            bag[stems[word]] += TITLE_WEIGHT
-        bags.append(bag)
-    terms = sorted(frequency)
+    word_bags = [article_bag(a) for a in articles]
+    vocabulary = sorted({w for bag in word_bags for w in bag})
+    stems = stem_all(vocabulary)
+    terms = sorted(set(stems))
     column = {t: i for i, t in enumerate(terms)}
-    df = np.zeros(len(terms))
-    rows: list[int] = []
-    cols: list[int] = []
-    values: list[float] = []
-    for r, bag in enumerate(bags):
-        for term, count in bag.items():
-            c = column[term]
-            rows.append(r)
-            cols.append(c)
-            values.append(1.0 + math.log(count))
-            df[c] += 1
-    n = len(bags)
-    english = 1.0 - np.exp(-ARTICLE_WORDS * np.array([frequency[t] for t in terms]))
+    term_of = np.array([column[s] for s in stems], dtype=np.int64)
+    # A stem's frequency in English: the summed frequencies of its forms seen here.
+    background = _background()
+    frequency = np.zeros(len(terms))
+    np.add.at(frequency, term_of, [background.get(w, 0.0) for w in vocabulary])
+    word_index = {w: i for i, w in enumerate(vocabulary)}
+    sizes = [len(bag) for bag in word_bags]
+    words = [word_index[w] for bag in word_bags for w in bag]
+    counts = [c for bag in word_bags for c in bag.values()]
+    rows = np.repeat(np.arange(len(word_bags)), sizes)
+    n = len(word_bags)
+    # Forms of one stem in one article add up (duplicates are summed).
+    tf = csr_matrix(
+        (np.array(counts, dtype=float), (rows, term_of[np.array(words, dtype=np.int64)])),
+        shape=(n, len(terms)),
+    )
+    tf.sum_duplicates()
+    df = np.bincount(tf.indices, minlength=len(terms)).astype(float)
+    english = 1.0 - np.exp(-ARTICLE_WORDS * frequency)
     chance = (df + PRIOR_ARTICLES * np.maximum(english, RAREST)) / (n + PRIOR_ARTICLES)
     weight = -np.log(chance)
-    matrix = csr_matrix((values, (rows, cols)), shape=(n, len(terms)))
+    matrix = csr_matrix((1.0 + np.log(tf.data), tf.indices, tf.indptr), shape=tf.shape)
     matrix = csr_matrix(matrix.multiply(weight[None, :]))
     matrix.eliminate_zeros()
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
@@ -278,36 +287,45 @@ def average_linkage(
         return mean >= threshold + doubt / math.sqrt(pairs_count)
 
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
-    # links[a][b]: summed similarity between clusters a and b.
+    # links[a][b]: summed similarity between clusters a and b (both ways).
     links: dict[int, dict[int, float]] = {i: {} for i in range(n)}
     for (a, b), s in pairs.items():
         links[a][b] = links[b][a] = s
     heap = [(-s, a, b) for (a, b), s in sorted(pairs.items()) if enough(s, 1)]
     heapq.heapify(heap)
-    next_id = n
     while heap:
-        _, a, b = heapq.heappop(heap)
-        if a not in members or b not in members:
+        negative, a, b = heapq.heappop(heap)
+        if a not in members or b not in members or b not in links[a]:
             continue
-        merged = members.pop(a) + members.pop(b)
-        la, lb = links.pop(a), links.pop(b)
-        combined: dict[int, float] = {}
-        for other, total in (*la.items(), *lb.items()):
-            if other in (a, b):
-                continue
-            combined[other] = combined.get(other, 0.0) + total
-            links[other].pop(a, None)
-            links[other].pop(b, None)
-        new = next_id
-        next_id += 1
-        members[new] = sorted(merged)
-        links[new] = combined
-        for other, total in sorted(combined.items()):
-            links[other][new] = total
-            count = len(merged) * len(members[other])
-            mean = total / count
+        count = len(members[a]) * len(members[b])
+        mean = links[a][b] / count
+        if mean != -negative:
+            # Stale: a group grew since this entry was pushed. Queue its current mean.
             if enough(mean, count):
-                heapq.heappush(heap, (-mean, min(new, other), max(new, other)))
+                heapq.heappush(heap, (-mean, a, b))
+            continue
+        # Merge the group with fewer links into the other (small into large).
+        keep, gone = (a, b) if (len(links[a]), b) >= (len(links[b]), a) else (b, a)
+        members[keep] = sorted(members[keep] + members.pop(gone))
+        moved = links.pop(gone)
+        mine = links[keep]
+        mine.pop(gone, None)
+        for other, total in moved.items():
+            if other == keep:
+                continue
+            theirs = links[other]
+            theirs.pop(gone)
+            mine[other] = theirs[keep] = theirs.get(keep, 0.0) + total
+        size = len(members[keep])
+        # Means with the groups the merged one took over links from changed; the
+        # others only fell (same sum, more pairs) and are re-checked when popped.
+        for other in sorted(moved):
+            if other == keep or other not in mine:
+                continue
+            count = size * len(members[other])
+            mean = mine[other] / count
+            if enough(mean, count):
+                heapq.heappush(heap, (-mean, min(keep, other), max(keep, other)))
     return sorted(members.values(), key=lambda group: (-len(group), group[0]))
 
 
