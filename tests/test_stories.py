@@ -21,6 +21,7 @@ from digest.summarize.concepts import (
     quotations,
     select_sentences,
     source_texts,
+    specificity,
     topic_stems,
 )
 from digest.summarize.sentences import candidates
@@ -223,7 +224,7 @@ def test_rank_stories_by_outlets_then_newest_undated_last() -> None:
 def _cite(sentence_doc: int, sentence_start: str, articles: list[Article]) -> tuple[int, ...]:
     cands = candidates(articles)
     chosen = next(c for c in cands if c.doc == sentence_doc and c.text.startswith(sentence_start))
-    return _supporters(chosen, source_texts(cands, len(articles)))
+    return _supporters(chosen, source_texts(cands, len(articles)), specificity(cands))
 
 
 def test_a_quote_is_cited_only_to_sources_that_print_it() -> None:

@@ -95,7 +95,7 @@ DANGLING_COST = 3.0
 #: holds this share of the sentence's content stems, each weighted by its rarity
 #: (:func:`digest.summarize.stories.rarity`), so that the shared part must carry
 #: the sentence's names and rare terms, not only its common words ...
-SUPPORT_OVERLAP = 0.5
+SUPPORT_OVERLAP = 0.4
 #: ... and at least this many of them.
 SUPPORT_MIN_WORDS = 3
 #: Objective bonus for a sentence, per unit of its article-position prior.
@@ -403,25 +403,42 @@ def source_texts(cands: Sequence[Candidate], n_docs: int) -> dict[int, SourceTex
     }
 
 
-def _stem_weights(cand: Candidate) -> dict[str, float]:
-    """Rarity of each content stem of a sentence (from its rarest form in it)."""
+def specificity(cands: Sequence[Candidate]) -> dict[str, float]:
+    """How specific each content stem is within a story: ``-ln`` of the share of
+    its sentences that hold it (smoothed).
+
+    The story's subject ("Stadia" in a Stadia story) is in many sentences of
+    every article, so finding it in a source says nothing about whether that
+    source states a given fact; the words of the fact itself are in few.
+    """
+    holding = Counter(chain.from_iterable(c.content_stems for c in cands))
+    total = len(cands) + 1
+    return {s: math.log(total / (n + 1)) for s, n in holding.items()}
+
+
+def _stem_weights(cand: Candidate, specific: dict[str, float]) -> dict[str, float]:
+    """Weight of each content stem of a sentence: rarity in English (from its
+    rarest form in it) times specificity in the story."""
     stop = stopwords()
     weights: dict[str, float] = {}
     for word, s in zip(cand.tokens, cand.stems, strict=True):
         if s in cand.content_stems and word not in stop:
-            weights[s] = max(weights.get(s, 0.0), rarity(word))
+            weights[s] = max(weights.get(s, 0.0), rarity(word) * specific.get(s, 1.0))
     return weights
 
 
-def _supporters(chosen: Candidate, sources: dict[int, SourceText]) -> tuple[int, ...]:
+def _supporters(
+    chosen: Candidate, sources: dict[int, SourceText], specific: dict[str, float]
+) -> tuple[int, ...]:
     """Articles that say what the chosen sentence says (its own article always).
 
     A sentence with a quotation is supported only by articles whose text holds
     every quoted passage, word for word (case and punctuation aside): a quote
     is never credited to an outlet that did not print it. Any other sentence
     is supported by an article where one sentence, or two adjacent ones, hold
-    at least :data:`SUPPORT_OVERLAP` of its content stems *weighted by rarity*
-    (names, rare terms and figures count; "said", "people" hardly do), at
+    at least :data:`SUPPORT_OVERLAP` of its content stems *weighted* by rarity
+    in English and specificity in the story (:func:`specificity`): names, rare
+    terms and figures count, "said" and the story's own subject hardly do; at
     least :data:`SUPPORT_MIN_WORDS` of them -- and only when the article states
     every figure the sentence states (a "$400 million" is not credited to an
     outlet that never gave the sum).
@@ -429,7 +446,7 @@ def _supporters(chosen: Candidate, sources: dict[int, SourceText]) -> tuple[int,
     support = {chosen.doc}
     quoted = quotations(chosen.text)
     mine = chosen.content_stems
-    weights = _stem_weights(chosen) if not quoted else {}
+    weights = _stem_weights(chosen, specific) if not quoted else {}
     total = math.fsum(weights.values())
     figures = {s for s in mine if any(ch.isdigit() for ch in s)}
     for doc, source in sorted(sources.items()):
@@ -532,14 +549,15 @@ def select_sentences(
     usable = _prune(usable, weights)
     picked = [usable[i] for i in _solve(usable, weights, budget)]
     by_doc = source_texts(cands, len(articles))
-    chosen = [Chosen(c, _supporters(c, by_doc)) for c in picked]
+    specific = specificity(cands)
+    chosen = [Chosen(c, _supporters(c, by_doc, specific)) for c in picked]
     rank = list(doc_rank) if doc_rank is not None else list(range(len(articles)))
     ordered = reading_order(chosen, rank)
     room = budget - sum(c.length for c in picked)
     if fill and room > 0:
         extra = _filler(usable_all, picked, weights, room)
         if extra is not None:
-            ordered.append(Chosen(extra, _supporters(extra, by_doc)))
+            ordered.append(Chosen(extra, _supporters(extra, by_doc, specific)))
     return ordered
 
 
