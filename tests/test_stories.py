@@ -360,3 +360,27 @@ def test_headline_comes_from_an_article_whose_sentences_were_chosen() -> None:
         assert headline.startswith("A ferry carrying 240 passengers")
     else:
         assert headline == "Ferry runs aground off Naxos"
+
+
+def test_headline_names_the_story_subject_not_one_sentence_detail() -> None:
+    from digest.summarize.concepts import Chosen
+
+    articles = [
+        article(
+            "d/a",
+            "The Lumo X2 phone went on sale on Friday in twelve countries.",
+            "Early reviews of the Lumo X2 praise its battery but fault its camera.",
+            title="Lumo X2 phone goes on sale to mixed reviews",
+        ),
+        article(
+            "d/b",
+            "Its camera struggles in low light, one reviewer found.",
+            title="Camera struggles in low light",
+        ),
+    ]
+    cands = [c for c in candidates(articles) if not c.excluded]
+    chosen = [Chosen(c, (c.doc,)) for c in cands]
+    assert make_headline(articles, chosen) == "Lumo X2 phone goes on sale to mixed reviews"
+    # Only the second article's sentence chosen: the first title is not a headline.
+    only_b = [c for c in chosen if c.candidate.doc == 1]
+    assert make_headline(articles, only_b) == "Camera struggles in low light"

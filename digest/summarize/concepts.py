@@ -650,16 +650,18 @@ def shorten(text: str, limit: int = 14) -> str:
 def make_headline(articles: Sequence[Article], chosen: Sequence[Chosen]) -> str:
     """The story's headline: it names what the chosen sentences are about.
 
-    The cleaned title, among the articles whose sentences were chosen, whose
-    content words the chosen sentences cover best (ties: the earlier
-    article), when they cover at least :data:`HEADLINE_COVERAGE` of it. A title
-    of an article no chosen sentence comes from, or one the sentences do not
-    bear out, would promise what the story does not tell: then the story's
-    first chosen sentence, shortened, is the headline.
+    A cleaned title of an article whose sentences were chosen, when the chosen
+    sentences hold at least :data:`HEADLINE_COVERAGE` of its content words;
+    among those, the one whose words occur most often in the chosen sentences
+    (summed over its words: the story's subject, not the detail of one
+    sentence), then the best covered, then the earlier article. A title of an
+    article no chosen sentence comes from, or one the sentences do not bear
+    out, would promise what the story does not tell: then the story's first
+    chosen sentence, shortened, is the headline.
     """
-    summary_stems = {s for c in chosen for s in c.candidate.content_stems}
+    held = Counter(s for c in chosen for s in c.candidate.content_stems)
     told = {c.candidate.doc for c in chosen} if chosen else set(range(len(articles)))
-    best: tuple[float, int, str] | None = None
+    best: tuple[float, float, int, str] | None = None
     for i, article in enumerate(articles):
         if i not in told or not article.title or not article.title.strip():
             continue
@@ -667,12 +669,15 @@ def make_headline(articles: Sequence[Article], chosen: Sequence[Chosen]) -> str:
         stems = {stem(w) for w in content_words(title)}
         if not stems:
             continue
-        coverage = len(stems & summary_stems) / len(stems)
-        key = (-coverage, i, title)
+        coverage = sum(1 for t in stems if held[t]) / len(stems)
+        if chosen and coverage < HEADLINE_COVERAGE:
+            continue
+        centrality = float(sum(held[t] for t in stems))
+        key = (-centrality, -coverage, i, title)
         if best is None or key < best:
             best = key
-    if best is not None and (not chosen or -best[0] >= HEADLINE_COVERAGE):
-        return best[2]
+    if best is not None:
+        return best[3]
     if chosen:
         return shorten(chosen[0].candidate.text)
     for article in articles:
