@@ -78,14 +78,14 @@ def variant(record: dict[str, Any], copy: int) -> list[dict[str, Any]]:
     return out
 
 
-def write_inputs(data: Path | None, size: int, folder: Path) -> list[str]:
-    """Write ``size`` article files into ``folder``; the true story of each, by file name order."""
+def write_inputs(data: Path | None, size: int, folder: Path) -> dict[str, str]:
+    """Write ``size`` article files into ``folder``; the true story of each, by file name."""
     if data is None:
         for seed in sorted((ROOT / "seeds").iterdir()):
             (folder / seed.name).write_bytes(seed.read_bytes())
-        return []
+        return {}
     records = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines()]
-    labels: list[str] = []
+    labels: dict[str, str] = {}
     copy = 0
     while len(labels) < size:
         for record in records:
@@ -98,7 +98,7 @@ def write_inputs(data: Path | None, size: int, folder: Path) -> list[str]:
                     f"{doc['text']}\n",
                     encoding="utf-8",
                 )
-                labels.append(record["id"])
+                labels[name] = record["id"]
         copy += 1
     return labels
 
@@ -139,12 +139,10 @@ def run_once(folder: Path, out: Path, max_stories: int | None) -> dict[str, Any]
     start = time.perf_counter()
     write_outputs(out, files)
     times["write"] = time.perf_counter() - start
-    order = sorted(range(len(articles)), key=lambda i: Path(articles[i].path).name)
-    position = {i: rank for rank, i in enumerate(order)}
-    predicted = [0] * len(articles)
+    predicted: dict[str, int] = {}
     for label, members in enumerate(grouped.get("groups", [])):
         for i in members:
-            predicted[position[i]] = label
+            predicted[Path(articles[i].path).name] = label
     return {
         "times": times,
         "articles": len(articles),
@@ -194,11 +192,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             cells.append(f"{stage} {min(values):.2f}/{statistics.median(values):.2f} s")
         totals = [sum(r["times"].values()) for r in results]
         peaks = [r["peak_mib"] for r in results]
-        ari = (
-            f"; grouping ARI {adjusted_rand_score(labels, first['predicted']):.3f}"
-            if labels and len(labels) == len(first["predicted"])
-            else ""
-        )
+        found = sorted(first["predicted"])
+        truth = [labels[k] for k in found]
+        guess = [first["predicted"][k] for k in found]
+        ari = f"; grouping ARI {adjusted_rand_score(truth, guess):.3f}" if labels and found else ""
         print(
             f"{first['articles']} articles -> {first['groups']} groups, {first['stories']} stories"
             f"{ari}; min/median of {len(results)}: "

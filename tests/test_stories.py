@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pytest
 
 from digest.build import make_digest
 from digest.model import Article, Block
@@ -384,3 +385,46 @@ def test_headline_names_the_story_subject_not_one_sentence_detail() -> None:
     # Only the second article's sentence chosen: the first title is not a headline.
     only_b = [c for c in chosen if c.candidate.doc == 1]
     assert make_headline(articles, only_b) == "Camera struggles in low light"
+
+
+def _coverage(pool: list[str], copies: int, outlet: str, start: dt.datetime) -> list[Article]:
+    """``copies`` articles telling one story, each four sentences of ``pool``, over three days."""
+    return [
+        article(
+            f"{outlet}/{k}",
+            " ".join(pool[(k + j) % len(pool)] for j in range(4)),
+            outlet=f"{outlet} {k % 7}",
+            published=start + dt.timedelta(hours=k % 72),
+        )
+        for k in range(copies)
+    ]
+
+
+FLOOD_POOL = [
+    "The river Tisza burst its banks near Szolnok on Sunday after a week of heavy rain.",
+    "Soldiers filled sandbags along the Tisza dykes as water levels kept rising.",
+    "About 3,000 residents of Szolnok were moved to schools and sports halls overnight.",
+    "Hydrologists said the Tisza would crest on Tuesday at a record height.",
+    "The government opened an emergency fund for flooded farms in the Szolnok region.",
+    "Rail traffic between Szolnok and Szeged was halted as tracks went under water.",
+]
+MINE_POOL = [
+    "Rescuers reached 14 miners trapped in a collapsed copper mine in Lubin on Monday.",
+    "The Lubin mine tunnel caved in after a small earthquake shook the area.",
+    "Doctors said the rescued Lubin miners were dehydrated but in stable condition.",
+    "The mine operator KGHM suspended work in the shaft while engineers inspected it.",
+    "Families had waited at the Lubin pithead through two nights for news.",
+]
+
+
+def test_a_story_longer_than_a_posting_list_stays_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    flood = _coverage(FLOOD_POOL, 300, "flood", DAY)
+    mine = _coverage(MINE_POOL, 40, "mine", DAY + dt.timedelta(days=1))
+    articles = [x for pair in zip(flood[:40], mine, strict=True) for x in pair] + flood[40:]
+    groups = group_articles(articles)
+    paths = sorted(sorted(articles[i].path.split("/")[0] for i in g) for g in groups)
+    assert [set(p) for p in paths] == [{"flood"}, {"mine"}]
+    assert sorted(len(p) for p in paths) == [40, 300]
+    # The first pass alone leaves it in pieces: the exact second pass joins them.
+    monkeypatch.setattr(grouping, "MERGE_FRAGMENTS", False)
+    assert len(group_articles(articles)) > 2

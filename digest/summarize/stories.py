@@ -38,6 +38,11 @@ Method:
    late article that shares the story's vocabulary with all of its ten
    articles joins at a lower mean. Average linkage resists chaining: one
    bridging article does not glue two events together.
+6. **Fragments** of a story too big for every pair to be compared are joined
+   by :func:`merge_fragments`: the same rule on the groups, with their exact
+   mean similarity (the dot product of two groups' summed vectors is the sum
+   of all their pairwise cosines), so a story of hundreds of articles is not
+   cut into pieces by the bounded comparisons.
 
 Stories come out largest first; ties break on the earliest article, so output
 never depends on hash order. The thresholds are absolute (weights do not
@@ -91,6 +96,8 @@ INDEX_TERMS = 30
 FULL_POSTING = 32
 #: ... longer ones pair each article with this many neighbours in time.
 WINDOW = 12
+#: Whether groups are joined once more on their exact mean similarity.
+MERGE_FRAGMENTS = True
 #: Pairs less similar than this are dropped before clustering (they count as 0).
 MIN_PAIR = 0.03
 
@@ -275,29 +282,36 @@ def average_linkage(
     pairs: dict[tuple[int, int], float],
     threshold: float,
     doubt: float = 0.0,
+    sizes: Sequence[int] | None = None,
 ) -> list[list[int]]:
     """Average-linkage clusters over a sparse similarity graph (missing pairs are 0).
 
     Two groups of ``a`` and ``b`` articles merge while their mean pairwise
     similarity is at least ``threshold + doubt / sqrt(a * b)`` -- one pair is
-    weak evidence, the mean of many is strong.
+    weak evidence, the mean of many is strong. ``pairs`` hold *summed*
+    similarities; with ``sizes``, item ``i`` stands for ``sizes[i]`` articles
+    (a story already formed) and its sums are over all their pairs.
     """
 
     def enough(mean: float, pairs_count: int) -> bool:
         return mean >= threshold + doubt / math.sqrt(pairs_count)
 
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    weight = dict(enumerate(sizes)) if sizes is not None else dict.fromkeys(range(n), 1)
     # links[a][b]: summed similarity between clusters a and b (both ways).
     links: dict[int, dict[int, float]] = {i: {} for i in range(n)}
-    for (a, b), s in pairs.items():
+    heap: list[tuple[float, int, int]] = []
+    for (a, b), s in sorted(pairs.items()):
         links[a][b] = links[b][a] = s
-    heap = [(-s, a, b) for (a, b), s in sorted(pairs.items()) if enough(s, 1)]
+        count = weight[a] * weight[b]
+        if enough(s / count, count):
+            heap.append((-s / count, a, b))
     heapq.heapify(heap)
     while heap:
         negative, a, b = heapq.heappop(heap)
         if a not in members or b not in members or b not in links[a]:
             continue
-        count = len(members[a]) * len(members[b])
+        count = weight[a] * weight[b]
         mean = links[a][b] / count
         if mean != -negative:
             # Stale: a group grew since this entry was pushed. Queue its current mean.
@@ -307,6 +321,7 @@ def average_linkage(
         # Merge the group with fewer links into the other (small into large).
         keep, gone = (a, b) if (len(links[a]), b) >= (len(links[b]), a) else (b, a)
         members[keep] = sorted(members[keep] + members.pop(gone))
+        weight[keep] += weight.pop(gone)
         moved = links.pop(gone)
         mine = links[keep]
         mine.pop(gone, None)
@@ -316,26 +331,96 @@ def average_linkage(
             theirs = links[other]
             theirs.pop(gone)
             mine[other] = theirs[keep] = theirs.get(keep, 0.0) + total
-        size = len(members[keep])
+        size = weight[keep]
         # Means with the groups the merged one took over links from changed; the
         # others only fell (same sum, more pairs) and are re-checked when popped.
         for other in sorted(moved):
             if other == keep or other not in mine:
                 continue
-            count = size * len(members[other])
+            count = size * weight[other]
             mean = mine[other] / count
             if enough(mean, count):
                 heapq.heappush(heap, (-mean, min(keep, other), max(keep, other)))
     return sorted(members.values(), key=lambda group: (-len(group), group[0]))
 
 
+def merge_fragments(
+    articles: Sequence[Article],
+    matrix: csr_matrix,
+    groups: list[list[int]],
+    threshold: float,
+    doubt: float,
+) -> list[list[int]]:
+    """Groups joined where their exact mean similarity says they are one story.
+
+    The first pass counts pairs it never compared as 0. Within a story longer
+    than :data:`FULL_POSTING` articles most pairs are never compared, so it can
+    come out in pieces. Here each group is the sum of its articles' vectors:
+    the dot product of two sums is the sum of *all* their pairwise cosines,
+    compared or not, so the mean is exact -- times the date factor between the
+    groups' median dates and the same-outlet factor for the share of
+    same-outlet pairs. The groups are then merged by :func:`average_linkage`
+    with the same rule as articles.
+    """
+    if len(groups) < 2:
+        return groups
+    n = len(articles)
+    group_of = np.empty(n, dtype=np.int64)
+    for g, members in enumerate(groups):
+        group_of[members] = g
+    indicator = csr_matrix((np.ones(n), (group_of, np.arange(n))), shape=(len(groups), n))
+    sums = csr_matrix(indicator @ matrix)
+    days = _days(articles)
+    middle = np.array(
+        [
+            np.median(known) if len(known := days[m][~np.isnan(days[m])]) else math.nan
+            for m in groups
+        ]
+    )
+    pairs = candidate_pairs(sums, middle)
+    if not len(pairs):
+        return groups
+    totals = np.zeros(len(pairs))
+    step = 1 << 16
+    for start in range(0, len(pairs), step):
+        chunk = pairs[start : start + step]
+        left, right = sums[chunk[:, 0]], sums[chunk[:, 1]]
+        totals[start : start + step] = np.asarray(left.multiply(right).sum(axis=1)).ravel()
+    gap = np.nan_to_num(np.abs(middle[pairs[:, 0]] - middle[pairs[:, 1]]), nan=0.0)
+    excess = np.maximum(gap - DATE_GRACE, 0.0)
+    totals *= np.maximum(0.5 ** (excess / DATE_HALF_LIFE), DATE_FLOOR)
+    outlets = [
+        Counter(o for i in m if (o := (articles[i].outlet or "").strip().casefold()))
+        for m in groups
+    ]
+    sizes = [len(m) for m in groups]
+    for k, (a, b) in enumerate(pairs.tolist()):
+        shared = sum(c * outlets[b][o] for o, c in outlets[a].items())
+        totals[k] *= 1.0 - (1.0 - SAME_OUTLET) * shared / (sizes[a] * sizes[b])
+    found = {
+        (int(a), int(b)): float(t)
+        for (a, b), t in zip(pairs.tolist(), totals.tolist(), strict=True)
+        if t >= MIN_PAIR * sizes[a] * sizes[b]
+    }
+    merged = average_linkage(len(groups), found, threshold, doubt, sizes)
+    stories = [sorted(i for g in parts for i in groups[g]) for parts in merged]
+    return sorted(stories, key=lambda group: (-len(group), group[0]))
+
+
 def group_articles(articles: Sequence[Article], threshold: float | None = None) -> list[list[int]]:
     """Indexes of the articles grouped into stories, largest story first."""
     if not articles:
         return []
-    return average_linkage(
-        len(articles),
-        similar_pairs(articles),
-        SAME_STORY if threshold is None else threshold,
-        PAIR_DOUBT,
-    )
+    threshold = SAME_STORY if threshold is None else threshold
+    matrix = term_matrix(articles)
+    pairs = candidate_pairs(matrix, _days(articles))
+    similarity = pair_similarities(articles, matrix, pairs)
+    keep = similarity >= MIN_PAIR
+    found = {
+        (int(a), int(b)): float(s)
+        for (a, b), s in zip(pairs[keep].tolist(), similarity[keep].tolist(), strict=True)
+    }
+    groups = average_linkage(len(articles), found, threshold, PAIR_DOUBT)
+    if not MERGE_FRAGMENTS:
+        return groups
+    return merge_fragments(articles, matrix, groups, threshold, PAIR_DOUBT)
