@@ -171,9 +171,11 @@ def load_feeds(labels_path: Path, feeds_dir: Path | None) -> list[LabelledSet]:
                     index[key] = at_path[path]
                     continue
                 data = by_path.get(path)
-                article = _cleaned(data, skipped) if data is not None else None
+                if data is None:
+                    skipped.append(f"{key}: not read by ingest")
+                    continue
+                article = _cleaned(data, skipped)
                 if article is None:
-                    skipped.append(f"{key}: not read")
                     continue
                 index[key] = at_path[path] = len(articles)
                 articles.append(article)

@@ -603,15 +603,6 @@ def topic_stems(topic: str | None) -> frozenset[str]:
     )
 
 
-def topic_relevance(article: Article, stems: frozenset[str]) -> float:
-    """Share of the topic's stems that occur in the article (1.0 without a topic)."""
-    if not stems:
-        return 1.0
-    text = " ".join([article.title or "", *article.paragraphs])
-    present = {stem(w) for w in words(text)}
-    return len(stems & present) / len(stems)
-
-
 def on_topic(article: Article, stems: frozenset[str]) -> bool:
     """Whether an article is about the topic, not merely mentioning it.
 

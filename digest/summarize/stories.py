@@ -265,9 +265,14 @@ def pair_similarities(
     return similarity
 
 
-def similar_pairs(articles: Sequence[Article]) -> dict[tuple[int, int], float]:
-    """The candidate pairs of the articles with their similarity (weak ones dropped)."""
-    matrix = term_matrix(articles)
+def similar_pairs(
+    articles: Sequence[Article], matrix: csr_matrix | None = None
+) -> dict[tuple[int, int], float]:
+    """The candidate pairs of the articles with their similarity (weak ones dropped).
+
+    ``matrix`` is the articles' :func:`term_matrix`, when already made.
+    """
+    matrix = term_matrix(articles) if matrix is None else matrix
     pairs = candidate_pairs(matrix, _days(articles))
     similarity = pair_similarities(articles, matrix, pairs)
     keep = similarity >= MIN_PAIR
@@ -413,14 +418,7 @@ def group_articles(articles: Sequence[Article], threshold: float | None = None) 
         return []
     threshold = SAME_STORY if threshold is None else threshold
     matrix = term_matrix(articles)
-    pairs = candidate_pairs(matrix, _days(articles))
-    similarity = pair_similarities(articles, matrix, pairs)
-    keep = similarity >= MIN_PAIR
-    found = {
-        (int(a), int(b)): float(s)
-        for (a, b), s in zip(pairs[keep].tolist(), similarity[keep].tolist(), strict=True)
-    }
-    groups = average_linkage(len(articles), found, threshold, PAIR_DOUBT)
+    groups = average_linkage(len(articles), similar_pairs(articles, matrix), threshold, PAIR_DOUBT)
     if not MERGE_FRAGMENTS:
         return groups
     return merge_fragments(articles, matrix, groups, threshold, PAIR_DOUBT)
