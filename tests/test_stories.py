@@ -428,3 +428,28 @@ def test_a_story_longer_than_a_posting_list_stays_whole(monkeypatch: pytest.Monk
     # The first pass alone leaves it in pieces: the exact second pass joins them.
     monkeypatch.setattr(grouping, "MERGE_FRAGMENTS", False)
     assert len(group_articles(articles)) > 2
+
+
+def test_two_pieces_on_one_subject_with_unrelated_headlines_stay_apart() -> None:
+    listing = article(
+        "hk/listing",
+        "Alibaba will raise up to 13 billion dollars in a Hong Kong share listing next week, "
+        "the biggest in the city this year, as protests in Hong Kong continue.",
+        "Investors in Hong Kong and mainland China are expected to buy most of the shares.",
+        title="Alibaba plans record share sale",
+        outlet="Markets Daily",
+    )
+    protests = article(
+        "hk/protests",
+        "Police in Hong Kong fired tear gas at protesters for a third night as China warned "
+        "the city, and investors in Hong Kong and mainland China watched the markets fall.",
+        "Students barricaded a university campus in Hong Kong on Tuesday.",
+        title="Police fire tear gas at campus protesters",
+        outlet="World Wire",
+    )
+    pair = np.array([[0, 1]])
+    matrix, titles = grouping.term_matrices([listing, protests])
+    assert grouping.headline_factor(matrix, titles, pair)[0] < 1.0
+    matrix, titles = grouping.term_matrices(FERRY)
+    assert grouping.headline_factor(matrix, titles, pair)[0] == 1.0
+    assert as_paths([listing, protests]) == [["hk/listing"], ["hk/protests"]]

@@ -23,8 +23,11 @@ Method:
 3. **Similarity** of two articles is the cosine of their vectors, times
    :func:`date_factor` (articles days apart are rarely one news item; weeks
    apart almost never -- a soft factor, since one event's coverage can run
-   for weeks with strong shared evidence) and times :data:`SAME_OUTLET` when
-   both come from one outlet (an outlet rarely tells the same story twice).
+   for weeks with strong shared evidence), times :data:`SAME_OUTLET` when
+   both come from one outlet (an outlet rarely tells the same story twice),
+   and times :func:`headline_factor` when both have headlines and neither
+   headline's words are in the other article (two pieces on one subject:
+   "Alibaba's Hong Kong listing" and "Hong Kong chaos").
 4. **Candidates** come from blocking on each article's :data:`INDEX_TERMS`
    heaviest terms: two articles are compared only when they share one. A term
    listed by more than :data:`FULL_POSTING` articles only pairs each with its
@@ -84,6 +87,8 @@ RAREST = 1e-4
 PRIOR_ARTICLES = 20.0
 #: Similarity is multiplied by this when both articles come from one outlet.
 SAME_OUTLET = 0.85
+#: Two headlines must share this much (see :func:`headline_factor`); 0: headlines not used.
+HEADLINE_SHARED = 0.4
 #: Days apart that cost nothing (time zones, a late edition, next-day coverage).
 DATE_GRACE = 2.0
 #: Past the grace, similarity halves every this many days.
@@ -166,6 +171,12 @@ def date_factor(days: float) -> float:
 
 def term_matrix(articles: Sequence[Article]) -> csr_matrix:
     """Row-normalised weight matrix of the articles (rows) over their stemmed terms."""
+    return term_matrices(articles)[0]
+
+
+def term_matrices(articles: Sequence[Article]) -> tuple[csr_matrix, csr_matrix]:
+    """:func:`term_matrix`, and the weight of each article's headline terms
+    (a row of zeros for an article without a headline)."""
     word_bags = [article_bag(a) for a in articles]
     vocabulary = sorted({w for bag in word_bags for w in bag})
     stems = stem_all(vocabulary)
@@ -197,7 +208,19 @@ def term_matrix(articles: Sequence[Article]) -> csr_matrix:
     matrix.eliminate_zeros()
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    return csr_matrix(matrix.multiply(1.0 / norms[:, None]))
+    title_rows: list[int] = []
+    title_cols: list[int] = []
+    for r, article in enumerate(articles):
+        if article.title:
+            found = {word_index[w] for w in _word_counts(article.title)}
+            for c in sorted({int(term_of[i]) for i in found}):
+                title_rows.append(r)
+                title_cols.append(c)
+    titles = csr_matrix(
+        (weight[title_cols], (title_rows, title_cols)) if title_rows else ([], ([], [])),
+        shape=(n, len(terms)),
+    )
+    return csr_matrix(matrix.multiply(1.0 / norms[:, None])), titles
 
 
 def _days(articles: Sequence[Article]) -> np.ndarray:
@@ -238,10 +261,50 @@ def candidate_pairs(matrix: csr_matrix, days: np.ndarray) -> np.ndarray:
     return np.stack([codes // n, codes % n], axis=1)
 
 
+def _rowwise_dots(left: csr_matrix, right: csr_matrix, pairs: np.ndarray) -> np.ndarray:
+    """``left[a] . right[b]`` for each pair ``(a, b)``, in chunks."""
+    out = np.zeros(len(pairs))
+    step = 1 << 16
+    for start in range(0, len(pairs), step):
+        chunk = pairs[start : start + step]
+        rows = left[chunk[:, 0]].multiply(right[chunk[:, 1]])
+        out[start : start + step] = np.asarray(rows.sum(axis=1)).ravel()
+    return out
+
+
+def headline_factor(matrix: csr_matrix, titles: csr_matrix, pairs: np.ndarray) -> np.ndarray:
+    """How much two articles' headlines lower their similarity (1: not at all).
+
+    A headline names the news item: when two articles both have one and the
+    better of the two holds under :data:`HEADLINE_SHARED` of its weight in the
+    other article's terms, they likely tell different items (two pieces on
+    one subject); the similarity is scaled by the share found over
+    :data:`HEADLINE_SHARED`. Articles without a headline are not affected.
+    """
+    if not len(pairs):
+        return np.zeros(0)
+    present = csr_matrix(matrix, copy=True)
+    present.data[:] = 1.0
+    total = np.asarray(titles.sum(axis=1)).ravel()
+    forward = _rowwise_dots(titles, present, pairs)
+    backward = _rowwise_dots(titles, present, pairs[:, ::-1])
+    a, b = pairs[:, 0], pairs[:, 1]
+    both = (total[a] > 0) & (total[b] > 0)
+    share = np.maximum(
+        forward / np.where(total[a] > 0, total[a], 1.0),
+        backward / np.where(total[b] > 0, total[b], 1.0),
+    )
+    return np.where(both, np.minimum(1.0, share / HEADLINE_SHARED), 1.0)
+
+
 def pair_similarities(
-    articles: Sequence[Article], matrix: csr_matrix, pairs: np.ndarray
+    articles: Sequence[Article],
+    matrix: csr_matrix,
+    pairs: np.ndarray,
+    titles: csr_matrix | None = None,
 ) -> np.ndarray:
-    """Similarity of each pair: cosine x date factor x same-outlet factor."""
+    """Similarity of each pair: cosine x date factor x same-outlet factor
+    (x :func:`headline_factor`, given the headline terms)."""
     similarity = np.zeros(len(pairs))
     step = 1 << 16
     for start in range(0, len(pairs), step):
@@ -262,19 +325,21 @@ def pair_similarities(
     if len(pairs):
         left, right = outlet[pairs[:, 0]], outlet[pairs[:, 1]]
         similarity[(left >= 0) & (left == right)] *= SAME_OUTLET
+    if titles is not None and HEADLINE_SHARED > 0:
+        similarity *= headline_factor(matrix, titles, pairs)
     return similarity
 
 
 def similar_pairs(
-    articles: Sequence[Article], matrix: csr_matrix | None = None
+    articles: Sequence[Article], matrices: tuple[csr_matrix, csr_matrix] | None = None
 ) -> dict[tuple[int, int], float]:
     """The candidate pairs of the articles with their similarity (weak ones dropped).
 
-    ``matrix`` is the articles' :func:`term_matrix`, when already made.
+    ``matrices`` are the articles' :func:`term_matrices`, when already made.
     """
-    matrix = term_matrix(articles) if matrix is None else matrix
+    matrix, titles = term_matrices(articles) if matrices is None else matrices
     pairs = candidate_pairs(matrix, _days(articles))
-    similarity = pair_similarities(articles, matrix, pairs)
+    similarity = pair_similarities(articles, matrix, pairs, titles)
     keep = similarity >= MIN_PAIR
     return {
         (int(a), int(b)): float(s)
@@ -365,7 +430,8 @@ def merge_fragments(
     compared or not, so the mean is exact -- times the date factor between the
     groups' median dates and the same-outlet factor for the share of
     same-outlet pairs. The groups are then merged by :func:`average_linkage`
-    with the same rule as articles.
+    with the same rule as articles -- only groups that together hold more than
+    :data:`FULL_POSTING` articles, the only ones the first pass may have cut.
     """
     if len(groups) < 2:
         return groups
@@ -405,7 +471,7 @@ def merge_fragments(
     found = {
         (int(a), int(b)): float(t)
         for (a, b), t in zip(pairs.tolist(), totals.tolist(), strict=True)
-        if t >= MIN_PAIR * sizes[a] * sizes[b]
+        if t >= MIN_PAIR * sizes[a] * sizes[b] and sizes[a] + sizes[b] > FULL_POSTING
     }
     merged = average_linkage(len(groups), found, threshold, doubt, sizes)
     stories = [sorted(i for g in parts for i in groups[g]) for parts in merged]
@@ -417,8 +483,10 @@ def group_articles(articles: Sequence[Article], threshold: float | None = None) 
     if not articles:
         return []
     threshold = SAME_STORY if threshold is None else threshold
-    matrix = term_matrix(articles)
-    groups = average_linkage(len(articles), similar_pairs(articles, matrix), threshold, PAIR_DOUBT)
+    matrices = term_matrices(articles)
+    groups = average_linkage(
+        len(articles), similar_pairs(articles, matrices), threshold, PAIR_DOUBT
+    )
     if not MERGE_FRAGMENTS:
         return groups
-    return merge_fragments(articles, matrix, groups, threshold, PAIR_DOUBT)
+    return merge_fragments(articles, matrices[0], groups, threshold, PAIR_DOUBT)
