@@ -112,7 +112,8 @@ def _background() -> dict[str, float]:
     """English word frequencies (per word of text), from wordfreq's data."""
     from wordfreq import get_frequency_dict
 
-    return dict(get_frequency_dict("en", wordlist="best"))
+    frequencies: dict[str, float] = get_frequency_dict("en", wordlist="best")
+    return frequencies
 
 
 def rarity(word: str) -> float:
