@@ -254,13 +254,16 @@ class Plan:
     articles: tuple[Article, ...]
     #: How many of :attr:`articles` no issue has used yet.
     new: int
-    #: Candidates left out because an earlier issue (or this batch) used them.
+    #: Candidates left out because an issue already used them.
     used: int
     #: The latest issue in the archive, if any (for "nothing new since ...").
     latest: dt.date | None
     #: Unused articles left out because they were published before the last
     #: issue (older news than the archive already covers).
     stale: int = 0
+    #: Candidates left out as repeats of an earlier candidate of this batch
+    #: (the same URL or the same text).
+    duplicates: int = 0
 
 
 def decide(
@@ -277,7 +280,9 @@ def decide(
     that used it. An article whose key belongs to another issue is never used
     again; one that belongs to this date's issue is used again only when the
     issue is rebuilt (``force``). Duplicates within the batch (same URL or
-    text) count once.
+    text) count once: the first is judged, the others are counted in
+    :attr:`Plan.duplicates`, so that every candidate is counted exactly once
+    (duplicates + used + stale + the articles chosen).
     """
     latest = max(used_keys.values(), default=None)
     # "new since the last issue": an article no issue used, but published
@@ -289,12 +294,16 @@ def decide(
     same_issue: list[Article] = []
     fresh: list[Article] = []
     ordered: list[Article] = []
-    left_out = stale = 0
+    duplicates = used = stale = 0
     for article in candidates:
         keys = article_keys(article)
+        if seen.intersection(keys):
+            duplicates += 1
+            continue
+        seen.update(keys)
         owners = {used_keys[k] for k in keys if k in used_keys}
-        if seen.intersection(keys) or (owners and owners != {date}):
-            left_out += 1
+        if owners and owners != {date}:
+            used += 1
             continue
         if (
             not owners
@@ -304,17 +313,16 @@ def decide(
         ):
             stale += 1
             continue
-        seen.update(keys)
         ordered.append(article)
         (same_issue if owners else fresh).append(article)
     if issue_exists and force and ordered:
-        return Plan("rebuild", tuple(ordered), len(fresh), left_out, latest, stale)
-    used = left_out + len(same_issue)
+        return Plan("rebuild", tuple(ordered), len(fresh), used, latest, stale, duplicates)
+    used += len(same_issue)
     if issue_exists and fresh:
-        return Plan("update", tuple(fresh), len(fresh), used, latest, stale)
+        return Plan("update", tuple(fresh), len(fresh), used, latest, stale, duplicates)
     if fresh:
-        return Plan("new", tuple(fresh), len(fresh), used, latest, stale)
-    return Plan("nothing", (), 0, used, latest, stale)
+        return Plan("new", tuple(fresh), len(fresh), used, latest, stale, duplicates)
+    return Plan("nothing", (), 0, used, latest, stale, duplicates)
 
 
 # -- the archive --------------------------------------------------------------

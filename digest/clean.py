@@ -13,10 +13,29 @@ Pure functions only. The rules are general, not lists of known strings:
 * **Broken fragments**: text with inline editorial or generator notes
   ("(note: ...)"), Unicode replacement characters, or a clause cut off
   mid-title. A broken leading clause is cut and the rest of the sentence
-  kept when it stands on its own; otherwise the sentence goes.
+  kept when it stands on its own; otherwise the sentence goes. Two
+  sentences run together without a space ("...a physician.Police said")
+  are split first.
+* **Sponsorship and the site's own products**: "this post was compensated
+  by ...", "IGN may get a share of the sale", "you can now hear our show each
+  morning", "download the app": the shape of a disclosure (this content +
+  paid / sponsored) or of an offer (second person or imperative + podcast,
+  newsletter, app + a channel or a schedule), never a brand name.
+* **Teasers**: a sentence that only points at something the reader cannot
+  see here: a "Watch:" / "Listen:" / "Photos:" label, "Here's how ...",
+  "Find out why ...".
+* **Live-blog chatter**: in a live blog (its title or URL says so), the
+  blogger's own voice ("we may lose some time soon", "stay tuned", "more to
+  follow") and the time stamps of its posts.
+* **Lists**: list items ("- ", "• ", "1) ") and table rows ("| ") are kept
+  as ``item`` blocks, never as prose, so a roundup's bullets about other
+  news never become a story's sentences; three or more short unpunctuated
+  lines in a row are a list too, not headings.
 
 Short lines without closing punctuation are headings; the first headline-like
-line is the title when the source gave none.
+line is the title when the source gave none. An article whose text is all
+gone but which has a title (a feed entry with a headline and a link) is kept
+as a *headline-only* article: a title and no blocks.
 """
 
 from __future__ import annotations
@@ -24,9 +43,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from digest.errors import IngestError
-from digest.model import Article, ArticleData, Block
+from digest.model import Article, ArticleData, Block, BlockKind
 from digest.text import normalize_space, split_sentences
 
 # -- sentence-level boilerplate ----------------------------------------------------
@@ -59,7 +79,60 @@ _BOILERPLATE_SENTENCE = [
     # site furniture that leaks into article text
     re.compile(
         r"\ball rights reserved\b|^\s*(?:©|copyright\b)|\bprivacy policy\b|"
-        r"\bterms of (?:use|service)\b|\bwe use cookies\b",
+        r"\bterms of (?:use|service)\b|\bwe use cookies\b|"
+        r"\bmay not be (?:re)?(?:published|broadcast|rewritten|redistributed|reproduced)\b",
+        re.I,
+    ),
+    # sponsorship: this content (or its author) was paid for, or the site takes a cut
+    re.compile(
+        r"\bthis (?:shop|post|article|story|content|review|video|episode|page|piece|giveaway|"
+        r"series|newsletter|podcast|segment|feature)\b[^.]{0,40}?\b(?:compensated|sponsored|"
+        r"paid for|brought to you|made possible|in partnership|underwritten)\b",
+        re.I,
+    ),
+    re.compile(
+        r"\b(?:i|we)\s+(?:was|were|have been|am|are|'ve been|may be|might be)\s+"
+        r"(?:\w+\s+)?(?:compensated|paid|given (?:a )?(?:free|complimentary))\b",
+        re.I,
+    ),
+    re.compile(
+        r"\b(?:may|might|could|will|can)\s+(?:get|earn|receive|collect|make)\s+(?:a\s+)?"
+        r"(?:small\s+)?(?:share|portion|cut|percentage|commission|fee)\s+(?:of|from)\b|"
+        r"\bif you (?:buy|purchase|click|shop|sign up)\b[^.]{0,40}\b(?:through|via|from|using)"
+        r"\s+(?:this|our|these|one of|the links?)\b",
+        re.I,
+    ),
+    re.compile(r"(?:^|\s)#(?:ad|sponsored|spon|paid|partner|gifted)\b", re.I),
+    # the site's own products offered to the reader: a show, a newsletter, an app
+    re.compile(
+        r"^(?:now\s+|and\s+)?(?:you can (?:now\s+|also\s+)?|don't forget to\s+|be sure to\s+)?"
+        r"(?:listen|hear|subscribe|download|get|sign up|follow|try|catch|tune in|join)\b"
+        r"[^.]{0,80}\b(?:podcasts?|newsletters?|apps?|briefings?|bulletins?|alerts?|"
+        r"each (?:morning|day|week|weekday)|every (?:morning|day|week|weekday)|daily|weekly|"
+        r"in your inbox|on (?:apple|spotify|itunes|google|amazon|stitcher|alexa)|"
+        r"wherever you (?:get|listen))\b",
+        re.I,
+    ),
+    re.compile(r"^stay tuned\b", re.I),
+    re.compile(
+        r"\bwherever you get your podcasts\b|\bavailable (?:now )?on (?:apple podcasts|spotify|"
+        r"itunes|google play|the app store)\b|\b(?:get|download) (?:the|our) [\w' ]{0,30}\bapp\b"
+        r"[^.]{0,30}\b(?:free|now|today|here)\b",
+        re.I,
+    ),
+    # the signature of an embedded social post: "— Jo Roe (@jo) May 8, 2026"
+    re.compile(r"^[—–-]\s*[^()]{1,80}\(@\w{1,15}\)\s+\w+\.?\s+\d{1,2},\s+\d{4}\s*$"),
+    # teasers: a label or a promise of something the reader cannot see here
+    re.compile(
+        r"^[\"“‘']?(?:watch|listen|read|see|look|photos?|pictures|video|gallery|slideshow|live|"
+        r"quiz|poll|podcast|audio|interactive|explainer|related|more|trending|recommended)"
+        r"(?:\s+(?:now|more|also|here|live))?\s*[:|–—]\s",
+        re.I,
+    ),
+    re.compile(
+        r"^(?:here['’]s|here is|here are|this is|find out|learn|see|discover|take a look at)\s+"
+        r"(?:how|why|what|where|when|who|which|everything|all (?:you|the)|a look|the latest|"
+        r"the full|more)\b[^.!?]{0,90}[.:!?…]?$",
         re.I,
     ),
 ]
@@ -113,7 +186,58 @@ _INLINE_NOTE = re.compile(
 _CUT_OFF = re.compile(r"\w\?\s*[(\[,]")
 _MIN_REPAIRED_WORDS = 8
 
-_TERMINAL = (".", "!", "?", '"', "”", "’", "'", ")", "…")
+_TERMINAL = (".", "!", "?", '"', "”", "’", "'", ")", "…", "。", "！", "？", "」", "』")
+
+# -- lists, live blogs, run-together sentences ------------------------------------
+
+#: A list item's bullet (trafilatura writes "- ", feeds' HTML lists become "• ").
+_ITEM_MARK = re.compile(r"^[-•*·▪►◦‣]\s+(?=\S)")
+#: A numbered list item ("3) Lego Star Wars"); its number is part of its text.
+_NUMBERED = re.compile(r"^\d{1,2}[.)]\s+(?=\S)")
+#: A table row, as trafilatura writes it.
+_TABLE_ROW = re.compile(r"^\|.*\|$")
+#: This many short unpunctuated lines in a row are a list, not headings.
+_LIST_RUN = 3
+#: Two sentences run together without a space: "a physician.Police said". The word
+#: before has four letters or more and no dot, slash or @ of its own (a name like
+#: "Eva.Stories", a domain, an e-mail address or "U.S.Army" is left alone).
+_RUN_TOGETHER = re.compile(
+    r"(?<![\w.@/:-])([^\W\d_][a-z]{3,})([.!?][\"”’)]?)(?=[A-Z](?:[a-z]{2}|\s))"
+)
+#: The picture link an embedded social post leaves in its text.
+_POST_LINK = re.compile(r"\s*\bpic\.twitter\.com/\w+")
+#: A dateline in brackets glued to the sentence it opens: "(Agency)The council".
+_GLUED_DATELINE = re.compile(r"(?<=\w)\)(?=[A-Z](?:[a-z]{2}|\s))")
+#: A line in capitals only, with this many letters, is display text.
+_SHOUTED_LETTERS = 8
+#: A live blog says so in its title or its URL.
+_LIVE_TITLE = re.compile(
+    r"(?:[–—|:-]\s*live(?:\s+(?:updates?|blog|coverage|reaction|report))?|"
+    r"\blive\s+(?:updates?|blog|coverage)|\bas it happened|\bminute[- ]by[- ]minute|"
+    r"\blatest updates)\s*!?\s*$|^live\s*[:|–—-]",
+    re.I,
+)
+_LIVE_URL = re.compile(r"/live(?:/|-|$)|/live-?blog|/as-it-happened", re.I)
+#: A live post's time stamp: "10.32am BST", "14:05 GMT", "Updated 3:10 p.m. ET".
+_TIME_STAMP = re.compile(
+    r"^(?:updated\s+|posted\s+)?\d{1,2}[.:]\d{2}"
+    r"(?:\s*[ap]\.?m\.?(?:\s*(?-i:[A-Z]{2,4})\b)?|\s*(?-i:[A-Z]{2,4})\b|\s*$)\s*(?:[-–—:|]\s*)?",
+    re.I,
+)
+#: The blogger's own voice in a live blog: about the blog, not the news.
+_LIVE_CHATTER = re.compile(
+    r"\b(?:we(?:'ll| will| may| might| could|'re| are| have|'ve)|i(?:'ll| will|'m| am))\b"
+    r"[^.]{0,60}\b(?:bring you|be back|have more|keep you|start|lose|losing|wait|waiting|"
+    r"update|updating|hand(?:ing)? over|sign(?:ing)? off|wrap(?:ping)? up|follow|see|looking)\b|"
+    r"\bstay tuned\b|\bbear with (?:us|me)\b|\bmore (?:to follow|soon|shortly)\b|"
+    r"\brefresh (?:the|this) page\b|\bthanks for (?:reading|following|joining)\b|"
+    r"\bthat'?s (?:it|all) (?:from me|for (?:now|today|tonight))\b|"
+    r"^(?:might|may|could|looks like|seems)\b[^.]{0,40}\b(?:delay|wait|while|time)\b|"
+    r"^(?:good (?:morning|afternoon|evening)|hello|hi|welcome)\b[^.]{0,40}[,!.]|"
+    r"\b(?:has|have) (?:a question|been in touch|emailed|written in)\b|"
+    r"\b(?:writes|emails)(?: in)?:",
+    re.I,
+)
 _HEADING_MAX_WORDS = 12
 _TITLE_MAX_WORDS = 20
 
@@ -123,23 +247,27 @@ class _Line:
     text: str
     #: True when the line ends like prose (a full stop, a quote, ...).
     punctuated: bool
+    #: True for a list item or a table row.
+    item: bool = False
 
 
 def clean(data: ArticleData) -> Article:
-    """Clean one article. Raises :class:`IngestError` when nothing readable is left."""
-    lines = list(_clean_lines(data.text.split("\n")))
+    """Clean one article.
+
+    An article left without text but with a title is headline-only (no
+    blocks). Raises :class:`IngestError` when it has neither.
+    """
+    live = is_live_blog(data.title, data.url)
+    lines = list(_clean_lines(data.text.split("\n"), live))
     title = normalize_space(data.title) if data.title else None
     if title is None:
-        index = next((i for i, line in enumerate(lines) if _is_title(line)), None)
+        index = next((i for i, line in enumerate(lines) if not line.item and _is_title(line)), None)
         if index is not None:
             title = lines.pop(index).text
-    blocks = tuple(
-        Block("heading" if _is_heading(line) else "paragraph", line.text) for line in lines
-    )
-    blocks = _drop_trailing_headings(blocks)
-    if not any(b.kind == "paragraph" for b in blocks):
+    blocks = _drop_trailing_headings(_blocks(lines))
+    if not title and not any(b.kind == "paragraph" for b in blocks):
         raise IngestError(
-            "has no article text left after cleaning",
+            "has no article text left after cleaning, and no title",
             path=data.path,
             fix="check it is an article, not a page of links or captions",
         )
@@ -150,21 +278,70 @@ def clean(data: ArticleData) -> Article:
         url=data.url,
         outlet=data.outlet,
         published=data.published,
+        author=data.author,
     )
 
 
-def _clean_lines(raw_lines: Iterable[str]) -> Iterable[_Line]:
+def is_live_blog(title: str | None, url: str | None) -> bool:
+    """Whether an article is a live blog, by its title ("... – live") or its URL."""
+    return bool(title and _LIVE_TITLE.search(title.strip())) or bool(url and _LIVE_URL.search(url))
+
+
+def split_run_together(text: str) -> str:
+    """Put the missing space between two sentences run together ("physician.Police"),
+    and after a dateline glued to the first word ("(Agency)The council ...")."""
+    if ")" in text:
+        text = _GLUED_DATELINE.sub(") ", text)
+    if "." not in text and "!" not in text and "?" not in text:
+        return text
+    return _RUN_TOGETHER.sub(r"\1\2 ", text)
+
+
+def _clean_lines(raw_lines: Iterable[str], live: bool = False) -> Iterable[_Line]:
     for raw in raw_lines:
         line = normalize_space(raw)
         if not line:
             continue
-        line = _GLUED_READ_TIME.sub("", line).rstrip()
-        if is_junk_line(line):
+        item = any(p.match(line) for p in (_ITEM_MARK, _NUMBERED, _TABLE_ROW))
+        line = _ITEM_MARK.sub("", line)
+        if live:
+            line = _TIME_STAMP.sub("", line) if _TIME_STAMP.match(line) else line
+        line = _POST_LINK.sub("", _GLUED_READ_TIME.sub("", line)).rstrip()
+        line = split_run_together(line)
+        if not line or is_junk_line(line):
             continue
-        kept = clean_sentences(split_sentences(line))
+        sentences = split_sentences(line)
+        kept = clean_sentences(sentences)
+        if live:
+            kept = [s for s in kept if not _LIVE_CHATTER.search(s)]
         if kept:
             text = " ".join(kept)
-            yield _Line(text, text.endswith(_TERMINAL))
+            # a line in capitals is display text (a subhead, a banner), never prose
+            yield _Line(text, text.endswith(_TERMINAL) and not _is_shouted(text), item)
+
+
+def _is_shouted(line: str) -> bool:
+    """A line in capitals only: a subhead, an inline link to another story, a banner."""
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= _SHOUTED_LETTERS and all(c.isupper() for c in letters)
+
+
+def _blocks(lines: list[_Line]) -> tuple[Block, ...]:
+    """Lines to blocks: items, headings, paragraphs; a run of headings is a list."""
+    kinds: list[str] = [
+        "item" if line.item else "heading" if _is_heading(line) else "paragraph" for line in lines
+    ]
+    start = 0
+    while start < len(kinds):
+        end = start
+        while end < len(kinds) and kinds[end] == "heading":
+            end += 1
+        if end - start >= _LIST_RUN:
+            kinds[start:end] = ["item"] * (end - start)
+        start = end + 1
+    return tuple(
+        Block(cast(BlockKind, kind), line.text) for kind, line in zip(kinds, lines, strict=True)
+    )
 
 
 def is_junk_line(line: str) -> bool:
@@ -182,14 +359,28 @@ _BOILERPLATE_TRIGGERS = (
     "commission", "affiliate", "compensation", "associate", "our ", "my ", "sign up",
     "subscribe", "follow us", "like us", "share ", "click", "tap here", "rights reserved",
     "copyright", "©", "privacy", "terms of", "cookies",
+    # sponsorship, the site's own products, embedded posts (teaser openings: below)
+    "compensated", "sponsored", "paid", "brought to you", "made possible", "partnership",
+    "underwritten", "complimentary", "free", "share of", "portion of", "cut of", "percentage of",
+    "fee ", "if you ", "#", "podcast", "newsletter", "app", "briefing", "bulletin", "alert",
+    "each ", "every ", "daily", "weekly", "inbox", "spotify", "itunes", "wherever you",
+    "stay tuned", "(@", "may not be", "on apple", "on google", "on amazon", "stitcher", "alexa",
+    "cut from", "share from",
 )  # fmt: skip
+#: Sentence openings that start a teaser or an offer (checked with the triggers).
+_OPENING_TRIGGERS = re.compile(
+    r"^[\"“‘']?(?:watch|listen|read|see|look|photos?|pictures|video|gallery|slideshow|live|quiz|"
+    r"poll|podcast|audio|interactive|explainer|related|more|trending|recommended|here|this is|"
+    r"find out|learn|discover|take a look)\b",
+    re.I,
+)
 
 
 def _is_boilerplate_sentence(sentence: str) -> bool:
     lower = sentence.lower()
-    return any(t in lower for t in _BOILERPLATE_TRIGGERS) and any(
-        p.search(sentence) for p in _BOILERPLATE_SENTENCE
-    )
+    return (
+        any(t in lower for t in _BOILERPLATE_TRIGGERS) or bool(_OPENING_TRIGGERS.match(sentence))
+    ) and any(p.search(sentence) for p in _BOILERPLATE_SENTENCE)
 
 
 def is_boilerplate(sentence: str) -> bool:
@@ -240,7 +431,9 @@ def mend_fragment(sentence: str) -> str | None:
 
 
 def _is_heading(line: _Line) -> bool:
-    return not line.punctuated and len(line.text.split()) <= _HEADING_MAX_WORDS
+    return not line.punctuated and (
+        len(line.text.split()) <= _HEADING_MAX_WORDS or _is_shouted(line.text)
+    )
 
 
 def _is_title(line: _Line) -> bool:

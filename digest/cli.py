@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -242,7 +243,9 @@ def build(
         ),
         cache=FetchCache(out / ".fetch-cache.json"),
     )
-    fetching = IngestOptions(fetcher=fetcher, fetch_full=settings.fetch_full, progress=_progress)
+    fetching = IngestOptions(
+        fetcher=fetcher, fetch_full=settings.fetch_full, progress=_progress, date=issue_date
+    )
     try:
         result = publish(
             list(sources or settings.sources or default_sources()),
@@ -361,25 +364,54 @@ def init(
 
 
 def _summary(result: PublishResult) -> str:
-    """The last line of a build: what was read, made and written."""
+    """The last line of a build: what was read, made and written.
+
+    Every article given is counted once, so the parts add up to the total:
+    skipped (by why), duplicates within the input, already in an issue, older
+    than the last issue, off-topic, in the stories made, and in stories past
+    the story limit.
+    """
     plan = result.plan
-    skipped = f", skipped {len(result.problems)}" if result.problems else ""
-    used = f", {plan.used} already in earlier issues" if plan.used else ""
+    skipped = Counter(p.reason for p in result.problems if p.reason not in ("duplicate", "kept"))
+    duplicates = plan.duplicates + sum(1 for p in result.problems if p.reason == "duplicate")
+    parts = []
+    if skipped:
+        why = ", ".join(
+            reason if len(skipped) == 1 else f"{n} {reason}"
+            for reason, n in sorted(skipped.items())
+        )
+        parts.append(f"skipped {sum(skipped.values())} ({why})")
+    if duplicates:
+        parts.append(f"{duplicates} duplicate{'s' if duplicates != 1 else ''} within the input")
+    if plan.used:
+        parts.append(f"{plan.used} already in earlier issues")
     if plan.stale:
-        used += f", {plan.stale} older than the last issue"
+        parts.append(f"{plan.stale} older than the last issue")
+    read = sum(skipped.values()) + duplicates + plan.used + plan.stale + len(plan.articles)
     if result.build is None:
         since = f" since the issue of {plan.latest.isoformat()}" if plan.latest else ""
         older = f" ({plan.stale} older than it)" if plan.stale else ""
         return f"Nothing new{since}{older}; nothing written."
     digest = result.build.digest
-    read = len(result.build.articles)
-    stories = len(digest.stories)
-    off_topic = f", left out {digest.off_topic} off-topic" if digest.off_topic else ""
+    mine = {(a.path, a.url) for a in plan.articles}
+    # an updated issue also holds its earlier stories: count this build's own
+    made = [st for st in digest.stories if any((s.path, s.url) in mine for s in st.sources)]
+    cited = {(s.path, s.url) for story in made for s in story.sources}
+    used = len(mine & cited)
+    off_topic = digest.off_topic
+    if off_topic:
+        parts.append(f"{off_topic} off-topic")
+    beyond = len(plan.articles) - off_topic - used
+    if beyond > 0:
+        parts.append(f"{beyond} in stories past the story limit")
+    stories = len(made)
     done = {"new": "", "update": "; added to", "rebuild": "; rebuilt"}[plan.action]
     issue = f"{done} the issue of {digest.date.isoformat()}" if done else ""
     return (
         f"Read {read} article{'s' if read != 1 else ''}"
-        f"{skipped}{used}{off_topic}; made {stories} {'story' if stories == 1 else 'stories'}"
+        f"{': ' + ', '.join(parts) if parts else ''}; "
+        f"made {stories} {'story' if stories == 1 else 'stories'} "
+        f"from {used} article{'s' if used != 1 else ''}"
         f"{issue}; wrote {', '.join(str(p) for p in result.written)}"
     )
 

@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-BlockKind = Literal["heading", "paragraph"]
+BlockKind = Literal["heading", "paragraph", "item"]
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,8 @@ class ArticleData:
 class Block:
     """One block of an article's body."""
 
-    #: ``"heading"`` for a short title-like line, ``"paragraph"`` for prose.
+    #: ``"heading"`` for a short title-like line, ``"paragraph"`` for prose,
+    #: ``"item"`` for a list item or table row (kept, but never quoted as prose).
     kind: BlockKind
     #: The block's text, whitespace-normalised.
     text: str
@@ -59,11 +60,14 @@ class Article:
     path: str
     #: The headline (from metadata, else the first headline-like line).
     title: str | None
-    #: Body blocks in reading order, junk removed.
+    #: Body blocks in reading order, junk removed; empty for a headline-only
+    #: article (a feed entry that carried only a title and a link).
     blocks: tuple[Block, ...]
     url: str | None = None
     outlet: str | None = None
     published: dt.datetime | None = None
+    #: Who wrote it, as the source names them, if known.
+    author: str | None = None
 
     @property
     def paragraphs(self) -> tuple[str, ...]:
@@ -85,6 +89,8 @@ class Source:
     outlet: str | None
     published: dt.datetime | None
     path: str | None
+    #: Who wrote the article, if the source names them.
+    author: str | None = None
 
     @classmethod
     def from_article(cls, article: Article) -> Source:
@@ -94,6 +100,7 @@ class Source:
             outlet=article.outlet,
             published=article.published,
             path=article.path,
+            author=article.author,
         )
 
 
@@ -158,6 +165,7 @@ def source_to_dict(source: Source) -> dict[str, Any]:
         "outlet": source.outlet,
         "published": _iso(source.published),
         "path": source.path,
+        "author": source.author,
     }
 
 
@@ -201,6 +209,7 @@ def digest_from_dict(data: dict[str, Any]) -> Digest:
                     outlet=src["outlet"],
                     published=_parse_datetime(src["published"]),
                     path=src["path"],
+                    author=src.get("author"),
                 )
                 for src in s["sources"]
             ),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -83,6 +84,25 @@ class Text:
                 return node.style[prop]
         return None
 
+    def resolved(self, prop: str, rules: Sequence[Rule] = ()) -> str | None:
+        """The value of ``prop`` ("color" or "background") this text is drawn with.
+
+        Each element from the innermost out: an ``!important`` rule of ``rules``
+        that matches it wins over its inline style (as in a client that applies
+        the rules); the first element with either decides. For "background",
+        ``background-color`` and the ``background`` shorthand both count.
+        """
+        names = ("background-color", "background") if prop == "background" else (prop,)
+        for depth in range(len(self.chain) - 1, -1, -1):
+            node, ancestors = self.chain[depth], self.chain[:depth]
+            matched = [r for r in rules if r.matches(node, ancestors) and r.sets(names)]
+            if matched:
+                return max(matched, key=lambda r: r.specificity).value(names)
+            for name in names:
+                if name in node.style:
+                    return node.style[name]
+        return None
+
     @property
     def hidden(self) -> bool:
         """Not shown: inside ``display:none`` or at an inherited font size of 0."""
@@ -109,6 +129,8 @@ class EmailReader(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.elements: list[Node] = []
         self.texts: list[Text] = []
+        #: Every run, whitespace-only ones too (they separate words).
+        self.runs: list[Text] = []
         self.styles: list[str] = []
         self._stack: list[Node] = []
 
@@ -128,8 +150,10 @@ class EmailReader(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._stack and self._stack[-1].tag == "style":
             self.styles.append(data)
-        elif data.strip() and not (self._stack and self._stack[-1].tag == "title"):
-            self.texts.append(Text(data, tuple(self._stack)))
+        elif not (self._stack and self._stack[-1].tag == "title"):
+            self.runs.append(Text(data, tuple(self._stack)))
+            if data.strip():
+                self.texts.append(self.runs[-1])
 
     def visible_text(self) -> str:
         """The shown text, whitespace collapsed."""
@@ -137,6 +161,11 @@ class EmailReader(HTMLParser):
 
     def find(self, tag: str) -> list[Node]:
         return [e for e in self.elements if e.tag == tag]
+
+    def text_of(self, node: Node) -> str:
+        """The shown text inside ``node``, whitespace (and no-break spaces) collapsed."""
+        inside = [t.text for t in self.runs if any(n is node for n in t.chain) and not t.hidden]
+        return " ".join("".join(inside).split())
 
 
 def read_html(html: str) -> EmailReader:
@@ -149,3 +178,116 @@ def read_html(html: str) -> EmailReader:
 def strip_styles(html: str) -> str:
     """``html`` as a client that drops every ``<style>`` element sees it."""
     return re.sub(r"<style\b.*?</style>", "", html, flags=re.S | re.I)
+
+
+# -- colour and the dark-mode rules ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One CSS rule with a descendant-only selector (``.a td``, ``body``, ``.b``)."""
+
+    #: Each compound of the selector, outermost first, as (tag or "", classes).
+    compounds: tuple[tuple[str, frozenset[str]], ...]
+    declarations: dict[str, str]
+    important: frozenset[str]
+
+    @property
+    def specificity(self) -> tuple[int, int]:
+        return (
+            sum(len(classes) for _, classes in self.compounds),
+            sum(1 for tag, _ in self.compounds if tag),
+        )
+
+    def sets(self, names: Sequence[str]) -> bool:
+        return any(n in self.important for n in names)
+
+    def value(self, names: Sequence[str]) -> str:
+        return next(self.declarations[n] for n in names if n in self.important)
+
+    def matches(self, node: Node, ancestors: Sequence[Node]) -> bool:
+        *outer, last = self.compounds
+        if not _compound_matches(last, node):
+            return False
+        remaining = list(ancestors)
+        for compound in reversed(outer):
+            while remaining and not _compound_matches(compound, remaining[-1]):
+                remaining.pop()
+            if not remaining:
+                return False
+            remaining.pop()
+        return True
+
+
+def _compound_matches(compound: tuple[str, frozenset[str]], node: Node) -> bool:
+    tag, classes = compound
+    return (not tag or node.tag == tag) and classes <= set(node.attrs.get("class", "").split())
+
+
+_COMPOUND = re.compile(r"^([a-z][a-z0-9]*)?((?:\.[\w-]+)*)$")
+
+
+def parse_rules(css: str) -> list[Rule]:
+    """The rules of a flat block of CSS (no nesting); selectors this helper cannot
+    read (pseudo-classes, attribute selectors, combinators other than descendant)
+    fail the test, so no rule is silently ignored."""
+    rules = []
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        declarations, important = {}, set()
+        for declaration in body.split(";"):
+            name, sep, value = declaration.partition(":")
+            if not sep:
+                continue
+            name, value = name.strip().lower(), value.strip().lower()
+            if value.endswith("!important"):
+                value = value.removesuffix("!important").strip()
+                important.add(name)
+            declarations[name] = value
+        for selector in selectors.split(","):
+            compounds = []
+            for part in selector.split():
+                found = _COMPOUND.match(part)
+                assert found, f"selector {selector.strip()!r} is beyond this test's CSS reader"
+                classes = frozenset(c for c in found.group(2).split(".") if c)
+                compounds.append((found.group(1) or "", classes))
+            rules.append(Rule(tuple(compounds), declarations, frozenset(important)))
+    return rules
+
+
+def media_blocks(css: str, query: str) -> list[str]:
+    """The bodies of every ``@media`` block whose condition mentions ``query``."""
+    blocks = []
+    for match in re.finditer(r"@media([^{]*)\{", css):
+        if query not in match.group(1).replace(" ", ""):
+            continue
+        depth, start = 1, match.end()
+        for i in range(start, len(css)):
+            depth += {"{": 1, "}": -1}.get(css[i], 0)
+            if depth == 0:
+                blocks.append(css[start:i])
+                break
+    return blocks
+
+
+def rgb(colour: str) -> tuple[int, int, int]:
+    """``#abc`` or ``#aabbcc`` as red, green, blue."""
+    value = colour.strip().lstrip("#")
+    if len(value) == 3:
+        value = "".join(c * 2 for c in value)
+    assert re.fullmatch(r"[0-9a-fA-F]{6}", value), f"not a hex colour: {colour!r}"
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def contrast(foreground: str, background: str) -> float:
+    """The WCAG 2 contrast ratio of two colours (1 to 21)."""
+
+    def luminance(colour: str) -> float:
+        def channel(c: int) -> float:
+            v = c / 255
+            return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (channel(c) for c in rgb(colour))
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    lighter, darker = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)

@@ -168,7 +168,9 @@ def test_decider_counts_a_duplicate_in_the_batch_once() -> None:
     c = article("Different.", path="c.txt", url="https://n.example/x")
     d = article("Other text, same page.", path="d.txt", url="https://n.example/x?utm_source=y")
     plan = decide({}, [a, b, c, d], D1, issue_exists=False)
-    assert plan.articles == (a, c) and plan.used == 2
+    assert plan.articles == (a, c) and plan.duplicates == 2
+    # a first build into an empty archive has nothing "already in earlier issues"
+    assert plan.used == 0
 
 
 texts = st.lists(st.sampled_from(["alpha", "beta", "gamma", "delta", "Alpha!"]), max_size=6)
@@ -302,7 +304,11 @@ def test_only_new_articles_make_the_next_issue(inputs: Path, tmp_path: Path) -> 
     (inputs / "zz_copy.txt").write_text((SEEDS / sorted(os.listdir(SEEDS))[0]).read_text())
     code, stdout, err = build(inputs, out, D2)
     assert code == 0, err
-    assert stdout.startswith("Read 1 article, 3 already in earlier issues; made 1 story;")
+    # the copy of an old seed is counted once, as a duplicate of it
+    assert stdout.startswith(
+        "Read 4 articles: 1 duplicate within the input, 2 already in earlier issues; "
+        "made 1 story from 1 article;"
+    )
     store = Archive(out / "archive.sqlite3")
     assert [r.date for r in store.issues()] == [D2, D1]
     newest = store.issues()[0]
@@ -319,7 +325,9 @@ def test_new_articles_on_the_same_date_join_that_issue(inputs: Path, tmp_path: P
     (inputs / "zz_new.md").write_text(NEW_ARTICLE, encoding="utf-8")
     code, stdout, err = build(inputs, out, D1)
     assert code == 0, err
-    assert stdout.startswith("Read 1 article, 2 already in earlier issues; made ")
+    assert stdout.startswith(
+        "Read 3 articles: 2 already in earlier issues; made 1 story from 1 article; "
+    )
     assert "added to the issue of 2026-11-21" in stdout
     updated = Archive(out / "archive.sqlite3").issue(D1)
     assert first is not None and updated is not None
@@ -379,7 +387,7 @@ def test_a_crash_while_publishing_puts_everything_back(
     assert not list(out.rglob(".*")), "no temporary file is left behind"
     monkeypatch.undo()
     code, stdout, err = build(inputs, out, D2)
-    assert code == 0 and stdout.startswith("Read 1 article"), err
+    assert code == 0 and "made 1 story from 1 article" in stdout, err
 
 
 def test_a_failed_commit_puts_the_files_back(

@@ -43,6 +43,7 @@ PROMOTIONS = [
     "Click here to download the full budget report from the city website.",
 ]
 FURNITURE = [
+    "This material may not be published, broadcast, rewritten or redistributed.",
     "© 2026 Springfield Media Group.",
     "Copyright Springfield Times, all rights reserved.",
     "By continuing you agree to our privacy policy and terms of use.",
@@ -213,3 +214,180 @@ def test_is_boilerplate_knows_every_rule_the_cleaner_applies(sentence: str) -> N
 )
 def test_is_boilerplate_leaves_prose_alone(prose: str) -> None:
     assert not is_boilerplate(prose)
+
+
+# -- the junk real feeds and pages carry (issue 10), in wordings of our own ----------
+
+SPONSORSHIP = [
+    "This review has been compensated by Brightside Media and its advertiser.",
+    "This post was sponsored by Acme Garden Supplies.",
+    "We were given a complimentary stay at the hotel for this piece.",
+    "The Quincy Post may get a share of revenue from purchases made through this page.",
+    "If you buy something through our links, we may earn money from the retailer.",
+    "Thanks to our friends at Acme for the samples #sponsored",
+]
+OWN_PRODUCTS = [
+    "Now you can hear Morning Quincy on your smart speaker each morning.",
+    "Listen to the latest episode of our weekly show wherever you get your podcasts.",
+    "Subscribe to the Quincy Daily Briefing newsletter.",
+    "Download the Quincy Post app for free today.",
+    "Don't forget to follow Budget Watch, our daily alert on the council.",
+]
+TEASERS = [
+    "Watch: the mayor explains the new budget in two minutes",
+    "Listen: the council leader on what the vote means",
+    "Here's how the new budget affects your household.",
+    "Here’s what you need to know.",
+    "Find out why the harbour bridge was closed.",
+    "Photos: the night the council voted",
+]
+
+
+@pytest.mark.parametrize("junk", SPONSORSHIP + OWN_PRODUCTS + TEASERS)
+def test_sponsorship_own_products_and_teasers_go_wherever_they_sit(junk: str) -> None:
+    assert is_boilerplate(junk)
+    article = _clean(f"Budget news\n{junk}\n{PROSE} {junk}")
+    assert article.paragraphs == (PROSE,)
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "The bill, sponsored by Senator Roe, passed the house on a vote of 52 to 48.",
+        "The trip was paid for by the city, a spokesman for the mayor said on Monday.",
+        "Listeners could hear the debate on local radio until the vote late on Tuesday.",
+        "Subscribers to the city's water service will pay more from January.",
+        "Here the council met for the last time before the vote, in the old town hall.",
+        "Critics said the app the city built for parking fines was slow and hard to use.",
+        "We will not raise taxes again, the mayor told the council before the vote.",
+        "Commissioners said the money would be spent on the three bridges first.",
+    ],
+)
+def test_news_that_mentions_sponsors_apps_or_podcasts_stays(prose: str) -> None:
+    assert not is_boilerplate(prose)
+    assert _clean(f"Budget news\n{prose}").paragraphs == (prose,)
+
+
+LIVE_CHATTER = [
+    "Might be a slightly longer wait, and we may start losing some time soon.",
+    "We'll bring you the result as soon as it comes in.",
+    "Stay tuned for the count.",
+    "That's all from me for today.",
+]
+
+
+@pytest.mark.parametrize("chatter", LIVE_CHATTER)
+def test_live_blog_chatter_goes_in_a_live_blog(chatter: str) -> None:
+    text = (
+        f"10.42am GMT\n{PROSE} {chatter}\n11.05am GMT - {chatter}\n14:05\n12.50 The count went on."
+    )
+    article = clean(ArticleData(path="live", text=text, title="Council budget vote – live"))
+    assert article.paragraphs == (PROSE, "12.50 The count went on.")
+    assert not any("GMT" in b.text for b in article.blocks)
+
+
+def test_the_same_words_in_an_ordinary_article_are_a_quote_or_news_and_stay() -> None:
+    said = "We'll bring you the result as soon as it comes in, the returning officer said."
+    article = clean(ArticleData(path="a", text=f"{PROSE} {said}", title="Council votes"))
+    assert article.paragraphs == (f"{PROSE} {said}",)
+
+
+def test_a_live_blog_is_known_by_its_title_or_its_url() -> None:
+    from digest.clean import is_live_blog
+
+    assert is_live_blog("Budget vote – live!", None)
+    assert is_live_blog("Budget vote: live updates", None)
+    assert is_live_blog("Budget vote", "https://q.example/politics/live/2026/nov/20/budget")
+    assert not is_live_blog("Live music returns to the park", "https://q.example/arts/music")
+
+
+def test_roundup_bullets_are_items_never_prose() -> None:
+    text = (
+        f"{PROSE}\n• Parks: two million more over two years for new playgrounds.\n"
+        "- Elsewhere, a fire closed the central library on Monday night, officials said.\n"
+        "3) The harbour bridge reopens to lorries in March.\n"
+        "| Ward | Votes |"
+    )
+    article = _clean(text, title="Budget news")
+    assert article.paragraphs == (PROSE,)
+    assert [b.kind for b in article.blocks] == ["paragraph", "item", "item", "item", "item"]
+    assert article.blocks[1].text.startswith("Parks:")  # the bullet goes, the text stays
+    assert article.blocks[3].text.startswith("3) The harbour")  # a number is text
+
+
+def test_a_list_at_the_end_is_kept_as_items_not_dropped_as_headings() -> None:
+    dates = [
+        "June 24 -- Riverside Arena, Quincy",
+        "June 26 -- Harbour Hall, Quincy",
+        "July 2 -- The Dome",
+    ]
+    article = _clean("\n".join([PROSE, *dates]), title="Tour dates announced")
+    assert [b.kind for b in article.blocks] == ["paragraph", "item", "item", "item"]
+
+
+def test_a_line_in_capitals_is_display_text_not_prose() -> None:
+    article = _clean(f"{PROSE}\nWHO WILL WIN THE VOTE?\n{PROSE}", title="Budget")
+    assert [b.kind for b in article.blocks] == ["paragraph", "heading", "paragraph"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The victim was a local physician.Police arrested a man on Tuesday.",
+            "The victim was a local physician. Police arrested a man on Tuesday.",
+        ),
+        ("Eva.Stories has a million followers.", "Eva.Stories has a million followers."),
+        ("Visit quincypost.example.Com for more.", "Visit quincypost.example.Com for more."),
+        ("The firm, Acme Inc.Ltd, said so.", "The firm, Acme Inc.Ltd, said so."),
+        ("Quincy (QNS)The council met.", "Quincy (QNS) The council met."),
+        ("Quincy (QNS)A vote was held.", "Quincy (QNS) A vote was held."),
+        ("The vote was held.A recount follows.", "The vote was held. A recount follows."),
+    ],
+)
+def test_sentences_run_together_are_split_and_names_are_not(text: str, expected: str) -> None:
+    from digest.clean import split_run_together
+
+    assert split_run_together(text) == expected
+
+
+def test_run_together_sentences_become_two_sentences() -> None:
+    article = _clean(
+        "Budget news\nThe council met on Tuesday night.The vote on the new budget passed by one."
+    )
+    assert article.paragraphs == (
+        "The council met on Tuesday night. The vote on the new budget passed by one.",
+    )
+
+
+def test_an_embedded_post_keeps_its_words_and_loses_its_residue() -> None:
+    text = (
+        f"{PROSE}\nThe budget is a win for every park in town. pic.twitter.com/AbC123xyz\n"
+        "— Mayor Jo Roe (@mayorjo) November 19, 2026"
+    )
+    article = _clean(text, title="Budget")
+    assert article.paragraphs == (PROSE, "The budget is a win for every park in town.")
+
+
+def test_a_headline_only_article_survives_cleaning() -> None:
+    article = clean(
+        ArticleData(
+            path="https://q.example/fires",
+            text="",
+            title="Wildfires spread north",
+            url="https://q.example/fires",
+            author="Jo Reporter",
+        )
+    )
+    assert article.title == "Wildfires spread north" and article.blocks == ()
+    assert article.author == "Jo Reporter"
+
+
+def test_an_article_with_neither_text_nor_title_is_an_error() -> None:
+    with pytest.raises(IngestError, match="no title"):
+        clean(ArticleData(path="empty-entry", text="Advertisement", title=None))
+
+
+def test_japanese_sentences_are_paragraphs() -> None:
+    line = "港の橋は来年の春から建て替えられることが決まりました。工事には三年かかります。"
+    assert _clean(line, title="橋").paragraphs == (line,)

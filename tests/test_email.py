@@ -23,11 +23,19 @@ from digest.config import Settings
 from digest.errors import ConfigError
 from digest.model import Digest, Sentence, Source, Story
 from digest.publish import render_outputs
-from digest.render.email import PALETTE, render_html, render_text
+from digest.render.email import DARK_PALETTE, PALETTE, render_html, render_text
 from digest.render.feeds import issue_items, render_atom, render_rss, story_items
 from digest.render.mime import build_message
 
-from .emailkit import read_html, sample_digest, strip_styles
+from .emailkit import (
+    Rule,
+    contrast,
+    media_blocks,
+    parse_rules,
+    read_html,
+    sample_digest,
+    strip_styles,
+)
 
 SETTINGS = Settings(
     name="Springfield Digest",
@@ -87,27 +95,72 @@ def test_no_images_svg_or_remote_resources(ten_html: str) -> None:
     assert "url(" not in "".join(page.styles) and "@import" not in "".join(page.styles)
 
 
-def test_color_scheme_meta_and_no_classes_on_content(ten_html: str) -> None:
+def dark_rules(html: str) -> list[Rule]:
+    """The rules a client that prefers dark applies on top of the inline styles."""
+    blocks = [
+        b for css in read_html(html).styles for b in media_blocks(css, "prefers-color-scheme:dark")
+    ]
+    assert len(blocks) == 1, "one dark-mode block"
+    return parse_rules(blocks[0])
+
+
+def test_color_scheme_meta_and_classes_only_hook_dark_mode(ten_html: str) -> None:
     page = read_html(ten_html)
     metas = {m.attrs.get("name"): m.attrs.get("content") for m in page.find("meta")}
     assert metas.get("color-scheme") == "light dark"
     assert metas.get("supported-color-schemes") == "light dark"
-    for tag in ("h1", "h2", "p", "a", "sup", "span"):
-        for node in page.find(tag):
-            assert "class" not in node.attrs, f"<{tag}> styled by a class"
+    hooks = {c for rule in dark_rules(ten_html) for _, classes in rule.compounds for c in classes}
+    for node in page.elements:
+        for name in node.attrs.get("class", "").split():
+            # MJML's own layout classes, or a dark-mode hook that a dark rule uses
+            assert name.startswith("mj-") or name in hooks, f"<{node.tag} class={name}>"
+            if name in ("dk-ink", "dk-mut", "dk-acc"):
+                assert "color" in node.style, f"<{node.tag} class={name}> has no inline colour"
 
 
 def test_every_text_sets_its_colour_on_an_explicit_background(ten_html: str) -> None:
     """Inverting clients flip colour and background together; neither may be left to them."""
     page = read_html(strip_styles(ten_html))
-    allowed = {v.lower() for v in PALETTE.values()}
     for text in page.texts:
         if text.hidden:
             continue
-        colour = text.inherited("color")
-        background = text.inherited("background-color") or text.inherited("background")
-        assert colour in allowed, (text.text, colour)
-        assert background in (PALETTE["card"], PALETTE["page"]), (text.text, background)
+        colour, background = text.resolved("color"), text.resolved("background")
+        assert colour in (PALETTE["ink"], PALETTE["muted"], PALETTE["accent"]), (text.text, colour)
+        assert background in (PALETTE["card"], PALETTE["page"], PALETTE["chip"]), (
+            text.text,
+            background,
+        )
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+@pytest.mark.parametrize("digest", [TEN, sample_digest(2, sources=4)], ids=["ten", "two"])
+def test_every_text_has_aa_contrast_in_both_modes(mode: str, digest: Digest) -> None:
+    """WCAG AA (4.5:1) for every shown text, from the colours the client would draw.
+
+    Light: the inline styles alone (as where ``<style>`` is dropped). Dark: the
+    dark block's ``!important`` rules over them, as Apple Mail and Outlook.com
+    apply it; every text must then be in the dark palette, none left light.
+    """
+    html = render_html(replace(digest, stories=(*digest.stories, unlinked_story())), SETTINGS)
+    rules = dark_rules(html) if mode == "dark" else []
+    palette = DARK_PALETTE if mode == "dark" else PALETTE
+    page = read_html(strip_styles(html) if mode == "light" else html)
+    worst = 21.0
+    for text in page.texts:
+        if text.hidden:
+            continue
+        colour, background = text.resolved("color", rules), text.resolved("background", rules)
+        assert colour in palette.values() and background in palette.values(), (text.text, mode)
+        ratio = contrast(colour, background)
+        assert ratio >= 4.5, (text.text, colour, background, ratio)
+        worst = min(worst, ratio)
+    assert worst < 21.0
+
+
+def unlinked_story() -> Story:
+    """A story whose source has no URL: its citation is a plain (unlinked) number."""
+    source = Source("A local report", None, "Local Paper", None, "notes/local.md")
+    return Story("Local news", (Sentence("The hall reopened on Monday.", (0,)),), (source,))
 
 
 def test_readable_with_every_style_element_removed(ten_html: str) -> None:
@@ -135,16 +188,37 @@ def test_header_preheader_stories_and_footer(ten_html: str) -> None:
     assert "because you subscribed" in shown
 
 
-def test_source_links_name_the_outlet_and_title() -> None:
+def test_sources_are_listed_with_outlet_title_and_date_and_cited_by_number() -> None:
     digest = sample_digest(1)
+    story = digest.stories[0]
     page = read_html(render_html(digest, SETTINGS))
-    texts = {t.text for t in page.texts}
-    for source in digest.stories[0].sources:
-        assert f"{source.outlet}: {source.title}" in texts
-    labels = [t.text.strip() for t in page.texts if any(n.tag == "a" for n in t.chain)]
+    rows = {page.text_of(p) for p in page.find("p")}
+    for number, source in enumerate(story.sources, 1):  # the sample cites them in order
+        assert f"{number} {source.outlet} · {source.title} · 20 November 2026" in rows
+    links = [(a, page.text_of(a)) for a in page.find("a")]
+    labels = [label for _, label in links]
     assert not any(label.lower() in {"read more", "here", "link", "more"} for label in labels)
-    markers = [label for label in labels if re.fullmatch(r"\[\d+\]", label)]
-    assert len(markers) == sum(len(s.sources) for s in digest.stories[0].sentences)
+    chips = [(a.attrs["href"], label) for a, label in links if label.isdigit()]
+    assert len(chips) == sum(len(s.sources) for s in story.sentences)
+    for href, label in chips:  # a number links to the source listed under that number
+        assert href == story.sources[int(label) - 1].url
+
+
+def test_citations_follow_their_sentence_in_flowing_paragraphs() -> None:
+    digest = sample_digest(1, sentences=5)
+    page = read_html(render_html(digest, SETTINGS))
+    story = digest.stories[0]
+    prose = [
+        page.text_of(p) for p in page.find("p") if story.sentences[0].text[:30] in page.text_of(p)
+    ]
+    prose += [
+        page.text_of(p) for p in page.find("p") if story.sentences[-1].text[:30] in page.text_of(p)
+    ]
+    assert 1 <= len(set(prose)) <= 2, "one or two paragraphs, not one per sentence"
+    text = " ".join(dict.fromkeys(prose))
+    for sentence in story.sentences:
+        numbers = " ".join(str(i + 1) for i in sentence.sources)
+        assert f"{sentence.text} {numbers}" in text
 
 
 @pytest.mark.parametrize(
@@ -208,7 +282,8 @@ def test_hostile_text_is_text_in_the_html() -> None:
     assert [h.attrs.get("dir") for h in page.find("h2")] == ["auto"]  # right-to-left text flows
     shown = page.visible_text()
     assert " ".join(HOSTILE.split()) in shown  # &, quotes, RTL and emoji survive as text
-    assert f"Outlet {HOSTILE}: Title {HOSTILE}" in {t.text for t in page.texts}
+    flat = " ".join(HOSTILE.split())
+    assert any(page.text_of(p).endswith(f"Outlet {flat} · Title {flat}") for p in page.find("p"))
     hrefs = [a.attrs["href"] for a in page.find("a")]
     assert 'https://x.example/?a=1&b="2"<x>' in hrefs  # escaped in the attribute, intact parsed
 

@@ -129,3 +129,12 @@ def test_iso_dates_round_trip_tz_aware(value: dt.datetime) -> None:
 @given(st.datetimes())
 def test_naive_dates_are_taken_as_utc(value: dt.datetime) -> None:
     assert parse_datetime(value.isoformat()) == value.replace(tzinfo=dt.UTC)
+
+
+def test_a_front_matter_url_that_cannot_parse_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(
+        "---\nurl: http://news.example:99999/a\n---\n# Title\n\nText.\n", encoding="utf-8"
+    )
+    with pytest.raises(IngestError, match=r"a\.md: front matter 'url: .*' is not a valid URL"):
+        read_file(path)

@@ -141,7 +141,7 @@ def test_html_to_text_strips_markup_and_keeps_blocks() -> None:
         "<h2>Heading</h2><p>One <b>bold</b> &amp; <a href='x'>linked</a>.<br>Two.</p>"
         "<script>alert(1)</script><style>p{}</style><!-- note --><ul><li>A</li><li>B</li></ul>"
     )
-    assert html_to_text(html) == "Heading\nOne bold & linked.\nTwo.\nA\nB"
+    assert html_to_text(html) == "Heading\nOne bold & linked.\nTwo.\n• A\n• B"
 
 
 @given(st.text(max_size=200))

@@ -5,6 +5,11 @@ URL. Readers are registered by file suffix (as pelican registers its readers by
 ``file_extensions``); a fetched URL is recognised by what it holds (feed, OPML
 list, or web page). Everything becomes :class:`~digest.model.ArticleData`; a
 source that cannot be read becomes a :class:`Problem` and the batch goes on.
+An article read twice (the same canonical URL, or the same title from the
+same outlet on the same day: two section feeds of one paper) is kept once,
+the repeat noted as a ``duplicate`` problem; feed advertisements are noted as
+``sponsored``. The build's date (:attr:`IngestOptions.date`) bounds the
+publication dates the readers believe.
 
 The network is touched only for URLs the user gave (and, with ``fetch_full``,
 for the pages that teaser-only feed entries link to). URLs are fetched in
@@ -13,6 +18,7 @@ parallel, within :class:`~digest.ingest.fetch.FetchLimits`.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
@@ -20,6 +26,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urljoin
 
+from digest.archive import canonical_url, normalized_text
 from digest.errors import IngestError, NothingUsableError
 from digest.ingest.feeds import looks_like_feed, parse_feed
 from digest.ingest.fetch import Fetcher, FetchError, Response, fetch_many, is_url
@@ -57,12 +64,23 @@ PROGRESS_MIN = 4
 ProgressFactory = Callable[[int, str], AbstractContextManager[Callable[[int], None]]]
 
 
+#: Why an input was skipped, for the build's summary line; ``kept`` marks a
+#: note about an article that was still read (a ``--fetch-full`` page that
+#: failed, so the feed's summary was kept).
+Reason = Literal[
+    "not found", "unreadable", "fetch failed", "no article", "sponsored", "duplicate", "kept"
+]
+
+
 @dataclass(frozen=True)
 class Problem:
     """An input that was skipped, and why (one line)."""
 
     path: str
     message: str
+    #: Why, in a word or two (see :data:`Reason`). The default is the cleaner's:
+    #: an article with no text left.
+    reason: Reason = "no article"
 
     def __str__(self) -> str:
         return (
@@ -73,6 +91,7 @@ class Problem:
 @dataclass(frozen=True)
 class IngestResult:
     articles: tuple[ArticleData, ...]
+    #: Inputs skipped, and repeats of an article already read (reason ``duplicate``).
     problems: tuple[Problem, ...]
 
 
@@ -87,7 +106,9 @@ def find_files(sources: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
     for source in sources:
         if not source.exists():
             problems.append(
-                Problem(str(source), f"{source}: no such file or folder; check the path")
+                Problem(
+                    str(source), f"{source}: no such file or folder; check the path", "not found"
+                )
             )
         elif source.is_dir():
             files = sorted(
@@ -96,7 +117,11 @@ def find_files(sources: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
             )
             if not files:
                 problems.append(
-                    Problem(str(source), f"{source}: folder has no article files ({suffixes})")
+                    Problem(
+                        str(source),
+                        f"{source}: folder has no article files ({suffixes})",
+                        "not found",
+                    )
                 )
             found.extend(files)
         elif source.suffix.lower() not in SUFFIXES:
@@ -105,6 +130,7 @@ def find_files(sources: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
                     str(source),
                     f"{source}: unsupported file type {source.suffix or '(none)'!r}; "
                     f"give a file ending in one of {suffixes}",
+                    "unreadable",
                 )
             )
         else:
@@ -156,6 +182,8 @@ class _Document:
     response: Response | None = None
     articles: tuple[ArticleData, ...] = ()
     teasers: tuple[int, ...] = ()
+    #: Feed entries left out as advertisements.
+    sponsored: tuple[ArticleData, ...] = ()
     children: tuple[_Document, ...] = ()
 
 
@@ -169,6 +197,9 @@ class IngestOptions:
     fetch_full: bool = False
     #: Progress bar factory, used when more than :data:`PROGRESS_MIN` URLs are fetched.
     progress: ProgressFactory | None = None
+    #: The build's date: publication dates more than a day after it are not
+    #: believed (None: only dates before 1990 are ignored).
+    date: dt.date | None = None
 
 
 def ingest(sources: Sequence[Path | str], options: IngestOptions | None = None) -> IngestResult:
@@ -187,14 +218,14 @@ def ingest(sources: Sequence[Path | str], options: IngestOptions | None = None) 
     progress = options.progress
     problems: list[Problem] = []
     top = _expand(sources, problems)
-    _read_round(top, fetcher, problems, progress)
+    _read_round(top, fetcher, problems, progress, today=options.date)
     # OPML lists add feeds; those are read in a second round (one level only)
     children = [child for doc in top for child in doc.children]
-    _read_round(children, fetcher, problems, progress, nested=True)
+    _read_round(children, fetcher, problems, progress, nested=True, today=options.date)
     if fetch_full:
-        _fetch_full(top, fetcher, problems, progress)
+        _fetch_full(top, fetcher, problems, progress, today=options.date)
     fetcher.cache.save()
-    articles = _unique(a for doc in top for a in _flatten(doc))
+    articles = _unique(_flatten(top), problems)
     if not articles:
         detail = f" ({problems[0]})" if len(problems) == 1 else ""
         raise NothingUsableError(
@@ -238,12 +269,13 @@ def _read_round(
     problems: list[Problem],
     progress: ProgressFactory | None,
     nested: bool = False,
+    today: dt.date | None = None,
 ) -> None:
     remote = [doc for doc in docs if doc.url]
     responses = _fetch_all(fetcher, [doc.url for doc in remote if doc.url], progress, "Fetching")
     for doc, response in zip(remote, responses, strict=True):
         if isinstance(response, FetchError):
-            problems.append(Problem(doc.source, str(response)))
+            problems.append(Problem(doc.source, str(response), "fetch failed"))
             doc.url = None  # nothing to read
         else:
             doc.response = response
@@ -251,12 +283,22 @@ def _read_round(
         if doc.path is None and doc.response is None:
             continue
         try:
-            _read_document(doc, nested)
+            _read_document(doc, nested, today)
         except IngestError as exc:
-            problems.append(Problem(doc.source, str(exc)))
+            reason: Reason = "no article" if "no article" in exc.message else "unreadable"
+            problems.append(Problem(doc.source, str(exc), reason))
+        for ad in doc.sponsored:
+            problems.append(
+                Problem(
+                    doc.source,
+                    f"left out the advertisement {ad.title or ad.path!r} "
+                    "(undated, leads off the publisher's site)",
+                    "sponsored",
+                )
+            )
 
 
-def _read_document(doc: _Document, nested: bool) -> None:
+def _read_document(doc: _Document, nested: bool, today: dt.date | None = None) -> None:
     if doc.path is not None:
         suffix = doc.path.suffix.lower()
         if suffix in READERS:
@@ -288,11 +330,13 @@ def _read_document(doc: _Document, nested: bool) -> None:
                 fix="give the URL of an article, a feed or an OPML list",
             )
     if kind == "page":
-        doc.articles = (read_page(body, source=doc.source, url=base, charset=charset),)
+        doc.articles = (read_page(body, source=doc.source, url=base, charset=charset, today=today),)
     elif kind == "feed":
-        feed = parse_feed(body, source=doc.source, base_url=base, charset=charset)
-        doc.articles = tuple(entry.article for entry in feed.entries)
-        doc.teasers = tuple(i for i, entry in enumerate(feed.entries) if entry.teaser)
+        feed = parse_feed(body, source=doc.source, base_url=base, charset=charset, today=today)
+        entries = [entry for entry in feed.entries if not entry.sponsored]
+        doc.articles = tuple(entry.article for entry in entries)
+        doc.teasers = tuple(i for i, entry in enumerate(entries) if entry.teaser)
+        doc.sponsored = tuple(entry.article for entry in feed.entries if entry.sponsored)
     else:
         if nested:
             raise IngestError("an OPML list inside an OPML list is not followed", path=doc.source)
@@ -314,8 +358,9 @@ def _fetch_full(
     fetcher: Fetcher,
     problems: list[Problem],
     progress: ProgressFactory | None,
+    today: dt.date | None = None,
 ) -> None:
-    """Replace teaser entries by the page they link to."""
+    """Replace teaser entries (and headline-only ones) by the page they link to."""
     wanted: list[tuple[_Document, int, str]] = []
     for doc in _walk(docs):
         for index in doc.teasers:
@@ -326,14 +371,18 @@ def _fetch_full(
     for (doc, index, url), response in zip(wanted, responses, strict=True):
         teaser = doc.articles[index]
         if isinstance(response, FetchError):
-            problems.append(Problem(url, f"{response}; kept the feed's summary"))
+            problems.append(Problem(url, f"{response}; kept the feed's summary", "kept"))
             continue
         try:
             page = read_page(
-                response.body, source=url, url=response.final_url, charset=response.charset
+                response.body,
+                source=url,
+                url=response.final_url,
+                charset=response.charset,
+                today=today,
             )
         except IngestError as exc:
-            problems.append(Problem(url, f"{exc}; kept the feed's summary"))
+            problems.append(Problem(url, f"{exc}; kept the feed's summary", "kept"))
             continue
         full = replace(
             teaser,
@@ -365,19 +414,54 @@ def _walk(docs: Iterable[_Document]) -> Iterator[_Document]:
         yield from _walk(doc.children)
 
 
-def _flatten(doc: _Document) -> Iterator[ArticleData]:
-    for sub in _walk([doc]):
-        yield from sub.articles
+def _flatten(docs: Iterable[_Document]) -> Iterator[tuple[str, ArticleData]]:
+    """Every article read, with the source (file, feed, URL) it came from."""
+    for doc in _walk(docs):
+        for article in doc.articles:
+            yield doc.source, article
 
 
-def _unique(articles: Iterable[ArticleData]) -> list[ArticleData]:
-    """Drop repeats: the same file twice, or the same URL from two feeds (first kept)."""
-    seen: set[str] = set()
+def _unique(
+    articles: Iterable[tuple[str, ArticleData]], problems: list[Problem]
+) -> list[ArticleData]:
+    """Drop repeats (first kept), each noted as a ``duplicate`` problem.
+
+    A repeat is the same file twice, the same canonical URL (two feeds, or a
+    feed and a page), or the same title from the same outlet on the same day
+    (two section feeds of one paper, with different links). Articles with
+    the same title from one outlet on different days are a recurring column,
+    not a repeat.
+    """
+    seen: dict[str, tuple[str, ArticleData]] = {}
     out = []
-    for article in articles:
-        local = not is_url(article.path) and "#" not in article.path
-        key = article.url or (str(Path(article.path).resolve()) if local else article.path)
-        if key not in seen:
-            seen.add(key)
-            out.append(article)
+    for source, article in articles:
+        keys = _identities(article)
+        first = next((seen[k] for k in keys if k in seen), None)
+        if first is not None:
+            where = "" if first[0] == source else f" in {first[0]}"
+            what = f"{article.title!r}" if article.title else article.path
+            problems.append(
+                Problem(
+                    source,
+                    f"{source}: {what} is the same article as one read{where}; read once",
+                    "duplicate",
+                )
+            )
+            continue
+        seen.update(dict.fromkeys(keys, (source, article)))
+        out.append(article)
     return out
+
+
+def _identities(article: ArticleData) -> list[str]:
+    local = not is_url(article.path) and "#" not in article.path
+    keys = [
+        "url:" + canonical_url(article.url)
+        if article.url
+        else "path:" + (str(Path(article.path).resolve()) if local else article.path)
+    ]
+    title = normalized_text(article.title or "")
+    if title and article.outlet:
+        day = article.published.astimezone(dt.UTC).date().isoformat() if article.published else ""
+        keys.append(f"title:{normalized_text(article.outlet)}:{title}:{day}")
+    return keys

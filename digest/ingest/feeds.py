@@ -4,9 +4,25 @@ feedparser does the parsing (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, broken XML
 recovered where it can be). It is always handed *bytes*, never a string that
 could be taken for a URL, so it never touches the network itself.
 
-An entry that carries only a teaser (no full content, a short summary) is
-marked :attr:`FeedEntry.teaser`; with ``--fetch-full`` the ingest step fetches
-the linked page for it.
+**The body** is the entry's own text: its content, else its summary or
+description. feedparser files a Media RSS ``media:description`` (a photo's
+caption) under the same keys, so that on a feed like the New York Times' the
+caption takes the place of the real description; the feed is therefore also
+read with lxml (no DTD, no entities, no network) to collect every
+``media:*`` text, and a value that is one of them is never a body. A value
+that is only markup (a tracking pixel, empty paragraphs) is no body either.
+An entry left with a title and a link is a *headline-only* article.
+
+**The outlet** is the feed's publisher, not its title: "NYT > World News"
+is The New York Times, "CNN.com - RSS Channel - World" is CNN
+(:func:`digest.ingest.meta.feed_outlet`).
+
+**Dates** before 1990 or after the build's day are ignored; the entry's
+next date (updated, created), then the date in its link's path, is taken.
+
+An entry that carries only a teaser (no full content, a short summary, or
+nothing but its headline) is marked :attr:`FeedEntry.teaser`; with
+``--fetch-full`` the ingest step fetches the linked page for it.
 """
 
 from __future__ import annotations
@@ -14,16 +30,32 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from itertools import chain
 from typing import Any
+from urllib.parse import urlsplit
 
 import feedparser
+from lxml import etree
 
 from digest.errors import IngestError
 from digest.ingest.files import parse_datetime
 from digest.ingest.html import html_to_text
+from digest.ingest.meta import (
+    author_name,
+    feed_outlet,
+    first_plausible,
+    http_url,
+    registrable_domain,
+    url_date,
+)
 from digest.model import ArticleData
 
+#: The Media RSS namespace: captions, credits, titles of an entry's pictures.
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+#: Local names of the elements that hold an entry's own text, in any namespace but Media RSS.
+_BODY_TAGS = frozenset({"description", "summary", "content", "encoded"})
 #: A summary shorter than this (in words) is a teaser, not the article.
 TEASER_WORDS = 120
 _ELLIPSIS_END = re.compile(
@@ -39,6 +71,9 @@ class FeedEntry:
     article: ArticleData
     #: True when the entry holds only a summary of the linked article.
     teaser: bool
+    #: True for an advertisement placed among the entries: undated, in a feed
+    #: whose entries are dated, and leading off the publisher's site.
+    sponsored: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,9 +97,18 @@ def looks_like_feed(body: bytes, content_type: str = "") -> bool:
 
 
 def parse_feed(
-    body: bytes, *, source: str, base_url: str | None = None, charset: str | None = None
+    body: bytes,
+    *,
+    source: str,
+    base_url: str | None = None,
+    charset: str | None = None,
+    today: dt.date | None = None,
 ) -> ParsedFeed:
-    """Parse a feed document; :class:`IngestError` when it is not one or has no entries."""
+    """Parse a feed document; :class:`IngestError` when it is not one or has no entries.
+
+    ``today`` is the build's date: entry dates after it (by more than a day)
+    are not believed.
+    """
     headers: dict[str, str] = {}
     if base_url:
         headers["content-location"] = base_url
@@ -81,60 +125,167 @@ def parse_feed(
             )
         raise IngestError("feed has no entries", path=source)
     feed = parsed.get("feed") or {}
-    outlet = _text(feed.get("title"))
-    out = [_entry(entry, i, source=source, outlet=outlet) for i, entry in enumerate(entries)]
-    return ParsedFeed(title=outlet, entries=tuple(out))
+    title = _text(feed.get("title"))
+    first_link = next((_text(e.get("link")) for e in entries if _text(e.get("link"))), None)
+    outlet = feed_outlet(
+        title, _text(feed.get("link")) or base_url or first_link, _text(feed.get("rights"))
+    )
+    captions = media_texts(body)
+    out = [
+        _entry(entry, i, source=source, outlet=outlet, captions=captions, today=today)
+        for i, entry in enumerate(entries)
+    ]
+    home = registrable_domain(_text(feed.get("link")) or base_url)
+    dated = sum(1 for e in out if e.article.published is not None)
+    if home and dated >= len(out) / 2:
+        out = [
+            replace(e, sponsored=True) if _placed_ad(e.article, entry, home) else e
+            for e, entry in zip(out, entries, strict=True)
+        ]
+    return ParsedFeed(title=title, entries=tuple(out))
 
 
-def _entry(entry: Any, index: int, *, source: str, outlet: str | None) -> FeedEntry:
-    link = _text(entry.get("link"))
-    if link and not link.startswith(("http://", "https://")):
-        link = None
-    contents = [c for c in entry.get("content") or [] if _text(c.get("value"))]
-    summary = _text(entry.get("summary")) or ""
-    if contents:
-        body = html_to_text(_longest(contents))
-        teaser = False
-    else:
-        body = html_to_text(summary)
-        teaser = len(body.split()) < TEASER_WORDS or bool(_ELLIPSIS_END.search(body))
-    title = _text(html_to_text(entry.get("title") or "")) if entry.get("title") else None
+def _placed_ad(article: ArticleData, entry: Any, home: str) -> bool:
+    """An undated entry whose destination is another site: an ad slot, not an article."""
+    if article.published is not None or next(entry_dates(entry), None) is not None:
+        return False
+    destinations = [article.url, _text(entry.get("id")), _text(entry.get("link"))]
+    domains = {registrable_domain(d) for d in destinations}
+    return any(d and d != home for d in domains)
+
+
+def media_texts(body: bytes) -> frozenset[str]:
+    """Every caption, credit and title a feed gives its media, as plain text.
+
+    Read with lxml and no entity resolution, DTD or network: a hostile feed
+    can make it read nothing. Texts that are also some entry's own
+    description (a feed that repeats the summary in ``media:description``)
+    are left out: those are the entry's words, not a caption.
+    """
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, recover=True, huge_tree=False
+    )
+    try:
+        root = etree.fromstring(body, parser)
+    except (etree.XMLSyntaxError, ValueError):
+        return frozenset()
+    if root is None:
+        return frozenset()
+    media: set[str] = set()
+    own: set[str] = set()
+    for element in root.iter():
+        tag = element.tag
+        if not isinstance(tag, str):
+            continue  # comments, processing instructions, unresolved entities
+        namespace, _, local = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
+        if namespace == MEDIA_NS:
+            text = _plain("".join(element.itertext()))
+            if text:
+                media.add(text)
+        elif local.lower() in _BODY_TAGS:
+            text = _plain("".join(element.itertext()))
+            if text:
+                own.add(text)
+    return frozenset(media - own)
+
+
+def _plain(value: str) -> str:
+    return " ".join(html_to_text(value).split())
+
+
+def _entry(
+    entry: Any,
+    index: int,
+    *,
+    source: str,
+    outlet: str | None,
+    captions: frozenset[str] = frozenset(),
+    today: dt.date | None = None,
+) -> FeedEntry:
+    link = http_url(_text(entry.get("link")))
     entry_id = _text(entry.get("id"))
-    path = link or f"{source}#{entry_id or f'entry-{index + 1}'}"
+    original = http_url(_text(dict.get(entry, "feedburner_origlink")))
+    if original:
+        url: str | None = original  # the page a feed-proxy link redirects to
+    elif _same_page(entry_id, link):
+        url = entry_id  # a permalink id is the link without its tracking query
+    else:
+        url = link
+    bodies = [
+        (text, True)
+        for text in (html_to_text(str(c.get("value") or "")) for c in entry.get("content") or [])
+    ] + [(html_to_text(_raw(entry.get("summary"))), False)]
+    bodies = [
+        (text, full) for text, full in bodies if _has_words(text) and not _caption(text, captions)
+    ]
+    contents = [text for text, full in bodies if full]
+    body = max(contents, key=len) if contents else (bodies[0][0] if bodies else "")
+    teaser = not body or len(body.split()) < TEASER_WORDS or bool(_ELLIPSIS_END.search(body))
+    title = _text(html_to_text(entry.get("title") or "")) if entry.get("title") else None
+    path = url or f"{source}#{entry_id or f'entry-{index + 1}'}"
     return FeedEntry(
         article=ArticleData(
             path=path,
             text=body,
             title=title,
-            url=link,
+            url=url,
             outlet=outlet,
-            published=entry_published(entry),
-            author=_text(entry.get("author")),
+            published=first_plausible(chain(entry_dates(entry), [url_date(url)]), today),
+            author=author_name(entry.get("author")),
         ),
         teaser=teaser,
     )
 
 
-def entry_published(entry: Any) -> dt.datetime | None:
-    """The entry's published (else updated, else created) time, tz-aware.
+def _raw(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _has_words(text: str) -> bool:
+    """Whether converted markup left any word (a pixel or empty paragraphs leave none)."""
+    return any(ch.isalnum() for ch in text)
+
+
+def _caption(text: str, captions: frozenset[str]) -> bool:
+    return " ".join(text.split()) in captions
+
+
+def _same_page(entry_id: str | None, link: str | None) -> bool:
+    """Whether an entry's id is an http(s) URL for the same page as its link."""
+    if not http_url(entry_id) or not link:
+        return False
+    assert entry_id is not None
+    a, b = urlsplit(entry_id), urlsplit(link)
+    return (a.hostname, a.path.rstrip("/")) == (b.hostname, b.path.rstrip("/")) and not a.query
+
+
+def entry_published(entry: Any, today: dt.date | None = None) -> dt.datetime | None:
+    """The entry's first plausible date: published, else updated, else created, else its
+    link's path date (see :func:`digest.ingest.meta.plausible`)."""
+    link = _text(entry.get("link"))
+    return first_plausible(chain(entry_dates(entry), [url_date(link)]), today)
+
+
+def entry_dates(entry: Any) -> Iterator[dt.datetime]:
+    """The entry's published, updated and created times, tz-aware, in that order.
 
     The raw string is parsed first so the source's own zone is kept; the
     feedparser-normalised UTC time is the fallback for odd formats.
     """
     for key in ("published", "updated", "created"):
-        raw = entry.get(key)
-        if isinstance(raw, str) and raw.strip():
-            parsed = parse_datetime(raw)
-            if parsed is not None:
-                return parsed
-        struct = entry.get(f"{key}_parsed")
+        # plain dict access: feedparser's own .get("updated") falls back to
+        # "published" with a DeprecationWarning
+        raw = dict.get(entry, key)
+        parsed = parse_datetime(raw) if isinstance(raw, str) and raw.strip() else None
+        if parsed is not None:
+            yield parsed
+            continue
+        struct = dict.get(entry, f"{key}_parsed")
         if struct:
-            return dt.datetime.fromtimestamp(calendar.timegm(struct), dt.UTC)
-    return None
-
-
-def _longest(contents: list[Any]) -> str:
-    return str(max(contents, key=lambda c: len(str(c.get("value") or ""))).get("value"))
+            try:
+                yield dt.datetime.fromtimestamp(calendar.timegm(struct), dt.UTC)
+            except (OverflowError, ValueError, OSError):
+                continue
 
 
 def _text(value: object) -> str | None:

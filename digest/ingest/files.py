@@ -6,6 +6,7 @@ import datetime as dt
 import email.utils
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from digest.errors import IngestError
 from digest.model import ArticleData
@@ -53,11 +54,21 @@ def read_markdown(path: Path, text: str) -> ArticleData:
                 path=str(path),
                 fix="write it as YYYY-MM-DD or an ISO 8601 date-time",
             )
+    url = meta.get("url") or None
+    if url is not None:
+        try:
+            urlsplit(url).port  # noqa: B018 -- parsing is the check
+        except ValueError:
+            raise IngestError(
+                f"front matter 'url: {url}' is not a valid URL",
+                path=str(path),
+                fix="write it as https://host/path",
+            ) from None
     return ArticleData(
         path=str(path),
         text=body,
         title=meta.get("title") or first_heading,
-        url=meta.get("url") or None,
+        url=url,
         outlet=meta.get("outlet") or None,
         published=published,
     )
@@ -135,6 +146,10 @@ def _inline(text: str) -> str:
     return text.strip()
 
 
+#: The year of an RFC 2822 date ("Fri, 20 Nov 2026 09:00:00 GMT").
+_RFC_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]{3,}\.?\s+(\d{2,4})\b")
+
+
 def parse_datetime(value: str) -> dt.datetime | None:
     """ISO 8601 or RFC 2822 date/time, as tz-aware (UTC when no zone is given)."""
     value = value.strip()
@@ -145,6 +160,10 @@ def parse_datetime(value: str) -> dt.datetime | None:
         try:
             parsed = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
+            return None
+        # the email parser reads a written-out year "0001" as 2001: a placeholder, not a date
+        year = _RFC_YEAR.search(value)
+        if year and len(year.group(1)) == 4 and int(year.group(1)) != parsed.year:
             return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)

@@ -12,12 +12,19 @@ import datetime as dt
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import jinja2
 
 from digest.errors import TemplateNotFoundError
 from digest.model import Source
+from digest.render.stories import (
+    hanging,
+    lay_out,
+    lay_out_issue,
+    listed_source,
+    plain_paragraph,
+    web_url,
+)
 
 _ESCAPED_SUFFIXES = (".html.j2", ".mjml.j2", ".xml.j2", ".html", ".mjml", ".xml")
 
@@ -53,8 +60,12 @@ def environment(override: Path | None = None) -> jinja2.Environment:
     )
     env.filters["longdate"] = long_date
     env.filters["source_label"] = source_label
-    env.filters["markers"] = lambda index: f"[{index + 1}]"
+    env.filters["markers"] = lambda index: f"[{index + 1}]"  # for overrides of older templates
+    env.filters["plain_paragraph"] = plain_paragraph
+    env.filters["hanging"] = hanging
     env.globals["web_url"] = web_url
+    env.globals["lay_out"] = lay_out
+    env.globals["lay_out_issue"] = lay_out_issue
     return env
 
 
@@ -76,21 +87,17 @@ def long_date(value: dt.date) -> str:
 
 
 def source_label(source: Source) -> str:
-    """How a source is named to readers: outlet, else title, else file name."""
-    if source.outlet and source.title:
-        return f"{source.outlet}: {source.title}"
-    return source.outlet or source.title or Path(source.path or "article").name
+    """How a source is named to readers: ``Outlet: Title``; never by a local path."""
+    return listed_source(source, None).label
 
 
-def web_url(url: str | None) -> str | None:
-    """``url`` if it is an absolute http(s) URL, else None: never a ``javascript:`` link.
-
-    Every template that links a source goes through this; article metadata is
-    untrusted and escaping alone does not stop a ``javascript:`` href.
-    """
-    if not url:
-        return None
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() in ("http", "https") and parts.netloc:
-        return url.strip()
-    return None
+__all__ = [
+    "environment",
+    "lay_out",
+    "lay_out_issue",
+    "long_date",
+    "render_template",
+    "source_label",
+    "templates_dir",
+    "web_url",
+]

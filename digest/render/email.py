@@ -17,21 +17,18 @@ from digest.config import Settings
 from digest.errors import RenderError
 from digest.model import Digest
 from digest.render import render_template
+from digest.render.palette import DARK, LIGHT
+from digest.render.stories import lay_out_issue
 
 _LEFTOVER_MJML = re.compile(r"</?mj-[a-z-]+")
 
-#: The email's colours. Every text block sets both its colour and its
-#: background, so clients that invert colours in dark mode (Gmail's apps,
-#: Outlook) invert them as a pair and keep the contrast (ink on card 16:1,
-#: muted 7:1, accent 6.6:1, all above WCAG AA either way round).
-PALETTE: dict[str, str] = {
-    "page": "#eceff3",
-    "card": "#ffffff",
-    "ink": "#1b1f24",
-    "muted": "#4d5763",
-    "accent": "#0a57a4",
-    "rule": "#d4d9df",
-}
+#: The email's colours, inline on every element. Every text block sets both
+#: its colour and its background, so clients that invert colours in dark mode
+#: (Gmail's apps, Outlook) invert them as a pair and keep the contrast.
+PALETTE: dict[str, str] = LIGHT
+#: What clients that honour ``prefers-color-scheme: dark`` show instead (Apple
+#: Mail, iOS Mail, Outlook.com), through ``dk-*`` classes and ``!important``.
+DARK_PALETTE: dict[str, str] = DARK
 
 
 def render_mjml(digest: Digest, settings: Settings, override: Path | None = None) -> str:
@@ -74,5 +71,7 @@ def email_context(digest: Digest, settings: Settings) -> dict[str, object]:
         "intro": " ".join(digest.intro.split()),
         "issue_url": settings.issue_url(digest.date.isoformat()),
         "unsubscribe_href": settings.unsubscribe_url or unsubscribe_mailto_url(settings),
+        "stories": lay_out_issue(digest),
         "palette": PALETTE,
+        "dark": DARK_PALETTE,
     }

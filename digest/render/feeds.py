@@ -29,6 +29,7 @@ from digest import archive
 from digest.config import Settings
 from digest.model import Digest, Story
 from digest.render import render_template
+from digest.render.stories import lay_out_for_reader
 
 FeedKind = Literal["issues", "stories"]
 
@@ -49,7 +50,13 @@ SUMMARY_CHARS = 300
 
 def entry_html(digest: Digest, override: Path | None = None) -> str:
     """The full issue as feed-safe HTML (its own template, not the email's tables)."""
-    return render_template("entry.html.j2", override, digest=digest, intro=digest.intro)
+    return render_template(
+        "entry.html.j2",
+        override,
+        digest=digest,
+        intro=digest.intro,
+        stories=lay_out_for_reader(digest.stories, digest.title),
+    )
 
 
 def story_html(
@@ -59,7 +66,7 @@ def story_html(
     return render_template(
         "story.html.j2",
         override,
-        story=story,
+        story=lay_out_for_reader([story], links_after=1)[0],
         digest=digest,
         settings=settings,
         issue_url=settings.issue_url(digest.date.isoformat()),

@@ -17,6 +17,8 @@ from digest.archive import IssueRecord
 from digest.config import Settings
 from digest.model import Digest
 from digest.render import render_template
+from digest.render.palette import DARK, LIGHT
+from digest.render.stories import lay_out_issue
 
 #: The web archive's front page.
 INDEX_PAGE = "index.html"
@@ -35,6 +37,10 @@ class IndexEntry:
     #: The issue page, relative to the index.
     page: str
 
+    @property
+    def story_count(self) -> int:
+        return len(self.digest.stories)
+
 
 def render_issue_page(record: IssueRecord, settings: Settings, override: Path | None = None) -> str:
     """One issue as a web page; each story has a stable fragment id."""
@@ -46,8 +52,13 @@ def render_issue_page(record: IssueRecord, settings: Settings, override: Path | 
         settings=settings,
         intro=digest.intro,
         issue_url=settings.issue_url(digest.date.isoformat()),
-        stories=[(s, meta.anchor) for s, meta in zip(digest.stories, record.stories, strict=True)],
+        stories=[
+            (layout, meta.anchor)
+            for layout, meta in zip(lay_out_issue(digest), record.stories, strict=True)
+        ],
         root="../",
+        palette=LIGHT,
+        dark=DARK,
     )
 
 
@@ -62,4 +73,6 @@ def render_index(
         settings=settings,
         issues=[IndexEntry(r.digest, issue_page(r.date)) for r in ordered],
         root="",
+        palette=LIGHT,
+        dark=DARK,
     )

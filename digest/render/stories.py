@@ -1,0 +1,304 @@
+"""How every edition shows a story: paragraphs, citations and the list of sources.
+
+The email, its plain text, the feed entries and the web pages show a story
+the same way, and all of them take that shape from here instead of working it
+out in a template:
+
+* the sentences as one or two paragraphs of prose, not one paragraph each;
+* after each sentence the numbers of the sources it cites (``[1, 3]``), the
+  sources numbered in the order the text first cites them, so the numbers
+  rise as one reads;
+* the cited sources as a numbered list, and apart from them, unnumbered, the
+  sources no sentence cites ("also covered by");
+* each source named by its outlet, title and date, and linked only when its
+  URL is http(s): a local file's path, a ``javascript:`` or ``data:`` URL is
+  never shown, as a link or as text;
+* the lead story's headline left out when it is the issue's title, so the
+  title is printed once.
+
+Feed entries number the sources the way a text reader numbers an entry's
+links (:func:`lay_out_for_reader`), so that newsboat's numbers and ours agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from digest.model import Digest, Sentence, Source, Story
+
+#: A story whose sentences together are at most this long (in characters)
+#: and at most :data:`ONE_PARAGRAPH_SENTENCES` in number reads as one paragraph.
+ONE_PARAGRAPH_CHARS = 480
+ONE_PARAGRAPH_SENTENCES = 3
+
+
+@dataclass(frozen=True)
+class ListedSource:
+    """A source as a story lists it."""
+
+    #: Its citation number, from 1; None for a source no sentence cites.
+    number: int | None
+    outlet: str | None
+    #: What to call it: the title, else the outlet, else the URL's host.
+    title: str
+    #: The day it was published, if known.
+    date: dt.date | None
+    #: Its URL if http(s), else None: only these become links or are printed.
+    url: str | None
+
+    @property
+    def label(self) -> str:
+        """``Outlet: Title``, or the one of them it has."""
+        if self.outlet and self.title != self.outlet:
+            return f"{self.outlet}: {self.title}"
+        return self.title
+
+
+@dataclass(frozen=True)
+class CitedSentence:
+    """One sentence as read, with the sources it cites in number order."""
+
+    text: str
+    cites: tuple[ListedSource, ...]
+
+    @property
+    def marker(self) -> str:
+        """``[1, 3]`` (empty when it cites nothing)."""
+        if not self.cites:
+            return ""
+        return "[" + ", ".join(str(s.number) for s in self.cites) + "]"
+
+
+@dataclass(frozen=True)
+class StoryLayout:
+    """A story ready for a template."""
+
+    headline: str
+    #: False for the lead story whose headline is the issue's title.
+    show_headline: bool
+    #: One or two paragraphs of sentences.
+    paragraphs: tuple[tuple[CitedSentence, ...], ...]
+    #: The sources some sentence cites, by number.
+    cited: tuple[ListedSource, ...]
+    #: The sources no sentence cites, in the story's order.
+    also: tuple[ListedSource, ...]
+
+    @property
+    def sources(self) -> tuple[ListedSource, ...]:
+        """Every source of the story: the cited ones, then the others."""
+        return self.cited + self.also
+
+    @property
+    def also_label(self) -> str:
+        """What the uncited sources are listed under: "Also covered by", or, for a
+        story without a cited sentence, "Covered by"."""
+        return "Also covered by" if self.cited else "Covered by"
+
+    @property
+    def cited_runs(self) -> tuple[tuple[ListedSource, ...], ...]:
+        """The cited sources in runs of consecutive numbers (one numbered list each)."""
+        runs: list[list[ListedSource]] = []
+        for source in self.cited:
+            if runs and runs[-1][-1].number == _number(source) - 1:
+                runs[-1].append(source)
+            else:
+                runs.append([source])
+        return tuple(tuple(run) for run in runs)
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` if it is an absolute http(s) URL, else None: never a ``javascript:`` link.
+
+    Every template that links or prints a source's URL goes through this;
+    article metadata is untrusted and escaping alone does not stop a
+    ``javascript:`` href. A URL with a control character (a line break could
+    start a fake line in the text edition) is refused; a space is encoded.
+    """
+    if not url:
+        return None
+    url = url.strip()
+    if any(ord(c) < 32 or ord(c) == 127 for c in url):
+        return None
+    parts = urlsplit(url)
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return url.replace(" ", "%20")
+    return None
+
+
+def listed_source(source: Source, number: int | None) -> ListedSource:
+    """How ``source`` is named and linked; never by a local path."""
+    url = web_url(source.url)
+    outlet = _clean(source.outlet)
+    title = _clean(source.title) or outlet or (urlsplit(url).hostname if url else None)
+    published = source.published.date() if source.published else None
+    return ListedSource(number, outlet, title or "Untitled article", published, url)
+
+
+def lay_out(
+    story: Story,
+    *,
+    show_headline: bool = True,
+    start: int = 1,
+    unlinked_start: int | None = None,
+) -> StoryLayout:
+    """``story`` as paragraphs of cited sentences and its sources, cited and not.
+
+    Cited sources are numbered from ``start`` in the order the text first cites
+    them. Given ``unlinked_start``, only the linked (http) ones are, and the
+    unlinked ones are numbered from there (see :func:`lay_out_for_reader`).
+    """
+    order: dict[int, None] = {}
+    for sentence in story.sentences:
+        order.update(dict.fromkeys(_valid(sentence, story)))
+    cited = list(order)
+    if unlinked_start is not None:
+        linked = [i for i in cited if web_url(story.sources[i].url)]
+        unlinked = [i for i in cited if i not in linked]
+        numbers = {i: start + n for n, i in enumerate(linked)}
+        numbers |= {i: unlinked_start + n for n, i in enumerate(unlinked)}
+        cited = linked + unlinked
+    else:
+        numbers = {i: start + n for n, i in enumerate(cited)}
+    listed = {i: listed_source(story.sources[i], numbers[i]) for i in cited}
+    sentences = [
+        CitedSentence(
+            " ".join(s.text.split()),
+            tuple(sorted((listed[i] for i in set(_valid(s, story))), key=_number)),
+        )
+        for s in story.sentences
+    ]
+    return StoryLayout(
+        headline=story.headline,
+        show_headline=show_headline,
+        paragraphs=paragraphs(sentences),
+        cited=tuple(listed[i] for i in cited),
+        also=tuple(
+            listed_source(source, None) for i, source in enumerate(story.sources) if i not in listed
+        ),
+    )
+
+
+def lay_out_issue(digest: Digest) -> tuple[StoryLayout, ...]:
+    """Every story of ``digest``, each numbering its sources from 1.
+
+    The lead's headline is left out when it is the issue's title.
+    """
+    return tuple(
+        lay_out(story, show_headline=_headed(digest, i)) for i, story in enumerate(digest.stories)
+    )
+
+
+def lay_out_for_reader(
+    stories: Sequence[Story], title: str | None = None, links_after: int = 0
+) -> tuple[StoryLayout, ...]:
+    """``stories`` as one feed entry, numbered the way a text reader numbers links.
+
+    A reader such as newsboat shows each link of an entry followed by its own
+    number, counting from 1 across the entry. So the linked sources are
+    numbered in the order their links appear (each story's cited ones, then its
+    uncited ones), and the reader's numbers are the citation numbers. Sources
+    without a link come after every link of the entry (``links_after`` more
+    follow the stories, such as a link to the issue), so no number is ever
+    both. With ``title``, a lead story whose headline it is is not headed.
+    """
+    links = sum(1 for story in stories for s in story.sources if web_url(s.url))
+    unlinked = links + links_after + 1
+    layouts: list[StoryLayout] = []
+    start = 1
+    for i, story in enumerate(stories):
+        headed = i > 0 or title is None or not same_words(story.headline, title)
+        layout = lay_out(story, show_headline=headed, start=start, unlinked_start=unlinked)
+        layouts.append(layout)
+        start += sum(1 for s in layout.sources if s.url)
+        unlinked += sum(1 for s in layout.cited if not s.url)
+    return tuple(layouts)
+
+
+def _headed(digest: Digest, index: int) -> bool:
+    return index > 0 or not same_words(digest.stories[index].headline, digest.title)
+
+
+def paragraphs(sentences: list[CitedSentence]) -> tuple[tuple[CitedSentence, ...], ...]:
+    """One paragraph for a short story, else two of about equal length.
+
+    The split falls at the sentence boundary that best balances the two
+    paragraphs' lengths, so neither is a lone line under a long block.
+    """
+    if not sentences:
+        return ()
+    lengths = [len(s.text) for s in sentences]
+    total = sum(lengths)
+    if len(sentences) <= ONE_PARAGRAPH_SENTENCES and total <= ONE_PARAGRAPH_CHARS:
+        return (tuple(sentences),)
+    if len(sentences) == 1:
+        return (tuple(sentences),)
+    best, best_gap, running = 1, float("inf"), 0
+    for k in range(1, len(sentences)):
+        running += lengths[k - 1]
+        gap = abs(total - 2 * running)
+        if gap < best_gap:
+            best, best_gap = k, gap
+    return (tuple(sentences[:best]), tuple(sentences[best:]))
+
+
+def plain_paragraph(paragraph: Sequence[CitedSentence], width: int = 72) -> str:
+    """A paragraph as plain text wrapped at ``width``; a marker never parts from its sentence."""
+    words: list[str] = []
+    for sentence in paragraph:
+        words.extend(sentence.text.split())
+        if sentence.cites and words:
+            words[-1] += "\N{NO-BREAK SPACE}" + sentence.marker.replace(" ", "\N{NO-BREAK SPACE}")
+    lines: list[str] = []
+    line = ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    if line:
+        lines.append(line)
+    return "\n".join(lines).replace("\N{NO-BREAK SPACE}", " ")
+
+
+def hanging(text: str, first: str = "", indent: str = "", width: int = 72) -> str:
+    """``text`` wrapped at ``width`` after ``first``, later lines indented; words kept whole.
+
+    A no-break space holds its two words on one line (and is printed as a space).
+    """
+    filled = textwrap.fill(
+        re.sub(r"[ \t\r\n\f\v]+", " ", text).strip(),
+        width=width,
+        initial_indent=first,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return filled.replace("\N{NO-BREAK SPACE}", " ")
+
+
+def same_words(a: str, b: str) -> bool:
+    """Whether two headlines say the same, ignoring case, spacing and end punctuation."""
+
+    def norm(text: str) -> str:
+        return " ".join(text.casefold().split()).rstrip(".!?:;, ")
+
+    return norm(a) == norm(b)
+
+
+def _valid(sentence: Sentence, story: Story) -> list[int]:
+    """The sentence's source indexes that name a source of the story, in order."""
+    return [i for i in sentence.sources if 0 <= i < len(story.sources)]
+
+
+def _number(source: ListedSource) -> int:
+    return source.number or 0
+
+
+def _clean(text: str | None) -> str | None:
+    return " ".join(text.split()) if text and text.strip() else None
