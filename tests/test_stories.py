@@ -26,7 +26,13 @@ from digest.summarize.concepts import (
     topic_stems,
 )
 from digest.summarize.sentences import candidates
-from digest.summarize.stories import candidate_pairs, date_factor, group_articles, similar_pairs
+from digest.summarize.stories import (
+    average_linkage,
+    candidate_pairs,
+    date_factor,
+    group_articles,
+    similar_pairs,
+)
 
 DAY = dt.datetime(2026, 11, 18, 9, tzinfo=dt.UTC)
 
@@ -118,7 +124,9 @@ def test_articles_weeks_apart_need_stronger_evidence() -> None:
     assert far == close * date_factor(45.0) < close
     assert date_factor(1.0) == 1.0
     assert date_factor(grouping.DATE_GRACE + grouping.DATE_HALF_LIFE) == 0.5
-    assert date_factor(365.0) == grouping.DATE_FLOOR
+    # no floor: a year apart, only overwhelming evidence joins two articles
+    assert date_factor(365.0) < 0.25
+    assert date_factor(400.0) < date_factor(365.0)
 
 
 def test_two_articles_from_one_outlet_are_less_alike() -> None:
@@ -128,6 +136,20 @@ def test_two_articles_from_one_outlet_are_less_alike() -> None:
     ]
     one_outlet = similar_pairs(same)
     assert one_outlet[(0, 1)] == two_outlets[(0, 1)] * grouping.SAME_OUTLET
+
+
+def test_one_outlets_follow_up_days_later_is_not_marked_down() -> None:
+    # A wire service files a story a day: its follow-ups are the norm, not a second item.
+    later = DAY + dt.timedelta(days=grouping.SAME_OUTLET_DAYS + 2)
+    pair = [
+        Article(FERRY[0].path, FERRY[0].title, FERRY[0].blocks, outlet="Reuters", published=DAY),
+        Article(FERRY[1].path, FERRY[1].title, FERRY[1].blocks, outlet="Reuters", published=later),
+    ]
+    other = [
+        pair[0],
+        Article(FERRY[1].path, FERRY[1].title, FERRY[1].blocks, outlet="AP", published=later),
+    ]
+    assert similar_pairs(pair)[(0, 1)] == similar_pairs(other)[(0, 1)]
 
 
 def test_long_posting_lists_pair_each_article_with_a_few_neighbours_only() -> None:
@@ -453,3 +475,20 @@ def test_two_pieces_on_one_subject_with_unrelated_headlines_stay_apart() -> None
     matrix, titles = grouping.term_matrices(FERRY)
     assert grouping.headline_factor(matrix, titles, pair)[0] == 1.0
     assert as_paths([listing, protests]) == [["hk/listing"], ["hk/protests"]]
+
+
+def test_copies_add_pairs_not_evidence() -> None:
+    # Two stories of 150 articles whose mean similarity is only what articles on one
+    # country share (0.05): counted as 22,500 independent pairs, that mean would pass
+    # (0.04 + 0.18 / 150); at most EVIDENCE_PAIRS count, so it must reach 0.058.
+    size = 150
+    mean = 0.05
+    pairs = {(0, 1): mean * size * size}
+    assert average_linkage(2, pairs, grouping.SAME_STORY, grouping.PAIR_DOUBT, [size, size]) == [
+        [0],
+        [1],
+    ]
+    strong = {(0, 1): 0.06 * size * size}
+    assert average_linkage(2, strong, grouping.SAME_STORY, grouping.PAIR_DOUBT, [size, size]) == [
+        [0, 1]
+    ]
