@@ -1,15 +1,26 @@
-"""Whole-pipeline benchmark: a real `digest build` on many article files.
+"""Whole-pipeline benchmark: a real `digest build` on 1,000 to 10,000 article files.
 
 Usage::
 
-    python benchmarks/build.py --data /path/to/dev.jsonl [--limit 200]
+    python benchmarks/build.py --data ../shared/eval/duc2004/dev.jsonl \\
+        [--sizes 1000 3000 10000] [--runs 3] [--max-stories N]
     python benchmarks/build.py                 # seeds/ only
 
-Writes each document as a ``.txt`` file in a temporary folder (never in the
-repository: the DUC text is licensed), then runs ingest -> clean -> summarize
--> render -> publish into a temporary output folder, twice with fresh archives.
-Prints the wall time of each stage, the number of stories, the total, and the
-peak resident memory of the process.
+Each size is built from DUC documents and *variants* of them (see
+:func:`variant`), keeping the cluster structure: every cluster moves to a
+random day of one month (its spread in time compressed to a third) and its
+documents are copied as many times as needed, each copy re-dated up to two
+days later with some sentences dropped -- more coverage of the same story. At
+10,000 articles from the 200 dev documents a story holds 500 articles: the
+worst case for grouping and for summarizing one story. The
+documents are written as Markdown files with ``published`` and ``outlet``
+front matter in a temporary folder (never in the repository: the DUC text is
+licensed); each run then goes ingest -> clean -> group -> summarize -> render
+-> write, in a fresh process so that peak memory is that run's own.
+
+Prints per size the minimum and median over the runs of each stage's wall
+time and of the peak resident memory, the number of stories, and the adjusted
+Rand index of the grouping against the clusters.
 """
 
 from __future__ import annotations
@@ -17,81 +28,181 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import random
+import re
 import resource
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from digest.build import make_digest, read_articles
-from digest.config import Settings
-from digest.publish import render_outputs, write_outputs
-
 ROOT = Path(__file__).resolve().parent.parent
+#: The month the variants are dated in.
+MONTH_START = dt.date(2026, 10, 1)
+MONTH_DAYS = 30
+#: Share of sentences (after the first) a variant drops.
+DROP_SHARE = 0.1
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"“]?[A-Z])")
 
 
-def write_inputs(data: Path | None, limit: int, folder: Path) -> int:
+def variant(record: dict[str, Any], copy: int) -> list[dict[str, Any]]:
+    """Copy ``copy`` of a DUC cluster: more coverage of the same story (0: the original text).
+
+    The cluster moves to a random day of the month (its spread in time
+    compressed to a third, order kept); each copy of a document is dated up
+    to two days later and drops a tenth of its sentences after the first, as
+    another outlet's or a later edition's version would.
+    """
+    rng = random.Random(f"{record['id']}/{copy}")
+    start_rng = random.Random(record["id"])
+    start = MONTH_START + dt.timedelta(days=start_rng.randrange(MONTH_DAYS))
+    dates = [dt.date.fromisoformat(d["published"]) for d in record["documents"]]
+    out = []
+    for document, date in zip(record["documents"], dates, strict=True):
+        text = document["text"]
+        if copy:
+            sentences = _SENTENCE.split(text)
+            text = " ".join(
+                s for i, s in enumerate(sentences) if i == 0 or rng.random() >= DROP_SHARE
+            )
+        shift = (date - dates[0]).days // 3 + (rng.randrange(3) if copy else 0)
+        published = start + dt.timedelta(days=shift)
+        out.append({"text": text, "published": published.isoformat(), "outlet": document["outlet"]})
+    return out
+
+
+def write_inputs(data: Path | None, size: int, folder: Path) -> dict[str, str]:
+    """Write ``size`` article files into ``folder``; the true story of each, by file name."""
     if data is None:
         for seed in sorted((ROOT / "seeds").iterdir()):
             (folder / seed.name).write_bytes(seed.read_bytes())
-        return len(list(folder.iterdir()))
-    count = 0
-    for line in data.read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        for number, doc in enumerate(record["documents"]):
-            if count >= limit:
-                return count
-            # a headline-like first line, as a .txt article has
-            head = " ".join(doc["text"].split()[:8]).rstrip(".,;:")
-            (folder / f"{record['id']}-{number:02d}.txt").write_text(
-                f"{head}\n\n{doc['text']}\n", encoding="utf-8"
-            )
-            count += 1
-    return count
+        return {}
+    records = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines()]
+    labels: dict[str, str] = {}
+    copy = 0
+    while len(labels) < size:
+        for record in records:
+            for number, doc in enumerate(variant(record, copy)):
+                if len(labels) >= size:
+                    return labels
+                name = f"{len(labels):05d}-{record['id']}-{copy:03d}-{number:02d}.md"
+                (folder / name).write_text(
+                    f"---\npublished: {doc['published']}\noutlet: {doc['outlet']}\n---\n\n"
+                    f"{doc['text']}\n",
+                    encoding="utf-8",
+                )
+                labels[name] = record["id"]
+        copy += 1
+    return labels
 
 
-def run(folder: Path, out: Path) -> dict[str, float]:
+def run_once(folder: Path, out: Path, max_stories: int | None) -> dict[str, Any]:
+    """One build in this process: stage times, counts, the grouping found."""
+    import digest.summarize.concepts as concepts
+    from digest.build import make_digest, read_articles
+    from digest.config import Settings
+    from digest.publish import render_outputs, write_outputs
+    from digest.summarize import SummaryOptions
+
+    grouped: dict[str, Any] = {}
+    group = concepts.group_articles
+
+    def timed_group(articles: Any) -> list[list[int]]:
+        start = time.perf_counter()
+        groups = group(articles)
+        grouped["seconds"] = time.perf_counter() - start
+        grouped["groups"] = groups
+        return groups
+
+    concepts.group_articles = timed_group  # type: ignore[assignment]
     times: dict[str, float] = {}
     start = time.perf_counter()
     articles, _ = read_articles([folder])
     times["ingest+clean"] = time.perf_counter() - start
     start = time.perf_counter()
-    built = make_digest(articles, date=dt.date(2026, 11, 21))
-    times["summarize"] = time.perf_counter() - start
+    built = make_digest(
+        articles, date=dt.date(2026, 11, 21), options=SummaryOptions(max_stories=max_stories)
+    )
+    summarize = time.perf_counter() - start
+    times["group"] = grouped.get("seconds", 0.0)
+    times["summarize"] = summarize - times["group"]
     start = time.perf_counter()
     files = render_outputs(built.digest, Settings(site_url="https://bench.example/"))
     times["render"] = time.perf_counter() - start
     start = time.perf_counter()
     write_outputs(out, files)
     times["write"] = time.perf_counter() - start
-    times["stories"] = len(built.digest.stories)
-    times["articles"] = len(articles)
-    return times
+    predicted: dict[str, int] = {}
+    for label, members in enumerate(grouped.get("groups", [])):
+        for i in members:
+            predicted[Path(articles[i].path).name] = label
+    return {
+        "times": times,
+        "articles": len(articles),
+        "stories": len(built.digest.stories),
+        "groups": len(grouped.get("groups", [])),
+        "predicted": predicted,
+        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Whole-pipeline build benchmark")
     parser.add_argument("--data", type=Path, help="DUC-style JSONL file (default: seeds/)")
-    parser.add_argument("--limit", type=int, default=200, help="at most this many articles")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000])
+    parser.add_argument("--runs", type=int, default=3, help="runs per size (min and median)")
+    parser.add_argument("--max-stories", type=int, default=None, help="as digest build's")
+    parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # child: build this folder
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "in"
-        folder.mkdir()
-        n = write_inputs(args.data, args.limit, folder)
-        for attempt in (1, 2):
-            times = run(folder, Path(tmp) / f"out{attempt}")
-            timed = {k: v for k, v in times.items() if k not in ("stories", "articles")}
-            stages = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in timed.items())
-            total = sum(timed.values())
-            print(
-                f"run {attempt}: {n} files -> {int(times['articles'])} articles -> "
-                f"{int(times['stories'])} stories; {stages}; total {total:.2f} s"
-            )
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(f"peak resident memory: {peak_kb / 1024:.0f} MiB")
+    if args.one is not None:
+        with tempfile.TemporaryDirectory() as out:
+            print(json.dumps(run_once(args.one, Path(out) / "out", args.max_stories)))
+        return
+    from sklearn.metrics import adjusted_rand_score
+
+    sizes = args.sizes if args.data is not None else [0]
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp) / "in"
+            folder.mkdir()
+            labels = write_inputs(args.data, size, folder)
+            results = []
+            for _ in range(args.runs):
+                command = [sys.executable, __file__, "--one", str(folder)]
+                if args.max_stories is not None:
+                    command += ["--max-stories", str(args.max_stories)]
+                done = subprocess.run(command, capture_output=True, text=True, check=False)
+                if done.returncode:
+                    print(f"{size} articles: the build failed:\n{done.stderr[-2000:]}")
+                    break
+                results.append(json.loads(done.stdout.splitlines()[-1]))
+            if not results:
+                continue
+        first = results[0]
+        cells = []
+        for stage in first["times"]:
+            values = [r["times"][stage] for r in results]
+            cells.append(f"{stage} {min(values):.2f}/{statistics.median(values):.2f} s")
+        totals = [sum(r["times"].values()) for r in results]
+        peaks = [r["peak_mib"] for r in results]
+        found = sorted(first["predicted"])
+        truth = [labels[k] for k in found]
+        guess = [first["predicted"][k] for k in found]
+        ari = f"; grouping ARI {adjusted_rand_score(truth, guess):.3f}" if labels and found else ""
+        print(
+            f"{first['articles']} articles -> {first['groups']} groups, {first['stories']} stories"
+            f"{ari}; min/median of {len(results)}: "
+            + ", ".join(cells)
+            + f", total {min(totals):.2f}/{statistics.median(totals):.2f} s;"
+            f" peak RSS {min(peaks):.0f}/{statistics.median(peaks):.0f} MiB"
+        )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from digest.clean import clean
 from digest.errors import IngestError, NothingUsableError
 from digest.ingest import IngestOptions, Problem, ingest
 from digest.model import Article, Digest, Story
-from digest.summarize import SummaryOptions, get_summarizer, make_intro
+from digest.summarize import SummaryOptions, get_summarizer, make_intro, rank_stories
 
 
 @dataclass(frozen=True)
@@ -79,33 +79,20 @@ def make_digest(
     options = options or SummaryOptions()
     articles = list(articles)
     summary = get_summarizer()(articles, options)
-    stories = order_by_published(summary.stories)
+    # Most important first: most distinct outlets, then most recent.
+    stories = rank_stories(summary.stories)
     title = title or default_title(stories, date)
+    used = sum(len(story.sources) for story in stories)
     digest = Digest(
         title=title,
         date=date,
         stories=stories,
-        intro=make_intro(stories, len(articles), options.topic, title),
+        intro=make_intro(stories, used, options.topic, title),
         article_count=len(articles),
         topic=options.topic,
         off_topic=summary.off_topic,
     )
     return BuildResult(digest=digest, problems=tuple(problems), articles=tuple(articles))
-
-
-def order_by_published(stories: Sequence[Story]) -> tuple[Story, ...]:
-    """Newest story first, by its newest dated source; undated stories keep their place after.
-
-    The sort is stable, so stories with equal dates (or none) stay in the
-    summarizer's order, and a digest of undated files is left as it was.
-    """
-
-    def newest(story: Story) -> float | None:
-        dates = [s.published.timestamp() for s in story.sources if s.published is not None]
-        return max(dates) if dates else None
-
-    dated = sorted((s for s in stories if newest(s) is not None), key=lambda s: -(newest(s) or 0))
-    return (*dated, *(s for s in stories if newest(s) is None))
 
 
 def default_title(stories: Sequence[Story], date: dt.date) -> str:

@@ -191,24 +191,3 @@ def test_build_with_only_failing_urls_is_an_error(site: Site, tmp_path: Path) ->
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 3
     assert "no usable article" in result.stderr
-
-
-def test_stories_are_ordered_newest_first_undated_last() -> None:
-    from digest.build import order_by_published
-    from digest.model import Source, Story
-
-    def story(name: str, *days: int | None) -> Story:
-        sources = tuple(
-            Source(
-                name,
-                None,
-                None,
-                None if d is None else dt.datetime(2026, 11, d, tzinfo=dt.UTC),
-                name,
-            )
-            for d in days
-        )
-        return Story(headline=name, sentences=(), sources=sources)
-
-    stories = [story("a", None), story("b", 3, 10), story("c", 12), story("d", None), story("e", 1)]
-    assert [s.headline for s in order_by_published(stories)] == ["c", "b", "e", "a", "d"]

@@ -11,11 +11,12 @@ digest's one-line introduction.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from digest.model import Article, Story
+from digest.model import Article, Source, Story
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Summary:
     """What a summarizer returns."""
 
     stories: tuple[Story, ...]
-    #: Articles left out because they were off the topic.
+    #: Articles left out because their story was off the topic.
     off_topic: int = 0
 
 
@@ -66,6 +67,34 @@ def get_summarizer(name: str = "default") -> Summarizer:
 DEFAULT = "concepts"
 
 
+def outlet_key(source: Source | Article) -> str:
+    """Who published a source: its outlet by name, else its own URL or path.
+
+    A source without an outlet counts as one of its own, so counts of outlets
+    are never a guess from paths.
+    """
+    if source.outlet and source.outlet.strip():
+        return source.outlet.strip().casefold()
+    return source.url or source.path or ""
+
+
+def rank_key(sources: Sequence[Source | Article]) -> tuple[int, float]:
+    """Sort key putting the most important story first.
+
+    Most distinct outlets first (five outlets covering a story outweigh one
+    outlet's review), then the most recent (by its newest dated source;
+    undated stories after dated ones with as many outlets).
+    """
+    outlets = len({outlet_key(s) for s in sources})
+    dates = [s.published.timestamp() for s in sources if s.published is not None]
+    return (-outlets, -max(dates) if dates else math.inf)
+
+
+def rank_stories(stories: Sequence[Story]) -> tuple[Story, ...]:
+    """Stories most important first (see :func:`rank_key`); ties keep their order."""
+    return tuple(sorted(stories, key=lambda story: rank_key(story.sources)))
+
+
 def make_intro(
     stories: Sequence[Story],
     article_count: int,
@@ -75,16 +104,13 @@ def make_intro(
     """The digest's one-line introduction: how much was read, from whom, about what.
 
     For example "12 articles from 5 outlets on climate, in 4 stories, led by:
-    Floods close the port." Outlets are counted by name; a source without an
-    outlet counts as one of its own (by URL, else path), so the count is never
-    a guess from paths. Without a topic, the lead story says what it is about,
-    unless the issue's ``title`` already is that story's headline.
+    Floods close the port." ``article_count`` is the number of articles the
+    stories were made from (the build passes the articles actually used, not
+    those read and left out). Outlets are counted by :func:`outlet_key`.
+    Without a topic, the lead story says what it is about, unless the issue's
+    ``title`` already is that story's headline.
     """
-    outlets = {
-        (s.outlet.strip().lower() if s.outlet else s.url or s.path or "")
-        for st in stories
-        for s in st.sources
-    }
+    outlets = {outlet_key(s) for st in stories for s in st.sources}
     named = all(s.outlet for st in stories for s in st.sources)
     noun = "outlet" if named else "source"
     parts = [f"{article_count} article{'' if article_count == 1 else 's'}"]
@@ -101,4 +127,14 @@ def make_intro(
     return line + "."
 
 
-__all__ = ["DEFAULT", "Summarizer", "Summary", "SummaryOptions", "get_summarizer", "make_intro"]
+__all__ = [
+    "DEFAULT",
+    "Summarizer",
+    "Summary",
+    "SummaryOptions",
+    "get_summarizer",
+    "make_intro",
+    "outlet_key",
+    "rank_key",
+    "rank_stories",
+]

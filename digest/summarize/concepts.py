@@ -27,15 +27,18 @@ the ICSISumm system), per story:
    outside quotes, dangling openers). Solved with :func:`scipy.optimize.milp`
    (HiGHS) on the best few dozen sentences by value and by value per word.
 3. **Sources**: each chosen sentence cites its own article plus every other
-   article where one sentence, or two adjacent ones, hold at least half of its
-   content words (three or more): the same fact in other words.
+   article that says the same (:func:`_supporters`): for a quotation, only
+   articles that print the quoted words; otherwise one where one sentence,
+   or two adjacent ones, hold half of its content words weighted by rarity
+   (three or more) and every figure it states.
 4. **Order**: lead sentences first, then by article (by publication time when
    known, else input order) and position; a sentence that opens with "He",
    "But", "This", ... never opens the story when a self-contained one was
    chosen.
 
-With a topic, concepts that contain a topic word weigh double, and articles
-holding under half of the topic's words are left out (counted as off-topic).
+With a topic, concepts that contain a topic word weigh double. Articles are
+grouped before the topic is considered, and a story is kept when most of its
+articles are on the topic (:func:`on_topic`), so a topic never splits a story.
 
 Why not a trained model: everything here runs offline on numpy/scipy with no
 data to download, takes ~50 ms for ten articles (median), and every choice can be
@@ -58,9 +61,9 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix, hstack, identity
 
 from digest.model import Article, Sentence, Source, Story
-from digest.summarize import Summary, SummaryOptions
+from digest.summarize import Summary, SummaryOptions, rank_key
 from digest.summarize.sentences import Candidate, candidates, sentence_bigrams, stem
-from digest.summarize.stories import group_articles
+from digest.summarize.stories import group_articles, rarity
 from digest.text import content_words, normalize_space, stopwords, words
 
 #: A stemmed bigram, or ``(stem, "")`` for a single content word.
@@ -89,10 +92,9 @@ PENALTY_COST = 3.0
 #: solve let outlook/figure bonuses buy such openers over self-contained facts.)
 DANGLING_COST = 3.0
 #: A source supports a sentence when one of its sentences (or two adjacent ones)
-#: holds this share of the sentence's content stems ... (At 0.5, an outlet that
-#: told the same fact in its own words, "committed to a sequel" for "confirming
-#: plans to make a follow-up", was not cited; a fact only one outlet gave still
-#: shares too few stems with the others to be credited to them.)
+#: holds this share of the sentence's content stems, each weighted by its rarity
+#: (:func:`digest.summarize.stories.rarity`), so that the shared part must carry
+#: the sentence's names and rare terms, not only its common words ...
 SUPPORT_OVERLAP = 0.4
 #: ... and at least this many of them.
 SUPPORT_MIN_WORDS = 3
@@ -364,19 +366,106 @@ def _solve(cands: Sequence[Candidate], weights: dict[Concept, float], budget: in
     return [s for s in range(n_s) if result.x[s] > 0.5]
 
 
-def _supporters(chosen: Candidate, by_doc: dict[int, list[frozenset[str]]]) -> tuple[int, ...]:
-    """Articles that state the chosen sentence's fact; ``by_doc`` holds each
-    article's content-stem bags: of single sentences, then of adjacent pairs
-    (a fact may straddle two sentences in another outlet's wording)."""
-    mine = chosen.content_stems
+_QUOTATION = re.compile(r"[\"“]([^\"“”]+)[\"”]")
+
+
+def quotations(text: str) -> list[str]:
+    """The quoted passages of a sentence, as space-joined lower-case words."""
+    return [" ".join(q) for m in _QUOTATION.finditer(text) if (q := words(m.group(1)))]
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """What :func:`_supporters` compares a sentence with, for one article."""
+
+    #: Content-stem bags of single sentences, then of adjacent pairs.
+    windows: list[frozenset[str]]
+    #: The article's words, space-joined with a space at each end.
+    text: str
+    #: Every content stem of the article.
+    stems: frozenset[str]
+
+
+def source_texts(cands: Sequence[Candidate], n_docs: int) -> dict[int, SourceText]:
+    """Each article's :class:`SourceText`, from its candidate sentences."""
+    bags: dict[int, list[frozenset[str]]] = {d: [] for d in range(n_docs)}
+    tokens: dict[int, list[str]] = {d: [] for d in range(n_docs)}
+    for cand in cands:
+        bags[cand.doc].append(cand.content_stems)
+        tokens[cand.doc].extend(cand.tokens)
+    return {
+        d: SourceText(
+            windows=[*bags[d], *(a | b for a, b in pairwise(bags[d]))],
+            text=f" {' '.join(tokens[d])} ",
+            stems=frozenset().union(*bags[d]),
+        )
+        for d in range(n_docs)
+    }
+
+
+def specificity(cands: Sequence[Candidate]) -> dict[str, float]:
+    """How specific each content stem is within a story: ``-ln`` of the share of
+    its sentences that hold it (smoothed).
+
+    The story's subject ("Stadia" in a Stadia story) is in many sentences of
+    every article, so finding it in a source says nothing about whether that
+    source states a given fact; the words of the fact itself are in few.
+    """
+    holding = Counter(chain.from_iterable(c.content_stems for c in cands))
+    total = len(cands) + 1
+    return {s: math.log(total / (n + 1)) for s, n in holding.items()}
+
+
+def _stem_weights(cand: Candidate, specific: dict[str, float]) -> dict[str, float]:
+    """Weight of each content stem of a sentence: rarity in English (from its
+    rarest form in it) times specificity in the story."""
+    stop = stopwords()
+    weights: dict[str, float] = {}
+    for word, s in zip(cand.tokens, cand.stems, strict=True):
+        if s in cand.content_stems and word not in stop:
+            weights[s] = max(weights.get(s, 0.0), rarity(word) * specific.get(s, 1.0))
+    return weights
+
+
+def _supporters(
+    chosen: Candidate, sources: dict[int, SourceText], specific: dict[str, float]
+) -> tuple[int, ...]:
+    """Articles that say what the chosen sentence says (its own article always).
+
+    A sentence with a quotation is supported only by articles whose text holds
+    every quoted passage, word for word (case and punctuation aside): a quote
+    is never credited to an outlet that did not print it. Any other sentence
+    is supported by an article where one sentence, or two adjacent ones, hold
+    at least :data:`SUPPORT_OVERLAP` of its content stems *weighted* by rarity
+    in English and specificity in the story (:func:`specificity`): names, rare
+    terms and figures count, "said" and the story's own subject hardly do; at
+    least :data:`SUPPORT_MIN_WORDS` of them -- and only when the article states
+    every figure the sentence states (a "$400 million" is not credited to an
+    outlet that never gave the sum).
+    """
     support = {chosen.doc}
-    if mine:
-        for doc, windows in by_doc.items():
-            if doc in support:
-                continue
-            best = max((len(mine & bag) for bag in windows), default=0)
-            if best >= SUPPORT_MIN_WORDS and best / len(mine) >= SUPPORT_OVERLAP:
+    quoted = quotations(chosen.text)
+    mine = chosen.content_stems
+    weights = _stem_weights(chosen, specific) if not quoted else {}
+    total = math.fsum(weights.values())
+    figures = {s for s in mine if any(ch.isdigit() for ch in s)}
+    for doc, source in sorted(sources.items()):
+        if doc in support:
+            continue
+        if quoted:
+            if all(f" {q} " in source.text for q in quoted):
                 support.add(doc)
+            continue
+        if not mine or total <= 0 or not figures <= source.stems:
+            continue
+        for bag in source.windows:
+            shared = mine & bag
+            if (
+                len(shared) >= SUPPORT_MIN_WORDS
+                and math.fsum(weights[s] for s in sorted(shared)) >= SUPPORT_OVERLAP * total
+            ):
+                support.add(doc)
+                break
     return tuple(sorted(support))
 
 
@@ -459,19 +548,16 @@ def select_sentences(
     usable_all = usable
     usable = _prune(usable, weights)
     picked = [usable[i] for i in _solve(usable, weights, budget)]
-    by_doc: dict[int, list[frozenset[str]]] = {}
-    for cand in cands:
-        by_doc.setdefault(cand.doc, []).append(cand.content_stems)
-    for bags in by_doc.values():
-        bags.extend([a | b for a, b in pairwise(bags)])
-    chosen = [Chosen(c, _supporters(c, by_doc)) for c in picked]
+    by_doc = source_texts(cands, len(articles))
+    specific = specificity(cands)
+    chosen = [Chosen(c, _supporters(c, by_doc, specific)) for c in picked]
     rank = list(doc_rank) if doc_rank is not None else list(range(len(articles)))
     ordered = reading_order(chosen, rank)
     room = budget - sum(c.length for c in picked)
     if fill and room > 0:
         extra = _filler(usable_all, picked, weights, room)
         if extra is not None:
-            ordered.append(Chosen(extra, _supporters(extra, by_doc)))
+            ordered.append(Chosen(extra, _supporters(extra, by_doc, specific)))
     return ordered
 
 
@@ -481,8 +567,17 @@ def select_sentences(
 MULTI_SOURCE_SCALE = 1.5
 #: ... but never more than this many extra words.
 MULTI_SOURCE_EXTRA = 50
-#: An article is on the topic when it holds this share of the topic's words.
+#: An article is on the topic when it holds this share of the topic's words ...
 TOPIC_MATCH = 0.5
+#: ... in its title or its first this many words ...
+TOPIC_LEAD_WORDS = 60
+#: ... or each of them this many times in its text.
+TOPIC_REPEATS = 2
+#: A story is on the topic when this share of its articles are.
+TOPIC_STORY_SHARE = 0.5
+
+#: A title is the headline only when the chosen sentences hold this share of its words.
+HEADLINE_COVERAGE = 0.5
 
 _TITLE_TAIL = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,40}$")
 
@@ -508,13 +603,21 @@ def topic_stems(topic: str | None) -> frozenset[str]:
     )
 
 
-def topic_relevance(article: Article, stems: frozenset[str]) -> float:
-    """Share of the topic's stems that occur in the article (1.0 without a topic)."""
+def on_topic(article: Article, stems: frozenset[str]) -> bool:
+    """Whether an article is about the topic, not merely mentioning it.
+
+    It is when :data:`TOPIC_MATCH` of the topic's stems are in its title or
+    lead (the first :data:`TOPIC_LEAD_WORDS` words), or each of them occurs at
+    least :data:`TOPIC_REPEATS` times in the whole text. One mention deep in
+    the body ("... unlike Google's Stadia, ...") is in passing.
+    """
     if not stems:
-        return 1.0
-    text = " ".join([article.title or "", *article.paragraphs])
-    present = {stem(w) for w in words(text)}
-    return len(stems & present) / len(stems)
+        return True
+    body = [stem(w) for w in words(" ".join(article.paragraphs))]
+    head = {stem(w) for w in words(article.title or "")} | set(body[:TOPIC_LEAD_WORDS])
+    counts = Counter(t for t in body if t in stems)
+    present = {t for t in stems if t in head or counts[t] >= TOPIC_REPEATS}
+    return len(present) / len(stems) >= TOPIC_MATCH
 
 
 def clean_title(title: str) -> str:
@@ -536,26 +639,36 @@ def shorten(text: str, limit: int = 14) -> str:
 
 
 def make_headline(articles: Sequence[Article], chosen: Sequence[Chosen]) -> str:
-    """The story's headline.
+    """The story's headline: it names what the chosen sentences are about.
 
-    With titles: the cleaned title sharing most content words with the chosen
-    sentences (the title that best names what the story says; ties go to the
-    earlier article). Without: the first chosen sentence, shortened -- it is
-    the story's most central, self-contained lead.
+    A cleaned title of an article whose sentences were chosen, when the chosen
+    sentences hold at least :data:`HEADLINE_COVERAGE` of its content words;
+    among those, the one whose words occur most often in the chosen sentences
+    (summed over its words: the story's subject, not the detail of one
+    sentence), then the best covered, then the earlier article. A title of an
+    article no chosen sentence comes from, or one the sentences do not bear
+    out, would promise what the story does not tell: then the story's first
+    chosen sentence, shortened, is the headline.
     """
-    summary_stems = {s for c in chosen for s in c.candidate.content_stems}
-    best: tuple[float, int, str] | None = None
+    held = Counter(s for c in chosen for s in c.candidate.content_stems)
+    told = {c.candidate.doc for c in chosen} if chosen else set(range(len(articles)))
+    best: tuple[float, float, int, str] | None = None
     for i, article in enumerate(articles):
-        if not article.title or not article.title.strip():
+        if i not in told or not article.title or not article.title.strip():
             continue
         title = clean_title(article.title)
         stems = {stem(w) for w in content_words(title)}
-        overlap = len(stems & summary_stems) / (1 + len(stems)) ** 0.5
-        key = (-overlap, i, title)
+        if not stems:
+            continue
+        coverage = sum(1 for t in stems if held[t]) / len(stems)
+        if chosen and coverage < HEADLINE_COVERAGE:
+            continue
+        centrality = float(sum(held[t] for t in stems))
+        key = (-centrality, -coverage, i, title)
         if best is None or key < best:
             best = key
     if best is not None:
-        return best[2]
+        return best[3]
     if chosen:
         return shorten(chosen[0].candidate.text)
     for article in articles:
@@ -592,27 +705,38 @@ def summarize_story(
 
 
 class ConceptSummarizer:
-    """Stories by average-link TF-IDF grouping; sentences by bigram-concept ILP.
+    """Stories by grouping (:mod:`digest.summarize.stories`); sentences by bigram-concept ILP.
 
-    Stories are ordered by how many articles tell them (then by topic relevance
-    when a topic is given, then by first article), and limited to
-    ``options.max_stories``. With a topic, articles holding under half of its
-    words are left out and counted in :attr:`Summary.off_topic`.
+    All articles are grouped first, so a topic never changes which articles
+    make a story. With a topic, a story is kept when at least
+    :data:`TOPIC_STORY_SHARE` of its articles are on it (:func:`on_topic`: the
+    topic in the title or lead, or named repeatedly -- not a passing mention);
+    the articles of the others are counted in :attr:`Summary.off_topic`.
+    Stories are ranked most important first (:func:`digest.summarize.rank_key`:
+    most distinct outlets, then most recent; then, with a topic, the story's
+    share of on-topic articles; then first article) and cut to
+    ``options.max_stories``.
     """
 
     def __call__(self, articles: Sequence[Article], options: SummaryOptions) -> Summary:
         stems = topic_stems(options.topic)
-        relevance = [topic_relevance(a, stems) for a in articles]
-        kept = [i for i, r in enumerate(relevance) if r >= TOPIC_MATCH or not stems]
-        off_topic = len(articles) - len(kept)
-        groups = [[kept[i] for i in g] for g in group_articles([articles[i] for i in kept])]
+        groups = group_articles(articles)
+        off_topic = 0
+        kept: list[tuple[list[int], float]] = []
+        for group in groups:
+            share = sum(on_topic(articles[i], stems) for i in group) / len(group) if stems else 1.0
+            if share >= TOPIC_STORY_SHARE:
+                kept.append((group, share))
+            else:
+                off_topic += len(group)
         ranked = sorted(
-            groups,
-            key=lambda g: (-len(g), -sum(relevance[i] for i in g) / len(g), min(g)),
+            kept,
+            key=lambda item: (rank_key([articles[i] for i in item[0]]), -item[1], min(item[0])),
         )
         if options.max_stories is not None:
             ranked = ranked[: options.max_stories]
         stories = tuple(
-            summarize_story([articles[i] for i in group], options.words, stems) for group in ranked
+            summarize_story([articles[i] for i in group], options.words, stems)
+            for group, _ in ranked
         )
         return Summary(stories=stories, off_topic=off_topic)
