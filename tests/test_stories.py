@@ -385,6 +385,18 @@ def test_headline_comes_from_an_article_whose_sentences_were_chosen() -> None:
         assert headline == "Ferry runs aground off Naxos"
 
 
+def test_a_one_article_story_keeps_its_own_headline() -> None:
+    # Its sentences are its own, whichever fit the budget: its headline names them.
+    single = article(
+        "h/only",
+        "The harbour board met on Monday. It voted to approve the new ferry terminal after a "
+        "two-hour debate, and building work is set to begin in the spring.",
+        title="Ferry terminal approved - Harbour Times",
+    )
+    chosen = select_sentences([single], 30)
+    assert make_headline([single], chosen) == "Ferry terminal approved"
+
+
 def test_headline_names_the_story_subject_not_one_sentence_detail() -> None:
     from digest.summarize.concepts import Chosen
 

@@ -648,8 +648,13 @@ def make_headline(articles: Sequence[Article], chosen: Sequence[Chosen]) -> str:
     sentence), then the best covered, then the earlier article. A title of an
     article no chosen sentence comes from, or one the sentences do not bear
     out, would promise what the story does not tell: then the story's first
-    chosen sentence, shortened, is the headline.
+    chosen sentence, shortened, is the headline. A story of one article keeps
+    that article's own headline.
     """
+    if len(articles) == 1 and articles[0].title and content_words(articles[0].title):
+        # One article: its own headline names what it tells, whichever of its
+        # sentences fit the budget.
+        return clean_title(articles[0].title)
     held = Counter(s for c in chosen for s in c.candidate.content_stems)
     told = {c.candidate.doc for c in chosen} if chosen else set(range(len(articles)))
     best: tuple[float, float, int, str] | None = None
