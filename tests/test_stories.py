@@ -391,10 +391,10 @@ def test_a_one_article_story_keeps_its_own_headline() -> None:
         "h/only",
         "The harbour board met on Monday. It voted to approve the new ferry terminal after a "
         "two-hour debate, and building work is set to begin in the spring.",
-        title="Ferry terminal approved - Harbour Times",
+        title="Islanders celebrate a long-awaited yes - Harbour Times",
     )
     chosen = select_sentences([single], 30)
-    assert make_headline([single], chosen) == "Ferry terminal approved"
+    assert make_headline([single], chosen) == "Islanders celebrate a long-awaited yes"
 
 
 def test_headline_names_the_story_subject_not_one_sentence_detail() -> None:
