@@ -62,7 +62,13 @@ from scipy.sparse import csr_matrix, hstack, identity
 
 from digest.model import Article, Sentence, Source, Story
 from digest.summarize import Summary, SummaryOptions, rank_key
-from digest.summarize.sentences import Candidate, candidates, sentence_bigrams, stem
+from digest.summarize.sentences import (
+    Candidate,
+    candidates,
+    compressed,
+    sentence_bigrams,
+    stem,
+)
 from digest.summarize.stories import group_articles, rarity
 from digest.text import content_words, normalize_space, stopwords, words
 
@@ -116,6 +122,8 @@ FIGURE_BONUS = 8.0
 DUPLICATE = 0.6
 #: Articles whose content words overlap this much (Jaccard) are copies of one report.
 DOC_DUPLICATE = 0.9
+#: Whether shorter variants of sentences (asides dropped) compete for the budget.
+COMPRESS_VARIANTS = True
 #: Relative optimality gap at which the solver may stop: near-exact. (At 4 % the
 #: solver often stopped at its first heuristic solution, and which one it found
 #: decided the summary more than the objective did.)
@@ -542,7 +550,10 @@ def select_sentences(
     leaves it off: a digest shows whole sentences.
     """
     cands = candidates(articles)
-    usable = [c for c in cands if not c.excluded and c.length <= budget]
+    usable = [c for c in cands if not c.excluded]
+    if COMPRESS_VARIANTS:
+        usable += compressed(usable)
+    usable = [c for c in usable if c.length <= budget]
     titles = [a.title for a in articles if a.title]
     weights = concept_weights(cands, len(articles), frozenset(topic_stems), titles)
     usable_all = usable
