@@ -62,6 +62,7 @@ from scipy.sparse import csr_matrix, hstack, identity
 
 from digest.model import Article, Sentence, Source, Story
 from digest.summarize import Summary, SummaryOptions, rank_key
+from digest.summarize.differences import find_differences
 from digest.summarize.sentences import (
     Candidate,
     candidates,
@@ -122,6 +123,8 @@ FIGURE_BONUS = 8.0
 DUPLICATE = 0.6
 #: Articles whose content words overlap this much (Jaccard) are copies of one report.
 DOC_DUPLICATE = 0.9
+#: Whether stories say where their sources disagree (:mod:`digest.summarize.differences`).
+FIND_DIFFERENCES = True
 #: Whether shorter variants of sentences (asides dropped) compete for the budget.
 COMPRESS_VARIANTS = True
 #: Relative optimality gap at which the solver may stop: near-exact. (At 4 % the
@@ -717,6 +720,11 @@ def summarize_story(
         headline=make_headline(articles, chosen),
         sentences=tuple(c.to_sentence() for c in chosen),
         sources=tuple(Source.from_article(a) for a in articles),
+        differences=(
+            find_differences(articles, [d for c in chosen for d in c.sources])
+            if FIND_DIFFERENCES
+            else ()
+        ),
     )
 
 

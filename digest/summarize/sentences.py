@@ -52,7 +52,7 @@ DANGLING_OPENERS = frozenset(
     he she it they this that these those his her its their him them but and or so yet
     also however meanwhile still then thus hence moreover furthermore nevertheless
     instead otherwise besides such both likewise similarly nonetheless indeed
-    additionally again
+    additionally again it's that's he's she's they're they've they'd he'd she'd
     """.split()  # noqa: SIM905
 )
 #: Openers of that list that stand alone in some uses: "It is unclear whether ...",
@@ -62,7 +62,8 @@ _STANDS_ALONE = re.compile(
     r"(?: not| still| now)?(?: yet)? (?:unclear|clear|likely|unlikely|expected|possible|"
     r"impossible|unknown|understood|believed|thought|feared|hoped|estimated|uncertain|"
     r"too early|not known|not clear|the first|the second|the third|the last|the latest|"
-    r"the biggest|the largest|the worst|the first time|now|time)\b"
+    r"the biggest|the largest|the worst|the first time|now|time|easy|hard|difficult|"
+    r"important|worth|tempting|fair|safe|rare|common|necessary|essential|vital|crucial)\b"
     r"|(?:This|That|These|Those|Last|Next) (?:year|week|month|morning|afternoon|evening|"
     r"night|weekend|summer|winter|spring|autumn|fall|season|decade|time|days)\b"
     r"|Those (?:who|with|in|on|at|aged|living|affected|killed|injured|[a-z]+ing)\b"
