@@ -113,6 +113,8 @@ MAX_CANDIDATES = 30
 OUTLOOK_BONUS = 12.0
 #: ... and for one saying what is still unknown or unconfirmed.
 UNKNOWN_BONUS = 12.0
+#: ... and for one telling how people took it (fans' campaigns, protests, outcry).
+REACTION_BONUS = 8.0
 #: Sentences longer than this are hard to read in a digest ...
 LONG_SENTENCE = 35
 #: ... and cost this much per extra word.
@@ -277,6 +279,7 @@ def _sentence_cost(cand: Candidate) -> float:
         - LEAD_BONUS * math.exp(-cand.position / POSITION_DECAY)
         - (OUTLOOK_BONUS if cand.outlook else 0.0)
         - (UNKNOWN_BONUS if cand.unknown else 0.0)
+        - (REACTION_BONUS if cand.reaction else 0.0)
         - (FIGURE_BONUS if cand.figure else 0.0)
         + LONG_COST * max(0, cand.length - LONG_SENTENCE)
     )

@@ -85,15 +85,30 @@ _TEASER = re.compile(
     re.I,
 )
 
+#: Whether plans count as what comes next ("plans to", "is considering", "priority").
+PLANS = True
 #: Status and next steps: what is still open, what happens next and when.
 _OUTLOOK = re.compile(
     r"\b(?:(?:is|are|was|were) (?:set|expected|scheduled|due|likely) to"
-    r"|will (?:begin|start|resume)|could (?:begin|start)|waits? (?:on|for)|once \w+)\b"
+    r"|will (?:begin|start|resume)|could (?:begin|start)|waits? (?:on|for)|once \w+"
+    + (
+        r"|(?:plans?|planning|intends?|aims?) to|(?:are|is) considering|could extend"
+        r"|(?:immediate|first|top) priority"
+        if PLANS
+        else ""
+    )
+    + r")\b"
 )
 #: What is still open: the "what we don't know yet" of a story.
 _OPEN = re.compile(
     r"\b(?:remains? (?:un\w+|to be \w+|unclear)|not yet (?:been )?\w+|yet to be \w+"
     r"|unconfirmed|undecided|unclear (?:whether|when|how|if)|pending)\b"
+)
+#: How people took it: campaigns, petitions, protests, praise and outcry.
+_REACTION = re.compile(
+    r"\b(?:campaign(?:ed|ing|s)? for|petitions?|protest(?:ed|ers|s)?|rall(?:y|ied) (?:for|against|behind)"
+    r"|boycott\w*|backlash|outcry|outrage|welcomed|condemned|criticis\w+|criticiz\w+|praised"
+    r"|cheered|applauded)\b"
 )
 _FIGURE = re.compile(
     r"[$€£¥]\s?\d|\b\d[\d,.]*\s?(?:%|percent|per cent|million|billion|thousand|people|dead)\b"
@@ -181,6 +196,8 @@ class Candidate:
     outlook: bool
     #: Whether it says what is still unknown or unconfirmed (editors keep those too).
     unknown: bool
+    #: Whether it tells how people took it: fans' campaigns, protests, praise, outcry.
+    reaction: bool
     #: Stems of the content words (stop-words and one-letter words dropped).
     content_stems: frozenset[str]
     #: Stemmed adjacent word pairs, leaving out pairs of two stop-words.
@@ -531,6 +548,7 @@ def _candidate(
         penalty=penalty,
         dangling=dangling,
         outlook=not reason and bool(_OUTLOOK.search(lower)),
+        reaction=not reason and bool(_REACTION.search(lower)),
         unknown=not reason and bool(_OPEN.search(lower)),
         figure=not reason and bool(_FIGURE.search(lower)),
         content_stems=content,
@@ -579,13 +597,13 @@ def compressed(cands: Sequence[Candidate]) -> list[Candidate]:
         if cand.excluded:
             continue
         short = shorter(cand.text)
-        if short is None:
-            continue
-        tokens = tuple(words(short))
-        reason, penalty, dangling = judge(short, tokens)
-        if reason:
-            continue
-        out.append(
-            _candidate(short, cand.doc, cand.position, tokens, stem_all(tokens), "", penalty, dangling)
-        )
+        if short is not None:
+            tokens = tuple(words(short))
+            reason, penalty, dangling = judge(short, tokens)
+            if reason:
+                continue
+            stems = stem_all(tokens)
+            out.append(
+                _candidate(short, cand.doc, cand.position, tokens, stems, "", penalty, dangling)
+            )
     return out
