@@ -67,7 +67,9 @@ from digest.summarize.sentences import (
     Candidate,
     candidates,
     compressed,
+    repeated_attribution,
     sentence_bigrams,
+    stated_time,
     stem,
 )
 from digest.summarize.stories import group_articles, rarity
@@ -114,13 +116,13 @@ OUTLOOK_BONUS = 12.0
 #: ... and for one saying what is still unknown or unconfirmed.
 UNKNOWN_BONUS = 12.0
 #: ... and for one telling how people took it (fans' campaigns, protests, outcry).
-REACTION_BONUS = 8.0
+REACTION_BONUS = 4.0
 #: Sentences longer than this are hard to read in a digest ...
 LONG_SENTENCE = 35
 #: ... and cost this much per extra word.
 LONG_COST = 0.5
 #: Objective bonus for a sentence that states a figure.
-FIGURE_BONUS = 8.0
+FIGURE_BONUS = 10.0
 #: Sentences sharing this share of content words are near-duplicates.
 DUPLICATE = 0.6
 #: Articles whose content words overlap this much (Jaccard) are copies of one report.
@@ -144,9 +146,16 @@ class Chosen:
     candidate: Candidate
     #: Indexes of the articles that support it, ascending (origin included).
     sources: tuple[int, ...]
+    #: The sentence as the story prints it, when that differs from the
+    #: candidate's (an attribution repeated from the sentence before dropped).
+    edited: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.edited if self.edited is not None else self.candidate.text
 
     def to_sentence(self) -> Sentence:
-        return Sentence(text=self.candidate.text, sources=self.sources)
+        return Sentence(text=self.text, sources=self.sources)
 
 
 def sentence_concepts(cand: Candidate) -> frozenset[Concept]:
@@ -483,23 +492,82 @@ def _supporters(
     return tuple(sorted(support))
 
 
-def reading_order(chosen: Sequence[Chosen], doc_rank: Sequence[int]) -> list[Chosen]:
-    """Leads first, then by article rank and position; no dangling opener if avoidable."""
-    ordered = sorted(
-        chosen,
-        key=lambda c: (
-            c.candidate.position > 0,
-            doc_rank[c.candidate.doc],
-            c.candidate.position,
-            c.candidate.text,
-        ),
-    )
+def reading_order(
+    chosen: Sequence[Chosen],
+    doc_rank: Sequence[int],
+    published: Sequence[dt.datetime | None] = (),
+) -> list[Chosen]:
+    """The chosen sentences as a reader needs them.
+
+    What happened first: the articles' leads, by article rank (publication
+    time). Then detail and context, by article rank and position -- except
+    that sentences stating when their step happened ("on Monday", "Oct. 3")
+    are put in the order of those times among themselves, so an earlier step
+    never follows its outcome. Last, what comes next and what is still
+    unknown: a sentence saying so closes the story, unless its article goes
+    on to a chosen sentence that does not (the sources' own order is kept
+    within each article). No dangling opener first if avoidable.
+    """
+    dates = list(published) + [None] * (len(doc_rank) - len(published))
+
+    def next_steps() -> set[int]:
+        out: set[int] = set()
+        by_doc: dict[int, list[int]] = {}
+        for i, c in enumerate(chosen):
+            by_doc.setdefault(c.candidate.doc, []).append(i)
+        for items in by_doc.values():
+            for i in sorted(items, key=lambda i: -chosen[i].candidate.position):
+                cand = chosen[i].candidate
+                if cand.position == 0 or not (cand.outlook or cand.unknown):
+                    break
+                out.add(i)
+        return out
+
+    later = next_steps()
+
+    def key(i: int) -> tuple[int, int, int, str]:
+        cand = chosen[i].candidate
+        band = 0 if cand.position == 0 else 2 if i in later else 1
+        return (band, doc_rank[cand.doc], cand.position, cand.text)
+
+    order = sorted(range(len(chosen)), key=key)
+    # Among the details, steps whose time is stated go in the order of those times.
+    detail = [i for i in order if key(i)[0] == 1]
+    timed = [
+        (t, n, i)
+        for n, i in enumerate(detail)
+        if (t := stated_time(chosen[i].candidate.text, dates[chosen[i].candidate.doc])) is not None
+    ]
+    slots = [n for _, n, _ in timed]
+    for slot, (_, _, i) in zip(slots, sorted(timed), strict=True):
+        detail[slot] = i
+    details = iter(detail)
+    order = [next(details) if key(i)[0] == 1 else i for i in order]
+    ordered = [chosen[i] for i in order]
     for i, item in enumerate(ordered):
         if not item.candidate.dangling:
             if i:
                 ordered.insert(0, ordered.pop(i))
             break
     return ordered
+
+
+def without_repeated_attributions(ordered: Sequence[Chosen]) -> list[Chosen]:
+    """The sentences with an attribution dropped where the one before has the same speaker.
+
+    "Smith said the bridge would open in May. It will cost $5 million, Smith
+    said." reads as well with "It will cost $5 million." -- but only when
+    both sentences cite the same sources (else the attribution tells who
+    said it) and the second holds no quotation (see :func:`repeated_attribution`).
+    """
+    out: list[Chosen] = []
+    for item in ordered:
+        if out and item.sources == out[-1].sources:
+            shorter = repeated_attribution(item.text, out[-1].text)
+            if shorter is not None:
+                item = Chosen(item.candidate, item.sources, shorter)
+        out.append(item)
+    return out
 
 
 def _filler(
@@ -569,7 +637,8 @@ def select_sentences(
     specific = specificity(cands)
     chosen = [Chosen(c, _supporters(c, by_doc, specific)) for c in picked]
     rank = list(doc_rank) if doc_rank is not None else list(range(len(articles)))
-    ordered = reading_order(chosen, rank)
+    ordered = reading_order(chosen, rank, [a.published for a in articles])
+    ordered = without_repeated_attributions(ordered)
     room = budget - sum(c.length for c in picked)
     if fill and room > 0:
         extra = _filler(usable_all, picked, weights, room)

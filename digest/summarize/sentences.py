@@ -29,6 +29,7 @@ files, maintained; words are cached because news vocabulary repeats heavily.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -72,7 +73,7 @@ _STANDS_ALONE = re.compile(
 )
 #: Imperatives to the reader ("Watch ...", "Check out ...", "Get the magazine ...").
 _IMPERATIVE = re.compile(
-    r"^[\"“‘]?(?:watch|listen|read|see|look|check|click|tap|sign|subscribe|join|follow|"
+    r"^(?:watch|listen|read|see|look|check|click|tap|sign|subscribe|join|follow|"
     r"find out|learn|discover|remember|relax|imagine|consider|meet|get|grab|try|take a look|"
     r"don[’']t|do not|never miss|make sure|be sure|scroll|share|buy|shop|order|visit|"
     r"download|explore|enjoy|head|keep|let[’']s)\b(?! (?:is|are|was|were|has|have|had|said)\b)",
@@ -116,7 +117,7 @@ _FIGURE = re.compile(
 _READER = re.compile(r"\b(?:you|your|yours|you're|you’re|you've|you’ve|you'll|you’ll|yourself)\b")
 # The four patterns above are matched against lower-cased text (faster than IGNORECASE).
 _FIRST_PERSON = re.compile(
-    r"(?<![\w’'-])(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|me|my|mine|myself|we|we're|we’re|"
+    r"(?<![\w’'-])(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|me|my|myself|we|we're|we’re|"
     r"we've|we’ve|we'd|we’d|we'll|we’ll|our|ours|ourselves|us|let's|let’s)(?![\w’'-])"
     r"|^[\"“‘(]?(?:We|Our|My|Let's|Let’s)\b"
 )
@@ -131,6 +132,11 @@ _TERMINAL = re.compile(r"[.!…][\"'”’)\]]*$")
 _QUOTE_CHARS = '"“”'
 _QUOTE_SET = frozenset(_QUOTE_CHARS)
 _ANY_QUOTE_SET = frozenset(_QUOTE_CHARS + "‘’")
+#: What becomes of a sentence that opens with a quotation ("“...,” Smith said."):
+#: quoted speech is colour, rarely the news itself.
+QUOTES_OPENING = "exclude"
+#: A sentence whose words are more than this share quotation is colour too.
+QUOTED_SHARE = 0.5
 #: Quotation penalty: quoted speech is colour, rarely the news itself.
 QUOTE_PENALTY = 0.15
 #: Words that give a sentence a finite-verb shape even when suffix rules miss.
@@ -322,10 +328,15 @@ def judge(
         # The author's own voice (or a quotation the splitter cut).
         return "first person", 1.0, False
     first = tokens[0] if tokens else ""
-    if first in DANGLING_OPENERS and not _STANDS_ALONE.match(text.lstrip("\"“‘")):
+    opens_quote = text.lstrip()[:1] in ('"', "“")
+    if first in DANGLING_OPENERS and not opens_quote and not _STANDS_ALONE.match(text):
         return "dangling opener", 1.0, True
     if quoted and _no_speaker(text, outside_quotes):
         return "quote without speaker", 1.0, True
+    if opens_quote and QUOTES_OPENING == "exclude":
+        return "opens with a quote", 1.0, False
+    if quoted and QUOTED_SHARE < 1.0 and len(outside_quotes.split()) < (1 - QUOTED_SHARE) * length:
+        return "mostly quote", 1.0, False
     penalty = 0.0
     if "(" in text and _ASIDE.search(text):
         penalty += 0.6
@@ -340,7 +351,7 @@ def _no_speaker(text: str, outside_quotes: str) -> bool:
     It does when the quotation is (nearly) the whole sentence, or when its
     speaker is a bare pronoun ("..., she added.") with no name before it.
     """
-    if len(outside_quotes.split()) < 3:
+    if not re.search(r"\w", outside_quotes):
         return True
     match = _PRONOUN_SPEAKER.search(text)
     if not match:
@@ -607,3 +618,105 @@ def compressed(cands: Sequence[Candidate]) -> list[Candidate]:
                 _candidate(short, cand.doc, cand.position, tokens, stems, "", penalty, dangling)
             )
     return out
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
+_MONTH_ABBREVIATIONS = {m[:3]: i + 1 for i, m in enumerate(_MONTHS)} | {"sept": 9}
+_TIME = re.compile(
+    r"\b(?:(?P<relative>yesterday|today|tonight|this morning|last night|last week|last month|"
+    r"last year)"
+    r"|(?P<month>January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)\s+(?P<day>\d{1,2})(?:,\s+(?P<year>(?:19|20)\d\d))?"
+    r"|(?:on\s+)?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?!['’])"
+    r"|in\s+(?P<inyear>(?:19|20)\d\d))\b"
+)
+_RELATIVE_DAYS = {
+    "yesterday": -1,
+    "last night": -1,
+    "today": 0,
+    "tonight": 0,
+    "this morning": 0,
+    "last week": -7,
+    "last month": -30,
+    "last year": -365,
+}
+_FUTURE = re.compile(r"\b(?:will|next|is to|are to|is due|are due|is expected|are expected)\b")
+
+
+def stated_time(text: str, published: dt.datetime | None) -> float | None:
+    """When the event a sentence tells happened, as a day number, if it says so.
+
+    From the first time it states: a date ("Oct. 3", "May 2, 2019"), a year
+    ("in 2014"), or -- given the article's publication date -- a weekday
+    ("on Monday": the last one on or before publication) or a relative day
+    ("yesterday", "last week"). None for a sentence about the future or one
+    that names no time. Only used to put the steps of a story in order.
+    """
+    if _FUTURE.search(text):
+        return None
+    match = _TIME.search(text)
+    if match is None:
+        return None
+    base = published.date() if published is not None else None
+    if match.group("inyear"):
+        year = int(match.group("inyear"))
+        if base is not None and year >= base.year:
+            return None
+        return float(dt.date(year, 7, 1).toordinal())
+    if match.group("month"):
+        name = match.group("month").rstrip(".").lower()
+        month = _MONTH_ABBREVIATIONS.get(name[:4] if name == "sept" else name[:3], 0)
+        day = int(match.group("day"))
+        year = int(match.group("year")) if match.group("year") else base.year if base else None
+        if year is None or not 1 <= day <= 31:
+            return None
+        try:
+            when = dt.date(year, month, day)
+        except ValueError:
+            return None
+        if base is not None and not match.group("year") and when > base:
+            when = when.replace(year=year - 1)
+        return float(when.toordinal())
+    if base is None:
+        return None
+    if match.group("weekday"):
+        back = (base.weekday() - _WEEKDAYS.index(match.group("weekday").lower())) % 7
+        return float(base.toordinal() - back)
+    return float(base.toordinal() + _RELATIVE_DAYS[match.group("relative").lower()])
+
+
+#: A trailing attribution to a named speaker: ", Smith said." / ", said Jane Smith."
+_TRAILING_SPEAKER = re.compile(
+    r",\s+(?:(?P<name>(?:[A-Z][\w’'.-]+\s+){0,2}[A-Z][\w’'-]+)\s+(?:said|says|added|told reporters)"
+    r"|(?:said|says|added)\s+(?P<name2>(?:[A-Z][\w’'.-]+\s+){0,2}[A-Z][\w’'-]+))"
+    r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday))?"
+    r"\.$"
+)
+
+
+def repeated_attribution(text: str, previous: str) -> str | None:
+    """``text`` without its trailing ", NAME said." when ``previous`` has NAME speak too, or None.
+
+    Only a sentence without quotation marks loses it (a quotation needs its
+    speaker beside it), and only when the name's last word is the speaker of
+    ``previous`` ("Smith said ...", "..., Smith said.", "said Jane Smith").
+    """
+    if not _ANY_QUOTE_SET.isdisjoint(text) or not text.endswith("."):
+        return None
+    match = _TRAILING_SPEAKER.search(text)
+    if match is None:
+        return None
+    surname = (match.group("name") or match.group("name2")).split()[-1]
+    speaks = re.compile(
+        rf"\b{re.escape(surname)}\s+(?:has\s+|had\s+|also\s+)?(?:said|says|told|added|explained)\b"
+        rf"|\b(?:said|says|added)\s+(?:[A-Z][\w’'.-]+\s+){{0,2}}{re.escape(surname)}\b"
+    )
+    if not speaks.search(previous):
+        return None
+    head = text[: match.start()].rstrip(" ,")
+    if len(head.split()) < MIN_WORDS:
+        return None
+    return head + "."
