@@ -62,8 +62,7 @@ _STANDS_ALONE = re.compile(
     r"^(?:It(?:'s|’s| is| was| has been| had been| remains| seems| appears| will be| would be)"
     r"(?: not| still| now)?(?: yet)? (?:unclear|clear|likely|unlikely|expected|possible|"
     r"impossible|unknown|understood|believed|thought|feared|hoped|estimated|uncertain|"
-    r"too early|not known|not clear|the first|the second|the third|the last|the latest|"
-    r"the biggest|the largest|the worst|the first time|now|time|easy|hard|difficult|"
+    r"too early|not known|not clear|now|time|easy|hard|difficult|"
     r"important|worth|tempting|fair|safe|rare|common|necessary|essential|vital|crucial)\b"
     r"|(?:This|That|These|Those|Last|Next) (?:year|week|month|morning|afternoon|evening|"
     r"night|weekend|summer|winter|spring|autumn|fall|season|decade|time|days)\b"
@@ -569,14 +568,11 @@ def _candidate(
 
 
 #: Asides a sentence reads as well without, when the budget is short: a
-#: non-restrictive relative clause (", which adapts ... manga,") and an
-#: appositive after a name (", a recovered cyborg with amnesia,").
+#: non-restrictive relative clause (", which adapts ... manga,"). (An
+#: appositive after a name -- ", the union's executive director," -- is a
+#: person's role, a fact; dropping it cost 0.3 ROUGE-1 on DUC dev.)
 _OPTIONAL_ASIDES = (
-    re.compile(r",\s+(?:which|who|whose)\s+[^,;:—–\"“”]{8,140},\s+(?=[a-z])"),
-    re.compile(
-        r"(?<=[A-Z][a-z]),\s+(?:a|an|the)\s+(?!(?:same|other|latter|former)\b)[^,;:—–\"“”()]{4,80},\s+"
-        r"(?=(?:is|was|has|had|will|said|says|who|and|but|[a-z]+ed|[a-z]+s)\b)"
-    ),
+    (re.compile(r",\s+(?:which|who|whose)\s+[^,;:—–\"“”]{8,140},\s+(?=[a-z])"), " "),
 )
 
 
@@ -590,8 +586,8 @@ def shorter(text: str) -> str | None:
     if "," not in text or not _QUOTE_SET.isdisjoint(text):
         return None
     short = text
-    for pattern in _OPTIONAL_ASIDES:
-        short = pattern.sub(" ", short)
+    for pattern, replacement in _OPTIONAL_ASIDES:
+        short = pattern.sub(replacement, short)
     short = " ".join(short.split())
     return short if short != text else None
 
