@@ -105,7 +105,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     sets: list[tuple[str, list[tuple[str, list[Article]]]]] = []
     if args.seeds:
         articles, _ = read_articles([args.seeds])
-        sets.append(("seeds", [(a.title or a.path, [a]) for a in articles[:0]] + [("seeds", articles)]))
+        sets.append(
+            ("seeds", [(a.title or a.path, [a]) for a in articles[:0]] + [("seeds", articles)])
+        )
     if args.duc:
         sets.append(("DUC", duc_stories(args.duc)))
     if args.pages:

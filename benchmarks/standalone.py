@@ -66,7 +66,9 @@ _CONNECTIVES = (
     r"|additionally|that's|there's|here's|such"
 )
 _OPENER = re.compile(rf"^[\"“‘]?(?:{_PRONOUNS}|{_CONNECTIVES})\b", re.I)
-_FIRST_PERSON = re.compile(r"(?<![\w’'-])(?:I|I'm|I’m|I've|I’ve|I'd|I’d|me|my|we|our|us)(?![\w’'-])")
+_FIRST_PERSON = re.compile(
+    r"(?<![\w’'-])(?:I|I'm|I’m|I've|I’ve|I'd|I’d|me|my|we|our|us)(?![\w’'-])"
+)
 _READER = re.compile(
     r"(?<![\w’'-])(?:you|your|you're|you’re|you've|you’ve|yourself)(?![\w’'-])"
     r"|^(?:check out|click|tap|sign up|find out|learn|read|watch|listen|see|don't miss|join)\b",
@@ -83,6 +85,11 @@ _TEASER = re.compile(
     re.I,
 )
 _NAME = re.compile(r"\b[A-Z][a-z]+")
+_SPEAKER_WORD = re.compile(
+    r"\b(?:official|spokes\w+|minister|president|police|company|statement|report|"
+    r"said|says|told|according)\b",
+    re.I,
+)
 
 
 def outside_quotes(text: str) -> str:
@@ -90,12 +97,12 @@ def outside_quotes(text: str) -> str:
 
 
 def flags(sentence: str, previous: str | None) -> list[str]:
-    """The flag rules that ``sentence`` trips; ``previous`` is the sentence before it in the story."""
+    """The flag rules ``sentence`` trips; ``previous`` is the sentence before it in the story."""
     found: list[str] = []
     bare = outside_quotes(sentence)
     opener = _OPENER.match(sentence.strip())
     if opener:
-        word = opener.group(0).lstrip("\"“‘").lower()
+        word = opener.group(0).lstrip('"“‘').lower()
         named_before = previous is not None and len(_NAME.findall(previous)) > 1
         if not (word in ("he", "she", "his", "her", "they", "their") and named_before):
             found.append("opener")
@@ -108,14 +115,9 @@ def flags(sentence: str, previous: str | None) -> list[str]:
         names = [
             n for n in _NAME.findall(bare) if n.lower() not in ("the", "a", "an", "in", "on", "but")
         ]
-        if _PRONOUN_SPEAKER.search(bare) and not (previous and _NAME.search(previous)):
-            found.append("no speaker")
-        elif not names and not re.search(
-            r"\b(?:official|spokes\w+|minister|president|police|company|statement|report|"
-            r"said|says|told|according)\b",
-            bare,
-            re.I,
-        ):
+        pronoun = bool(_PRONOUN_SPEAKER.search(bare)) and not (previous and _NAME.search(previous))
+        unnamed = not names and not _SPEAKER_WORD.search(bare)
+        if pronoun or unnamed:
             found.append("no speaker")
     if "?" in bare or _TEASER.search(sentence.strip()):
         found.append("question/teaser")

@@ -126,16 +126,31 @@ def test_a_link_word_goes_with_a_resolved_pronoun_only() -> None:
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("“We must teach the defendant what the law protects, and we will.”", "quote without speaker"),
+        (
+            "“We must teach the defendant what the law protects, and we will.”",
+            "quote without speaker",
+        ),
         ("“We will win the final and bring the cup home,” he said.", "quote without speaker"),
-        ("I certainly wouldn’t want to get on the wrong side of the fans of this film.", "first person"),
+        (
+            "I certainly wouldn’t want to get on the wrong side of the fans of this film.",
+            "first person",
+        ),
         ("We asked eight women to talk about their experience of the new rules.", "first person"),
-        ("If you want to see the bridge, you should visit Budapest in the spring.", "reader address"),
-        ("Consider the case of the old harbour, which closed in 1985 after the strike.", "reader address"),
+        (
+            "If you want to see the bridge, you should visit Budapest in the spring.",
+            "reader address",
+        ),
+        (
+            "Consider the case of the old harbour, which closed in 1985 after the strike.",
+            "reader address",
+        ),
         ("Watch the moment the bowler removes the opener at the Oval on Sunday.", "reader address"),
         ("The council is expected to vote on the plan, and the mayor says…", "teaser"),
         ("Is this the end of the road for the city’s oldest football club?", "question"),
-        ("It was the latest, and the worst, in a series of attacks on the city.", "dangling opener"),
+        (
+            "It was the latest, and the worst, in a series of attacks on the city.",
+            "dangling opener",
+        ),
         ("This is a developing story that carries the possibility of a sequel.", "dangling opener"),
     ],
 )
@@ -281,7 +296,9 @@ def test_an_attribution_repeated_from_the_sentence_before_goes() -> None:
     # Another speaker, or a quotation, keeps it.
     assert repeated_attribution("The bridge will cost more, Jonas Berg said.", before) is None
     assert (
-        repeated_attribution("The bridge is “a triumph of patience for everyone,” Ortiz said.", before)
+        repeated_attribution(
+            "The bridge is “a triumph of patience for everyone,” Ortiz said.", before
+        )
         is None
     )
 

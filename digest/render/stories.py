@@ -187,9 +187,7 @@ def lay_out(
         ),
         differences=tuple(
             CitedSentence(
-                " ".join(
-                    _MARKER.sub(lambda m: _renumbered(m.group(1), listed), d.text).split()
-                ),
+                " ".join(_MARKER.sub(lambda m: _renumbered(m.group(1), listed), d.text).split()),
                 (),
             )
             for d in differences

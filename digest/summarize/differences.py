@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from digest.model import Article, Difference
-from digest.summarize.resolve import Person, names_in, people
+from digest.summarize.resolve import Person, people
 from digest.summarize.sentences import stem
 from digest.text import split_sentences, stopwords, words
 
@@ -42,10 +42,15 @@ SAME_DAYS = 2.0
 #: Sentences stating one number must share this many content words besides it.
 SHARED_CONTEXT = 3
 
-_OUTLET = r"((?:the\s+)?[A-Z][\w&’'.-]*(?:\s+[A-Z][\w&’'.-]*){0,3})(?:\s+(?:magazine|newspaper|daily|podcast|radio|TV|television))?"
+_OUTLET = (
+    r"((?:the\s+)?[A-Z][\w&’'.-]*(?:\s+[A-Z][\w&’'.-]*){0,3})"
+    r"(?:\s+(?:magazine|newspaper|daily|podcast|radio|TV|television))?"
+)
 _INTERVIEW = re.compile(
-    r"\binterview(?:s|ed)?\s+(?:with|for|to|by|in|on)\s+" + _OUTLET
-    + r"|\b(?:told|speaking to|speaking with|talking to|spoke to|spoke with)\s+" + _OUTLET
+    r"\binterview(?:s|ed)?\s+(?:with|for|to|by|in|on)\s+"
+    + _OUTLET
+    + r"|\b(?:told|speaking to|speaking with|talking to|spoke to|spoke with)\s+"
+    + _OUTLET
 )
 _LATE = re.compile(r"\bthe late\s+(?:[a-z]+\s+)?([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})")
 _DEATH = re.compile(
@@ -54,12 +59,16 @@ _DEATH = re.compile(
     re.I,
 )
 #: A present or present-perfect act: "has teased", "says", or inverted "has producer X teased".
-_ACTS_NOW = r"(?:has|have)\s+(?:also\s+|now\s+|just\s+|recently\s+)?([a-z]+ed|said|spoken|told|written|given|made)\b"
+_ACTS_NOW = (
+    r"(?:has|have)\s+(?:also\s+|now\s+|just\s+|recently\s+)?"
+    r"([a-z]+ed|said|spoken|told|written|given|made)\b"
+)
 _NUMBER = re.compile(
     r"(?<![\w.$€£])(?P<approx>(?:at least|more than|over|nearly|almost|about|around|roughly|"
     r"some|up to|fewer than|less than|under|just over|just under|an estimated)\s+)?"
     r"(?P<cur>[$€£])?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
-    r"(?:\s*(?P<scale>million|billion|trillion|thousand|bn|m)\b)?(?:\s*(?P<pct>%|percent\b|per cent\b))?"
+    r"(?:\s*(?P<scale>million|billion|trillion|thousand|bn|m)\b)?"
+    r"(?:\s*(?P<pct>%|percent\b|per cent\b))?"
 )
 _GROWING = re.compile(
     r"\b(?:kill|dead|death|die|injur|wound|hurt|missing|arrest|evacu|infect|case|casualt|"
@@ -67,6 +76,8 @@ _GROWING = re.compile(
     re.I,
 )
 _SCALE = {"thousand": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+#: A first word after a number that needs the next to name the unit ("percentage points").
+_UNIT_HEADS = frozenset({"percentage", "per", "square", "cubic", "metric", "light", "basis"})
 _AGE = re.compile(r"\b([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}),\s+(\d{1,3})(?=[,.;]|\s+and\b)")
 _IRREGULAR_GERUND = {
     "said": "saying",
@@ -129,18 +140,14 @@ def find_differences(
     for k in known:
         everyone.update(k)
     found: list[Difference] = []
-    for subject, claims in sorted(_interview_claims(texts, everyone).items()):
-        found += _line(
-            claims, rank, lambda side, first: f"says the interview was with {side}"
-            if first
-            else f"with {side}"
-        )
-    for subject, claims in sorted(_age_claims(texts).items()):
+    for _, claims in sorted(_interview_claims(texts, everyone).items()):
         found += _line(
             claims,
             rank,
-            lambda side, first, who=subject: f"gives {who}’s age as {side}" if first else f"as {side}",
+            lambda side, first: f"says the interview was with {side}" if first else f"with {side}",
         )
+    for subject, claims in sorted(_age_claims(texts).items()):
+        found += _line(claims, rank, _age_phrase(subject))
     found += _late_people(texts, rank)
     found += _numbers(articles, texts, rank)
     seen: set[str] = set()
@@ -150,6 +157,13 @@ def find_differences(
             seen.add(difference.text)
             out.append(difference)
     return tuple(out)
+
+
+def _age_phrase(who: str) -> Callable[[str, bool], str]:
+    def say(side: str, first: bool) -> str:
+        return f"gives {who}’s age as {side}" if first else f"as {side}"
+
+    return say
 
 
 _PARENS = re.compile(r"\s*\([^()]*\)")
@@ -204,9 +218,11 @@ def _agree(phrase: str, side: Sequence[int]) -> str:
 def _context(sentence: str, drop: str = "") -> frozenset[str]:
     stop = stopwords()
     dropped = {stem(w) for w in words(drop)}
-    return frozenset(
-        stem(w) for w in words(sentence) if w not in stop and not w[0].isdigit()
-    ) - dropped - {"interview", "told"}
+    return (
+        frozenset(stem(w) for w in words(sentence) if w not in stop and not w[0].isdigit())
+        - dropped
+        - {"interview", "told"}
+    )
 
 
 def _clean_outlet(name: str) -> str:
@@ -232,9 +248,13 @@ def _interview_claims(
                     continue
                 if match.group(1):
                     after = sentence[match.end() :]
-                    who = re.match(r"\s*,\s+(?:[a-z]+\s+)?([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})", after)
+                    who = re.match(
+                        r"\s*,\s+(?:[a-z]+\s+)?([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})", after
+                    )
                 else:
-                    who = re.search(r"([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})\s+$", sentence[: match.start()])
+                    who = re.search(
+                        r"([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})\s+$", sentence[: match.start()]
+                    )
                 if who is None or who.group(1).split()[-1] not in everyone:
                     continue
                 surname = who.group(1).split()[-1]
@@ -244,9 +264,11 @@ def _interview_claims(
     for claims in out.values():
         for doc in list(claims):
             for other, theirs in claims.items():
-                if other != doc and any(
-                    _names_anywhere(texts[doc], c.shown) for c in theirs
-                ) and claims[doc] != theirs:
+                if (
+                    other != doc
+                    and any(_names_anywhere(texts[doc], c.shown) for c in theirs)
+                    and claims[doc] != theirs
+                ):
                     claims[doc] = claims[doc] | theirs
     return out
 
@@ -270,11 +292,13 @@ def _age_claims(texts: Sequence[Sequence[str]]) -> dict[str, dict[int, set[_Clai
     return out
 
 
-_NOT_A_NAME = frozenset("The A An In On At By For From Of And But Or So Yet".split())
+_NOT_A_NAME = frozenset(
+    ["The", "A", "An", "In", "On", "At", "By", "For", "From", "Of", "And", "But", "Or", "So", "Yet"]
+)
 
 
 def _gerund(verb: str) -> str:
-    """"teasing" from "teased", "carrying" from "carried", "saying" from "said"."""
+    """ "teasing" from "teased", "carrying" from "carried", "saying" from "said"."""
     if verb in _IRREGULAR_GERUND:
         return _IRREGULAR_GERUND[verb]
     if verb.endswith("ied"):
@@ -320,7 +344,7 @@ def _late_people(texts: Sequence[Sequence[str]], rank: dict[int, int]) -> list[D
 
 
 def _acting_now(sentences: Sequence[str], surname: str) -> str | None:
-    """"producer Jon Landau teasing a sequel" when a sentence has him act in the present perfect."""
+    """ "producer Jon Landau teasing a sequel": a sentence has them act in the present perfect."""
     name = rf"((?:[a-z]+\s+)?(?:[A-Z][\w’'-]+\s+){{0,2}}{re.escape(surname)})"
     inverted = re.compile(
         rf"\b(?:has|have)\s+{name}\s+([a-z]+ed|said|spoken|told|given|made)\s+([^,.;:—]{{3,40}})"
@@ -382,7 +406,8 @@ def _quantities(sentences: Sequence[str]) -> list[_Quantity]:
             start = sentence.rfind(before[0], 0, match.start())
             if start < 0 or len(sentence[start : match.start()].split()) > 3:
                 start = match.start()
-            tail = re.search(rf"\b{re.escape(after[-1])}\b", after_text, re.I)
+            unit_words = after if after[0] in _UNIT_HEADS else after[:1]
+            tail = re.search(rf"\b{re.escape(unit_words[-1])}\b", after_text, re.I)
             end = match.end() + (tail.end() if tail else 0)
             phrase = sentence[start:end]
             found.append(
@@ -442,19 +467,16 @@ def _numbers(
             values.setdefault(q.value, []).append(doc)
         if len(values) != 2:
             continue
-        groups = sorted(values.values(), key=lambda ds: min((rank.get(d, len(rank)), d) for d in ds))
+        groups = sorted(
+            values.values(), key=lambda ds: min((rank.get(d, len(rank)), d) for d in ds)
+        )
         first, second = groups
 
-        def clash(a: int, b: int) -> bool:
-            x, y = single[a], single[b]
-            apart = _days_apart(articles[a], articles[b])
-            if _compatible(x, y) or len(x.context & y.context) < SHARED_CONTEXT or x.when != y.when:
-                return False
-            if apart is None:
-                return not (x.growing or y.growing)
-            return apart <= SAME_DAYS
-
-        if not all(clash(a, b) for a in first for b in second):
+        if not all(
+            _clash(single[a], single[b], _days_apart(articles[a], articles[b]))
+            for a in first
+            for b in second
+        ):
             continue
         said = (tuple(first), tuple(second), single[first[0]].sentence, single[second[0]].sentence)
         if said in told:
@@ -468,6 +490,15 @@ def _numbers(
             )
         )
     return out
+
+
+def _clash(x: _Quantity, y: _Quantity, apart: float | None) -> bool:
+    """Whether two sources' values for one quantity exclude each other, for the same time."""
+    if _compatible(x, y) or len(x.context & y.context) < SHARED_CONTEXT or x.when != y.when:
+        return False
+    if apart is None:
+        return not (x.growing or y.growing)
+    return apart <= SAME_DAYS
 
 
 def _first_position(per_doc: dict[int, list[_Quantity]]) -> tuple[int, int, int]:

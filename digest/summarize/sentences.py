@@ -106,7 +106,8 @@ _OPEN = re.compile(
 )
 #: How people took it: campaigns, petitions, protests, praise and outcry.
 _REACTION = re.compile(
-    r"\b(?:campaign(?:ed|ing|s)? for|petitions?|protest(?:ed|ers|s)?|rall(?:y|ied) (?:for|against|behind)"
+    r"\b(?:campaign(?:ed|ing|s)? for|petitions?|protest(?:ed|ers|s)?"
+    r"|rall(?:y|ied) (?:for|against|behind)"
     r"|boycott\w*|backlash|outcry|outrage|welcomed|condemned|criticis\w+|criticiz\w+|praised"
     r"|cheered|applauded)\b"
 )
@@ -262,10 +263,7 @@ _CLOSE_SINGLE = re.compile(r"[\w.,!?…]['’](?!\w)")
 
 def _unclosed_single(text: str) -> bool:
     """Whether a single quotation mark opens a quotation that this sentence does not close."""
-    for match in _OPEN_SINGLE.finditer(text):
-        if not _CLOSE_SINGLE.search(text, match.end()):
-            return True
-    return False
+    return any(not _CLOSE_SINGLE.search(text, m.end()) for m in _OPEN_SINGLE.finditer(text))
 
 
 def _closes_single(text: str) -> bool:
@@ -277,9 +275,7 @@ def _closes_single(text: str) -> bool:
     return first_open is None or first_open.start() > close.start()
 
 
-def judge(
-    text: str, tokens: Sequence[str], inside_quote: bool = False
-) -> tuple[str, float, bool]:
+def judge(text: str, tokens: Sequence[str], inside_quote: bool = False) -> tuple[str, float, bool]:
     """Quality verdict for one sentence: (exclusion reason, penalty, dangling opener).
 
     ``inside_quote``: the sentence is the middle of a quotation that runs over
@@ -405,7 +401,9 @@ _REPORTED_THAT = re.compile(
     r"confirmed|claimed|said|thought|believed) that\s+(?=[A-Za-z\"“])"
 )
 #: A name's "best known for ..." aside between commas: background the reader loses nothing by.
-_KNOWN_FOR = re.compile(r",\s+(?:who is |who was |)(?:best |perhaps best |most )?known for [^,;—]{3,80},")
+_KNOWN_FOR = re.compile(
+    r",\s+(?:who is |who was |)(?:best |perhaps best |most )?known for [^,;—]{3,80},"
+)
 #: Whether :func:`tidy` edits sentences (off: sentences are quoted verbatim).
 COMPRESS = True
 
@@ -499,7 +497,6 @@ def standalone(texts: Sequence[str]) -> list[str]:
 def candidates(articles: Sequence[Article]) -> list[Candidate]:
     """Every sentence of every article, tokenised, stemmed and judged."""
     found: list[Candidate] = []
-    stop = stopwords()
     per_doc: list[list[str]] = []
     middles: list[list[bool]] = []
     for article in articles:
@@ -540,11 +537,15 @@ def _candidate(
     stop = stopwords()
     stopped = [w in stop for w in tokens]
     content = frozenset(
-        s for w, s, is_stop in zip(tokens, stems, stopped, strict=True) if not is_stop and len(w) > 1
+        s
+        for w, s, is_stop in zip(tokens, stems, stopped, strict=True)
+        if not is_stop and len(w) > 1
     )
     # As sentence_bigrams(), with the stop-word test done once per word.
     bigrams = frozenset(
-        (stems[i], stems[i + 1]) for i in range(len(tokens) - 1) if not (stopped[i] and stopped[i + 1])
+        (stems[i], stems[i + 1])
+        for i in range(len(tokens) - 1)
+        if not (stopped[i] and stopped[i + 1])
     )
     lower = "" if reason else text.lower()
     return Candidate(
@@ -617,10 +618,8 @@ def compressed(cands: Sequence[Candidate]) -> list[Candidate]:
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
-_MONTH_ABBREVIATIONS = {m[:3]: i + 1 for i, m in enumerate(_MONTHS)} | {"sept": 9}
+_MONTHS = "january february march april may june july august september october november december"
+_MONTH_ABBREVIATIONS = {m[:3]: i + 1 for i, m in enumerate(_MONTHS.split())} | {"sept": 9}
 _TIME = re.compile(
     r"\b(?:(?P<relative>yesterday|today|tonight|this morning|last night|last week|last month|"
     r"last year)"
@@ -666,8 +665,13 @@ def stated_time(text: str, published: dt.datetime | None) -> float | None:
         name = match.group("month").rstrip(".").lower()
         month = _MONTH_ABBREVIATIONS.get(name[:4] if name == "sept" else name[:3], 0)
         day = int(match.group("day"))
-        year = int(match.group("year")) if match.group("year") else base.year if base else None
-        if year is None or not 1 <= day <= 31:
+        if match.group("year"):
+            year = int(match.group("year"))
+        elif base is not None:
+            year = base.year
+        else:
+            return None
+        if not 1 <= day <= 31:
             return None
         try:
             when = dt.date(year, month, day)
