@@ -65,7 +65,7 @@ _CONNECTIVES = (
     r"|nevertheless|nonetheless|instead|otherwise|besides|indeed|likewise|similarly"
     r"|additionally|that's|there's|here's|such"
 )
-_OPENER = re.compile(rf"^[\"“‘]?(?:{_PRONOUNS}|{_CONNECTIVES})\b", re.I)
+_OPENER = re.compile(rf"^[\"“‘]?(?:{_PRONOUNS}|{_CONNECTIVES})\b(?!-)", re.I)
 _FIRST_PERSON = re.compile(
     r"(?<![\w’'-])(?:I|I'm|I’m|I've|I’ve|I'd|I’d|me|my|we|our|us)(?![\w’'-])"
 )

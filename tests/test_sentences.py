@@ -315,3 +315,14 @@ def test_the_story_drops_a_repeated_attribution_between_sentences_of_one_source(
     assert texts[1] == (
         "The Danube bridge will cost $5 million more than first planned because of steel prices."
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He Jiankui’s work was also carried out on a third infant, according to state media.",
+        "It's “absolutely unacceptable” for the shop to sell such shirts, a council leader said.",
+    ],
+)
+def test_a_name_or_an_it_that_points_ahead_is_no_dangling_opener(text: str) -> None:
+    assert verdict(text) == ""

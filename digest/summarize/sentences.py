@@ -68,7 +68,12 @@ _STANDS_ALONE = re.compile(
     r"night|weekend|summer|winter|spring|autumn|fall|season|decade|time|days)\b"
     r"|Those (?:who|with|in|on|at|aged|living|affected|killed|injured|[a-z]+ing)\b"
     r"|Both [A-Z][\w’'-]+(?: [A-Z][\w’'-]+)* and [A-Z]"
-    r"|There (?:is|are|was|were|will|have|has|had|may|might|could|would)\b)"
+    r"|There (?:is|are|was|were|will|have|has|had|may|might|could|would)\b"
+    # "It's “unacceptable” for Amazon to ...", "It is hard to say ...": "it" points ahead.
+    r"|It(?:'s|’s| is| was)(?: not)? (?:\"[^\"]{1,40}\"|“[^”]{1,40}”|\w+)"
+    r" (?:for \S+ (?:\S+ )?to|to|that)\b"
+    # A name, not a pronoun: "He Jiankui's work ...".
+    r"|He (?=[A-Z][a-z]))"
 )
 #: Imperatives to the reader ("Watch ...", "Check out ...", "Get the magazine ...").
 _IMPERATIVE = re.compile(
