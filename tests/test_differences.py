@@ -86,6 +86,21 @@ def test_one_outlet_named_twice_or_in_other_words_is_no_difference() -> None:
     assert lines(a, b) == []
 
 
+def test_an_outlet_the_other_source_also_names_is_no_difference() -> None:
+    a = article(
+        "A/1",
+        "In a new interview with Meridian, director Hanna Berg and producer Olaf Lind "
+        "have pledged to make a second Skyfarer film.",
+    )
+    b = article(
+        "B/1",
+        "In a recent interview for Lantern magazine, Berg revealed she and producer Olaf Lind "
+        "have pledged to make a second Skyfarer film soon.",
+        "Meridian was first to report the pledge, last week.",
+    )
+    assert lines(a, b) == []
+
+
 def test_two_interviews_by_different_people_are_no_difference() -> None:
     a = article(
         "A/1",

@@ -91,6 +91,12 @@ def test_an_unresolved_she_said_is_left_out() -> None:
         ("Mr Alex Reed said the council had approved the budget.", "She said the talks went well."),
         # The named one is only an object, not the speaker.
         ("Police arrested Tom Clark outside the stadium on Saturday.", "He said he was innocent."),
+        (
+            "The landlord evicted student Tom Reyes on Monday.",
+            "He said the rent had not been paid for months.",
+        ),
+        # Someone unnamed could be meant.
+        ("Mayor Karen Holt met a woman whose house had flooded.", "She said help was coming."),
         # "He" cannot be the man the sentence itself names.
         ("Peter Hall said the bridge was safe.", "He told Peter Hall the bridge was unsafe."),
         # Another person, unnamed, in the sentence before.

@@ -262,8 +262,9 @@ def _subject_like(text: str, mention: Mention) -> bool:
         return True
     word = before.rsplit(None, 1)[-1]
     if word in _TITLES or word.lower() in _ROLES:
+        # "Producer Jon Landau", "In May, director Hanna Berg", "Film critic Anna Kovacs".
         head = before[: -len(word)].strip()
-        return not head or head.endswith(",") or len(head.split()) <= 2
+        return not head or head.endswith(",") or (" " not in head and head[:1].isupper())
     return False
 
 
