@@ -328,3 +328,25 @@ def test_differences_round_trip_and_old_digests_load_without_them() -> None:
     assert old.stories[0].differences == ()
     assert old.stories[0].sentences == digest.stories[0].sentences
     assert re.search(r"differences", json.dumps(digest_to_dict(old)))
+
+
+def test_a_big_story_compares_a_bounded_number_of_sources_cited_first() -> None:
+    from digest.summarize import differences
+
+    told = "Aaron Webb, {age}, and Carl Moss, 21, were charged with robbery at the county court."
+    filler = [
+        article(f"F{n}/1", "The county court heard several robbery cases on Monday morning.")
+        for n in range(differences.MAX_SOURCES + 5)
+    ]
+    a = article("A/1", told.format(age=22))
+    b = article("B/1", told.format(age=21))
+    story = [*filler, a, b]
+    first, second = len(filler), len(filler) + 1
+    # Not cited: past the bound, so not compared.
+    assert find_differences(story) == ()
+    # Cited: compared, and named by their places in the whole story.
+    (found,) = find_differences(story, [second, first])
+    assert found.sources == (first, second)
+    assert found.text == (
+        f"Sources differ: [{second + 1}] gives Webb’s age as 21, [{first + 1}] as 22."
+    )

@@ -39,6 +39,8 @@ from digest.text import split_sentences, stopwords, words
 
 #: Articles further apart than this (days) may report a number that changed.
 SAME_DAYS = 2.0
+#: At most this many of a story's sources are compared (the cited ones first).
+MAX_SOURCES = 12
 #: Sentences stating one number must share this many content words besides it.
 SHARED_CONTEXT = 3
 
@@ -131,6 +133,17 @@ def find_differences(
     """
     if len(articles) < 2:
         return ()
+    # The cited sources first, then the others, at most MAX_SOURCES of them: the
+    # cost of a story stays bounded however many articles it has.
+    chosen = list(
+        dict.fromkeys([*(d for d in cited if 0 <= d < len(articles)), *range(len(articles))])
+    )
+    chosen = sorted(chosen[:MAX_SOURCES])
+    if len(chosen) < len(articles):
+        inner = find_differences(
+            [articles[d] for d in chosen], [chosen.index(d) for d in cited if d in chosen]
+        )
+        return tuple(_renumber(difference, chosen) for difference in inner)
     rank = {doc: n for n, doc in enumerate(dict.fromkeys(cited))}
     texts = [
         [_PARENS.sub("", s) for p in a.paragraphs for s in split_sentences(p)] for a in articles
@@ -157,6 +170,16 @@ def find_differences(
             seen.add(difference.text)
             out.append(difference)
     return tuple(out)
+
+
+def _renumber(difference: Difference, chosen: Sequence[int]) -> Difference:
+    """A difference found among ``chosen`` articles, its markers and indexes for the whole story."""
+
+    def marker(match: re.Match[str]) -> str:
+        return _marker([chosen[int(n) - 1] for n in match.group(1).split(",")])
+
+    text = re.sub(r"\[(\d+(?:,\s*\d+)*)\]", marker, difference.text)
+    return Difference(text, tuple(sorted(chosen[i] for i in difference.sources)))
 
 
 def _age_phrase(who: str) -> Callable[[str, bool], str]:
