@@ -256,7 +256,8 @@ def test_shorter_drops_a_relative_clause_and_stays_a_sentence() -> None:
     assert shorter(
         "The science fiction movie, which adapts a 1990 manga, was directed by Rodriguez."
     ) == ("The science fiction movie was directed by Rodriguez.")
-    # A person's role is a fact, not an aside.
+    # A denial is never an aside; nor is a person's role.
+    assert shorter("Smith, who denies the charges, appeared in court in Leeds on Monday.") is None
     assert shorter("Billy Hunter, the union's director, warned the owners on Monday.") is None
     assert shorter("The mayor said “the bridge, which is old, must go” on Monday.") is None
     assert shorter("The council approved the bridge on Monday.") is None

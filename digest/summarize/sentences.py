@@ -582,6 +582,19 @@ _OPTIONAL_ASIDES = (
 )
 
 
+#: An aside that tells a denial or a dispute is never dropped: "Assange, who denies the
+#: accusation, ..." without it would be unfair to him.
+_CONTESTED = re.compile(
+    r"\b(?:den(?:y|ies|ied)|disput\w*|reject\w*|contest\w*|insist\w*|maintain\w*|not guilty|"
+    r"innocen\w*|appeal\w*|no(?:t|ne|thing)?\b|never)\b",
+    re.I,
+)
+
+
+def _unless_contested(match: re.Match[str], replacement: str) -> str:
+    return match.group(0) if _CONTESTED.search(match.group(0)) else match.expand(replacement)
+
+
 def shorter(text: str) -> str | None:
     """``text`` without its optional asides (see :data:`_OPTIONAL_ASIDES`), or None.
 
@@ -593,7 +606,7 @@ def shorter(text: str) -> str | None:
         return None
     short = text
     for pattern, replacement in _OPTIONAL_ASIDES:
-        short = pattern.sub(replacement, short)
+        short = pattern.sub(lambda m, r=replacement: _unless_contested(m, r), short)
     short = " ".join(short.split())
     return short if short != text else None
 
