@@ -30,6 +30,7 @@ files, maintained; words are cached because news vocabulary repeats heavily.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -606,7 +607,7 @@ def shorter(text: str) -> str | None:
         return None
     short = text
     for pattern, replacement in _OPTIONAL_ASIDES:
-        short = pattern.sub(lambda m, r=replacement: _unless_contested(m, r), short)
+        short = pattern.sub(functools.partial(_unless_contested, replacement=replacement), short)
     short = " ".join(short.split())
     return short if short != text else None
 
