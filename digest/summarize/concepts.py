@@ -21,20 +21,24 @@ the ICSISumm system), per story:
    construction; near-duplicate sentences also exclude each other outright.
    The priors: a lead bonus decaying with the sentence's position among its
    article's usable sentences, a bonus for saying what is still open or what
-   comes next ("remain unconfirmed", "is set to begin") and for stating a
-   figure; costs for long sentences and for the doubtful ones flagged in
-   :mod:`digest.summarize.sentences` (reader address, asides, first person
-   outside quotes, dangling openers). Solved with :func:`scipy.optimize.milp`
+   comes next ("remain unconfirmed", "is set to begin", "plans to"), for
+   stating a figure and for telling how people took it (campaigns,
+   protests); costs for long sentences and for asides. Sentences that do not
+   stand alone never compete (see :mod:`digest.summarize.sentences`);
+   shorter variants of sentences do. Solved with :func:`scipy.optimize.milp`
    (HiGHS) on the best few dozen sentences by value and by value per word.
 3. **Sources**: each chosen sentence cites its own article plus every other
    article that says the same (:func:`_supporters`): for a quotation, only
    articles that print the quoted words; otherwise one where one sentence,
    or two adjacent ones, hold half of its content words weighted by rarity
    (three or more) and every figure it states.
-4. **Order**: lead sentences first, then by article (by publication time when
-   known, else input order) and position; a sentence that opens with "He",
-   "But", "This", ... never opens the story when a self-contained one was
-   chosen.
+4. **Order** (:func:`reading_order`): what happened first -- the leads, by
+   article (by publication time when known, else input order); then detail
+   and context by article and position, with the steps whose time is stated
+   put in the order of those times; last, what comes next and what is still
+   unknown. An attribution repeated from the sentence before is dropped.
+5. **Differences**: where the sources disagree, one line each
+   (:mod:`digest.summarize.differences`).
 
 With a topic, concepts that contain a topic word weigh double. Articles are
 grouped before the topic is considered, and a story is kept when most of its

@@ -8,20 +8,30 @@ offline and is easy to test:
 * **excluded** (never chosen): fragments (too few words), headings and captions
   (no closing punctuation, title-case or all-caps lines), questions, boilerplate
   ("we may earn a commission", "sign up for our newsletter"), run-ons;
-* **excluded** too: quotations cut in half by the sentence splitter (their
-  other half, and often their speaker, is in another sentence);
-* **penalised** (chosen only when they bring much more content): sentences that
-  address the reader ("you", "check out"), first person outside quotes (a
-  cut quotation or the author's aside), editorial asides in parentheses, and
-  sentences that lean on unsaid context ("He said ...", "But ...", "This ...",
-  a quote attributed to a bare "he said").
+* **excluded** too, because a digest shows a sentence without the ones
+  around it, every sentence that does not stand alone: quotations cut in
+  half by the sentence splitter and the middle of a quotation that runs over
+  several sentences; openers that point back ("He said ...", "But ...",
+  "This ...", "It was the worst ...") unless :mod:`digest.summarize.resolve`
+  could put the named person in; a quotation without its speaker ("“...,” he
+  said." with nobody named); the writer's own voice (first person outside
+  quotes) and reader address ("you", "Check out ...", "Watch ..."); teasers
+  ("Here's what we know", a trailing "…"); and quoted speech that opens the
+  sentence or makes up most of it (colour, rarely the news);
+* **penalised** (chosen only when they bring much more content): editorial
+  asides in parentheses.
 
 Before judging, :func:`tidy` drops what a digest never needs: datelines
-("TRIPOLI, Libya (AP) — "), short parentheses, leading link words that point
-back at an unseen sentence ("However, ", "Meanwhile, ", "But the ..."; not
-before a pronoun, which would then dangle worse), and trailing attributions to
-an unnamed source (", officials said Thursday."). Positions count usable
-sentences only, so disclosures and captions above the lead do not demote it.
+("TRIPOLI, Libya (AP) — "), short parentheses and editors' notes, leading
+link and comment words ("However, ", "Meanwhile, ", "But the ...",
+"Fortunately, "; before a pronoun only when the pronoun is then resolved),
+"It was reported that", a "best known for ..." aside, and trailing
+attributions to an unnamed source (", officials said Thursday."). Shorter
+variants (:func:`compressed`: a non-restrictive relative clause dropped,
+never one that tells a denial) compete with their sentences for the budget,
+and :func:`repeated_attribution` drops a ", Smith said." that the sentence
+before already makes. Positions count usable sentences only, so disclosures
+and captions above the lead do not demote it.
 
 Stemming uses snowballstemmer's English (Porter 2) stemmer: pure Python, no data
 files, maintained; words are cached because news vocabulary repeats heavily.
