@@ -350,3 +350,14 @@ def test_a_big_story_compares_a_bounded_number_of_sources_cited_first() -> None:
     assert found.text == (
         f"Sources differ: [{second + 1}] gives Webb’s age as 21, [{first + 1}] as 22."
     )
+
+
+def test_a_bracket_in_a_source_never_reads_as_a_citation() -> None:
+    a = article(
+        "A/1", "The storm destroyed 120 homes [3] in the coastal town of Vira, the governor said."
+    )
+    b = article(
+        "B/1", "The storm destroyed 80 homes [3] in the coastal town of Vira, the governor said."
+    )
+    (line,) = lines(a, b)
+    assert "[3]" not in line and re.findall(r"\[\d+\]", line) == ["[1]", "[2]"]

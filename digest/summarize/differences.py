@@ -192,6 +192,11 @@ def _age_phrase(who: str) -> Callable[[str, bool], str]:
 _PARENS = re.compile(r"\s*\([^()]*\)")
 
 
+def _words(text: str) -> str:
+    """A source's words as a line shows them: no brackets (a "[3]" would read as a citation)."""
+    return " ".join(re.sub(r"[\[\]]", " ", text).split())
+
+
 def _marker(sources: Sequence[int]) -> str:
     return "[" + ", ".join(str(i + 1) for i in sorted(sources)) + "]"
 
@@ -220,10 +225,9 @@ def _line(
         len(single[a].context & single[b].context) >= SHARED_CONTEXT for a in first for b in second
     ):
         return []
-    text = (
-        f"Sources differ: {_marker(first)} {_agree(say(single[first[0]].shown, True), first)}, "
-        f"{_marker(second)} {_agree(say(single[second[0]].shown, False), second)}."
-    )
+    one = _agree(say(_words(single[first[0]].shown), True), first)
+    other = _agree(say(_words(single[second[0]].shown), False), second)
+    text = f"Sources differ: {_marker(first)} {one}, {_marker(second)} {other}."
     return [Difference(text, tuple(sorted(first + second)))]
 
 
@@ -352,10 +356,10 @@ def _late_people(texts: Sequence[Sequence[str]], rank: dict[int, int]) -> list[D
         written = dead[late_side[0]]
         sides = [
             (now_side, f"[{now_side + 1}] has {acting[now_side]}"),
-            (min(late_side), f"{_marker(late_side)} speaks of “the late {written}”"),
+            (min(late_side), f"{_marker(late_side)} speaks of “the late {_words(written)}”"),
         ]
         if len(late_side) > 1:
-            sides[1] = (sides[1][0], f"{_marker(late_side)} speak of “the late {written}”")
+            sides[1] = (sides[1][0], f"{_marker(late_side)} speak of “the late {_words(written)}”")
         sides.sort(key=lambda side: (rank.get(side[0], len(rank)), side[0]))
         out.append(
             Difference(
@@ -381,7 +385,7 @@ def _acting_now(sentences: Sequence[str], surname: str) -> str | None:
                 if who.split()[0].islower() and who.split()[0] in stopwords():
                     who = " ".join(who.split()[1:])
                 what = " ".join(match.group(3).split()[:4])
-                return f"{who} {_gerund(match.group(2))} {what}"
+                return _words(f"{who} {_gerund(match.group(2))} {what}")
     return None
 
 
@@ -439,7 +443,7 @@ def _quantities(sentences: Sequence[str]) -> list[_Quantity]:
                     bound,
                     unit,
                     key,
-                    " ".join(phrase.split()),
+                    _words(phrase),
                     frozenset(tokens_all - set(key)),
                     bool(_GROWING.search(sentence[max(0, match.start() - 40) : end + 20])),
                     when,
