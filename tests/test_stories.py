@@ -409,7 +409,7 @@ def test_headline_names_the_story_subject_not_one_sentence_detail() -> None:
         ),
         article(
             "d/b",
-            "Its camera struggles in low light, one reviewer found.",
+            "The phone’s camera struggles in low light, one reviewer found.",
             title="Camera struggles in low light",
         ),
     ]
