@@ -804,6 +804,10 @@ def summarize_story(
     )
 
 
+#: How many stories past the limit may be summarized to replace ones with no sentence.
+LOOKAHEAD_STORIES = 10
+
+
 class ConceptSummarizer:
     """Stories by grouping (:mod:`digest.summarize.stories`); sentences by bigram-concept ILP.
 
@@ -815,7 +819,8 @@ class ConceptSummarizer:
     Stories are ranked most important first (:func:`digest.summarize.rank_key`:
     most distinct outlets, then most recent; then, with a topic, the story's
     share of on-topic articles; then first article) and cut to
-    ``options.max_stories``.
+    ``options.max_stories``, passing over a story with no sentence to tell
+    when one of the next :data:`LOOKAHEAD_STORIES` can be told.
     """
 
     def __call__(self, articles: Sequence[Article], options: SummaryOptions) -> Summary:
@@ -833,10 +838,16 @@ class ConceptSummarizer:
             kept,
             key=lambda item: (rank_key([articles[i] for i in item[0]]), -item[1], min(item[0])),
         )
-        if options.max_stories is not None:
-            ranked = ranked[: options.max_stories]
-        stories = tuple(
-            summarize_story([articles[i] for i in group], options.words, stems)
-            for group, _ in ranked
-        )
+        limit = len(ranked) if options.max_stories is None else options.max_stories
+        # A story none of whose sentences can be told (a headline-only entry, a
+        # column in the writer's own voice) gives its place to the next one that
+        # can; it is used only when too few can. Looking ahead is bounded.
+        told: list[Story] = []
+        untold: list[Story] = []
+        for group, _ in ranked[: limit + LOOKAHEAD_STORIES]:
+            story = summarize_story([articles[i] for i in group], options.words, stems)
+            (told if story.sentences else untold).append(story)
+            if len(told) >= limit:
+                break
+        stories = (*told, *untold[: max(limit - len(told), 0)])
         return Summary(stories=stories, off_topic=off_topic)
