@@ -434,7 +434,11 @@ def _publish_locked(
         # the issue's published stories stay as they are; the new ones follow
         kept = len(previous.digest.stories)
         built = replace(built, digest=extend_issue(previous.digest, built.digest, title))
-    record = make_record(built.digest, settings, plan.articles, previous, kept=kept)
+    # only the articles of the stories published are used: those of stories
+    # past the story limit (or off the topic) stay new for a later issue
+    shown = {(s.path, s.url) for story in built.digest.stories[kept:] for s in story.sources}
+    used = [a for a in plan.articles if (a.path, a.url) in shown]
+    record = make_record(built.digest, settings, used, previous, kept=kept)
     files = render_outputs(
         built.digest, settings, templates, record=record, archived=store.issues()
     )

@@ -410,10 +410,10 @@ def _solve(cands: Sequence[Candidate], weights: dict[Concept, float], budget: in
             shared[key] = shared.get(key, 0.0) + weights[concept]
     groups = sorted(shared.items())
     group_weight = [w for _, w in groups]
-    group_holders = [held for held, _ in groups]
+    group_holders = [members for members, _ in groups]
     of_item: list[list[int]] = [[] for _ in range(n)]
-    for g, held in enumerate(group_holders):
-        for s in held:
+    for g, members in enumerate(group_holders):
+        for s in members:
             of_item[s].append(g)
     lengths = [c.length for c in cands]
     clash = [0] * n
