@@ -9,10 +9,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from enum import Enum
+from enum import Enum, StrEnum
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -26,21 +26,22 @@ from digest.config import (
     load_settings,
 )
 from digest.errors import ConfigError, DigestError, ExitStatus, OutputTooLargeError
-from digest.ingest import IngestOptions
-from digest.ingest.fetch import FetchCache, Fetcher, FetchLimits
-from digest.publish import PublishResult, default_archive, publish
-from digest.send import (
-    Security,
-    SmtpOptions,
-    default_port,
-    describe,
-    find_message,
-    prepare,
-    recipients,
-    send_issue,
-)
-from digest.serve import make_server, serve_forever
-from digest.summarize import SummaryOptions
+
+if TYPE_CHECKING:
+    from digest.publish import PublishResult
+
+# The pipeline (trafilatura, feedparser, lxml, scipy, mjml, ...) is imported
+# inside the commands that run it, so that `digest --help` and every command's
+# --help start at once (tests/test_startup.py checks what a help text loads).
+
+
+class SecurityMode(StrEnum):
+    """``--security``: :class:`digest.send.Security`'s values, without importing it."""
+
+    STARTTLS = "starttls"
+    TLS = "tls"
+    NONE = "none"
+
 
 #: Gmail clips messages over about 102 KB; stay well below it.
 EMAIL_WARN_BYTES = 80 * 1024
@@ -239,6 +240,11 @@ def build(
     issues/DATE.html, and records the issue in the archive. Nothing new: nothing
     is written, exit 0.
     """
+    from digest.ingest import IngestOptions
+    from digest.ingest.fetch import FetchCache, Fetcher, FetchLimits
+    from digest.publish import default_archive, publish
+    from digest.summarize import SummaryOptions
+
     issue_date = _parse_date(date)
     try:
         settings = _settings(ctx, config)
@@ -461,6 +467,8 @@ def serve(
     the archive. Feeds get their own Content-Type; every file has an ETag and
     Last-Modified and conditional requests get 304.
     """
+    from digest.serve import make_server, serve_forever
+
     if not out.is_dir():
         typer.secho(
             f"error: {out}: no such folder; run digest build first or pass --out",
@@ -530,8 +538,8 @@ def send(
         ),
     ] = None,
     security: Annotated[
-        Security, typer.Option(help="starttls, tls (implicit TLS) or none.")
-    ] = Security(Settings.smtp_security),
+        SecurityMode, typer.Option(help="starttls, tls (implicit TLS) or none.")
+    ] = SecurityMode(Settings.smtp_security),
     user: Annotated[
         str | None,
         typer.Option(help="SMTP user; the password comes from --password-env.", show_default=False),
@@ -561,6 +569,17 @@ def send(
     transaction: if any recipient is refused, nothing is sent. The password is read
     from the environment, never from the command line.
     """
+    from digest.send import (
+        Security,
+        SmtpOptions,
+        default_port,
+        describe,
+        find_message,
+        prepare,
+        recipients,
+        send_issue,
+    )
+
     try:
         settings = _settings(ctx, config, SEND_SETTINGS_OPTIONS)
         if "smtp_port" not in _given(ctx, SEND_SETTINGS_OPTIONS) and (
