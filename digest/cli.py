@@ -412,11 +412,12 @@ def _summary(result: PublishResult) -> str:
         parts.append(f"skipped {sum(skipped.values())} ({why})")
     if duplicates:
         parts.append(f"{duplicates} duplicate{'s' if duplicates != 1 else ''} within the input")
-    if plan.used:
-        parts.append(f"{plan.used} already in earlier issues")
+    used = plan.used + result.known  # known files are not read again: all used
+    if used:
+        parts.append(f"{used} already in earlier issues")
     if plan.stale:
         parts.append(f"{plan.stale} older than the last issue")
-    read = sum(skipped.values()) + duplicates + plan.used + plan.stale + len(plan.articles)
+    read = sum(skipped.values()) + duplicates + used + plan.stale + len(plan.articles)
     if result.build is None:
         since = f" since the issue of {plan.latest.isoformat()}" if plan.latest else ""
         older = f" ({plan.stale} older than it)" if plan.stale else ""
@@ -426,11 +427,11 @@ def _summary(result: PublishResult) -> str:
     # an updated issue also holds its earlier stories: count this build's own
     made = [st for st in digest.stories if any((s.path, s.url) in mine for s in st.sources)]
     cited = {(s.path, s.url) for story in made for s in story.sources}
-    used = len(mine & cited)
+    made_from = len(mine & cited)
     off_topic = digest.off_topic
     if off_topic:
         parts.append(f"{off_topic} off-topic")
-    beyond = len(plan.articles) - off_topic - used
+    beyond = len(plan.articles) - off_topic - made_from
     if beyond > 0:
         parts.append(f"{beyond} in stories past the story limit")
     stories = len(made)
@@ -440,7 +441,7 @@ def _summary(result: PublishResult) -> str:
         f"Read {read} article{'s' if read != 1 else ''}"
         f"{': ' + ', '.join(parts) if parts else ''}; "
         f"made {stories} {'story' if stories == 1 else 'stories'} "
-        f"from {used} article{'s' if used != 1 else ''}"
+        f"from {made_from} article{'s' if made_from != 1 else ''}"
         f"{issue}; wrote {', '.join(str(p) for p in result.written)}"
     )
 

@@ -32,11 +32,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from digest.archive import DEFAULT_ARCHIVE_NAME, Archive, IssueRecord, Plan, decide, make_record
-from digest.build import BuildResult, make_digest, read_articles
+from digest.build import BuildResult, Reading, make_digest, read_sources
 from digest.config import Settings
 from digest.errors import DigestError
 from digest.ingest import IngestOptions, Problem
-from digest.model import Article, Digest, digest_to_dict
+from digest.model import Digest, digest_to_dict
 from digest.render.email import render_html, render_text
 from digest.render.feeds import FEED_FILES, render_feeds
 from digest.render.mime import build_message
@@ -295,6 +295,8 @@ class PublishResult:
     record: IssueRecord | None = None
     #: Every file written, in :data:`OUTPUTS` order.
     written: tuple[Path, ...] = ()
+    #: Articles not read again: in known files, and all in earlier issues.
+    known: int = 0
 
 
 def extend_issue(issue: Digest, more: Digest, title: str | None = None) -> Digest:
@@ -399,21 +401,24 @@ def publish(
     most ``lock_timeout`` seconds for another, then raises
     :class:`LockedError`.
     """
-    articles, problems = read_articles(sources, fetching)
     archive = Path(settings.archive_path) if settings.archive_path else default_archive(out)
+    # Files whose articles are all in issues are not read again. The record is
+    # read before the locks, as the sources are; that is safe, because what an
+    # issue used stays used (a rebuild keeps its keys).
+    known = Archive(archive).file_index(date, force=force)
+    reading = read_sources(sources, replace(fetching or IngestOptions(), known=known))
     with contextlib.ExitStack() as held:
         for lock in build_locks(out, archive):
             held.enter_context(file_lock(lock, timeout=lock_timeout, holder="another build"))
         remove_leftovers(out)
         return _publish_locked(
-            articles, problems, Archive(archive), out, date, settings, title, options,
-            templates, force, check,
+            reading, Archive(archive), out, date, settings, title, options, templates, force,
+            check,
         )  # fmt: skip
 
 
 def _publish_locked(
-    articles: Sequence[Article],
-    problems: Sequence[Problem],
+    reading: Reading,
     store: Archive,
     out: Path,
     date: dt.date,
@@ -424,10 +429,11 @@ def _publish_locked(
     force: bool,
     check: Callable[[Mapping[str, bytes]], None] | None,
 ) -> PublishResult:
+    articles, problems, known = reading.articles, reading.problems, reading.known
     previous = store.issue(date)
     plan = decide(store.used_keys(), articles, date, issue_exists=previous is not None, force=force)
     if plan.action == "nothing":
-        return PublishResult(plan, tuple(problems))
+        return PublishResult(plan, tuple(problems), known=known)
     built = make_digest(plan.articles, problems, date=date, title=title, options=options)
     kept = 0
     if plan.action == "update" and previous is not None:
@@ -446,5 +452,5 @@ def _publish_locked(
         check(files)
     # the archive's transaction commits only after every file is in place;
     # any failure before the commit puts the previous files back
-    written = write_outputs(out, files, store.saving(record))
-    return PublishResult(plan, tuple(problems), built, record, tuple(written))
+    written = write_outputs(out, files, store.saving(record, reading.files))
+    return PublishResult(plan, tuple(problems), built, record, tuple(written), known)
