@@ -340,14 +340,23 @@ def _prune(cands: Sequence[Candidate], weights: dict[Concept, float]) -> list[Ca
     merged: set[int] = set()
     exact: set[tuple[str, ...]] = set()
     kept: list[int] = []
+    bags: list[tuple[frozenset[str], int]] = []  # the kept ones' content stems, and their sizes
     for i in by_value:
         cand = cands[i]
-        if cand.tokens in exact or any(_near_duplicate(cand, cands[k]) for k in kept):
+        mine = cand.content_stems
+        size = len(mine)
+        # _near_duplicate(), inlined: the same tokens, or content-word Jaccard >= DUPLICATE
+        if cand.tokens in exact or any(
+            (shared := len(mine & bag)) / (size + n - shared) >= DUPLICATE
+            for bag, n in bags
+            if min(size, n) >= (DUPLICATE - 1e-9) * max(size, n) and size + n
+        ):
             merged.add(i)
             continue
         exact.add(cand.tokens)
         if len(kept) < MAX_CANDIDATES:
             kept.append(i)
+            bags.append((mine, size))
     by_density = sorted(
         (i for i in range(len(cands)) if i not in merged),
         key=lambda i: (-value[i] / cands[i].length, i),
