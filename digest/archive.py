@@ -375,30 +375,50 @@ CREATE TABLE IF NOT EXISTS files (
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,      -- 0 for a URL
     digest TEXT NOT NULL,           -- SHA-256 of the bytes
-    articles TEXT NOT NULL          -- JSON: the article_keys() of each article it gave
+    articles TEXT NOT NULL          -- JSON: [article_keys(), published or null] per article
 );
 CREATE INDEX IF NOT EXISTS files_digest ON files (digest);
 """
 
 
+#: An article as the record of files keeps it: its keys (:func:`article_keys`),
+#: and when it was published (ISO 8601) if known.
+RecordedArticle = tuple[tuple[str, ...], str | None]
+
+
+@dataclass(frozen=True)
+class KnownFile:
+    """A file or body that need not be read again (:meth:`FileIndex.known`)."""
+
+    #: Its articles, as recorded.
+    articles: tuple[RecordedArticle, ...]
+    #: How many of them are in earlier issues ...
+    used: int
+    #: ... and how many no issue used but are older than the last issue.
+    stale: int
+
+
 @dataclass(frozen=True)
 class FileRecord:
-    """A file or fetched body a build read, and the keys of each article it gave."""
+    """A file or fetched body a build read, and each article it gave: its keys
+    (:func:`article_keys`) and its published time (ISO 8601) if known."""
 
     source: str
     size: int
     mtime_ns: int
     digest: str
-    articles: tuple[tuple[str, ...], ...]
+    articles: tuple[RecordedArticle, ...]
 
 
 class FileIndex:
     """The archive's record of files, judged against the issues: which need no reading.
 
-    A file (or body) is *known* when every article it gave is in an issue:
-    reading it again would only find them used. For ``--force`` (``force``)
-    articles of the issue of ``date`` are not used: a rebuild needs them, so
-    a file that gave one is read. Implements :class:`digest.ingest.KnownFiles`.
+    A file (or body) is *known* when reading it again would only find each of
+    its articles used (in an issue) or old news (never used, and published
+    before the last issue before ``date``), exactly as :func:`decide` would
+    judge them. For ``--force`` (``force``) articles of the issue of ``date``
+    are not used: a rebuild needs them, so a file that gave one is read.
+    Implements :class:`digest.ingest.KnownFiles`.
     """
 
     def __init__(
@@ -416,6 +436,7 @@ class FileIndex:
         self._used = used
         self._date = date
         self._force = force
+        self._cutoff = max((d for d in used.values() if d < date), default=None)
 
     def recorded(self, source: str, size: int, mtime_ns: int) -> str | None:
         record = self._by_source.get(source)
@@ -423,15 +444,26 @@ class FileIndex:
             return None
         return record.digest
 
-    def used(self, digest: str) -> tuple[tuple[str, ...], ...] | None:
+    def known(self, digest: str) -> KnownFile | None:
         record = self._by_digest.get(digest)
         if record is None or not record.articles:
             return None
-        for keys in record.articles:
+        used = stale = 0
+        for keys, published in record.articles:
             owners = {self._used[k] for k in keys if k in self._used}
-            if not owners or (self._force and self._date in owners):
+            if owners:
+                if self._force and self._date in owners:
+                    return None
+                used += 1
+            elif (
+                published is not None
+                and self._cutoff is not None
+                and dt.datetime.fromisoformat(published).astimezone(dt.UTC).date() < self._cutoff
+            ):
+                stale += 1
+            else:
                 return None
-        return record.articles
+        return KnownFile(record.articles, used, stale)
 
 
 class Archive:
@@ -515,8 +547,14 @@ class Archive:
                 "SELECT source, size, mtime_ns, digest, articles FROM files"
             ).fetchall()
         return [
-            FileRecord(source, size, mtime, digest, tuple(tuple(k) for k in json.loads(keys)))
-            for source, size, mtime, digest, keys in rows
+            FileRecord(
+                source,
+                size,
+                mtime,
+                digest,
+                tuple((tuple(keys), published) for keys, published in json.loads(articles)),
+            )
+            for source, size, mtime, digest, articles in rows
         ]
 
     def file_index(self, date: dt.date, *, force: bool = False) -> FileIndex:
@@ -642,7 +680,13 @@ def _write_files(con: sqlite3.Connection, files: Sequence[FileRecord]) -> None:
         "ON CONFLICT (source) DO UPDATE SET size = excluded.size, "
         "mtime_ns = excluded.mtime_ns, digest = excluded.digest, articles = excluded.articles",
         [
-            (f.source, f.size, f.mtime_ns, f.digest, json.dumps([list(k) for k in f.articles]))
+            (
+                f.source,
+                f.size,
+                f.mtime_ns,
+                f.digest,
+                json.dumps([[list(k), p] for k, p in f.articles]),
+            )
             for f in files
         ],
     )

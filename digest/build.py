@@ -56,8 +56,10 @@ class Reading:
     #: the archive's record of files (one whose article did not survive
     #: cleaning, or was a repeat, is left out: it is read again next time).
     files: tuple[FileRecord, ...] = ()
-    #: Articles not read again: known files whose articles are all used.
+    #: Articles not read again, their files being known: those in earlier issues ...
     known: int = 0
+    #: ... and those older than the last issue.
+    known_stale: int = 0
 
 
 def read_sources(sources: Sequence[Path | str], fetching: IngestOptions | None = None) -> Reading:
@@ -77,21 +79,25 @@ def read_sources(sources: Sequence[Path | str], fetching: IngestOptions | None =
             problems.append(Problem(data.path, str(exc)))
             cleaned.append(None)
     articles = tuple(a for a in cleaned if a is not None)
-    if not articles and not ingested.known:
+    if not articles and not (ingested.known or ingested.known_stale):
         raise NothingUsableError(
             "no usable article: " + "; ".join(str(p) for p in problems[:3]),
             fix="give .txt, .md or .html files, feeds or URLs that hold an article's text",
         )
     files = []
     for read in ingested.files:
-        if read.keys is not None:  # known, at a new place or time: recorded again
-            files.append(FileRecord(read.source, read.size, read.mtime_ns, read.digest, read.keys))
-            continue
-        found = [cleaned[i] if i >= 0 else None for i in read.articles]
-        if all(a is not None for a in found):
-            keys = tuple(article_keys(a) for a in found if a is not None)
-            files.append(FileRecord(read.source, read.size, read.mtime_ns, read.digest, keys))
-    return Reading(articles, tuple(problems), tuple(files), ingested.known)
+        recorded = read.recorded  # known, at a new place or time: recorded again
+        if recorded is None:
+            found = [cleaned[i] if i >= 0 else None for i in read.articles]
+            if not all(found):
+                continue
+            recorded = tuple(
+                (article_keys(a), a.published.isoformat() if a.published else None)
+                for a in found
+                if a is not None
+            )
+        files.append(FileRecord(read.source, read.size, read.mtime_ns, read.digest, recorded))
+    return Reading(articles, tuple(problems), tuple(files), ingested.known, ingested.known_stale)
 
 
 def read_articles(

@@ -412,15 +412,16 @@ def _summary(result: PublishResult) -> str:
         parts.append(f"skipped {sum(skipped.values())} ({why})")
     if duplicates:
         parts.append(f"{duplicates} duplicate{'s' if duplicates != 1 else ''} within the input")
-    used = plan.used + result.known  # known files are not read again: all used
+    # known files are not read again: their articles were used, or are old news
+    used, stale = plan.used + result.known, plan.stale + result.known_stale
     if used:
         parts.append(f"{used} already in earlier issues")
-    if plan.stale:
-        parts.append(f"{plan.stale} older than the last issue")
-    read = sum(skipped.values()) + duplicates + used + plan.stale + len(plan.articles)
+    if stale:
+        parts.append(f"{stale} older than the last issue")
+    read = sum(skipped.values()) + duplicates + used + stale + len(plan.articles)
     if result.build is None:
         since = f" since the issue of {plan.latest.isoformat()}" if plan.latest else ""
-        older = f" ({plan.stale} older than it)" if plan.stale else ""
+        older = f" ({stale} older than it)" if stale else ""
         return f"Nothing new{since}{older}; nothing written."
     digest = result.build.digest
     mine = {(a.path, a.url) for a in plan.articles}

@@ -295,8 +295,10 @@ class PublishResult:
     record: IssueRecord | None = None
     #: Every file written, in :data:`OUTPUTS` order.
     written: tuple[Path, ...] = ()
-    #: Articles not read again: in known files, and all in earlier issues.
+    #: Articles not read again, their files being known: in earlier issues ...
     known: int = 0
+    #: ... and older than the last issue.
+    known_stale: int = 0
 
 
 def extend_issue(issue: Digest, more: Digest, title: str | None = None) -> Digest:
@@ -429,11 +431,12 @@ def _publish_locked(
     force: bool,
     check: Callable[[Mapping[str, bytes]], None] | None,
 ) -> PublishResult:
-    articles, problems, known = reading.articles, reading.problems, reading.known
+    articles, problems = reading.articles, reading.problems
+    known = (reading.known, reading.known_stale)
     previous = store.issue(date)
     plan = decide(store.used_keys(), articles, date, issue_exists=previous is not None, force=force)
     if plan.action == "nothing":
-        return PublishResult(plan, tuple(problems), known=known)
+        return PublishResult(plan, tuple(problems), None, None, (), *known)
     built = make_digest(plan.articles, problems, date=date, title=title, options=options)
     kept = 0
     if plan.action == "update" and previous is not None:
@@ -453,4 +456,4 @@ def _publish_locked(
     # the archive's transaction commits only after every file is in place;
     # any failure before the commit puts the previous files back
     written = write_outputs(out, files, store.saving(record, reading.files))
-    return PublishResult(plan, tuple(problems), built, record, tuple(written), known)
+    return PublishResult(plan, tuple(problems), built, record, tuple(written), *known)

@@ -200,3 +200,27 @@ def test_a_fetched_body_already_used_is_not_parsed_again(
         line = build(url, *out, "--date", "2026-11-22")
     assert cleaned == []
     assert line == "Nothing new since the issue of 2026-11-21; nothing written."
+
+
+def test_a_file_of_old_news_is_not_read_again_and_counts_as_older(
+    tmp_path: Path, cleaned: list[str]
+) -> None:
+    inputs, out = tmp_path / "in", ["--out", str(tmp_path / "out")]
+    for n in range(2):
+        title, body = STORIES[n]
+        (inputs / f"{n}.md").parent.mkdir(parents=True, exist_ok=True)
+        (inputs / f"{n}.md").write_text(
+            f"---\ntitle: {title}\npublished: 2026-11-20\n---\n\n{body}\n", encoding="utf-8"
+        )
+    build(str(inputs), *out, "--date", "2026-11-21", "--max-stories", "1")
+    write(inputs, 2)
+    line = build(str(inputs), *out, "--date", "2026-11-22")
+    # the story cut on the 21st is older than that issue now: old news
+    assert "1 already in earlier issues, 1 older than the last issue" in line, line
+    cleaned.clear()
+    write(inputs, 3)
+    line = build(str(inputs), *out, "--date", "2026-11-23")
+    assert cleaned == ["3.txt"], "neither the used files nor the old news are read again"
+    assert line.startswith(
+        "Read 4 articles: 2 already in earlier issues, 1 older than the last issue; made 1 story"
+    ), line

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 from urllib.parse import urljoin
 
-from digest.archive import canonical_url, normalized_text
+from digest.archive import KnownFile, RecordedArticle, canonical_url, normalized_text
 from digest.errors import IngestError, NothingUsableError
 from digest.ingest.feeds import looks_like_feed, parse_feed
 from digest.ingest.fetch import Fetcher, FetchError, Response, fetch_many, is_url
@@ -99,10 +99,9 @@ class KnownFiles(Protocol):
         and modification time (so it need not be read to know it), else None."""
         ...
 
-    def used(self, digest: str) -> tuple[tuple[str, ...], ...] | None:
-        """The keys of each article the file or fetched body with these bytes
-        gave, when every one of them is in an earlier issue (reading it again
-        would only find them used); None otherwise."""
+    def known(self, digest: str) -> KnownFile | None:
+        """What the file or fetched body with these bytes gave, when reading it
+        again would only find every article of it used or old news; else None."""
         ...
 
 
@@ -121,8 +120,8 @@ class FileRead:
     #: dropped as a repeat).
     articles: tuple[int, ...]
     #: For a known file found by its bytes (moved, touched, copied; not read
-    #: again): the keys of its articles, as recorded (:meth:`KnownFiles.used`).
-    keys: tuple[tuple[str, ...], ...] | None = None
+    #: again): its articles, as recorded (:meth:`KnownFiles.known`).
+    recorded: tuple[RecordedArticle, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -132,9 +131,11 @@ class IngestResult:
     problems: tuple[Problem, ...]
     #: The files and fetched bodies read, with the articles each gave.
     files: tuple[FileRead, ...] = ()
-    #: Articles not read again: their file or body is known and every article
-    #: it gave is in an earlier issue (:class:`KnownFiles`).
+    #: Articles not read again, their file or body being known
+    #: (:class:`KnownFiles`): those in earlier issues ...
     known: int = 0
+    #: ... and those older than the last issue.
+    known_stale: int = 0
 
 
 def find_files(sources: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
@@ -262,10 +263,10 @@ class _Document:
     raw: bytes | None = None
     #: What the archive's record of files needs: (source, size, mtime_ns, digest).
     seen: tuple[str, int, int, str] | None = None
-    #: Articles not read again because the file is known (:class:`KnownFiles`).
-    known: int = 0
-    #: A known file's article keys, when it was found by its bytes, not its place.
-    moved: tuple[tuple[str, ...], ...] | None = None
+    #: What :class:`KnownFiles` said of the file, when it is not read again.
+    known: KnownFile | None = None
+    #: Whether it was found by its bytes, not its place (so recorded again).
+    moved: bool = False
 
 
 @dataclass(frozen=True)
@@ -310,8 +311,8 @@ def ingest(sources: Sequence[Path | str], options: IngestOptions | None = None) 
         _fetch_full(top, fetcher, problems, progress, today=options.date)
     fetcher.cache.save()
     articles = _unique(_flatten(top), problems)
-    skipped = sum(doc.known for doc in _walk(top))
-    if not articles and not skipped:
+    knew = [doc.known for doc in _walk(top) if doc.known is not None]
+    if not articles and not knew:
         detail = f" ({problems[0]})" if len(problems) == 1 else ""
         raise NothingUsableError(
             f"no usable article in {', '.join(str(s) for s in sources)}{detail}",
@@ -319,11 +320,21 @@ def ingest(sources: Sequence[Path | str], options: IngestOptions | None = None) 
         )
     where = {id(article): i for i, article in enumerate(articles)}
     files = tuple(
-        FileRead(*doc.seen, tuple(where.get(id(a), -1) for a in doc.articles), doc.moved)
+        FileRead(
+            *doc.seen,
+            tuple(where.get(id(a), -1) for a in doc.articles),
+            doc.known.articles if doc.known is not None and doc.moved else None,
+        )
         for doc in _walk(top)
-        if doc.seen is not None and (doc.articles or doc.moved)
+        if doc.seen is not None and (doc.articles or (doc.known is not None and doc.moved))
     )
-    return IngestResult(tuple(articles), tuple(problems), files, skipped)
+    return IngestResult(
+        tuple(articles),
+        tuple(problems),
+        files,
+        sum(k.used for k in knew),
+        sum(k.stale for k in knew),
+    )
 
 
 def _expand(sources: Sequence[Path | str], problems: list[Problem]) -> list[_Document]:
@@ -398,7 +409,8 @@ def _known(
     doc: _Document, known: KnownFiles | None, digests: dict[str, str], problems: list[Problem]
 ) -> bool:
     """Note what the archive's record of files needs about ``doc``; True when it
-    need not be read: ``known`` says that every article in it is used, or it
+    need not be read: ``known`` says that every article in it is used (or
+    old news: older than the last issue and never used), or it
     is a one-article file with the same bytes as one read before in this
     batch (noted as a ``duplicate``, as reading it would have found).
 
@@ -437,11 +449,11 @@ def _known(
         placed = False
     else:
         return False
-    found = known.used(digest) if known else None
+    found = known.known(digest) if known else None
     if found is None:
         return False
-    doc.known = len(found)
-    doc.moved = None if placed else found  # recorded again at its new place or time
+    doc.known = found
+    doc.moved = not placed  # recorded again at its new place or time
     doc.raw = None
     return True
 
