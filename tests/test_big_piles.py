@@ -107,11 +107,15 @@ def test_a_sentence_shows_a_few_citations_from_distinct_outlets() -> None:
     short = lay_out(story, short=True)
     (sentence,) = short.paragraphs[0]
     assert len(sentence.cites) == SHOWN_CITES
-    assert [s.outlet for s in sentence.cites] == ["Wire", "Paper 5", "Paper 6"]
+    assert [s.outlet for s in sentence.cites] == ["Wire", "Paper 5", "Paper 6"][:SHOWN_CITES]
     assert len(short.sources) == SHOWN_SOURCES
     assert short.more == 40 - SHOWN_SOURCES
-    # the rest: the four other Wire copies and 30 papers
-    assert short.more_label == f"and {40 - SHOWN_SOURCES} more from 31 outlets"
+    assert [s.outlet for s in short.also] == [
+        f"Paper {n}" for n in range(4 + SHOWN_CITES, 4 + SHOWN_SOURCES)
+    ]
+    # the rest: the other Wire copies and papers
+    outlets = {s.outlet for s in sources} - {s.outlet for s in short.sources if s.outlet != "Wire"}
+    assert short.more_label == f"and {40 - SHOWN_SOURCES} more from {len(outlets)} outlets"
     # uncited sources: outlets not listed yet come first (not a second Wire copy)
     assert "Wire" not in {s.outlet for s in short.also}
     full = lay_out(story)

@@ -156,11 +156,11 @@ def listed_source(source: Source, number: int | None) -> ListedSource:
 
 #: A sentence shows at most this many citation numbers (a sentence that a
 #: hundred copies of one wire story print would otherwise carry a hundred) ...
-SHOWN_CITES = 3
+SHOWN_CITES = 2
 #: ... and a short edition (the email, its text, the feeds) lists this many
 #: sources under a story: every one a shown number cites, then others,
 #: distinct outlets first; it says how many more covered it.
-SHOWN_SOURCES = 6
+SHOWN_SOURCES = 4
 
 
 @dataclass(frozen=True)
@@ -186,8 +186,10 @@ def _choose(story: Story, short: bool) -> _Choice:
 
     Each sentence cites at most :data:`SHOWN_CITES` of its sources: different
     outlets before a second one of the same, a source already cited before a
-    new one, then in the story's order. Every cited source is listed; then
-    the others: all of them, or in a short edition up to
+    new one, then in the story's order; and once :data:`SHOWN_SOURCES` are
+    cited, a new one only for a sentence that cites none yet. So every
+    edition numbers the same sources alike. Every cited source is listed;
+    then the others: all of them, or in a short edition up to
     :data:`SHOWN_SOURCES` in all, those of outlets not yet listed first, in
     the story's order.
     """
@@ -195,19 +197,23 @@ def _choose(story: Story, short: bool) -> _Choice:
     order: dict[int, None] = {}
     for sentence in story.sentences:
         valid = list(dict.fromkeys(_valid(sentence, story)))
-        if len(valid) > SHOWN_CITES:
-            picked: list[int] = []
-            outlets: set[str] = set()
-            for _ in range(SHOWN_CITES):
-                best = min(
-                    (i for i in valid if i not in picked),
-                    key=lambda i: (_outlet(story.sources[i]) in outlets, i not in order, i),
-                )
-                picked.append(best)
-                outlets.add(_outlet(story.sources[best]))
-            valid = [i for i in valid if i in picked]
-        cites.append(tuple(valid))
-        order.update(dict.fromkeys(valid))
+        picked: list[int] = []
+        outlets: set[str] = set()
+        while len(picked) < SHOWN_CITES:
+            new = sum(1 for i in picked if i not in order)
+            room = len(order) + new < SHOWN_SOURCES or not picked
+            options = [i for i in valid if i not in picked and (room or i in order)]
+            if not options:
+                break
+            best = min(
+                options,
+                key=lambda i: (_outlet(story.sources[i]) in outlets, i not in order, i),
+            )
+            picked.append(best)
+            outlets.add(_outlet(story.sources[best]))
+        shown = tuple(i for i in valid if i in picked)
+        cites.append(shown)
+        order.update(dict.fromkeys(shown))
     cited = tuple(order)
     others = [i for i in range(len(story.sources)) if i not in order]
     if not short:
