@@ -218,14 +218,14 @@ def _choose(story: Story, short: bool) -> _Choice:
     others = [i for i in range(len(story.sources)) if i not in order]
     if not short:
         return _Choice(tuple(cites), cited, tuple(others), ())
-    room = max(SHOWN_SOURCES - len(cited), 0)
+    places = max(SHOWN_SOURCES - len(cited), 0)
     listed = {_outlet(story.sources[i]) for i in cited}
     fresh: list[int] = []
     for i in others:
-        if len(fresh) < room and _outlet(story.sources[i]) not in listed:
+        if len(fresh) < places and _outlet(story.sources[i]) not in listed:
             fresh.append(i)
             listed.add(_outlet(story.sources[i]))
-    extra = [i for i in others if i not in fresh][: room - len(fresh)]
+    extra = [i for i in others if i not in fresh][: places - len(fresh)]
     also = sorted(fresh + extra)
     rest = tuple(i for i in others if i not in also)
     return _Choice(tuple(cites), cited, tuple(also), rest)
