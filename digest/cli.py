@@ -63,6 +63,9 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
     add_completion=False,
+    # main_options() adds --help itself: typer's own would import pydantic to
+    # coerce it on every command's --help (90 ms), even when not given
+    add_help_option=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -74,6 +77,12 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _help(ctx: typer.Context, value: bool) -> None:
+    if value:
+        typer.echo(ctx.get_help())
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     version: Annotated[
@@ -81,6 +90,10 @@ def main_options(
         typer.Option(
             "--version", callback=_version, is_eager=True, help="Show the version and exit."
         ),
+    ] = False,
+    show_help: Annotated[
+        bool,
+        typer.Option("--help", callback=_help, is_eager=True, help="Show this message and exit."),
     ] = False,
 ) -> None:
     """Turn news articles into a newsletter."""

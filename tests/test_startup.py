@@ -15,8 +15,9 @@ import pytest
 from digest.cli import SecurityMode
 from digest.send import Security
 
-#: What a help text must never load: the readers, the renderers, the solver.
-HEAVY = ("trafilatura", "feedparser", "mjml", "scipy", "numpy", "wordfreq", "lxml")
+#: What a help text must never load: the readers, the renderers, the solver (and
+#: pydantic, which typer loads only to coerce its own --help option).
+HEAVY = ("trafilatura", "feedparser", "mjml", "scipy", "numpy", "wordfreq", "lxml", "pydantic")
 
 PROBE = """
 import json, sys
