@@ -410,9 +410,10 @@ def _known(
 ) -> bool:
     """Note what the archive's record of files needs about ``doc``; True when it
     need not be read: ``known`` says that every article in it is used (or
-    old news: older than the last issue and never used), or it
-    is a one-article file with the same bytes as one read before in this
-    batch (noted as a ``duplicate``, as reading it would have found).
+    old news: older than the last issue and never used), or (when reading
+    incrementally, so that a copy of a known file is counted as what it is)
+    it is a one-article file with the same bytes as one before it in this
+    batch, noted as a ``duplicate``.
 
     A file is looked up by its path, size and modification time (no read at
     all), else by the SHA-256 of its bytes (a copy, a file touched or moved);
@@ -433,7 +434,8 @@ def _known(
         doc.seen = (source, stat.st_size, stat.st_mtime_ns, digest)
         suffix = doc.path.suffix.lower()
         first = digests.setdefault(digest, doc.source)
-        if first != doc.source and (suffix in READERS or DOCUMENTS.get(suffix) == "page"):
+        one_article = suffix in READERS or DOCUMENTS.get(suffix) == "page"
+        if known is not None and first != doc.source and one_article:
             problems.append(
                 Problem(
                     doc.source,
