@@ -3,8 +3,9 @@
 Usage::
 
     python benchmarks/build.py --data ../shared/eval/duc2004/dev.jsonl \\
-        [--sizes 1000 3000 10000] [--runs 3] [--max-stories N]
+        [--sizes 1000 3000 10000] [--runs 3] [--max-stories N] [--incremental 1000]
     python benchmarks/build.py                 # seeds/ only
+    python benchmarks/build.py --folder news/ --archive out/archive.sqlite3 [--runs 3]
 
 Each size is built from DUC documents and *variants* of them (see
 :func:`variant`), keeping the cluster structure: every cluster moves to a
@@ -19,8 +20,17 @@ licensed); each run then goes ingest -> clean -> group -> summarize -> render
 -> write, in a fresh process so that peak memory is that run's own.
 
 Prints per size the minimum and median over the runs of each stage's wall
-time and of the peak resident memory, the number of stories, and the adjusted
-Rand index of the grouping against the clusters.
+time, of the process CPU time and of the peak resident memory, the number of
+stories, the adjusted Rand index of the grouping against the clusters, and
+the size of the email a real ``digest build`` (default options: 10 stories)
+writes for that pile, with its exit code.
+
+``--incremental N`` measures the incremental case: N old files already in an
+issue (one ``digest build`` into an archive), then 5 new articles beside
+them; it times ``digest build`` of the whole folder against a build of the
+5 alone (each run from a fresh copy of the archive and outputs), in wall
+and CPU time. ``--folder DIR --archive FILE`` times ``digest build DIR``
+against a copy of an archive of one's own, as it stands.
 """
 
 from __future__ import annotations
@@ -31,6 +41,7 @@ import json
 import random
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -145,6 +156,7 @@ def run_once(folder: Path, out: Path, max_stories: int | None) -> dict[str, Any]
             predicted[Path(articles[i].path).name] = label
     return {
         "times": times,
+        "cpu": time.process_time(),
         "articles": len(articles),
         "stories": len(built.digest.stories),
         "groups": len(grouped.get("groups", [])),
@@ -153,17 +165,125 @@ def run_once(folder: Path, out: Path, max_stories: int | None) -> dict[str, Any]
     }
 
 
+def digest_build(
+    sources: Sequence[Path], out: Path, date: str, archive: Path | None = None
+) -> dict[str, Any]:
+    """One real ``digest build`` in a child process: exit code, wall and CPU time, email size."""
+    command = [sys.executable, "-m", "digest", "build", *map(str, sources), "--out", str(out)]
+    command += ["--date", date, "--site-url", "https://bench.example/"]
+    if archive is not None:
+        command += ["--archive", str(archive)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    email = out / "email.html"
+    return {
+        "code": done.returncode,
+        "wall": wall,
+        "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
+        "email_kb": email.stat().st_size / 1024 if email.exists() and not done.returncode else None,
+        "summary": (done.stdout.strip().splitlines() or [""])[-1][:160],
+        "stderr": done.stderr[-600:],
+    }
+
+
+def min_median(values: Sequence[float], unit: str = "s") -> str:
+    return f"{min(values):.2f}/{statistics.median(values):.2f} {unit}"
+
+
+#: The new articles of the incremental case, and their date (after the old issue's).
+NEW_ARTICLES = 5
+NEW_DATE = "2026-11-02"
+OLD_DATE = "2026-11-01"
+
+
+def incremental(data: Path, old: int, runs: int) -> None:
+    """5 new articles beside ``old`` files already in an issue, against the 5 alone."""
+    records = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines()]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        folder, new = root / "pile" / "old", root / "pile" / "new"
+        folder.mkdir(parents=True)
+        new.mkdir()
+        write_inputs(data, old, folder)
+        for n in range(NEW_ARTICLES):  # later versions of five stories: new text, new date
+            record = records[n * 3 % len(records)]
+            doc = variant(record, 900 + n)[0]
+            (new / f"new-{n}.md").write_text(
+                f"---\npublished: {NEW_DATE}\noutlet: {doc['outlet']} (late edition)\n---\n\n"
+                f"Update {n}: {doc['text']}\n",
+                encoding="utf-8",
+            )
+        base = root / "base"
+        first = digest_build([folder], base, OLD_DATE)
+        if first["code"]:
+            print(f"incremental: the first build failed:\n{first['stderr']}")
+            return
+        results: dict[str, list[dict[str, Any]]] = {"whole": [], "alone": []}
+        for _ in range(runs):
+            for case, sources in (("whole", [root / "pile"]), ("alone", [new])):
+                out = root / f"out-{case}"
+                shutil.rmtree(out, ignore_errors=True)
+                shutil.copytree(base, out)
+                results[case].append(digest_build(sources, out, NEW_DATE))
+    for case, label in (("whole", f"{old} old + {NEW_ARTICLES} new"), ("alone", "the 5 alone")):
+        done = results[case]
+        if any(r["code"] for r in done):
+            print(f"incremental, {label}: failed:\n{done[0]['stderr']}")
+            return
+        print(
+            f"incremental, {label}: wall {min_median([r['wall'] for r in done])}, "
+            f"cpu {min_median([r['cpu'] for r in done])} (min/median of {len(done)}); "
+            f"{done[0]['summary'].split('; wrote')[0]}"
+        )
+    ratio = [w["wall"] / a["wall"] for w, a in zip(results["whole"], results["alone"], strict=True)]
+    cpu = [w["cpu"] / a["cpu"] for w, a in zip(results["whole"], results["alone"], strict=True)]
+    print(
+        f"incremental: whole / alone, per run: wall {', '.join(f'{r:.2f}x' for r in ratio)}; "
+        f"cpu {', '.join(f'{r:.2f}x' for r in cpu)}"
+    )
+
+
+def own_folder(folder: Path, archive: Path, runs: int) -> None:
+    """``digest build FOLDER`` against a copy of ``archive``, as it stands."""
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(runs):
+            out = Path(tmp) / "out"
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir()
+            copy = out / "archive.sqlite3"
+            if archive.exists():
+                shutil.copy2(archive, copy)
+            results.append(digest_build([folder], out, dt.date.today().isoformat(), copy))
+    print(
+        f"{folder} with {archive}: wall {min_median([r['wall'] for r in results])}, "
+        f"cpu {min_median([r['cpu'] for r in results])} (min/median of {len(results)}); "
+        f"exit {results[0]['code']}; {results[0]['summary'].split('; wrote')[0]}"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Whole-pipeline build benchmark")
     parser.add_argument("--data", type=Path, help="DUC-style JSONL file (default: seeds/)")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 3000, 10000])
     parser.add_argument("--runs", type=int, default=3, help="runs per size (min and median)")
     parser.add_argument("--max-stories", type=int, default=None, help="as digest build's")
+    parser.add_argument(
+        "--incremental", type=int, metavar="N", help="also: 5 new beside N old (with --data)"
+    )
+    parser.add_argument("--folder", type=Path, help="time digest build of this folder ...")
+    parser.add_argument("--archive", type=Path, help="... against a copy of this archive")
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # child: build this folder
     args = parser.parse_args(argv)
     if args.one is not None:
         with tempfile.TemporaryDirectory() as out:
             print(json.dumps(run_once(args.one, Path(out) / "out", args.max_stories)))
+        return
+    if args.folder is not None:
+        own_folder(args.folder, args.archive or args.folder / "archive.sqlite3", args.runs)
         return
     from sklearn.metrics import adjusted_rand_score
 
@@ -174,6 +294,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             folder.mkdir()
             labels = write_inputs(args.data, size, folder)
             results = []
+            cli = digest_build([folder], Path(tmp) / "cli", "2026-11-21")
             for _ in range(args.runs):
                 command = [sys.executable, __file__, "--one", str(folder)]
                 if args.max_stories is not None:
@@ -191,6 +312,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             values = [r["times"][stage] for r in results]
             cells.append(f"{stage} {min(values):.2f}/{statistics.median(values):.2f} s")
         totals = [sum(r["times"].values()) for r in results]
+        cpus = [r["cpu"] for r in results]
         peaks = [r["peak_mib"] for r in results]
         found = sorted(first["predicted"])
         truth = [labels[k] for k in found]
@@ -200,9 +322,18 @@ def main(argv: Sequence[str] | None = None) -> None:
             f"{first['articles']} articles -> {first['groups']} groups, {first['stories']} stories"
             f"{ari}; min/median of {len(results)}: "
             + ", ".join(cells)
-            + f", total {min(totals):.2f}/{statistics.median(totals):.2f} s;"
+            + f", total {min(totals):.2f}/{statistics.median(totals):.2f} s"
+            f" (process CPU {min_median(cpus)});"
             f" peak RSS {min(peaks):.0f}/{statistics.median(peaks):.0f} MiB"
         )
+        email = f"{cli['email_kb']:.1f} KB" if cli["email_kb"] is not None else "none"
+        print(
+            f"    digest build (defaults): exit {cli['code']}, email.html {email}, "
+            f"wall {cli['wall']:.2f} s; {cli['summary'].split('; wrote')[0]}"
+            + (f"\n{cli['stderr']}" if cli["code"] else "")
+        )
+    if args.incremental and args.data is not None:
+        incremental(args.data, args.incremental, args.runs)
 
 
 if __name__ == "__main__":

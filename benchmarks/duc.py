@@ -2,11 +2,16 @@
 
 Usage::
 
-    python benchmarks/duc.py --data /path/to/dev.jsonl --out DIR [--words 100]
+    python benchmarks/duc.py --data /path/to/dev.jsonl --out DIR [--words 100] [--runs 3]
 
 For every cluster it writes ``DIR/<id>.txt`` (our summary, one sentence per
 line) and ``DIR/lexrank/<id>.txt``, then prints ROUGE-1/2/L recall and F1 scored
-as the evaluation README prescribes, and the median time per cluster.
+as the evaluation README prescribes, and the time per cluster: median, 90th
+percentile and maximum of wall time, and the median of process CPU time
+(the machine may be shared: CPU time is the steadier figure). With
+``--runs N`` both systems run N times, alternating, and each figure is
+printed as the minimum / median over the runs, with LexRank's median over
+ours in the same run.
 
 Scoring (README of the evaluation data): rouge-score 0.1.2 tokenisation with
 its Porter stemmer; the first 100 whitespace words of the summary and of each
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import statistics
 import sys
@@ -175,20 +181,39 @@ def make_lexrank(words: int) -> Callable[[dict[str, Any]], str]:
     return run
 
 
+def timed(
+    system: Callable[[dict[str, Any]], str], records: Sequence[dict[str, Any]]
+) -> tuple[list[str], dict[str, float]]:
+    """Every summary, and the run's timing: wall median / p90 / max, CPU median (ms)."""
+    summaries: list[str] = []
+    walls: list[float] = []
+    cpus: list[float] = []
+    for record in records:
+        start, cpu = time.perf_counter(), time.process_time()
+        summaries.append(system(record))
+        walls.append(1000 * (time.perf_counter() - start))
+        cpus.append(1000 * (time.process_time() - cpu))
+    walls.sort()
+    figures = {
+        "median": statistics.median(walls),
+        "p90": walls[min(len(walls) - 1, math.ceil(0.9 * len(walls)) - 1)],
+        "max": walls[-1],
+        "cpu": statistics.median(cpus),
+    }
+    return summaries, figures
+
+
 def evaluate(
     name: str,
-    system: Callable[[dict[str, Any]], str],
+    summaries: Sequence[str],
     records: Sequence[dict[str, Any]],
     out: Path,
+    runs: Sequence[dict[str, float]],
 ) -> None:
-    """Run ``system`` on every cluster, write the summaries, print the scores."""
+    """Write the summaries and print the scores and the timing over ``runs``."""
     out.mkdir(parents=True, exist_ok=True)
     totals: dict[str, list[tuple[float, float]]] = {"R-1": [], "R-2": [], "R-L": []}
-    times: list[float] = []
-    for record in records:
-        start = time.perf_counter()
-        summary = system(record)
-        times.append(time.perf_counter() - start)
+    for record, summary in zip(records, summaries, strict=True):
         (out / f"{record['id']}.txt").write_text(summary + "\n", encoding="utf-8")
         for measure, value in score_cluster(summary, record["references"]).items():
             totals[measure].append(value)
@@ -197,8 +222,12 @@ def evaluate(
         recall = 100 * statistics.fmean(v[0] for v in values)
         f1 = 100 * statistics.fmean(v[1] for v in values)
         cells.append(f"{measure} R {recall:5.2f} F {f1:5.2f}")
-    median_ms = 1000 * statistics.median(times)
-    print(f"{name:<8} " + "  ".join(cells) + f"  median {median_ms:6.1f} ms/cluster")
+    timing = ", ".join(
+        f"{label} {min(r[label] for r in runs):.1f}/{statistics.median(r[label] for r in runs):.1f}"
+        for label in ("median", "p90", "max", "cpu")
+    )
+    print(f"{name:<8} " + "  ".join(cells))
+    print(f"{'':<8} ms/cluster (min/median of {len(runs)} runs): {timing} (cpu: median CPU time)")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -207,15 +236,33 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True, help="directory for summaries")
     parser.add_argument("--words", type=int, default=100, help="word budget (default 100)")
     parser.add_argument("--no-lexrank", action="store_true", help="skip the LexRank baseline")
+    parser.add_argument("--runs", type=int, default=1, help="timed runs of each (default 1)")
     args = parser.parse_args(argv)
     records = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines()]
     words: int = args.words
     # Warm imports and the solver outside the timing, on a made-up cluster.
-    ours({"id": "warm-up", "documents": [{"text": _WARM_UP}] * 3}, words)
-    print(f"{len(records)} clusters, {words} words, scored on the first {SCORED_WORDS} words")
-    evaluate("concepts", lambda r: ours(r, words), records, args.out)
+    warm = {"id": "warm-up", "documents": [{"text": _WARM_UP}] * 3, "references": []}
+    ours(warm, words)
+    systems: dict[str, Callable[[dict[str, Any]], str]] = {"concepts": lambda r: ours(r, words)}
     if not args.no_lexrank:
-        evaluate("lexrank", make_lexrank(words), records, args.out / "lexrank")
+        systems["lexrank"] = make_lexrank(words)
+        systems["lexrank"](warm)
+    print(f"{len(records)} clusters, {words} words, scored on the first {SCORED_WORDS} words")
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in systems}
+    summaries: dict[str, list[str]] = {}
+    for _ in range(max(args.runs, 1)):
+        for name, system in systems.items():  # alternating, so both see the same load
+            summaries[name], figures = timed(system, records)
+            runs[name].append(figures)
+    for name in systems:
+        folder = args.out if name == "concepts" else args.out / name
+        evaluate(name, summaries[name], records, folder, runs[name])
+    if "lexrank" in runs:
+        ratios = [
+            lex["median"] / ours_["median"]
+            for ours_, lex in zip(runs["concepts"], runs["lexrank"], strict=True)
+        ]
+        print(f"LexRank / ours at the median, per run: {', '.join(f'{r:.1f}x' for r in ratios)}")
 
 
 if __name__ == "__main__":

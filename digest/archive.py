@@ -47,8 +47,10 @@ DEFAULT_ARCHIVE_NAME = "archive.sqlite3"
 #: Bumped when the meaning of a hash changes; part of every hash.
 HASH_VERSION = 1
 
-#: Schema version stored in the archive's ``user_version`` pragma.
-SCHEMA_VERSION = 1
+#: Schema version stored in the archive's ``user_version`` pragma. Version 2
+#: added the record of files read (``files``); a version 1 archive gains it,
+#: empty, on its next write (:func:`_migrate`).
+SCHEMA_VERSION = 2
 
 
 class ArchiveError(DigestError):
@@ -364,6 +366,104 @@ CREATE TABLE IF NOT EXISTS articles (
     issue_date TEXT NOT NULL REFERENCES issues(date) ON DELETE CASCADE
 );
 """
+#: Version 2: the files (and fetched bodies) builds have read, and the keys of
+#: the articles each gave, so that a file whose articles are all used is not
+#: parsed again (:class:`FileIndex`).
+_FILES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    source TEXT PRIMARY KEY,        -- resolved path, or the URL
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,      -- 0 for a URL
+    digest TEXT NOT NULL,           -- SHA-256 of the bytes
+    articles TEXT NOT NULL          -- JSON: [article_keys(), published or null] per article
+);
+CREATE INDEX IF NOT EXISTS files_digest ON files (digest);
+"""
+
+
+#: An article as the record of files keeps it: its keys (:func:`article_keys`),
+#: and when it was published (ISO 8601) if known.
+RecordedArticle = tuple[tuple[str, ...], str | None]
+
+
+@dataclass(frozen=True)
+class KnownFile:
+    """A file or body that need not be read again (:meth:`FileIndex.known`)."""
+
+    #: Its articles, as recorded.
+    articles: tuple[RecordedArticle, ...]
+    #: How many of them are in earlier issues ...
+    used: int
+    #: ... and how many no issue used but are older than the last issue.
+    stale: int
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """A file or fetched body a build read, and each article it gave: its keys
+    (:func:`article_keys`) and its published time (ISO 8601) if known."""
+
+    source: str
+    size: int
+    mtime_ns: int
+    digest: str
+    articles: tuple[RecordedArticle, ...]
+
+
+class FileIndex:
+    """The archive's record of files, judged against the issues: which need no reading.
+
+    A file (or body) is *known* when reading it again would only find each of
+    its articles used (in an issue) or old news (never used, and published
+    before the last issue before ``date``), exactly as :func:`decide` would
+    judge them. For ``--force`` (``force``) articles of the issue of ``date``
+    are not used: a rebuild needs them, so a file that gave one is read.
+    Implements :class:`digest.ingest.KnownFiles`.
+    """
+
+    def __init__(
+        self,
+        records: Sequence[FileRecord],
+        used: Mapping[str, dt.date],
+        date: dt.date,
+        *,
+        force: bool = False,
+    ) -> None:
+        self._by_source = {r.source: r for r in records}
+        self._by_digest: dict[str, FileRecord] = {}
+        for record in records:
+            self._by_digest.setdefault(record.digest, record)
+        self._used = used
+        self._date = date
+        self._force = force
+        self._cutoff = max((d for d in used.values() if d < date), default=None)
+
+    def recorded(self, source: str, size: int, mtime_ns: int) -> str | None:
+        record = self._by_source.get(source)
+        if record is None or (record.size, record.mtime_ns) != (size, mtime_ns):
+            return None
+        return record.digest
+
+    def known(self, digest: str) -> KnownFile | None:
+        record = self._by_digest.get(digest)
+        if record is None or not record.articles:
+            return None
+        used = stale = 0
+        for keys, published in record.articles:
+            owners = {self._used[k] for k in keys if k in self._used}
+            if owners:
+                if self._force and self._date in owners:
+                    return None
+                used += 1
+            elif (
+                published is not None
+                and self._cutoff is not None
+                and dt.datetime.fromisoformat(published).astimezone(dt.UTC).date() < self._cutoff
+            ):
+                stale += 1
+            else:
+                return None
+        return KnownFile(record.articles, used, stale)
 
 
 class Archive:
@@ -438,6 +538,29 @@ class Archive:
             rows = con.execute("SELECT key, issue_date FROM articles").fetchall()
         return {key: dt.date.fromisoformat(day) for key, day in rows}
 
+    def files(self) -> list[FileRecord]:
+        """The record of files read by earlier builds (empty before schema 2)."""
+        with self._reading() as con:
+            if con is None or not _has_table(con, "files"):
+                return []
+            rows = con.execute(
+                "SELECT source, size, mtime_ns, digest, articles FROM files"
+            ).fetchall()
+        return [
+            FileRecord(
+                source,
+                size,
+                mtime,
+                digest,
+                tuple((tuple(keys), published) for keys, published in json.loads(articles)),
+            )
+            for source, size, mtime, digest, articles in rows
+        ]
+
+    def file_index(self, date: dt.date, *, force: bool = False) -> FileIndex:
+        """The files a build of ``date`` need not read again (see :class:`FileIndex`)."""
+        return FileIndex(self.files(), self.used_keys(), date, force=force)
+
     def dates(self) -> list[dt.date]:
         """The dates of every issue, newest first."""
         with self._reading() as con:
@@ -491,12 +614,13 @@ class Archive:
         return records
 
     @contextlib.contextmanager
-    def saving(self, record: IssueRecord) -> Iterator[None]:
+    def saving(self, record: IssueRecord, files: Sequence[FileRecord] = ()) -> Iterator[None]:
         """Write ``record`` in one transaction, committed only if the ``with``
         body (which publishes the files) finishes without an exception.
 
         The issue of the same date, if any, is replaced: its rows go and the
-        record's come in, all or nothing.
+        record's come in, all or nothing. ``files`` (what this build read)
+        replace the records of the same sources.
         """
         created = not self.path.exists()
         con = self._connect(write=True)
@@ -507,8 +631,10 @@ class Archive:
             for statement in _SCHEMA.split(";"):  # no ";" inside the statements
                 if statement.strip():
                     con.execute(statement)
+            _migrate(con)
             con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             _write_issue(con, record)
+            _write_files(con, files)
             yield
             con.execute("COMMIT")
             committed = True
@@ -532,8 +658,38 @@ class Archive:
 
 
 def _has_schema(con: sqlite3.Connection) -> bool:
-    row = con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'issues'")
+    return _has_table(con, "issues")
+
+
+def _has_table(con: sqlite3.Connection, name: str) -> bool:
+    row = con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
     return row.fetchone() is not None
+
+
+def _migrate(con: sqlite3.Connection) -> None:
+    """Bring an archive of an older schema to :data:`SCHEMA_VERSION`, in the
+    open transaction: version 1 gains the (empty) record of files."""
+    for statement in _FILES_SCHEMA.split(";"):
+        if statement.strip():
+            con.execute(statement)
+
+
+def _write_files(con: sqlite3.Connection, files: Sequence[FileRecord]) -> None:
+    con.executemany(
+        "INSERT INTO files (source, size, mtime_ns, digest, articles) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (source) DO UPDATE SET size = excluded.size, "
+        "mtime_ns = excluded.mtime_ns, digest = excluded.digest, articles = excluded.articles",
+        [
+            (
+                f.source,
+                f.size,
+                f.mtime_ns,
+                f.digest,
+                json.dumps([[list(k), p] for k, p in f.articles]),
+            )
+            for f in files
+        ],
+    )
 
 
 def _write_issue(con: sqlite3.Connection, record: IssueRecord) -> None:

@@ -9,10 +9,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from enum import Enum
+from enum import Enum, StrEnum
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -26,21 +26,22 @@ from digest.config import (
     load_settings,
 )
 from digest.errors import ConfigError, DigestError, ExitStatus, OutputTooLargeError
-from digest.ingest import IngestOptions
-from digest.ingest.fetch import FetchCache, Fetcher, FetchLimits
-from digest.publish import PublishResult, default_archive, publish
-from digest.send import (
-    Security,
-    SmtpOptions,
-    default_port,
-    describe,
-    find_message,
-    prepare,
-    recipients,
-    send_issue,
-)
-from digest.serve import make_server, serve_forever
-from digest.summarize import SummaryOptions
+
+if TYPE_CHECKING:
+    from digest.publish import PublishResult
+
+# The pipeline (trafilatura, feedparser, lxml, scipy, mjml, ...) is imported
+# inside the commands that run it, so that `digest --help` and every command's
+# --help start at once (tests/test_startup.py checks what a help text loads).
+
+
+class SecurityMode(StrEnum):
+    """``--security``: :class:`digest.send.Security`'s values, without importing it."""
+
+    STARTTLS = "starttls"
+    TLS = "tls"
+    NONE = "none"
+
 
 #: Gmail clips messages over about 102 KB; stay well below it.
 EMAIL_WARN_BYTES = 80 * 1024
@@ -62,6 +63,9 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
     add_completion=False,
+    # main_options() adds --help itself: typer's own would import pydantic to
+    # coerce it on every command's --help (90 ms), even when not given
+    add_help_option=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -73,6 +77,12 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _help(ctx: typer.Context, value: bool) -> None:
+    if value:
+        typer.echo(ctx.get_help())
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     version: Annotated[
@@ -80,6 +90,10 @@ def main_options(
         typer.Option(
             "--version", callback=_version, is_eager=True, help="Show the version and exit."
         ),
+    ] = False,
+    show_help: Annotated[
+        bool,
+        typer.Option("--help", callback=_help, is_eager=True, help="Show this message and exit."),
     ] = False,
 ) -> None:
     """Turn news articles into a newsletter."""
@@ -239,6 +253,11 @@ def build(
     issues/DATE.html, and records the issue in the archive. Nothing new: nothing
     is written, exit 0.
     """
+    from digest.ingest import IngestOptions
+    from digest.ingest.fetch import FetchCache, Fetcher, FetchLimits
+    from digest.publish import default_archive, publish
+    from digest.summarize import SummaryOptions
+
     issue_date = _parse_date(date)
     try:
         settings = _settings(ctx, config)
@@ -406,25 +425,27 @@ def _summary(result: PublishResult) -> str:
         parts.append(f"skipped {sum(skipped.values())} ({why})")
     if duplicates:
         parts.append(f"{duplicates} duplicate{'s' if duplicates != 1 else ''} within the input")
-    if plan.used:
-        parts.append(f"{plan.used} already in earlier issues")
-    if plan.stale:
-        parts.append(f"{plan.stale} older than the last issue")
-    read = sum(skipped.values()) + duplicates + plan.used + plan.stale + len(plan.articles)
+    # known files are not read again: their articles were used, or are old news
+    used, stale = plan.used + result.known, plan.stale + result.known_stale
+    if used:
+        parts.append(f"{used} already in earlier issues")
+    if stale:
+        parts.append(f"{stale} older than the last issue")
+    read = sum(skipped.values()) + duplicates + used + stale + len(plan.articles)
     if result.build is None:
         since = f" since the issue of {plan.latest.isoformat()}" if plan.latest else ""
-        older = f" ({plan.stale} older than it)" if plan.stale else ""
+        older = f" ({stale} older than it)" if stale else ""
         return f"Nothing new{since}{older}; nothing written."
     digest = result.build.digest
     mine = {(a.path, a.url) for a in plan.articles}
     # an updated issue also holds its earlier stories: count this build's own
     made = [st for st in digest.stories if any((s.path, s.url) in mine for s in st.sources)]
     cited = {(s.path, s.url) for story in made for s in story.sources}
-    used = len(mine & cited)
+    made_from = len(mine & cited)
     off_topic = digest.off_topic
     if off_topic:
         parts.append(f"{off_topic} off-topic")
-    beyond = len(plan.articles) - off_topic - used
+    beyond = len(plan.articles) - off_topic - made_from
     if beyond > 0:
         parts.append(f"{beyond} in stories past the story limit")
     stories = len(made)
@@ -434,7 +455,7 @@ def _summary(result: PublishResult) -> str:
         f"Read {read} article{'s' if read != 1 else ''}"
         f"{': ' + ', '.join(parts) if parts else ''}; "
         f"made {stories} {'story' if stories == 1 else 'stories'} "
-        f"from {used} article{'s' if used != 1 else ''}"
+        f"from {made_from} article{'s' if made_from != 1 else ''}"
         f"{issue}; wrote {', '.join(str(p) for p in result.written)}"
     )
 
@@ -461,6 +482,8 @@ def serve(
     the archive. Feeds get their own Content-Type; every file has an ETag and
     Last-Modified and conditional requests get 304.
     """
+    from digest.serve import make_server, serve_forever
+
     if not out.is_dir():
         typer.secho(
             f"error: {out}: no such folder; run digest build first or pass --out",
@@ -530,8 +553,8 @@ def send(
         ),
     ] = None,
     security: Annotated[
-        Security, typer.Option(help="starttls, tls (implicit TLS) or none.")
-    ] = Security(Settings.smtp_security),
+        SecurityMode, typer.Option(help="starttls, tls (implicit TLS) or none.")
+    ] = SecurityMode(Settings.smtp_security),
     user: Annotated[
         str | None,
         typer.Option(help="SMTP user; the password comes from --password-env.", show_default=False),
@@ -561,6 +584,17 @@ def send(
     transaction: if any recipient is refused, nothing is sent. The password is read
     from the environment, never from the command line.
     """
+    from digest.send import (
+        Security,
+        SmtpOptions,
+        default_port,
+        describe,
+        find_message,
+        prepare,
+        recipients,
+        send_issue,
+    )
+
     try:
         settings = _settings(ctx, config, SEND_SETTINGS_OPTIONS)
         if "smtp_port" not in _given(ctx, SEND_SETTINGS_OPTIONS) and (

@@ -32,11 +32,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from digest.archive import DEFAULT_ARCHIVE_NAME, Archive, IssueRecord, Plan, decide, make_record
-from digest.build import BuildResult, make_digest, read_articles
+from digest.build import BuildResult, Reading, make_digest, read_sources
 from digest.config import Settings
 from digest.errors import DigestError
 from digest.ingest import IngestOptions, Problem
-from digest.model import Article, Digest, digest_to_dict
+from digest.model import Digest, digest_to_dict
 from digest.render.email import render_html, render_text
 from digest.render.feeds import FEED_FILES, render_feeds
 from digest.render.mime import build_message
@@ -295,6 +295,10 @@ class PublishResult:
     record: IssueRecord | None = None
     #: Every file written, in :data:`OUTPUTS` order.
     written: tuple[Path, ...] = ()
+    #: Articles not read again, their files being known: in earlier issues ...
+    known: int = 0
+    #: ... and older than the last issue.
+    known_stale: int = 0
 
 
 def extend_issue(issue: Digest, more: Digest, title: str | None = None) -> Digest:
@@ -399,21 +403,24 @@ def publish(
     most ``lock_timeout`` seconds for another, then raises
     :class:`LockedError`.
     """
-    articles, problems = read_articles(sources, fetching)
     archive = Path(settings.archive_path) if settings.archive_path else default_archive(out)
+    # Files whose articles are all in issues are not read again. The record is
+    # read before the locks, as the sources are; that is safe, because what an
+    # issue used stays used (a rebuild keeps its keys).
+    known = Archive(archive).file_index(date, force=force)
+    reading = read_sources(sources, replace(fetching or IngestOptions(), known=known))
     with contextlib.ExitStack() as held:
         for lock in build_locks(out, archive):
             held.enter_context(file_lock(lock, timeout=lock_timeout, holder="another build"))
         remove_leftovers(out)
         return _publish_locked(
-            articles, problems, Archive(archive), out, date, settings, title, options,
-            templates, force, check,
+            reading, Archive(archive), out, date, settings, title, options, templates, force,
+            check,
         )  # fmt: skip
 
 
 def _publish_locked(
-    articles: Sequence[Article],
-    problems: Sequence[Problem],
+    reading: Reading,
     store: Archive,
     out: Path,
     date: dt.date,
@@ -424,17 +431,23 @@ def _publish_locked(
     force: bool,
     check: Callable[[Mapping[str, bytes]], None] | None,
 ) -> PublishResult:
+    articles, problems = reading.articles, reading.problems
+    known = (reading.known, reading.known_stale)
     previous = store.issue(date)
     plan = decide(store.used_keys(), articles, date, issue_exists=previous is not None, force=force)
     if plan.action == "nothing":
-        return PublishResult(plan, tuple(problems))
+        return PublishResult(plan, tuple(problems), None, None, (), *known)
     built = make_digest(plan.articles, problems, date=date, title=title, options=options)
     kept = 0
     if plan.action == "update" and previous is not None:
         # the issue's published stories stay as they are; the new ones follow
         kept = len(previous.digest.stories)
         built = replace(built, digest=extend_issue(previous.digest, built.digest, title))
-    record = make_record(built.digest, settings, plan.articles, previous, kept=kept)
+    # only the articles of the stories published are used: those of stories
+    # past the story limit (or off the topic) stay new for a later issue
+    shown = {(s.path, s.url) for story in built.digest.stories[kept:] for s in story.sources}
+    used = [a for a in plan.articles if (a.path, a.url) in shown]
+    record = make_record(built.digest, settings, used, previous, kept=kept)
     files = render_outputs(
         built.digest, settings, templates, record=record, archived=store.issues()
     )
@@ -442,5 +455,5 @@ def _publish_locked(
         check(files)
     # the archive's transaction commits only after every file is in place;
     # any failure before the commit puts the previous files back
-    written = write_outputs(out, files, store.saving(record))
-    return PublishResult(plan, tuple(problems), built, record, tuple(written))
+    written = write_outputs(out, files, store.saving(record, reading.files))
+    return PublishResult(plan, tuple(problems), built, record, tuple(written), *known)

@@ -19,15 +19,16 @@ parallel, within :class:`~digest.ingest.fetch.FetchLimits`.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 from urllib.parse import urljoin
 
-from digest.archive import canonical_url, normalized_text
+from digest.archive import KnownFile, RecordedArticle, canonical_url, normalized_text
 from digest.errors import IngestError, NothingUsableError
 from digest.ingest.feeds import looks_like_feed, parse_feed
 from digest.ingest.fetch import Fetcher, FetchError, Response, fetch_many, is_url
@@ -89,11 +90,52 @@ class Problem:
         )
 
 
+class KnownFiles(Protocol):
+    """What earlier builds read: the archive's record of files (a
+    :class:`digest.archive.FileIndex`)."""
+
+    def recorded(self, source: str, size: int, mtime_ns: int) -> str | None:
+        """The SHA-256 recorded for the file at ``source`` when it had this size
+        and modification time (so it need not be read to know it), else None."""
+        ...
+
+    def known(self, digest: str) -> KnownFile | None:
+        """What the file or fetched body with these bytes gave, when reading it
+        again would only find every article of it used or old news; else None."""
+        ...
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """A file (or fetched body) that was read, for the archive's record of files."""
+
+    #: The resolved path, or the URL as given.
+    source: str
+    size: int
+    #: Modification time in nanoseconds (0 for a URL).
+    mtime_ns: int
+    #: SHA-256 of the bytes, hex.
+    digest: str
+    #: Indexes into :attr:`IngestResult.articles` of the articles it gave (-1: one
+    #: dropped as a repeat).
+    articles: tuple[int, ...]
+    #: For a known file found by its bytes (moved, touched, copied; not read
+    #: again): its articles, as recorded (:meth:`KnownFiles.known`).
+    recorded: tuple[RecordedArticle, ...] | None = None
+
+
 @dataclass(frozen=True)
 class IngestResult:
     articles: tuple[ArticleData, ...]
     #: Inputs skipped, and repeats of an article already read (reason ``duplicate``).
     problems: tuple[Problem, ...]
+    #: The files and fetched bodies read, with the articles each gave.
+    files: tuple[FileRead, ...] = ()
+    #: Articles not read again, their file or body being known
+    #: (:class:`KnownFiles`): those in earlier issues ...
+    known: int = 0
+    #: ... and those older than the last issue.
+    known_stale: int = 0
 
 
 def find_files(sources: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
@@ -186,8 +228,11 @@ def _utf16_markup(raw: bytes) -> bool:
 
 def read_file(path: Path) -> ArticleData:
     """Read one text article (``.txt``, ``.md``) with the reader registered for its suffix."""
+    return _read_text_file(path, read_bytes(path))
+
+
+def _read_text_file(path: Path, raw: bytes) -> ArticleData:
     reader = READERS[path.suffix.lower()]
-    raw = read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -214,6 +259,14 @@ class _Document:
     #: Feed entries left out as advertisements.
     sponsored: tuple[ArticleData, ...] = ()
     children: tuple[_Document, ...] = ()
+    #: The file's bytes, once read.
+    raw: bytes | None = None
+    #: What the archive's record of files needs: (source, size, mtime_ns, digest).
+    seen: tuple[str, int, int, str] | None = None
+    #: What :class:`KnownFiles` said of the file, when it is not read again.
+    known: KnownFile | None = None
+    #: Whether it was found by its bytes, not its place (so recorded again).
+    moved: bool = False
 
 
 @dataclass(frozen=True)
@@ -229,6 +282,8 @@ class IngestOptions:
     #: The build's date: publication dates more than a day after it are not
     #: believed (None: only dates before 1990 are ignored).
     date: dt.date | None = None
+    #: Files and bodies read before whose articles are all used: not parsed again.
+    known: KnownFiles | None = None
 
 
 def ingest(sources: Sequence[Path | str], options: IngestOptions | None = None) -> IngestResult:
@@ -247,21 +302,39 @@ def ingest(sources: Sequence[Path | str], options: IngestOptions | None = None) 
     progress = options.progress
     problems: list[Problem] = []
     top = _expand(sources, problems)
-    _read_round(top, fetcher, problems, progress, today=options.date)
+    known = options.known
+    _read_round(top, fetcher, problems, progress, today=options.date, known=known)
     # OPML lists add feeds; those are read in a second round (one level only)
     children = [child for doc in top for child in doc.children]
-    _read_round(children, fetcher, problems, progress, nested=True, today=options.date)
+    _read_round(children, fetcher, problems, progress, nested=True, today=options.date, known=known)
     if fetch_full:
         _fetch_full(top, fetcher, problems, progress, today=options.date)
     fetcher.cache.save()
     articles = _unique(_flatten(top), problems)
-    if not articles:
+    knew = [doc.known for doc in _walk(top) if doc.known is not None]
+    if not articles and not knew:
         detail = f" ({problems[0]})" if len(problems) == 1 else ""
         raise NothingUsableError(
             f"no usable article in {', '.join(str(s) for s in sources)}{detail}",
             fix="give .txt, .md or .html files, feeds, or article URLs",
         )
-    return IngestResult(tuple(articles), tuple(problems))
+    where = {id(article): i for i, article in enumerate(articles)}
+    files = tuple(
+        FileRead(
+            *doc.seen,
+            tuple(where.get(id(a), -1) for a in doc.articles),
+            doc.known.articles if doc.known is not None and doc.moved else None,
+        )
+        for doc in _walk(top)
+        if doc.seen is not None and (doc.articles or (doc.known is not None and doc.moved))
+    )
+    return IngestResult(
+        tuple(articles),
+        tuple(problems),
+        files,
+        sum(k.used for k in knew),
+        sum(k.stale for k in knew),
+    )
 
 
 def _expand(sources: Sequence[Path | str], problems: list[Problem]) -> list[_Document]:
@@ -299,7 +372,10 @@ def _read_round(
     progress: ProgressFactory | None,
     nested: bool = False,
     today: dt.date | None = None,
+    known: KnownFiles | None = None,
+    digests: dict[str, str] | None = None,
 ) -> None:
+    digests = {} if digests is None else digests
     remote = [doc for doc in docs if doc.url]
     responses = _fetch_all(fetcher, [doc.url for doc in remote if doc.url], progress, "Fetching")
     for doc, response in zip(remote, responses, strict=True):
@@ -312,6 +388,8 @@ def _read_round(
         if doc.path is None and doc.response is None:
             continue
         try:
+            if _known(doc, known, digests, problems):
+                continue
             _read_document(doc, nested, today)
         except IngestError as exc:
             reason: Reason = "no article" if "no article" in exc.message else "unreadable"
@@ -327,13 +405,70 @@ def _read_round(
             )
 
 
+def _known(
+    doc: _Document, known: KnownFiles | None, digests: dict[str, str], problems: list[Problem]
+) -> bool:
+    """Note what the archive's record of files needs about ``doc``; True when it
+    need not be read: ``known`` says that every article in it is used (or
+    old news: older than the last issue and never used), or (when reading
+    incrementally, so that a copy of a known file is counted as what it is)
+    it is a one-article file with the same bytes as one before it in this
+    batch, noted as a ``duplicate``.
+
+    A file is looked up by its path, size and modification time (no read at
+    all), else by the SHA-256 of its bytes (a copy, a file touched or moved);
+    a fetched body by its SHA-256. ``digests`` maps the SHA-256 of the files
+    seen so far in the batch to their source.
+    """
+    if doc.path is not None:
+        try:
+            stat = doc.path.stat()
+            source = str(doc.path.resolve())
+        except (OSError, RuntimeError):
+            return False  # reading it says what is wrong
+        digest = known.recorded(source, stat.st_size, stat.st_mtime_ns) if known else None
+        placed = digest is not None
+        if digest is None:
+            doc.raw = read_bytes(doc.path)
+            digest = hashlib.sha256(doc.raw).hexdigest()
+        doc.seen = (source, stat.st_size, stat.st_mtime_ns, digest)
+        suffix = doc.path.suffix.lower()
+        first = digests.setdefault(digest, doc.source)
+        one_article = suffix in READERS or DOCUMENTS.get(suffix) == "page"
+        if known is not None and first != doc.source and one_article:
+            problems.append(
+                Problem(
+                    doc.source,
+                    f"{doc.source}: the same file as {first}; read once",
+                    "duplicate",
+                )
+            )
+            doc.raw, doc.seen = None, None
+            return True
+    elif doc.response is not None:
+        digest = hashlib.sha256(doc.response.body).hexdigest()
+        doc.seen = (doc.source, len(doc.response.body), 0, digest)
+        placed = False
+    else:
+        return False
+    found = known.known(digest) if known else None
+    if found is None:
+        return False
+    doc.known = found
+    doc.moved = not placed  # recorded again at its new place or time
+    doc.raw = None
+    return True
+
+
 def _read_document(doc: _Document, nested: bool, today: dt.date | None = None) -> None:
     if doc.path is not None:
         suffix = doc.path.suffix.lower()
+        raw = doc.raw if doc.raw is not None else read_bytes(doc.path)
+        doc.raw = None  # the articles hold what is needed
         if suffix in READERS:
-            doc.articles = (read_file(doc.path),)
+            doc.articles = (_read_text_file(doc.path, raw),)
             return
-        body = read_bytes(doc.path)
+        body = raw
         kind = DOCUMENTS[suffix]
         if kind == "feed" and not looks_like_feed(body) and looks_like_opml(body):
             kind = "opml"

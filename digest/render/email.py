@@ -71,7 +71,7 @@ def email_context(digest: Digest, settings: Settings) -> dict[str, object]:
         "intro": " ".join(digest.intro.split()),
         "issue_url": settings.issue_url(digest.date.isoformat()),
         "unsubscribe_href": settings.unsubscribe_url or unsubscribe_mailto_url(settings),
-        "stories": lay_out_issue(digest),
+        "stories": lay_out_issue(digest, short=True),
         "palette": PALETTE,
         "dark": DARK_PALETTE,
     }

@@ -85,10 +85,15 @@ class StoryLayout:
     paragraphs: tuple[tuple[CitedSentence, ...], ...]
     #: The sources some sentence cites, by number.
     cited: tuple[ListedSource, ...]
-    #: The sources no sentence cites, in the story's order.
+    #: The sources no sentence cites, in the story's order (the most useful of
+    #: them in a short edition: see :func:`lay_out`).
     also: tuple[ListedSource, ...]
     #: Where the sources disagree: one line each, its markers as citation numbers.
     differences: tuple[CitedSentence, ...] = ()
+    #: How many sources of the story are not listed (a short edition's), and
+    #: from how many outlets (None when some of them name no outlet).
+    more: int = 0
+    more_outlets: int | None = None
 
     @property
     def sources(self) -> tuple[ListedSource, ...]:
@@ -100,6 +105,16 @@ class StoryLayout:
         """What the uncited sources are listed under: "Also covered by", or, for a
         story without a cited sentence, "Covered by"."""
         return "Also covered by" if self.cited else "Covered by"
+
+    @property
+    def more_label(self) -> str:
+        """ "and 212 more from 31 outlets" (empty when every source is listed)."""
+        if not self.more:
+            return ""
+        if self.more_outlets is None:
+            return f"and {self.more} more"
+        outlets = "outlet" if self.more_outlets == 1 else "outlets"
+        return f"and {self.more} more from {self.more_outlets} {outlets}"
 
     @property
     def cited_runs(self) -> tuple[tuple[ListedSource, ...], ...]:
@@ -141,26 +156,104 @@ def listed_source(source: Source, number: int | None) -> ListedSource:
     return ListedSource(number, outlet, title or "Untitled article", published, url)
 
 
+#: A sentence shows at most this many citation numbers (a sentence that a
+#: hundred copies of one wire story print would otherwise carry a hundred) ...
+SHOWN_CITES = 2
+#: ... and a short edition (the email, its text, the feeds) lists this many
+#: sources under a story: every one a shown number cites, then others,
+#: distinct outlets first; it says how many more covered it.
+SHOWN_SOURCES = 4
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """Which sources a layout shows, before they are numbered (indexes into the story)."""
+
+    #: Per sentence, the sources its numbers cite, in the story's order.
+    cites: tuple[tuple[int, ...], ...]
+    #: Every source some shown number cites, in the order the text first cites them.
+    cited: tuple[int, ...]
+    #: The other sources listed, in the story's order.
+    also: tuple[int, ...]
+    #: The sources not listed.
+    rest: tuple[int, ...]
+
+
+def _outlet(source: Source) -> str:
+    return (source.outlet or "").strip().casefold() or (source.url or source.path or "")
+
+
+def _choose(story: Story, short: bool, differences: Sequence[Difference] = ()) -> _Choice:
+    """The sources a layout shows: all of them, or (``short``) the most useful.
+
+    Each sentence cites at most :data:`SHOWN_CITES` of its sources: different
+    outlets before a second one of the same, a source already cited before a
+    new one, then in the story's order; and once :data:`SHOWN_SOURCES` are
+    cited, a new one only for a sentence that cites none yet. So every
+    edition numbers the same sources alike. Every cited source is listed;
+    then the others: all of them, or in a short edition up to
+    :data:`SHOWN_SOURCES` in all, those of outlets not yet listed first, in
+    the story's order.
+    """
+    cites: list[tuple[int, ...]] = []
+    order: dict[int, None] = {}
+    for sentence in story.sentences:
+        valid = list(dict.fromkeys(_valid(sentence, story)))
+        picked: list[int] = []
+        outlets: set[str] = set()
+        while len(picked) < SHOWN_CITES:
+            new = sum(1 for i in picked if i not in order)
+            room = len(order) + new < SHOWN_SOURCES or not picked
+            options = [i for i in valid if i not in picked and (room or i in order)]
+            if not options:
+                break
+            best = min(
+                options,
+                key=lambda i: (_outlet(story.sources[i]) in outlets, i not in order, i),
+            )
+            picked.append(best)
+            outlets.add(_outlet(story.sources[best]))
+        shown = tuple(i for i in valid if i in picked)
+        cites.append(shown)
+        order.update(dict.fromkeys(shown))
+    for difference in differences:  # a "sources differ" line cites each side
+        order.update(dict.fromkeys(difference.sources))
+    cited = tuple(order)
+    others = [i for i in range(len(story.sources)) if i not in order]
+    if not short:
+        return _Choice(tuple(cites), cited, tuple(others), ())
+    places = max(SHOWN_SOURCES - len(cited), 0)
+    listed = {_outlet(story.sources[i]) for i in cited}
+    fresh: list[int] = []
+    for i in others:
+        if len(fresh) < places and _outlet(story.sources[i]) not in listed:
+            fresh.append(i)
+            listed.add(_outlet(story.sources[i]))
+    extra = [i for i in others if i not in fresh][: places - len(fresh)]
+    also = sorted(fresh + extra)
+    rest = tuple(i for i in others if i not in also)
+    return _Choice(tuple(cites), cited, tuple(also), rest)
+
+
 def lay_out(
     story: Story,
     *,
     show_headline: bool = True,
     start: int = 1,
     unlinked_start: int | None = None,
+    short: bool = False,
 ) -> StoryLayout:
     """``story`` as paragraphs of cited sentences and its sources, cited and not.
 
     Cited sources are numbered from ``start`` in the order the text first cites
     them. Given ``unlinked_start``, only the linked (http) ones are, and the
     unlinked ones are numbered from there (see :func:`lay_out_for_reader`).
+    A ``short`` layout (the email, its text, the feeds) shows the most useful
+    sources and counts the others (:func:`_choose`); the issue page lists all.
     """
-    order: dict[int, None] = {}
-    for sentence in story.sentences:
-        order.update(dict.fromkeys(_valid(sentence, story)))
     differences = [d for d in story.differences if _well_formed(d, story)]
-    for difference in differences:
-        order.update(dict.fromkeys(difference.sources))
-    cited = list(order)
+    choice = _choose(story, short, differences)
+    cited = list(choice.cited)
     if unlinked_start is not None:
         linked = [i for i in cited if web_url(story.sources[i].url)]
         unlinked = [i for i in cited if i not in linked]
@@ -173,18 +266,21 @@ def lay_out(
     sentences = [
         CitedSentence(
             " ".join(s.text.split()),
-            tuple(sorted((listed[i] for i in set(_valid(s, story))), key=_number)),
+            tuple(sorted((listed[i] for i in shown), key=_number)),
         )
-        for s in story.sentences
+        for s, shown in zip(story.sentences, choice.cites, strict=True)
     ]
+    rest = [story.sources[i] for i in choice.rest]
     return StoryLayout(
         headline=story.headline,
         show_headline=show_headline,
         paragraphs=paragraphs(sentences),
         cited=tuple(listed[i] for i in cited),
-        also=tuple(
-            listed_source(source, None) for i, source in enumerate(story.sources) if i not in listed
-        ),
+        also=tuple(listed_source(story.sources[i], None) for i in choice.also),
+        more=len(rest),
+        more_outlets=len({_outlet(s) for s in rest})
+        if all(_clean(s.outlet) for s in rest)
+        else None,
         differences=tuple(
             CitedSentence(
                 " ".join(_MARKER.sub(lambda m: _renumbered(m.group(1), listed), d.text).split()),
@@ -213,13 +309,15 @@ def _well_formed(difference: Difference, story: Story) -> bool:
     return bool(marked) and marked <= set(difference.sources)
 
 
-def lay_out_issue(digest: Digest) -> tuple[StoryLayout, ...]:
+def lay_out_issue(digest: Digest, *, short: bool = False) -> tuple[StoryLayout, ...]:
     """Every story of ``digest``, each numbering its sources from 1.
 
-    The lead's headline is left out when it is the issue's title.
+    The lead's headline is left out when it is the issue's title. ``short``
+    for the email and its text (see :func:`lay_out`); the issue page lists all.
     """
     return tuple(
-        lay_out(story, show_headline=_headed(digest, i)) for i, story in enumerate(digest.stories)
+        lay_out(story, show_headline=_headed(digest, i), short=short)
+        for i, story in enumerate(digest.stories)
     )
 
 
@@ -235,14 +333,18 @@ def lay_out_for_reader(
     without a link come after every link of the entry (``links_after`` more
     follow the stories, such as a link to the issue), so no number is ever
     both. With ``title``, a lead story whose headline it is is not headed.
+    A feed entry is a short edition: it lists the most useful sources.
     """
-    links = sum(1 for story in stories for s in story.sources if web_url(s.url))
+    shown = [lay_out(story, short=True) for story in stories]
+    links = sum(1 for layout in shown for s in layout.sources if s.url)
     unlinked = links + links_after + 1
     layouts: list[StoryLayout] = []
     start = 1
     for i, story in enumerate(stories):
         headed = i > 0 or title is None or not same_words(story.headline, title)
-        layout = lay_out(story, show_headline=headed, start=start, unlinked_start=unlinked)
+        layout = lay_out(
+            story, show_headline=headed, start=start, unlinked_start=unlinked, short=True
+        )
         layouts.append(layout)
         start += sum(1 for s in layout.sources if s.url)
         unlinked += sum(1 for s in layout.cited if not s.url)
