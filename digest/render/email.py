@@ -21,7 +21,6 @@ from digest.render.palette import DARK, LIGHT
 from digest.render.stories import lay_out_issue
 
 _LEFTOVER_MJML = re.compile(r"</?mj-[a-z-]+")
-
 #: The email's colours, inline on every element. Every text block sets both
 #: its colour and its background, so clients that invert colours in dark mode
 #: (Gmail's apps, Outlook) invert them as a pair and keep the contrast.
@@ -32,14 +31,21 @@ DARK_PALETTE: dict[str, str] = DARK
 
 
 def render_mjml(digest: Digest, settings: Settings, override: Path | None = None) -> str:
-    """The email's MJML source, with every piece of article text escaped."""
+    """The email's MJML source, with every piece of article text escaped and no
+    character mjml cannot parse (:func:`digest.render.renderable`)."""
     return render_template("email.mjml.j2", override, **email_context(digest, settings))
 
 
 def render_html(digest: Digest, settings: Settings, override: Path | None = None) -> str:
     """The email as HTML. No remote fonts: ``fonts={}`` stops mjml-python adding Google's."""
     source = render_mjml(digest, settings, override)
-    html = mjml.mjml2html(source, disable_comments=True, fonts={})
+    try:
+        html = mjml.mjml2html(source, disable_comments=True, fonts={})
+    except ValueError as exc:  # what mjml-python raises for MJML it cannot parse
+        raise RenderError(
+            f"mjml could not compile the email ({' '.join(str(exc).split())})",
+            fix="check the email template (--templates), or report it as a bug in digest",
+        ) from None
     leftover = _LEFTOVER_MJML.search(html)
     if leftover:
         raise RenderError(f"MJML tag {leftover.group(0)!r} was not compiled; check the template")
