@@ -103,6 +103,24 @@ def test_hostile_servers_end_in_a_clear_error_within_the_limits(
     assert "\n" not in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://[x", "not a valid URL"),
+        ("http://[::1/feed", "not a valid URL"),
+        ("https://news.example:99999/feed", "not a valid URL"),
+        ("https://news.example:abc/feed", "not a valid URL"),
+        ("https://[not-an-ip]/feed", "not a valid URL"),
+        ("https://news.example:0/feed", "port 0"),
+        ("https://", "no host"),
+    ],
+)
+def test_a_url_that_does_not_parse_is_refused_before_connecting(url: str, message: str) -> None:
+    with pytest.raises(FetchError, match=message) as caught:
+        fetcher().fetch(url)
+    assert str(caught.value).startswith(url) and "\n" not in str(caught.value)
+
+
 @pytest.mark.parametrize("url", ["ftp://example.com/x", "file:///etc/passwd", "javascript:1"])
 def test_only_http_and_https_are_fetched(url: str) -> None:
     with pytest.raises(FetchError, match=r"is not fetched|no host"):
