@@ -249,6 +249,22 @@ def _string(value: Any) -> str | None:
     return None if value.strip() else "must not be empty"
 
 
+#: What no one-line setting that readers see (the name, the author, a title) may hold:
+#: control characters, line and paragraph separators, noncharacters, lone surrogates.
+_NOT_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]")
+
+
+def text_problem(value: str) -> str | None:
+    """What is wrong with ``value`` as one line of text a reader sees, or None."""
+    if _NOT_TEXT.search(value):
+        return "must be one line of text, without control characters or line breaks"
+    return None
+
+
+def _text(value: Any) -> str | None:
+    return _string(value) or text_problem(value)
+
+
 def _url(https_only: bool = False) -> Check:
     def check(value: Any) -> str | None:
         problem = _string(value)
@@ -315,23 +331,39 @@ def _language(value: Any) -> str | None:
     return 'must be a language tag, like "en" or "en-GB"'
 
 
+#: A source that starts like an http(s) URL is one, and must be a whole one.
+_HTTP_LIKE = re.compile(r"^\s*https?:", re.I)
+
+
 def _sources(value: Any) -> str | None:
     if not isinstance(value, list):
         return 'must be a list of strings, like ["news/", "https://example.com/feed.xml"]'
     for item in value:
         if not isinstance(item, str) or not item.strip():
-            return f"has {item!r}; every source must be a non-empty string (a path or URL)"
+            return f"has {_short(item)}; every source must be a non-empty string (a path or URL)"
+        if _HTTP_LIKE.match(item):
+            problem = url_problem(item.strip())
+            if problem:
+                return f"has {_short(item)}, which {problem}"
     return None
+
+
+def _short(value: Any) -> str:
+    """``repr(value)`` cut to one short line (a value may be nested or huge)."""
+    if isinstance(value, list | dict):
+        return "a list" if isinstance(value, list) else "a table"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 #: Every key ``digest.toml`` understands, in the order of the starter file.
 KEYS: tuple[Key, ...] = (
-    Key("name", "name", _string),
+    Key("name", "name", _text),
     Key("site_url", "site_url", _url()),
     Key("language", "language", _language),
-    Key("author", "author", _string),
+    Key("author", "author", _text),
     Key("sources", "sources", _sources),
-    Key("topic", "topic", _string),
+    Key("topic", "topic", _text),
     Key("words", "words", _integer(20, 1000)),
     Key("max_stories", "max_stories", _integer(1, 100)),
     Key("email.from", "email_from", _with(parse_sender)),
@@ -431,6 +463,12 @@ def load_settings(path: Path, base: Settings | None = None) -> Settings:
         raise ConfigError(
             f"not valid TOML: {exc}", path=str(path), fix="see the TOML syntax at toml.io"
         ) from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise ConfigError(
+            f"{_deepest(text)}arrays or tables are nested too deeply to read",
+            path=str(path),
+            fix="no digest.toml key takes more than a list of strings",
+        ) from None
     values = parse_settings(data, key_lines(text), str(path))
     folder = path.parent
     if "sources" in values:
@@ -438,6 +476,32 @@ def load_settings(path: Path, base: Settings | None = None) -> Settings:
     if "archive_path" in values:
         values["archive_path"] = _relative_to(folder, values["archive_path"])
     return replace(base or Settings(), **values)
+
+
+#: Nesting deeper than this is reported at the line where it starts.
+_DEEP = 50
+
+
+def _deepest(text: str) -> str:
+    """``line N: `` where brackets outside strings and comments first nest deeper
+    than :data:`_DEEP`, or "" when the scan finds no such line."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        quote = None
+        for char in line:
+            if quote:
+                quote = None if char == quote else quote
+            elif char in "\"'":
+                quote = char
+            elif char == "#":
+                break
+            elif char in "[{":
+                depth += 1
+                if depth > _DEEP:
+                    return f"line {number}: "
+            elif char in "]}":
+                depth -= 1
+    return ""
 
 
 def parse_settings(data: dict[str, Any], lines: dict[str, int], path: str) -> dict[str, Any]:
@@ -466,6 +530,9 @@ def parse_settings(data: dict[str, Any], lines: dict[str, int], path: str) -> di
 #: Settings that reach mail headers, URLs or a connection: checked however given.
 _CHECKED_FIELDS = frozenset(
     {
+        "name",
+        "author",
+        "topic",
         "site_url",
         "view_url",
         "unsubscribe_url",
@@ -506,8 +573,8 @@ def key_lines(text: str) -> dict[str, int]:
                 quote = None
             continue
         stripped = line.strip()
-        header = re.match(r"^\[\s*([^\[\]]+?)\s*\]", stripped)
-        if header and not stripped.startswith("[["):
+        header = re.match(r"^\[\[?\s*([^\[\]]+?)\s*\]", stripped)  # [table] or [[array]]
+        if header:
             table = _split_key(header.group(1))
             lines.setdefault(".".join(table), number)
             continue
