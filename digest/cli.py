@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import sys
 from collections import Counter
@@ -24,8 +25,9 @@ from digest.config import (
     Settings,
     check_fields,
     load_settings,
+    text_problem,
 )
-from digest.errors import ConfigError, DigestError, ExitStatus, OutputTooLargeError
+from digest.errors import ConfigError, DigestError, ExitStatus, OutputTooLargeError, printable
 from digest.ingest import IngestOptions
 from digest.ingest.fetch import FetchCache, Fetcher, FetchLimits
 from digest.publish import PublishResult, default_archive, publish
@@ -106,12 +108,33 @@ def _parse_date(value: str | None) -> dt.date:
 
 
 def _warn(message: str) -> None:
-    typer.secho(f"warning: {message}", fg=typer.colors.YELLOW, err=True)
+    typer.secho(f"warning: {printable(message)}", fg=typer.colors.YELLOW, err=True)
 
 
 def _fail(exc: DigestError) -> typer.Exit:
-    typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+    typer.secho(f"error: {printable(str(exc))}", fg=typer.colors.RED, err=True)
     return typer.Exit(int(exc.exit_status))
+
+
+#: What to do about a write that failed, by errno.
+_WRITE_FIXES = {
+    errno.ENOSPC: "free some space on that disk, or give another --out",
+    errno.EDQUOT: "free some space within your disk quota, or give another --out",
+    errno.EROFS: "the disk is read-only: give another --out",
+    errno.EACCES: "make the folder writable for you, or give another --out",
+    errno.EPERM: "make the folder writable for you, or give another --out",
+    errno.ENOTDIR: "--out must be a folder, not a file",
+    errno.EEXIST: "--out must be a folder, not a file",
+}
+
+
+def _write_failed(exc: OSError, out: Path) -> typer.Exit:
+    """A failed write as one line naming the file and the fix (exit 1); a build that
+    fails this way has put back every file it replaced."""
+    where = exc.filename if exc.filename is not None else out
+    reason = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
+    fix = _WRITE_FIXES.get(exc.errno or 0, "check that you can write there, or give another --out")
+    return _fail(DigestError(f"cannot write {os.fsdecode(where)} ({reason})", fix=fix))
 
 
 @app.command(
@@ -242,6 +265,8 @@ def build(
     issue_date = _parse_date(date)
     try:
         settings = _settings(ctx, config)
+        if title is not None and text_problem(title):
+            raise ConfigError(f"--title {text_problem(title)}")
     except ConfigError as exc:
         raise _fail(exc) from None
     settings = replace(
@@ -279,6 +304,8 @@ def build(
         )
     except DigestError as exc:
         raise _fail(exc) from None
+    except OSError as exc:
+        raise _write_failed(exc, out) from None
     for problem in result.problems:
         _warn(f"skipped {problem}")
     if result.written and settings.site_url == DEFAULT_SITE_URL:
@@ -286,7 +313,7 @@ def build(
             f"no --site-url: links in the feeds and pages point at {DEFAULT_SITE_URL} "
             "and will not resolve"
         )
-    typer.echo(_summary(result))
+    typer.echo(printable(_summary(result)))
 
 
 #: ``digest build`` options that also live in digest.toml -> their Settings field.
@@ -470,9 +497,11 @@ def serve(
         raise typer.Exit(int(ExitStatus.USAGE))
     try:
         server = make_server(out, host, port)
-    except OSError as exc:
+    except (OSError, ValueError, UnicodeError) as exc:  # a host with a NUL or not IDNA
+        reason = getattr(exc, "strerror", None) or " ".join(str(exc).split())
         typer.secho(
-            f"error: cannot listen on {host}:{port}: {exc.strerror}; try another --port",
+            f"error: cannot listen on {printable(host)}:{port}: {reason}; "
+            "check --host, or try another --port",
             fg=typer.colors.RED,
             err=True,
         )
@@ -586,8 +615,23 @@ def send(
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    A bug must never greet the user with a traceback: anything unexpected is one
+    line on stderr and exit 1 (``DIGEST_TRACEBACK=1`` shows the traceback).
+    """
     try:
         app()
     except typer.Abort:
+        raise SystemExit(int(ExitStatus.ERROR)) from None
+    except Exception as exc:
+        if os.environ.get("DIGEST_TRACEBACK"):
+            raise
+        typer.secho(
+            f"error: digest failed unexpectedly ({type(exc).__name__}: "
+            f"{printable(' '.join(str(exc).split()))[:200]}); please report this as a bug, "
+            "with the output of the same command run with DIGEST_TRACEBACK=1",
+            fg=typer.colors.RED,
+            err=True,
+        )
         raise SystemExit(int(ExitStatus.ERROR)) from None

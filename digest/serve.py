@@ -256,11 +256,13 @@ class OutputServer(HTTPServer):
         workers: int = WORKERS,
         log: TextIO | None = None,
     ) -> None:
-        super().__init__(address, handler)
         self._log = log
         self._log_lock = threading.Lock()
         self._connections: queue.Queue[tuple[socket.socket, Any] | None] = queue.Queue(QUEUED)
         self._closing = threading.Event()
+        self._workers: list[threading.Thread] = []
+        # binds and listens; on failure it calls server_close(), which needs the above
+        super().__init__(address, handler)
         self._workers = [
             threading.Thread(target=self._work, name=f"digest-serve-{n}", daemon=True)
             for n in range(workers)
