@@ -40,8 +40,13 @@ class Settings:
     email_from: str = "Digest <digest@example.com>"
     #: Recipients of the email, comma-separated.
     email_to: str = "Subscribers <subscribers@example.com>"
-    #: One-click unsubscribe URL (https), if any.
+    #: A file of recipients (one address a line, or CSV with an ``email`` column).
+    email_to_file: str | None = None
+    #: One-click unsubscribe URL (https), if any; ``{email}`` and ``{token}`` are
+    #: each recipient's address and unsubscribe token.
     unsubscribe_url: str | None = None
+    #: Name of the environment variable holding the secret of the ``{token}``s.
+    unsubscribe_secret_env: str = "DIGEST_UNSUBSCRIBE_SECRET"
     #: Unsubscribe mailto address, if any.
     unsubscribe_mailto: str | None = None
     #: "View in browser" URL of an issue; ``{date}`` is replaced by the issue date.
@@ -116,6 +121,27 @@ _DOT_ATOM = re.compile(rf"{_ATEXT}+(?:\.{_ATEXT}+)*")
 _LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
 _HOST = re.compile(rf"{_LABEL}(?:\.{_LABEL})*\.?")
 _EXAMPLE_ADDRESS = "like Name <name@example.com>"
+
+
+#: The placeholders an unsubscribe URL may carry: each recipient's address and token.
+PLACEHOLDERS = ("{email}", "{token}")
+
+
+def placeholders(url: str | None) -> frozenset[str]:
+    """The placeholders ``url`` carries (``{email}``, ``{token}``)."""
+    return frozenset(p for p in PLACEHOLDERS if url and p in url)
+
+
+def placeholder_problem(url: str) -> str | None:
+    """What is wrong with the placeholders of an unsubscribe URL, or None."""
+    rest = url.replace("{email}", "").replace("{token}", "")
+    if "{" in rest or "}" in rest:
+        found = re.search(r"\{[^{}]*\}", rest)
+        what = found.group(0) if found else "a { or } of its own"
+        return f"has {what}; the only placeholders are {{email}} and {{token}}"
+    if "{token}" in url and "{email}" not in url:
+        return "has {token} without {email}: a token is checked against its address"
+    return None
 
 
 def url_problem(value: str, schemes: tuple[str, ...] = ("http", "https")) -> str | None:
@@ -275,6 +301,19 @@ def _url(https_only: bool = False) -> Check:
     return check
 
 
+def _unsubscribe_url(value: Any) -> str | None:
+    return _url(https_only=True)(value) or placeholder_problem(value)
+
+
+def _variable(value: Any) -> str | None:
+    problem = _string(value)
+    if problem:
+        return problem
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+        return None
+    return "must be the name of an environment variable, like DIGEST_UNSUBSCRIBE_SECRET"
+
+
 def _with(parse: Callable[[str], object]) -> Check:
     """A check that runs ``parse`` (which raises ValueError saying what is wrong)."""
 
@@ -368,7 +407,9 @@ KEYS: tuple[Key, ...] = (
     Key("max_stories", "max_stories", _integer(1, 100)),
     Key("email.from", "email_from", _with(parse_sender)),
     Key("email.to", "email_to", _with(parse_addresses)),
-    Key("email.unsubscribe_url", "unsubscribe_url", _url(https_only=True)),
+    Key("email.to_file", "email_to_file", _string),
+    Key("email.unsubscribe_url", "unsubscribe_url", _unsubscribe_url),
+    Key("email.unsubscribe_secret_env", "unsubscribe_secret_env", _variable),
     Key("email.unsubscribe_mailto", "unsubscribe_mailto", _with(mailto_url)),
     Key("email.view_url", "view_url", _url()),
     Key("email.list_id", "list_id", _with(list_identifier)),
@@ -416,7 +457,11 @@ max_stories = 10                     # story budget per issue (1 to 100)
 [email]
 from = "Digest <digest@example.com>"
 to = "Subscribers <subscribers@example.com>"
-# unsubscribe_url = "https://example.com/unsubscribe"   # one-click (RFC 8058), https only
+# to_file = "subscribers.csv"        # or a file of recipients: one address a line, or CSV
+# unsubscribe_url = "https://example.com/unsubscribe?email={email}&token={token}"
+#                                    # one-click (RFC 8058), https only; {email}, {token}: each
+#                                    # recipient's own (digest serve answers such links)
+# unsubscribe_secret_env = "DIGEST_UNSUBSCRIBE_SECRET"  # the tokens' secret, never this file
 # unsubscribe_mailto = "unsubscribe@example.com"
 # view_url = "https://example.com/issues/{date}.html"   # "view in browser"; {date}: issue date
 # list_id = "digest.example.com"
@@ -475,6 +520,8 @@ def load_settings(path: Path, base: Settings | None = None) -> Settings:
         values["sources"] = tuple(_relative_to(folder, s) for s in values["sources"])
     if "archive_path" in values:
         values["archive_path"] = _relative_to(folder, values["archive_path"])
+    if "email_to_file" in values:
+        values["email_to_file"] = _relative_to(folder, values["email_to_file"])
     return replace(base or Settings(), **values)
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import email.utils
+import html
 import http.client
 import io
+import json
 import os
 import signal
 import socket
@@ -15,13 +17,14 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from typer.testing import CliRunner
 
+from digest import subscribers
 from digest.cli import app
-from digest.serve import content_type, resolve, serving
+from digest.serve import Unsubscribe, content_type, resolve, serving
 
 runner = CliRunner()
 
@@ -42,6 +45,9 @@ FILES = {
     "digest.eml": b"To: reader@example.com\r\n",
     "sent.json": b'{"sends": [{"recipients": ["reader@example.com"]}]}',
     "sent.json.lock": b"",
+    "sent.json.journal": b'{"send": 0, "to": "reader@example.com", "status": "sent"}\n',
+    "unsubscribed.json": b'{"unsubscribed": [{"email": "left@example.com"}]}',
+    "unsubscribed.json.lock": b"",
     "archive.sqlite3": b"SQLite format 3\x00",
     "archive.sqlite3-journal": b"",
     "archive.sqlite3.lock": b"",
@@ -155,6 +161,9 @@ def test_head_has_headers_and_no_body(base: str) -> None:
         "/digest.eml",
         "/sent.json",
         "/sent.json.lock",
+        "/sent.json.journal",
+        "/unsubscribed.json",
+        "/unsubscribed.json.lock",
         "/email.txt",
         "/email.html",
         "/.fetch-cache.json",
@@ -184,7 +193,9 @@ def test_folders_serve_their_index(base: str, folder: Path) -> None:
 
 
 def test_only_get_and_head(base: str) -> None:
-    assert get(base, "/atom.xml", method="POST")[0] == 501
+    status, headers, _ = get(base, "/atom.xml", method="POST")
+    assert status == 405 and headers["Allow"] == "GET, HEAD"
+    assert get(base, "/atom.xml", method="PUT")[0] == 501
 
 
 def test_resolve_stays_inside(folder: Path) -> None:
@@ -295,3 +306,151 @@ def test_a_client_that_goes_away_is_one_log_line(folder: Path) -> None:
     assert "Traceback" not in err, err
     dropped = [line for line in err.splitlines() if "dropped the connection" in line]
     assert len(dropped) == 1, err
+
+
+# -- one-click unsubscribe (RFC 8058; issue 11, item 3) ----------------------------------
+
+SECRET = "a secret long enough for tokens"
+UNSUBSCRIBE_URL = "https://news.example/digest/unsubscribe?email={email}&token={token}"
+
+
+def link(address: str, token: str | None = None) -> str:
+    token = subscribers.token(SECRET, address) if token is None else token
+    return f"/digest/unsubscribe?email={quote(address, safe='@')}&token={token}"
+
+
+def post(
+    base: str, path: str, body: bytes = b"List-Unsubscribe=One-Click",
+    content_type: str = "application/x-www-form-urlencoded", length: bool = True,
+) -> tuple[int, bytes]:  # fmt: skip
+    parts = urlsplit(base)
+    con = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=10)
+    try:
+        con.putrequest("POST", path)
+        con.putheader("Content-Type", content_type)
+        if length:
+            con.putheader("Content-Length", str(len(body)))
+        con.endheaders()
+        con.send(body)
+        response = con.getresponse()
+        return response.status, response.read()
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def one_click(folder: Path) -> Iterator[str]:
+    endpoint = Unsubscribe.from_url(UNSUBSCRIBE_URL, SECRET, folder, "Harbour <Digest>")
+    with serving(folder, unsubscribe=endpoint) as url:
+        yield url
+
+
+def test_a_one_click_post_unsubscribes_that_address(one_click: str, folder: Path) -> None:
+    status, body = post(one_click, link("Ana.Ruiz@x.example"))
+    assert status == 200 and b"ana.ruiz@x.example is unsubscribed" in body.lower()
+    assert "ana.ruiz@x.example" in subscribers.read_unsubscribed(folder)
+    assert post(one_click, link("ana.ruiz@x.example"))[0] == 200  # again: still fine
+    entries = json.loads((folder / "unsubscribed.json").read_text())["unsubscribed"]
+    assert [e["email"] for e in entries] == ["left@example.com", "ana.ruiz@x.example"]
+    # the record is never served
+    assert get(one_click, "/unsubscribed.json")[0] == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        link("ana@x.example", subscribers.token(SECRET, "bo@y.example")),  # another's token
+        link("ana@x.example", subscribers.token("another secret, just as long", "ana@x.example")),
+        link("ana@x.example", "forged"),
+        link("ana@x.example", ""),
+        link("not-an-address", subscribers.token(SECRET, "not-an-address")),
+        "/digest/unsubscribe?email=ana%40x.example",
+    ],
+)
+def test_a_forged_link_unsubscribes_nobody(one_click: str, folder: Path, path: str) -> None:
+    status, _ = post(one_click, path)
+    assert status in (403, 405)
+    assert list(subscribers.read_unsubscribed(folder)) == ["left@example.com"]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        (b"", "application/x-www-form-urlencoded", 400),
+        (b"List-Unsubscribe=Yes", "application/x-www-form-urlencoded", 400),
+        (b"unsubscribe=One-Click", "application/x-www-form-urlencoded", 400),
+        (b"\xff\xfe", "application/x-www-form-urlencoded", 400),
+        (b"x" * (64 * 1024), "application/x-www-form-urlencoded", 413),
+        (
+            b'--b\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\n'
+            b"One-Click\r\n--b--\r\n",
+            "multipart/form-data; boundary=b",
+            200,
+        ),
+        (
+            b'--b\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\n'
+            b"No\r\n--b--\r\n",
+            "multipart/form-data; boundary=b",
+            400,
+        ),
+    ],
+)
+def test_only_a_one_click_body_unsubscribes(
+    one_click: str, folder: Path, body: bytes, content_type: str, status: int
+) -> None:
+    assert post(one_click, link("ana@x.example"), body, content_type)[0] == status
+    assert ("ana@x.example" in subscribers.read_unsubscribed(folder)) == (status == 200)
+
+
+def test_a_post_without_a_length_or_elsewhere_is_refused(one_click: str, folder: Path) -> None:
+    assert post(one_click, link("ana@x.example"), length=False)[0] == 411
+    assert post(one_click, "/index.html")[0] == 405
+    assert post(one_click, "/digest/unsubscribe")[0] == 405
+    assert list(subscribers.read_unsubscribed(folder)) == ["left@example.com"]
+
+
+def test_opening_the_link_asks_and_never_unsubscribes(one_click: str, folder: Path) -> None:
+    address = "o'neil&co@x.example"
+    status, headers, body = get(one_click, link(address))
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    page = body.decode()
+    assert "o&#x27;neil&amp;co@x.example" in page and "Harbour &lt;Digest&gt;" in page
+    assert '<form method="post"' in page and 'name="List-Unsubscribe" value="One-Click"' in page
+    assert get(one_click, link(address), method="HEAD")[2] == b""
+    assert list(subscribers.read_unsubscribed(folder)) == ["left@example.com"]
+    assert get(one_click, link(address, "forged"))[0] == 403
+    # the form posts to the link itself: that unsubscribes
+    action = html.unescape(page.split('action="', 1)[1].split('"', 1)[0])
+    assert post(one_click, action)[0] == 200
+    assert address in subscribers.read_unsubscribed(folder)
+
+
+def test_many_unsubscribes_at_once_are_all_recorded(one_click: str, folder: Path) -> None:
+    addresses = [f"reader{n}@x.example" for n in range(40)]
+    results: list[int] = []
+    threads = [
+        threading.Thread(target=lambda a=a: results.append(post(one_click, link(a))[0]))
+        for a in addresses
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert results == [200] * len(addresses)
+    assert set(subscribers.read_unsubscribed(folder)) == {"left@example.com", *addresses}
+
+
+def test_serve_needs_the_secret_of_its_tokens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "out").mkdir()
+    config = tmp_path / "digest.toml"
+    config.write_text(f'[email]\nunsubscribe_url = "{UNSUBSCRIBE_URL}"\n', encoding="utf-8")
+    monkeypatch.delenv("DIGEST_UNSUBSCRIBE_SECRET", raising=False)
+    result = runner.invoke(app, ["serve", "--out", str(tmp_path / "out"), "--config", str(config)])
+    assert result.exit_code == 2 and "DIGEST_UNSUBSCRIBE_SECRET" in result.stderr
+    config.write_text(
+        '[email]\nunsubscribe_url = "https://news.example/u?t={token}"\n', encoding="utf-8"
+    )
+    result = runner.invoke(app, ["serve", "--out", str(tmp_path / "out"), "--config", str(config)])
+    assert result.exit_code == 2 and "{token} without {email}" in result.stderr
