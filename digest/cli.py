@@ -528,7 +528,7 @@ def serve(
         raise typer.Exit(int(ExitStatus.USAGE))
     try:
         server = make_server(out, host, port, unsubscribe=link)
-    except (OSError, ValueError, UnicodeError) as exc:  # a host with a NUL or not IDNA
+    except (OSError, ValueError, TypeError) as exc:  # a host with a NUL, or not IDNA
         reason = getattr(exc, "strerror", None) or " ".join(str(exc).split())
         typer.secho(
             f"error: cannot listen on {printable(host)}:{port}: {reason}; "

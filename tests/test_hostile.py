@@ -34,6 +34,7 @@ from email.parser import BytesParser
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import feedparser
 import pytest
@@ -43,7 +44,7 @@ from typer.testing import CliRunner
 
 from digest.archive import Archive, make_record
 from digest.cli import app
-from digest.config import STARTER_TOML, Settings, load_settings
+from digest.config import STARTER_TOML, Settings, load_settings, text_problem
 from digest.errors import ConfigError
 from digest.model import Digest, Sentence, Source, Story
 from digest.render.mime import header_names
@@ -582,3 +583,131 @@ def test_argv_that_is_not_utf8_is_never_a_traceback(tmp_path: Path) -> None:
         stderr = done.stderr.decode("utf-8", "replace")
         assert "Traceback" not in stderr and done.returncode == expected, (argv, stderr)
         assert all(line.startswith((b"warning: ", b"error: ")) for line in done.stderr.splitlines())
+
+
+# -- digest send and digest serve ------------------------------------------------------
+
+
+@pytest.fixture
+def built_eml(tmp_path: Path) -> Path:
+    article = tmp_path / GOOD_NAME
+    article.write_bytes(GOOD_ARTICLE)
+    out = tmp_path / "out"
+    url = "https://harbour.example/u?email={email}&token={token}"
+    args = ["build", str(article), "--out", str(out), "--unsubscribe-url", url]
+    assert runner.invoke(app, args).exit_code == 0
+    return out / "digest.eml"
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda eml: eml.write_bytes(b""), "not a message that digest built"),
+        (lambda eml: eml.write_bytes(bytes(range(256)) * 8), "not a message that digest built"),
+        (lambda eml: eml.write_bytes(b"Subject: x\r\n\r\nbody"), "the message has no"),
+        (
+            lambda eml: eml.write_bytes(eml.read_bytes().replace(b"\r\n\r\n", b"\r\n", 1)),
+            "not a message that digest built",
+        ),
+        (lambda eml: (eml.parent / "unsubscribed.json").write_text("{"), "unsubscriptions"),
+        (lambda eml: (eml.parent / "sent.json").write_text("[]"), "send record is unreadable"),
+        (lambda eml: (eml.parent / "sent.json.journal").mkdir(), "journal of a send"),
+    ],
+)
+def test_a_hostile_message_or_record_is_one_line_and_sends_nothing(
+    built_eml: Path, damage: Any, message: str
+) -> None:
+    damage(built_eml)
+    result = runner.invoke(
+        app,
+        ["send", str(built_eml), "--to", "a@x.example", "--host", "127.0.0.1", "--port", "9"],
+        env={"DIGEST_UNSUBSCRIBE_SECRET": "a secret long enough for tokens"},
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 2 and message in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_journal_cut_short_by_a_crash_is_read_as_far_as_it_goes(built_eml: Path) -> None:
+    from digest.send import read_record
+
+    (built_eml.parent / "sent.json").write_text(
+        json.dumps({"version": 3, "sends": [{"message_id": "<x>", "recipients": {}}]})
+    )
+    (built_eml.parent / "sent.json.journal").write_bytes(
+        b'{"send": 0, "to": "a@x.example", "status": "sent"}\n'
+        b'{"send": 0, "to": "b@x.example", "status": "sending"}\n'
+        b'{"send": 7, "to": "c@x.example", "status": "sent"}\n'
+        b'["not", "a", "note"]\n{"send": 0, "to": "d@x.example", "status": "bogus"}\n'
+        b'{"send": 0, "to": "e@x.exa'
+    )
+    (entry,) = read_record(built_eml)
+    assert entry["recipients"] == {"a@x.example": "sent", "b@x.example": "sending"}
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    title=st.text(max_size=120),
+    display=st.text(max_size=60),
+    local=st.from_regex(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,20}", fullmatch=True),
+)
+def test_every_message_for_a_recipient_reads_back_as_built(
+    title: str, display: str, local: str
+) -> None:
+    """Whatever the title and the recipient's name and address, the message for that
+    recipient has exactly the headers digest writes, its To is that one address,
+    and its links carry that address's token."""
+    from digest.render.mime import build_message, personalize
+
+    digest = replace(_DIGEST, title=title)
+    settings_ = Settings(
+        site_url="https://harbour.example/",
+        unsubscribe_url="https://harbour.example/u?email={email}&token={token}",
+    )
+    data = build_message(digest, settings_, "text", "<p>html</p>").as_bytes()
+    spec = f"{local}@x.example"
+    name = " ".join(display.split())
+    if text_problem(name) or not name.strip():
+        name = ""
+    out = personalize(data, (name, spec), "TOKEN")
+    names = header_names(out)
+    assert names == [*HEADERS[:6], "List-Unsubscribe", "List-Unsubscribe-Post", *HEADERS[6:]]
+    message = BytesParser(policy=email.policy.default).parsebytes(out)
+    # the name as it is, or (when no spelling reads the same everywhere) none
+    found = [(a.display_name, a.addr_spec) for a in message["To"].addresses]
+    assert found in ([(name, spec)], [("", spec)])
+    if name.isascii() and len(name) <= 40:
+        assert found == [(name, spec)]
+    assert f"email={quote(spec, safe='@')}&token=TOKEN" in str(message["List-Unsubscribe"])
+
+
+_DIGEST = Digest(
+    title="Harbour",
+    date=dt.date(2026, 11, 21),
+    stories=(
+        Story(
+            "Harbour vote",
+            (Sentence("The board voted.", (0,)),),
+            (Source("Vote", "https://harbour.example/v", "Harbour Times", None, "a.md"),),
+        ),
+    ),
+    intro="One story.",
+)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--port", "70000"], "--port"),
+        (["--host", "\x00"], "cannot listen on"),
+        (["--host", "999.1.1.1"], "cannot listen on"),
+        (["--out", "/nonexistent/folder"], "no such folder"),
+    ],
+)
+def test_a_hostile_serve_option_is_one_line(
+    tmp_path: Path, options: list[str], message: str
+) -> None:
+    (tmp_path / "out").mkdir()
+    result = runner.invoke(app, ["serve", "--out", str(tmp_path / "out"), *options])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code in (1, 2) and message in result.stderr, result.stderr

@@ -491,6 +491,7 @@ def personalize(data: bytes, to: tuple[str, str], token: str | None = None) -> b
     text, html = (fill(str(p.get_content()).replace("\r\n", "\n")) for p in parts)
     lines: list[bytes] = []
     expected: list[Expected] = []
+    to = _readable(to)
     for name, raw in _raw_headers(data):
         if name in ("MIME-Version", "Content-Type"):
             continue  # the new body's own
@@ -514,6 +515,22 @@ def personalize(data: bytes, to: tuple[str, str], token: str | None = None) -> b
     out = b"".join(lines) + _body(text, html)
     check_message(out, expected)
     return out
+
+
+def _readable(to: tuple[str, str]) -> tuple[str, str]:
+    """``to``, or its bare address when its display name does not read back as itself.
+
+    A name that needs several encoded words (long, and not ASCII) is read
+    differently by RFC 2047 decoders, which drop the space between encoded
+    words, and by others (Python's among them), which keep it: no spelling
+    reads the same in both, so such a name is left out rather than garbled.
+    """
+    if not to[0]:
+        return to
+    line = address_header("To", [to]).encode("ascii")
+    header = BytesParser(policy=email.policy.default).parsebytes(line + b"\r\n")["To"]
+    found = [(a.display_name, a.addr_spec) for a in getattr(header, "addresses", ())]
+    return to if found == [to] else ("", to[1])
 
 
 def _raw_headers(data: bytes) -> list[tuple[str, bytes]]:
