@@ -532,6 +532,7 @@ def keys_of(folder: Path) -> set[str]:
     return {key for a in articles for key in article_keys(a)}
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_keep_both_builds_stories_and_keys(tmp_path: Path) -> None:
     a, b = topic_folder(tmp_path, "a"), topic_folder(tmp_path, "b")
     out = tmp_path / "out"
@@ -677,6 +678,7 @@ def state(folder: Path) -> tuple[dict[str, bytes], list[Any]]:
     return files, Archive(folder / "archive.sqlite3").issues()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_a_build_killed_at_any_point_is_cleaned_up_by_the_next(tmp_path: Path) -> None:
     inputs = topic_folder(tmp_path, "a")
@@ -788,6 +790,7 @@ def killed_in_sql(point: int, inputs: Path, out: Path, settings_: Settings) -> b
     return os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_a_build_killed_in_the_archive_transaction_leaves_everything_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -829,6 +832,7 @@ def test_a_build_killed_in_the_archive_transaction_leaves_everything_whole(
     assert journals >= 3, "no kill left a hot journal to roll back"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_a_build_killed_while_files_move_leaves_every_feed_whole(tmp_path: Path) -> None:
     """Killed at every step of staging, backing up and moving the feeds and pages:

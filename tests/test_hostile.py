@@ -190,6 +190,7 @@ def run_case(case: Case, root: Path) -> None:
     shutil.rmtree(root)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_a_hostile_input_never_sinks_the_build(case: Case, tmp_path: Path) -> None:
     run_case(case, tmp_path / "case")
@@ -554,6 +555,7 @@ def test_a_hostile_archive_file_is_one_line(
         assert result.stderr.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_argv_that_is_not_utf8_is_never_a_traceback(tmp_path: Path) -> None:
     """Bytes that are not UTF-8 on the command line reach Python as surrogate
     escapes: in a title it is refused, in a path it is a warning naming the file."""

@@ -586,6 +586,7 @@ def test_the_intent_is_recorded_before_anything_is_sent(
     assert not (built / "sent.json.journal").exists()
 
 
+@pytest.mark.slow
 def test_two_sends_at_once_deliver_once(built: Path) -> None:
     handler = Slow()
     with smtp_server(handler) as port:
@@ -929,6 +930,7 @@ class SlowEach(Inbox):
         return await super().handle_DATA(server, session, envelope)
 
 
+@pytest.mark.slow
 def test_a_send_killed_halfway_is_finished_by_the_next(built: Path) -> None:
     """SIGKILL while sending to a list: the journal says who got it; the next send
     goes only to the others and settles the record."""
@@ -977,6 +979,7 @@ def test_whoever_unsubscribed_is_skipped(inbox: tuple[Inbox, int], built: Path) 
     assert code == 0 and "Skipped, unsubscribed: b@y.example" in out and "To: b@y" not in out
 
 
+@pytest.mark.slow
 def test_a_reader_unsubscribes_with_one_click_and_the_next_send_skips_them(
     personal: Path,
 ) -> None:
