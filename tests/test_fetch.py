@@ -55,6 +55,21 @@ def site() -> Iterator[Site]:
     def moved(handler: Handler) -> None:
         handler.redirect("/page", 301)
 
+    for size in (FAST.max_bytes, FAST.max_bytes + 1):
+        for declared in (True, False):
+
+            def sized(handler: Handler, size: int = size, declared: bool = declared) -> None:
+                handler.send_response(200)
+                handler.send_header("Content-Type", "text/plain")
+                if declared:
+                    handler.send_header("Content-Length", str(size))
+                handler.end_headers()
+                body = b"x" * size
+                for start in range(0, size, 4096):  # in pieces, as a server streams it
+                    handler.wfile.write(body[start : start + 4096])
+
+            site.routes[f"/bytes/{size}/{'declared' if declared else 'streamed'}"] = sized
+
     with serve(site):
         yield site
 
@@ -182,3 +197,19 @@ def test_decode_survives_wrong_and_missing_charsets() -> None:
 )
 def test_is_url(value: str, expected: bool) -> None:
     assert is_url(value) is expected
+
+
+@pytest.mark.parametrize("how", ["declared", "streamed"])
+def test_the_byte_cap_is_exact(site: Site, how: str) -> None:
+    """A body of max_bytes is read whole; one byte more is refused, whether the
+    server declares its length or streams it."""
+    cap = FAST.max_bytes
+    response = fetcher().fetch(site.url(f"/bytes/{cap}/{how}"))
+    assert response.body == b"x" * cap
+    with pytest.raises(FetchError, match=f"over the {cap} byte limit"):
+        fetcher().fetch(site.url(f"/bytes/{cap + 1}/{how}"))
+
+
+def test_a_redirect_is_followed_only_to_http(site: Site) -> None:
+    with pytest.raises(FetchError, match="redirected to 'file:///etc/passwd', which is not http"):
+        fetcher().fetch(site.url("/to-file"))
