@@ -281,6 +281,7 @@ def test_many_slow_clients_do_not_make_many_threads(folder: Path) -> None:
     assert during <= 8 + 1, f"{during} threads for 150 slow clients"
 
 
+@pytest.mark.slow
 def test_a_client_that_goes_away_is_one_log_line(folder: Path) -> None:
     (folder / "index.html").write_bytes(b"<p>" + b"x" * 8_000_000)
     server = subprocess.Popen(

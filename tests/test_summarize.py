@@ -502,6 +502,7 @@ def test_seeds_make_one_story_that_keeps_what_an_editor_would_keep(make: object)
     assert not story.sentences[0].text.startswith(("He ", "But ", "This ", "It "))
 
 
+@pytest.mark.slow
 def test_output_does_not_depend_on_hash_seed() -> None:
     """Same input, different PYTHONHASHSEED: the same stories, sentences and sources."""
     import os
