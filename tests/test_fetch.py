@@ -55,6 +55,7 @@ def site() -> Iterator[Site]:
     def moved(handler: Handler) -> None:
         handler.redirect("/page", 301)
 
+    site.static("/chain/10", "<p>the end of the chain</p>", "text/html")
     for size in (FAST.max_bytes, FAST.max_bytes + 1):
         for declared in (True, False):
 
@@ -213,3 +214,11 @@ def test_the_byte_cap_is_exact(site: Site, how: str) -> None:
 def test_a_redirect_is_followed_only_to_http(site: Site) -> None:
     with pytest.raises(FetchError, match="redirected to 'file:///etc/passwd', which is not http"):
         fetcher().fetch(site.url("/to-file"))
+
+
+def test_the_redirect_limit_is_exact(site: Site) -> None:
+    hops = FAST.max_redirects
+    response = fetcher().fetch(site.url(f"/chain/{10 - hops}"))
+    assert response.final_url == site.url("/chain/10") and b"end of the chain" in response.body
+    with pytest.raises(FetchError, match=f"more than {hops} redirects"):
+        fetcher().fetch(site.url(f"/chain/{10 - hops - 1}"))

@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 
 from digest import subscribers
 from digest.cli import app
-from digest.serve import Unsubscribe, content_type, resolve, serving
+from digest.serve import Unsubscribe, content_type, is_public, resolve, serving
 
 runner = CliRunner()
 
@@ -67,8 +67,9 @@ def folder(tmp_path: Path) -> Path:
         (root / name).write_bytes(data)
     (tmp_path / "secret.txt").write_bytes(b"outside")
     (root / "escape.txt").symlink_to(tmp_path / "secret.txt")
-    # a public name that leads to a private file
+    # a public name that leads to a private file, and one that leads out
     (root / "issues" / "sneaky.html").symlink_to(root / "sent.json")
+    (root / "issues" / "outside.html").symlink_to(tmp_path / "secret.txt")
     return root
 
 
@@ -171,6 +172,7 @@ def test_head_has_headers_and_no_body(base: str) -> None:
         "/issues/draft.md",
         "/assets/secret.json",
         "/issues/sneaky.html",
+        "/issues/outside.html",
         "/%73ent.json",
         "/SENT.JSON",
         "/missing.xml",
@@ -202,6 +204,33 @@ def test_resolve_stays_inside(folder: Path) -> None:
     assert resolve(folder, "/atom.xml") == (folder / "atom.xml").resolve()
     assert resolve(folder, "/../out/atom.xml") is None
     assert resolve(folder, "/escape.txt") is None
+    assert resolve(folder, "/issues/outside.html") is None  # a public name leading out
+    # no path with ".." or a hidden part, even one that would end up inside and public
+    assert resolve(folder, "/assets/site.css") == (folder / "assets" / "site.css").resolve()
+    assert resolve(folder, "/assets/../assets/site.css") is None
+    assert resolve(folder, "/assets/%2e%2e/assets/site.css") is None
+
+
+@pytest.mark.parametrize(
+    ("parts", "public"),
+    [
+        (("atom.xml",), True),
+        (("issues", "2026-11-21.html"), True),
+        (("assets", "css", "site.css"), True),
+        ((".atom.xml",), False),
+        (("issues", ".draft.html"), False),
+        (("assets", ".git", "site.css"), False),
+        (("assets", "", "site.css"), False),
+        (("issues", "a", "b.html"), False),
+        (("assets", "site.json"), False),
+        (("sent.json",), False),
+        ((), False),
+    ],
+)
+def test_is_public_is_an_allow_list_with_no_hidden_part(
+    parts: tuple[str, ...], public: bool
+) -> None:
+    assert is_public(parts) is public
 
 
 def test_serve_refuses_a_missing_folder(tmp_path: Path) -> None:
