@@ -301,3 +301,38 @@ def test_bad_opml_names_the_file_the_line_and_the_fix(body: bytes, message: str)
 def test_opml_is_known_by_its_first_kilobyte() -> None:
     assert looks_like_opml(b" " * 1019 + b"<OPML>")
     assert not looks_like_opml(b" " * 1020 + b"<opml>")
+
+
+def test_an_outline_without_a_title_or_url_adds_nothing_made_up() -> None:
+    body = (
+        b'<opml version="2.0"><body><outline xmlUrl="https://a.example/f.xml"/>'
+        b'<outline type="link" text="No url"/></body></opml>'
+    )
+    assert parse_opml(body, source="s.opml") == [Subscription("https://a.example/f.xml", None)]
+
+
+def test_opml_nested_deeper_than_any_reader_writes_is_refused() -> None:
+    body = (
+        b'<opml version="2.0"><body>'
+        + b'<outline text="f">' * 300
+        + b'<outline xmlUrl="https://a.example/f.xml"/>'
+        + b"</outline>" * 300
+        + b"</body></opml>"
+    )
+    with pytest.raises(IngestError, match="not valid OPML"):
+        parse_opml(body, source="s.opml")
+
+
+def test_an_opml_document_is_written_exactly() -> None:
+    subs = [Subscription("https://a.example/f.xml?a=1&b=2", 'Ann & "Bo" <x>'), Subscription("u")]
+    assert opml_document(subs, title="News & <views>") == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<opml version="2.0">\n'
+        "  <head><title>News &amp; &lt;views&gt;</title></head>\n"
+        "  <body>\n"
+        """    <outline type="rss" text='Ann &amp; "Bo" &lt;x&gt;' """
+        """title='Ann &amp; "Bo" &lt;x&gt;' xmlUrl="https://a.example/f.xml?a=1&amp;b=2"/>\n"""
+        '    <outline type="rss" xmlUrl="u"/>\n'
+        "  </body>\n"
+        "</opml>\n"
+    )

@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 
 from digest import subscribers
 from digest.cli import app
-from digest.serve import Unsubscribe, content_type, is_public, resolve, serving
+from digest.serve import MAX_POST_BYTES, Unsubscribe, content_type, is_public, resolve, serving
 
 runner = CliRunner()
 
@@ -484,3 +484,123 @@ def test_serve_needs_the_secret_of_its_tokens(
     )
     result = runner.invoke(app, ["serve", "--out", str(tmp_path / "out"), "--config", str(config)])
     assert result.exit_code == 2 and "{token} without {email}" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("atom.xml", "application/atom+xml; charset=utf-8"),
+        ("stories.rss.xml", "application/rss+xml; charset=utf-8"),
+        ("feed.json", "application/feed+json; charset=utf-8"),
+        ("digest.json", "application/json; charset=utf-8"),
+        ("issues/2026-11-21.html", "text/html; charset=utf-8"),
+        ("assets/SITE.CSS", "text/css; charset=utf-8"),
+        ("assets/app.js", "text/javascript; charset=utf-8"),
+        ("assets/logo.svg", "image/svg+xml; charset=utf-8"),
+        ("assets/font.woff2", "font/woff2"),
+        ("assets/logo.png", "image/png"),
+        ("assets/photo.JPG", "image/jpeg"),
+        ("notes.txt", "text/plain; charset=utf-8"),
+        ("other.xml", "application/xml; charset=utf-8"),
+        ("archive.tar.gz", "application/x-tar"),
+        ("no-suffix", "application/octet-stream"),
+    ],
+)
+def test_content_types_are_exact(name: str, expected: str) -> None:
+    assert content_type(name) == expected
+
+
+def test_a_response_carries_its_length_and_no_sniffing(base: str) -> None:
+    status, headers, body = get(base, "/atom.xml")
+    assert (
+        headers["Content-Length"] == str(len(body))
+        and headers["X-Content-Type-Options"] == "nosniff"
+    )
+    assert headers["Cache-Control"] == "no-cache"
+    status, headers, body = get(base, "/missing.xml")
+    assert (status, body) == (404, b"Not found\n")
+    assert headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert headers["Content-Length"] == str(len(body))
+
+
+def test_each_unsubscribe_answer_says_what_happened(one_click: str, folder: Path) -> None:
+    assert post(one_click, "/index.html") == (405, b"Only GET and HEAD here\n")
+    assert post(one_click, link("a@x.example"), length=False) == (
+        411, b"A Content-Length is required\n"
+    )  # fmt: skip
+    assert post(one_click, link("a@x.example"), b"x" * (MAX_POST_BYTES + 1)) == (
+        413,
+        b"Too large\n",
+    )
+    assert post(one_click, link("a@x.example"), b"nope") == (
+        400, b"Not a one-click unsubscribe (RFC 8058) request\n"
+    )  # fmt: skip
+    assert post(one_click, link("a@x.example", "forged")) == (
+        403, b"This unsubscribe link is not valid\n"
+    )  # fmt: skip
+    status, headers, page = get(one_click, link("a@x.example"))
+    assert headers["Cache-Control"] == "no-store" and headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Content-Length"] == str(len(page))
+    status, body = post(one_click, link("a@x.example"))
+    assert status == 200 and body.decode() == (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>Harbour &lt;Digest&gt;</title></head><body><h1>Harbour &lt;Digest&gt;</h1>"
+        "<p>a@x.example is unsubscribed.</p></body></html>\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        (b"List-Unsubscribe=One-Click" + b"&pad=" + b"x" * (MAX_POST_BYTES - 31), None, 200),
+        (b"List-Unsubscribe=One-Click&bogus", None, 400),
+        (b"List-Unsubscribe=One-Click&List-Unsubscribe=One-Click", None, 400),
+        (
+            b'--b\r\nContent-Disposition: form-data; name="other"\r\n\r\nOne-Click\r\n--b--\r\n',
+            "multipart/form-data; boundary=b",
+            400,
+        ),
+        (b"List-Unsubscribe=One-Click", "text/plain", 200),  # the body is what counts
+    ],
+)
+def test_the_one_click_body_is_read_exactly(
+    one_click: str, body: bytes, content_type: str | None, status: int
+) -> None:
+    assert len(body) <= MAX_POST_BYTES
+    kind = content_type or "application/x-www-form-urlencoded"
+    assert post(one_click, link("a@x.example"), body, kind)[0] == status
+
+
+def test_a_record_that_cannot_be_written_is_a_503_and_one_log_line(folder: Path) -> None:
+    (folder / "unsubscribed.json").write_text("{broken", encoding="utf-8")
+    log = io.StringIO()
+    endpoint = Unsubscribe.from_url(UNSUBSCRIBE_URL, SECRET, folder)
+    with serving(folder, unsubscribe=endpoint, log=log) as url:
+        assert post(url, link("a@x.example")) == (503, b"Try again later\n")
+    (line,) = [line for line in log.getvalue().splitlines() if "unsubscription" in line]
+    assert "cannot record an unsubscription: " in line and "unsubscribed.json" in line
+
+
+@pytest.mark.parametrize(
+    ("template", "target"),
+    [
+        ("https://news.example/u/{email}/{token}", "/u/{email}/{token}"),
+        ("https://news.example?e={email}&t={token}", "/?e={email}&t={token}"),
+        ("https://news.example/a.b/u?t={token}&e={email}", "/a.b/u?t={token}&e={email}"),
+    ],
+)
+def test_links_are_matched_wherever_the_placeholders_are(
+    folder: Path, template: str, target: str
+) -> None:
+    endpoint = Unsubscribe.from_url(template, SECRET, folder)
+    address, token = "a.b@x.example", subscribers.token(SECRET, "a.b@x.example")
+    assert endpoint.match(target.format(email="a.b%40x.example", token=token)) == (address, token)
+    assert endpoint.match(target.format(email="a.b@x.example", token=token)) == (address, token)
+    assert endpoint.match(target.format(email="a.b@x.example", token=token) + "x") is None
+    assert endpoint.match("/x" + target.format(email="a.b@x.example", token=token)) is None
+    if "a.b/" in target:  # a dot in the template is a dot, not any character
+        assert (
+            endpoint.match(target.replace("a.b/", "aXb/").format(email="a@x.example", token=token))
+            is None
+        )
