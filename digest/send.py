@@ -546,7 +546,7 @@ def _send_one(
     code, reply = client.rcpt(spec)
     if code not in (250, 251):
         client.rset()
-        mark(spec, REFUSED, f"{code} {_text(reply)}")
+        mark(spec, REFUSED, f"{code} {_text(reply)}".strip())
         return
     mark(spec, SENDING, None)  # recorded before the message goes out
     progress.current = spec
@@ -559,7 +559,7 @@ def _send_one(
         return
     progress.current = None
     if code != 250:  # an answer, and a refusal: surely not delivered
-        mark(spec, REFUSED, f"{code} {_text(reply)}")
+        mark(spec, REFUSED, f"{code} {_text(reply)}".strip())
         return
     mark(spec, SENT, None)
 
@@ -805,7 +805,7 @@ def send_issue(
         else:
             path.unlink(missing_ok=True)
         journal.path.unlink(missing_ok=True)
-        refused = tuple((a, reasons.get(a, "")) for a, s in states.items() if s == REFUSED)
+        refused = tuple((a, reasons.get(a, "?")) for a, s in states.items() if s == REFUSED)
         report = SendReport(path, plan, tuple(delivered), refused)
         if failure is not None:
             raise _partly(failure, report)
@@ -820,7 +820,7 @@ def _partly(failure: DigestError | None, report: SendReport) -> DigestError:
     sent = len(report.sent)
     parts = [failure.message] if failure is not None else []
     if report.refused:
-        shown = "; ".join(f"{a} ({why})" if why else a for a, why in report.refused[:5])
+        shown = "; ".join(f"{a} ({why})" for a, why in report.refused[:5])
         more = f" and {len(report.refused) - 5} more" if len(report.refused) > 5 else ""
         parts.append(f"refused {shown}{more}")
     if sent or failure is None or report.refused:

@@ -1027,3 +1027,88 @@ def test_a_reader_unsubscribes_with_one_click_and_the_next_send_skips_them(
     assert [e.rcpt_tos[0] for e in handler.envelopes] == [
         "ana@x.example", "bo@y.example", "bo@y.example"
     ]  # fmt: skip
+
+
+def test_a_dry_run_says_exactly_what_would_happen(built: Path) -> None:
+    subscribers.record_unsubscribe(built, "gone@x.example")
+    code, out, err = send(
+        str(built), "--dry-run", "--host", "smtp.news.example", "--port", "2525",
+        "--user", USER, "--to", "a@x.example, Gone <gone@x.example>",
+        env={"DIGEST_SMTP_PASSWORD": PASSWORD},
+    )  # fmt: skip
+    assert code == 0, err
+    size = len((built / "digest.eml").read_bytes())
+    assert out.splitlines() == [
+        f"Would send {built / 'digest.eml'} via smtp.news.example:2525 (starttls) as {USER}",
+        "  From: digest@news.example",
+        "  Subject: Springfield Digest: Springfield this week (2026-11-21)",
+        "  Message-ID: <issue-2026-11-21@news.example>",
+        f"  Parts: text/plain, text/html; {size} bytes",
+        "  Unsubscribe links: the same for every recipient",
+        "  1 message, one for each recipient:",
+        "  To: a@x.example",
+        "  Skipped, unsubscribed: gone@x.example",
+    ]
+    assert PASSWORD not in out
+
+
+def test_a_dry_run_of_personal_links_names_their_placeholders(personal: Path) -> None:
+    env = {"DIGEST_UNSUBSCRIBE_SECRET": SECRET}
+    code, out, _ = send(str(personal), "--dry-run", "--to", "a@x.example, b@y.example", env=env)
+    assert code == 0
+    assert "  Unsubscribe links: each recipient's own ({email}, {token})" in out.splitlines()
+    assert "  2 messages, one for each recipient:" in out.splitlines()
+    assert " as " not in out.splitlines()[0]
+
+
+class RefusesMany(Inbox):
+    async def handle_RCPT(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if address.startswith("no"):
+            return "550 5.1.1 no such user" if address != "no0@x.example" else "550 "
+        return await super().handle_RCPT(server, session, envelope, address, options)
+
+
+def test_a_send_with_many_refused_names_five_and_counts_the_rest(built: Path) -> None:
+    listing = [f"no{n}@x.example" for n in range(7)] + ["yes@x.example"]
+    with smtp_server(RefusesMany()) as port:
+        code, _, err = send(str(built), *none_args(port), "--to", ", ".join(listing))
+    assert code == 5
+    assert err == (
+        "error: refused no0@x.example (550); no1@x.example (550 5.1.1 no such user); "
+        "no2@x.example (550 5.1.1 no such user); no3@x.example (550 5.1.1 no such user); "
+        "no4@x.example (550 5.1.1 no such user) and 2 more; sent to 1 of 8 recipients; "
+        "correct or leave out the refused addresses; digest send again sends only to those "
+        "not yet sent\n"
+    )
+
+
+def test_a_failed_session_says_how_far_it_got(built: Path) -> None:
+    with smtp_server(DropsOnSecond()) as port:
+        code, _, err = send(str(built), *none_args(port), "--to", "a@x.example, b@x.example")
+    assert code == 5
+    assert err == (
+        f"error: the connection to 127.0.0.1:{port} failed after the message to b@x.example "
+        "went out (Connection unexpectedly closed), so it may have been delivered; sent to 1 "
+        "of 2 recipients; check whether it arrived; send it to them again with --resend; "
+        "digest send again sends only to those not yet sent\n"
+    )
+
+
+def test_an_empty_subscriber_file_names_itself(built: Path) -> None:
+    listing = built.parent / "list.txt"
+    listing.write_text("# nobody yet\n", encoding="utf-8")
+    code, _, err = send(str(built), "--dry-run", "--to-file", str(listing))
+    assert code == 2
+    assert (
+        err == f"error: {listing}: the subscriber list has no addresses; add one address a line\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("security", "port"), [("starttls", "587"), ("tls", "465"), ("none", "25")]
+)
+def test_the_usual_port_for_each_security(built: Path, security: str, port: str) -> None:
+    code, out, _ = send(str(built), "--dry-run", "--security", security, "--to", "a@x.example")
+    assert code == 0 and f"via localhost:{port} ({security})" in out.splitlines()[0]
