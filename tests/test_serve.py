@@ -24,7 +24,16 @@ from typer.testing import CliRunner
 
 from digest import subscribers
 from digest.cli import app
-from digest.serve import MAX_POST_BYTES, Unsubscribe, content_type, is_public, resolve, serving
+from digest.serve import (
+    MAX_POST_BYTES,
+    READ_TIMEOUT,
+    Unsubscribe,
+    content_type,
+    is_public,
+    make_server,
+    resolve,
+    serving,
+)
 
 runner = CliRunner()
 
@@ -604,3 +613,14 @@ def test_links_are_matched_wherever_the_placeholders_are(
             endpoint.match(target.replace("a.b/", "aXb/").format(email="a@x.example", token=token))
             is None
         )
+
+
+def test_the_server_is_bounded_as_documented(folder: Path) -> None:
+    """The README's figures: a backlog of 128, 16 workers, 10 s for each read."""
+    server = make_server(folder, "127.0.0.1", 0, quiet=True)
+    try:
+        assert server.request_queue_size == 128
+        assert server.RequestHandlerClass.timeout == READ_TIMEOUT == 10.0
+        assert len(server._workers) == 16 and all(w.is_alive() for w in server._workers)
+    finally:
+        server.server_close()
