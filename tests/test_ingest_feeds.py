@@ -336,3 +336,12 @@ def test_an_opml_document_is_written_exactly() -> None:
         "  </body>\n"
         "</opml>\n"
     )
+
+
+def test_only_outlines_are_subscriptions() -> None:
+    body = (
+        b'<opml version="2.0"><head xmlUrl="https://head.example/f.xml"><title>S</title></head>'
+        b'<body><link xmlUrl="https://not.example/f.xml"/>'
+        b'<outline text="Feed" xmlUrl="https://a.example/f.xml"/></body></opml>'
+    )
+    assert parse_opml(body, source="s.opml") == [Subscription("https://a.example/f.xml", "Feed")]
