@@ -1112,3 +1112,37 @@ def test_an_empty_subscriber_file_names_itself(built: Path) -> None:
 def test_the_usual_port_for_each_security(built: Path, security: str, port: str) -> None:
     code, out, _ = send(str(built), "--dry-run", "--security", security, "--to", "a@x.example")
     assert code == 0 and f"via localhost:{port} ({security})" in out.splitlines()[0]
+
+
+@pytest.mark.parametrize(("refused", "more"), [(1, ""), (5, ""), (6, " and 1 more")])
+def test_the_refused_are_named_up_to_five(built: Path, refused: int, more: str) -> None:
+    listing = [f"no{n}@x.example" for n in range(refused)]
+    with smtp_server(RefusesMany()) as port:
+        code, _, err = send(str(built), *none_args(port), "--to", ", ".join(listing))
+    assert code == 5
+    named = err.split("refused ", 1)[1].split("; sent to", 1)[0]
+    assert named.endswith(f"(550){more}" if refused == 1 else f"(550 5.1.1 no such user){more}")
+    assert named.count("@x.example") == min(refused, 5)
+    noun = "recipient" if refused == 1 else "recipients"
+    assert f"; sent to 0 of {refused} {noun}; " in err
+
+
+def test_a_dry_run_names_who_has_it_and_who_may(built: Path) -> None:
+    record = {
+        "version": 3,
+        "sends": [
+            {
+                "message_id": "<issue-2026-11-21@news.example>",
+                "recipients": {"a@x.example": "sent", "b@x.example": "sending"},
+            }
+        ],
+    }
+    (built / SENT_RECORD).write_text(json.dumps(record), encoding="utf-8")
+    code, out, _ = send(str(built), "--dry-run", "--to", "a@x.example, b@x.example, c@x.example")
+    assert code == 0
+    assert out.splitlines()[-4:] == [
+        "  1 message, one for each recipient:",
+        "  To: c@x.example",
+        "  Skipped, already sent (pass --resend): a@x.example",
+        "  Skipped, may have it already (pass --resend): b@x.example",
+    ]
