@@ -196,3 +196,26 @@ def test_an_email_over_100_kb_is_refused_with_exit_code_4(
         assert (out / "email.html").stat().st_size > 100 * 1024
     else:
         assert ("Gmail clips" in result.stderr) == (padding > 80 * 1024)
+
+
+def test_a_bug_is_one_line_never_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import digest.cli as cli
+
+    def broken() -> None:
+        raise RuntimeError("an\nunexpected failure")
+
+    monkeypatch.setattr(cli, "app", broken)
+    monkeypatch.delenv("DIGEST_TRACEBACK", raising=False)
+    with pytest.raises(SystemExit) as caught:
+        cli.main()
+    assert caught.value.code == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "error: digest failed unexpectedly (RuntimeError: an unexpected failure); please "
+        "report this as a bug, with the output of the same command run with DIGEST_TRACEBACK=1\n"
+    )
+    monkeypatch.setenv("DIGEST_TRACEBACK", "1")
+    with pytest.raises(RuntimeError, match="unexpected failure"):
+        cli.main()
