@@ -116,7 +116,7 @@ def cluster_articles(record: dict[str, Any]) -> list[Article]:
 def ours(record: dict[str, Any], words: int) -> str:
     """Our summary of one cluster, one sentence per line."""
     chosen = select_sentences(cluster_articles(record), words, fill=True)
-    return "\n".join(c.candidate.text for c in chosen)
+    return "\n".join(c.text for c in chosen)
 
 
 class _SumyTokenizer:

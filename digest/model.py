@@ -114,12 +114,26 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class Difference:
+    """One thing the sources of a story disagree on, as one short line."""
+
+    #: The line, naming each side by its place in :attr:`Story.sources` counted
+    #: from 1: "Sources differ: [1] says the interview was with Variety, [2]
+    #: with Empire." Renderers turn these markers into citation numbers.
+    text: str
+    #: Indexes into the story's :attr:`Story.sources` of the sources it cites, ascending.
+    sources: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Story:
     """Coverage of one event: a headline, chosen sentences, their sources."""
 
     headline: str
     sentences: tuple[Sentence, ...]
     sources: tuple[Source, ...]
+    #: Where the sources disagree (empty when they do not, or nobody can tell).
+    differences: tuple[Difference, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -174,6 +188,7 @@ def story_to_dict(story: Story) -> dict[str, Any]:
         "headline": story.headline,
         "sentences": [{"text": s.text, "sources": list(s.sources)} for s in story.sentences],
         "sources": [source_to_dict(s) for s in story.sources],
+        "differences": [{"text": d.text, "sources": list(d.sources)} for d in story.differences],
     }
 
 
@@ -212,6 +227,11 @@ def digest_from_dict(data: dict[str, Any]) -> Digest:
                     author=src.get("author"),
                 )
                 for src in s["sources"]
+            ),
+            # Digests written before differences were found have none.
+            differences=tuple(
+                Difference(text=d["text"], sources=tuple(d["sources"]))
+                for d in s.get("differences", ())
             ),
         )
         for s in data["stories"]

@@ -409,7 +409,7 @@ def test_headline_names_the_story_subject_not_one_sentence_detail() -> None:
         ),
         article(
             "d/b",
-            "Its camera struggles in low light, one reviewer found.",
+            "The phone’s camera struggles in low light, one reviewer found.",
             title="Camera struggles in low light",
         ),
     ]
@@ -504,3 +504,24 @@ def test_copies_add_pairs_not_evidence() -> None:
     assert average_linkage(2, strong, grouping.SAME_STORY, grouping.PAIR_DOUBT, [size, size]) == [
         [0, 1]
     ]
+
+
+def test_a_story_with_nothing_to_tell_gives_its_place_to_one_that_can_be_told() -> None:
+    # Two outlets carry only a headline (a pixel-only feed entry): the story ranks
+    # first by coverage but has no sentence; one outlet's story can be told.
+    headline_only = [
+        Article(f"eclipse/{o}", "Solar eclipse crosses the Andes", (), outlet=o, published=DAY)
+        for o in ("Wire", "Herald")
+    ]
+    told = article(
+        "vote/only",
+        "The harbour board voted on Monday to approve the new ferry terminal after a long "
+        "debate. Building work is set to begin in the spring, the board said.",
+        title="Harbour board approves ferry terminal",
+        outlet="Courier",
+    )
+    summarize = ConceptSummarizer()
+    one = summarize([*headline_only, told], SummaryOptions(max_stories=1)).stories
+    assert [s.headline for s in one] == ["Harbour board approves ferry terminal"]
+    both = summarize([*headline_only, told], SummaryOptions(max_stories=5)).stories
+    assert [bool(s.sentences) for s in both] == [True, False]

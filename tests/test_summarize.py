@@ -241,7 +241,7 @@ def test_sources_are_indexes_into_story_sources() -> None:
             assert all(0 <= i < len(story.sources) for i in sentence.sources)
 
 
-def test_dangling_sentence_not_chosen_first_when_alternative_exists() -> None:
+def test_an_unresolved_he_said_is_never_chosen() -> None:
     lone = article(
         "solo",
         "He said the new bridge over the Danube river in Budapest would open to traffic in May "
@@ -250,8 +250,7 @@ def test_dangling_sentence_not_chosen_first_when_alternative_exists() -> None:
         "the way for its opening to traffic in May.",
     )
     chosen = select_sentences([lone], 100)
-    assert len(chosen) == 2
-    assert not chosen[0].candidate.text.startswith("He ")
+    assert [c.text for c in chosen] == [lone.paragraphs[1]]
 
 
 def test_fragments_headings_boilerplate_captions_are_excluded() -> None:
@@ -289,14 +288,14 @@ def test_judge_excludes(text: str, reason: str) -> None:
     assert judge(text, tuple(words(text)))[0] == reason
 
 
-def test_judge_marks_dangling_and_reader_address() -> None:
+def test_judge_leaves_out_dangling_openers_and_reader_address() -> None:
     reason, _penalty, dangling = judge(
         "But the council said the bridge would open in May after all.",
         tuple(words("But the council said the bridge would open in May after all.")),
     )
-    assert reason == "" and dangling
+    assert reason == "dangling opener" and dangling
     text = "If you want to see the bridge, you should visit Budapest in the spring."
-    assert judge(text, tuple(words(text)))[1] > 0
+    assert judge(text, tuple(words(text)))[0] == "reader address"
 
 
 def test_tidy_drops_dateline_and_generic_attribution_only() -> None:
@@ -488,18 +487,32 @@ def test_seeds_make_one_story_that_keeps_what_an_editor_would_keep(make: object)
     assert len(story.sources) == 2
     text = " ".join(s.text for s in story.sentences)
     assert len(text.split()) <= 150
-    assert {i for s in story.sentences for i in s.sources} == {0, 1}
     lowered = text.lower()
-    assert "rodriguez" in lowered and "cameron" in lowered  # who promised
-    assert "pledge" in lowered or "oath" in lowered  # how firmly
-    assert "begin" in lowered  # when work starts
-    assert "mixing" in lowered  # what it waits on
-    assert "unconfirmed" in lowered  # what is still open
-    assert "$400 million" in lowered  # how the first film did
-    assert "campaign" in lowered or "petition" in lowered  # what the fans did
+    # The facts an editor keeps (see the report for the list of 13); at least 11 of them.
+    facts = {
+        "who committed": "rodriguez" in lowered and "cameron" in lowered,
+        "to what": "one more alita film" in lowered or "sequel" in lowered,
+        "how firmly": "pledge" in lowered or "oath" in lowered,
+        "Landau too": "landau teased" in lowered,
+        "beyond one film": "third film" in lowered,
+        "first priority": "second chapter" in lowered,
+        "when": "begin soon" in lowered,
+        "waits on": "mixing" in lowered,
+        "why quickly": "austin" in lowered,
+        "unconfirmed": "unconfirmed" in lowered,
+        "box office": "$400 million" in lowered,
+        "reviews": "mixed critical" in lowered,
+        "fans": "campaign" in lowered or "petition" in lowered,
+    }
+    assert sum(facts.values()) >= 11, facts
     assert "commission" not in lowered and "thumbnail" not in lowered
-    assert "note:" not in lowered
+    assert "note:" not in lowered and "i certainly" not in lowered and "check out" not in lowered
     assert not story.sentences[0].text.startswith(("He ", "But ", "This ", "It "))
+    # Where the two outlets disagree, each line citing both sides.
+    lines = [d.text for d in story.differences]
+    assert any("Variety" in line and "Empire" in line for line in lines), lines
+    assert any("late Jon Landau" in line and "teasing" in line for line in lines), lines
+    assert all(d.sources == (0, 1) for d in story.differences)
 
 
 @pytest.mark.slow

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from digest.model import Digest, Sentence, Source, Story
+from digest.model import Difference, Digest, Sentence, Source, Story
 
 #: A story whose sentences together are at most this long (in characters)
 #: and at most :data:`ONE_PARAGRAPH_SENTENCES` in number reads as one paragraph.
@@ -87,6 +87,8 @@ class StoryLayout:
     cited: tuple[ListedSource, ...]
     #: The sources no sentence cites, in the story's order.
     also: tuple[ListedSource, ...]
+    #: Where the sources disagree: one line each, its markers as citation numbers.
+    differences: tuple[CitedSentence, ...] = ()
 
     @property
     def sources(self) -> tuple[ListedSource, ...]:
@@ -161,6 +163,9 @@ def lay_out(
     order: dict[int, None] = {}
     for sentence in story.sentences:
         order.update(dict.fromkeys(_valid(sentence, story)))
+    differences = [d for d in story.differences if _well_formed(d, story)]
+    for difference in differences:
+        order.update(dict.fromkeys(difference.sources))
     cited = list(order)
     if unlinked_start is not None:
         linked = [i for i in cited if web_url(story.sources[i].url)]
@@ -186,7 +191,32 @@ def lay_out(
         also=tuple(
             listed_source(source, None) for i, source in enumerate(story.sources) if i not in listed
         ),
+        differences=tuple(
+            CitedSentence(
+                " ".join(_MARKER.sub(lambda m: _renumbered(m.group(1), listed), d.text).split()),
+                (),
+            )
+            for d in differences
+        ),
     )
+
+
+#: A difference's marker for story sources: "[2]" is the story's second source, "[1, 3]" two.
+_MARKER = re.compile(r"\[(\d{1,4}(?:,\s*\d{1,4})*)\]")
+
+
+def _renumbered(marker: str, listed: dict[int, ListedSource]) -> str:
+    """A difference's marker as citation numbers, ascending."""
+    numbers = sorted(_number(listed[int(n) - 1]) for n in marker.split(","))
+    return "[" + ", ".join(map(str, numbers)) + "]"
+
+
+def _well_formed(difference: Difference, story: Story) -> bool:
+    """Whether a difference's markers all name sources it cites, and those exist."""
+    if not difference.sources or not all(0 <= i < len(story.sources) for i in difference.sources):
+        return False
+    marked = {int(n) - 1 for m in _MARKER.findall(difference.text) for n in m.split(",")}
+    return bool(marked) and marked <= set(difference.sources)
 
 
 def lay_out_issue(digest: Digest) -> tuple[StoryLayout, ...]:

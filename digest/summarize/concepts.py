@@ -21,20 +21,24 @@ the ICSISumm system), per story:
    construction; near-duplicate sentences also exclude each other outright.
    The priors: a lead bonus decaying with the sentence's position among its
    article's usable sentences, a bonus for saying what is still open or what
-   comes next ("remain unconfirmed", "is set to begin") and for stating a
-   figure; costs for long sentences and for the doubtful ones flagged in
-   :mod:`digest.summarize.sentences` (reader address, asides, first person
-   outside quotes, dangling openers). Solved with :func:`scipy.optimize.milp`
+   comes next ("remain unconfirmed", "is set to begin", "plans to"), for
+   stating a figure and for telling how people took it (campaigns,
+   protests); costs for long sentences and for asides. Sentences that do not
+   stand alone never compete (see :mod:`digest.summarize.sentences`);
+   shorter variants of sentences do. Solved with :func:`scipy.optimize.milp`
    (HiGHS) on the best few dozen sentences by value and by value per word.
 3. **Sources**: each chosen sentence cites its own article plus every other
    article that says the same (:func:`_supporters`): for a quotation, only
    articles that print the quoted words; otherwise one where one sentence,
    or two adjacent ones, hold half of its content words weighted by rarity
    (three or more) and every figure it states.
-4. **Order**: lead sentences first, then by article (by publication time when
-   known, else input order) and position; a sentence that opens with "He",
-   "But", "This", ... never opens the story when a self-contained one was
-   chosen.
+4. **Order** (:func:`reading_order`): what happened first -- the leads, by
+   article (by publication time when known, else input order); then detail
+   and context by article and position, with the steps whose time is stated
+   put in the order of those times; last, what comes next and what is still
+   unknown. An attribution repeated from the sentence before is dropped.
+5. **Differences**: where the sources disagree, one line each
+   (:mod:`digest.summarize.differences`).
 
 With a topic, concepts that contain a topic word weigh double. Articles are
 grouped before the topic is considered, and a story is kept when most of its
@@ -62,7 +66,16 @@ from scipy.sparse import csr_matrix, hstack, identity
 
 from digest.model import Article, Sentence, Source, Story
 from digest.summarize import Summary, SummaryOptions, rank_key
-from digest.summarize.sentences import Candidate, candidates, sentence_bigrams, stem
+from digest.summarize.differences import find_differences
+from digest.summarize.sentences import (
+    Candidate,
+    candidates,
+    compressed,
+    repeated_attribution,
+    sentence_bigrams,
+    stated_time,
+    stem,
+)
 from digest.summarize.stories import group_articles, rarity
 from digest.text import content_words, normalize_space, stopwords, words
 
@@ -106,16 +119,22 @@ MAX_CANDIDATES = 30
 OUTLOOK_BONUS = 12.0
 #: ... and for one saying what is still unknown or unconfirmed.
 UNKNOWN_BONUS = 12.0
+#: ... and for one telling how people took it (fans' campaigns, protests, outcry).
+REACTION_BONUS = 4.0
 #: Sentences longer than this are hard to read in a digest ...
 LONG_SENTENCE = 35
 #: ... and cost this much per extra word.
 LONG_COST = 0.5
 #: Objective bonus for a sentence that states a figure.
-FIGURE_BONUS = 8.0
+FIGURE_BONUS = 10.0
 #: Sentences sharing this share of content words are near-duplicates.
 DUPLICATE = 0.6
 #: Articles whose content words overlap this much (Jaccard) are copies of one report.
 DOC_DUPLICATE = 0.9
+#: Whether stories say where their sources disagree (:mod:`digest.summarize.differences`).
+FIND_DIFFERENCES = True
+#: Whether shorter variants of sentences (asides dropped) compete for the budget.
+COMPRESS_VARIANTS = True
 #: Relative optimality gap at which the solver may stop: near-exact. (At 4 % the
 #: solver often stopped at its first heuristic solution, and which one it found
 #: decided the summary more than the objective did.)
@@ -131,9 +150,16 @@ class Chosen:
     candidate: Candidate
     #: Indexes of the articles that support it, ascending (origin included).
     sources: tuple[int, ...]
+    #: The sentence as the story prints it, when that differs from the
+    #: candidate's (an attribution repeated from the sentence before dropped).
+    edited: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.edited if self.edited is not None else self.candidate.text
 
     def to_sentence(self) -> Sentence:
-        return Sentence(text=self.candidate.text, sources=self.sources)
+        return Sentence(text=self.text, sources=self.sources)
 
 
 def sentence_concepts(cand: Candidate) -> frozenset[Concept]:
@@ -266,6 +292,7 @@ def _sentence_cost(cand: Candidate) -> float:
         - LEAD_BONUS * math.exp(-cand.position / POSITION_DECAY)
         - (OUTLOOK_BONUS if cand.outlook else 0.0)
         - (UNKNOWN_BONUS if cand.unknown else 0.0)
+        - (REACTION_BONUS if cand.reaction else 0.0)
         - (FIGURE_BONUS if cand.figure else 0.0)
         + LONG_COST * max(0, cand.length - LONG_SENTENCE)
     )
@@ -469,23 +496,82 @@ def _supporters(
     return tuple(sorted(support))
 
 
-def reading_order(chosen: Sequence[Chosen], doc_rank: Sequence[int]) -> list[Chosen]:
-    """Leads first, then by article rank and position; no dangling opener if avoidable."""
-    ordered = sorted(
-        chosen,
-        key=lambda c: (
-            c.candidate.position > 0,
-            doc_rank[c.candidate.doc],
-            c.candidate.position,
-            c.candidate.text,
-        ),
-    )
+def reading_order(
+    chosen: Sequence[Chosen],
+    doc_rank: Sequence[int],
+    published: Sequence[dt.datetime | None] = (),
+) -> list[Chosen]:
+    """The chosen sentences as a reader needs them.
+
+    What happened first: the articles' leads, by article rank (publication
+    time). Then detail and context, by article rank and position -- except
+    that sentences stating when their step happened ("on Monday", "Oct. 3")
+    are put in the order of those times among themselves, so an earlier step
+    never follows its outcome. Last, what comes next and what is still
+    unknown: a sentence saying so closes the story, unless its article goes
+    on to a chosen sentence that does not (the sources' own order is kept
+    within each article). No dangling opener first if avoidable.
+    """
+    dates = list(published) + [None] * (len(doc_rank) - len(published))
+
+    def next_steps() -> set[int]:
+        out: set[int] = set()
+        by_doc: dict[int, list[int]] = {}
+        for i, c in enumerate(chosen):
+            by_doc.setdefault(c.candidate.doc, []).append(i)
+        for items in by_doc.values():
+            for i in sorted(items, key=lambda i: -chosen[i].candidate.position):
+                cand = chosen[i].candidate
+                if cand.position == 0 or not (cand.outlook or cand.unknown):
+                    break
+                out.add(i)
+        return out
+
+    later = next_steps()
+
+    def key(i: int) -> tuple[int, int, int, str]:
+        cand = chosen[i].candidate
+        band = 0 if cand.position == 0 else 2 if i in later else 1
+        return (band, doc_rank[cand.doc], cand.position, cand.text)
+
+    order = sorted(range(len(chosen)), key=key)
+    # Among the details, steps whose time is stated go in the order of those times.
+    detail = [i for i in order if key(i)[0] == 1]
+    timed = [
+        (t, n, i)
+        for n, i in enumerate(detail)
+        if (t := stated_time(chosen[i].candidate.text, dates[chosen[i].candidate.doc])) is not None
+    ]
+    slots = [n for _, n, _ in timed]
+    for slot, (_, _, i) in zip(slots, sorted(timed), strict=True):
+        detail[slot] = i
+    details = iter(detail)
+    order = [next(details) if key(i)[0] == 1 else i for i in order]
+    ordered = [chosen[i] for i in order]
     for i, item in enumerate(ordered):
         if not item.candidate.dangling:
             if i:
                 ordered.insert(0, ordered.pop(i))
             break
     return ordered
+
+
+def without_repeated_attributions(ordered: Sequence[Chosen]) -> list[Chosen]:
+    """The sentences with an attribution dropped where the one before has the same speaker.
+
+    "Smith said the bridge would open in May. It will cost $5 million, Smith
+    said." reads as well with "It will cost $5 million." -- but only when
+    both sentences cite the same sources (else the attribution tells who
+    said it) and the second holds no quotation (see :func:`repeated_attribution`).
+    """
+    out: list[Chosen] = []
+    for item in ordered:
+        if out and item.sources == out[-1].sources:
+            shorter = repeated_attribution(item.text, out[-1].text)
+            if shorter is not None:
+                item = Chosen(item.candidate, item.sources, shorter)
+        out.append(item)
+    return out
 
 
 def _filler(
@@ -542,7 +628,10 @@ def select_sentences(
     leaves it off: a digest shows whole sentences.
     """
     cands = candidates(articles)
-    usable = [c for c in cands if not c.excluded and c.length <= budget]
+    usable = [c for c in cands if not c.excluded]
+    if COMPRESS_VARIANTS:
+        usable += compressed(usable)
+    usable = [c for c in usable if c.length <= budget]
     titles = [a.title for a in articles if a.title]
     weights = concept_weights(cands, len(articles), frozenset(topic_stems), titles)
     usable_all = usable
@@ -552,7 +641,8 @@ def select_sentences(
     specific = specificity(cands)
     chosen = [Chosen(c, _supporters(c, by_doc, specific)) for c in picked]
     rank = list(doc_rank) if doc_rank is not None else list(range(len(articles)))
-    ordered = reading_order(chosen, rank)
+    ordered = reading_order(chosen, rank, [a.published for a in articles])
+    ordered = without_repeated_attributions(ordered)
     room = budget - sum(c.length for c in picked)
     if fill and room > 0:
         extra = _filler(usable_all, picked, weights, room)
@@ -706,7 +796,16 @@ def summarize_story(
         headline=make_headline(articles, chosen),
         sentences=tuple(c.to_sentence() for c in chosen),
         sources=tuple(Source.from_article(a) for a in articles),
+        differences=(
+            find_differences(articles, [d for c in chosen for d in c.sources])
+            if FIND_DIFFERENCES
+            else ()
+        ),
     )
+
+
+#: How many stories past the limit may be summarized to replace ones with no sentence.
+LOOKAHEAD_STORIES = 10
 
 
 class ConceptSummarizer:
@@ -720,7 +819,8 @@ class ConceptSummarizer:
     Stories are ranked most important first (:func:`digest.summarize.rank_key`:
     most distinct outlets, then most recent; then, with a topic, the story's
     share of on-topic articles; then first article) and cut to
-    ``options.max_stories``.
+    ``options.max_stories``, passing over a story with no sentence to tell
+    when one of the next :data:`LOOKAHEAD_STORIES` can be told.
     """
 
     def __call__(self, articles: Sequence[Article], options: SummaryOptions) -> Summary:
@@ -738,10 +838,16 @@ class ConceptSummarizer:
             kept,
             key=lambda item: (rank_key([articles[i] for i in item[0]]), -item[1], min(item[0])),
         )
-        if options.max_stories is not None:
-            ranked = ranked[: options.max_stories]
-        stories = tuple(
-            summarize_story([articles[i] for i in group], options.words, stems)
-            for group, _ in ranked
-        )
+        limit = len(ranked) if options.max_stories is None else options.max_stories
+        # A story none of whose sentences can be told (a headline-only entry, a
+        # column in the writer's own voice) gives its place to the next one that
+        # can; it is used only when too few can. Looking ahead is bounded.
+        told: list[Story] = []
+        untold: list[Story] = []
+        for group, _ in ranked[: limit + LOOKAHEAD_STORIES]:
+            story = summarize_story([articles[i] for i in group], options.words, stems)
+            (told if story.sentences else untold).append(story)
+            if len(told) >= limit:
+                break
+        stories = (*told, *untold[: max(limit - len(told), 0)])
         return Summary(stories=stories, off_topic=off_topic)

@@ -1,0 +1,329 @@
+"""Putting the named person back into a sentence that opens with "He" or "She".
+
+A digest shows a sentence without the one before it, so "He said the toll
+could rise." leans on a name the reader never saw. :func:`resolve_pronoun`
+puts the name in -- "Smith said the toll could rise." -- but only when the
+sentence before it, in its own article, leaves no doubt who "he" is:
+
+* that sentence names exactly one *person* who is not also named in the
+  sentence itself ("He said proximity to Rodriguez ..." cannot be about
+  Rodriguez). A person is a name the article shows with a title or role
+  ("producer Jon Landau", "Mr Smith"), or a full name that speaks ("Jane Doe
+  said", "said Jane Doe"), or with an age ("Jane Doe, 34,");
+* that person is the subject or the speaker there (the name opens it, after
+  at most an introductory phrase, or follows a closing quote), not an
+  object ("The mayor met John Brown. She said ..." is about the mayor);
+* nobody else could be meant: that sentence holds no unnamed person ("the
+  mayor", "his wife", "police"), no pronoun of the other gender, and the
+  article never gives the person a title of the other gender.
+
+Otherwise the sentence is left as it is, and the judge keeps it out of the
+digest: a wrong name is far worse than a lost sentence. A quote's speaker
+pronoun after the quote ("... ,” he said.") is resolved the same way. The
+name goes in as the article last wrote it in full ("James Cameron").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+#: A capitalised name of one to four words ("Jon Landau", "Robert Rodriguez",
+#: "Ursula von der Leyen", "Martin Luther King Jr").
+_NAME = re.compile(
+    r"(?<![\w’'-])(?:[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?|Mc[A-Z][a-z]+|[A-Z]\.)"
+    r"(?:\s+(?:(?:de|da|del|della|di|van|von|der|den|bin|al|le|la|dos|du)\s+)*"
+    r"(?:[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?|Mc[A-Z][a-z]+|[A-Z]\.|Jr\.?|Sr\.?)){0,3}"
+    r"(?![\w-])"
+)
+#: Titles that make the name after them a person (with the person's gender, if any).
+_TITLES: dict[str, str] = {
+    **dict.fromkeys("Mr Mr. Sir Lord King Prince Father Brother Pope".split(), "m"),  # noqa: SIM905
+    **dict.fromkeys("Mrs Mrs. Ms Ms. Miss Dame Lady Queen Princess Duchess".split(), "f"),  # noqa: SIM905
+    **dict.fromkeys(
+        """Dr Dr. Prof Prof. Sen Sen. Rep Rep. Gov Gov. Gen Gen. Col Col. Capt Capt. Lt Lt.
+        Sgt Sgt. Rev Rev. President Premier Chancellor Judge Justice Senator Governor Mayor
+        Minister Secretary Commissioner Detective Officer Coach Inspector Ambassador
+        Chairman Chairwoman Congressman Congresswoman Representative""".split(),  # noqa: SIM905
+        "",
+    ),
+}
+#: Role words that make the name right after them a person ("producer Jon Landau").
+_ROLES: dict[str, str] = {
+    **dict.fromkeys(
+        """actor spokesman chairman congressman businessman sportsman husband father son
+        brother boyfriend uncle grandfather king prince""".split(),  # noqa: SIM905
+        "m",
+    ),
+    **dict.fromkeys(
+        """actress spokeswoman chairwoman congresswoman businesswoman sportswoman wife mother
+        daughter sister girlfriend aunt grandmother queen princess""".split(),  # noqa: SIM905
+        "f",
+    ),
+    **dict.fromkeys(
+        """director producer writer author novelist screenwriter filmmaker singer rapper
+        musician composer artist star player striker midfielder defender goalkeeper captain
+        coach manager boss officer detective lawyer attorney prosecutor judge critic analyst
+        economist professor scientist researcher doctor surgeon nurse senator
+        representative leader secretary commissioner chief executive founder president
+        minister spokesperson candidate activist campaigner journalist reporter editor
+        columnist presenter host comedian designer architect engineer pilot teacher student
+        pastor priest adviser advisor aide investor entrepreneur inventor astronaut official
+        governor mayor chancellor premier pitcher quarterback forward guard veteran
+        colleague""".split(),  # noqa: SIM905
+        "",
+    ),
+}
+#: Words for an unnamed person or group a pronoun could point at instead.
+_UNNAMED_PEOPLE = re.compile(
+    r"\b(?:the|a|an|his|her|their|its|one|another)\s+(?:[a-z-]+\s+)?"
+    r"(?:man|woman|boy|girl|child|mother|father|wife|husband|son|daughter|sister|brother|"
+    r"friend|neighbou?r|victim|suspect|officer|judge|mayor|spokes(?:man|woman|person)|"
+    r"official|president|minister|chief|director|driver|teacher|doctor|nurse|lawyer|"
+    r"witness|resident|leader|owner|player|coach|manager|founder|actor|actress|singer|"
+    r"star|student|patient|passenger|pilot|soldier|worker|partner|parent|person|fan|"
+    r"critic|reporter|journalist|author|writer|defendant|plaintiff|prosecutor|governor|"
+    r"senator|candidate|king|queen|prince|princess|customer|user|colleague|"
+    r"boss|executive|chairman|chairwoman|ceo)s?\b"
+    r"|\b(?:police|officials|authorities|investigators|prosecutors|doctors|witnesses|"
+    r"residents|fans|critics|researchers|scientists)\b",
+    re.I,
+)
+#: A name followed by a speech verb, or one after it: a speaker.
+_SPEECH = (
+    r"said|says|told|tells|added|adds|explained|explains|revealed|noted|wrote|writes|insisted|"
+    r"argued|asked|stated|announced|confirmed|admitted|recalled|warned|claimed|suggested|"
+    r"tweeted|posted|replied|continued|pledged|promised|vowed|teased|hinted|joked|shared|"
+    r"conceded|acknowledged|agreed|denied|described|urged|called"
+)
+_SPEAKS_AFTER = re.compile(
+    rf"^(?:,\s+(?:who|whose)\b[^,]{{0,80}},|,\s+\d{{1,3}},)?"
+    rf"\s*(?:(?:has|have|had|also|then|later|again|publicly|\w+ly)\s+)*(?:{_SPEECH})\b"
+)
+_SPEAKS_BEFORE = re.compile(rf"\b(?:{_SPEECH}|according to)\s+$")
+_AGE_AFTER = re.compile(r"^,\s+\d{1,3},")
+#: Words that are capitalised but are not names (sentence openers, months, days ...).
+_NOT_NAMES = frozenset(
+    """
+    The A An In On At By For From With Without After Before During Since Until When While If
+    But And Or So Yet Also However Meanwhile Still Then Thus This That These Those There Here
+    It Its He She His Her They Their We Our I You Your My Me Us Him Them Who What Where Why How
+    As Although Though Because Despite Under Over Across Through Into Onto Of To Last Next Now
+    January February March April May June July August September October November December
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday Today Tomorrow Yesterday
+    Mr Mrs Ms Dr Sir Lady Lord Many Some Most Several Both Each Every Other Such No Not
+    """.split()  # noqa: SIM905
+)
+#: Last words of names that are organisations or places, not people.
+_NOT_PEOPLE = frozenset(
+    """
+    Bank Inc Corp Corporation Company Co Group Ltd Limited Association University College
+    School Council Party Department Ministry Agency Service Services News Times Post Press
+    Network Foundation Institute Committee Commission Union Court Police Army Navy Force
+    Airlines Airways Motors Studios Pictures Entertainment Records Media Club United City
+    County State States Republic Kingdom Street Road Avenue Park House Hall Centre Center
+    Hospital Church Office Board Authority Museum Festival Times Journal Magazine Guardian
+    Telegraph Tribune Herald Channel Radio Television TV Online Games League Cup Series
+    Government Parliament Congress Senate Assembly Administration Reserve Fund Capital
+    Partners Holdings Industries Technologies Systems Labs Project Program Programme
+    Alliance Federation Organisation Organization Society Trust Council Democrats
+    Republicans Conservatives Labour Battle Angel Way Water
+    """.split()  # noqa: SIM905
+)
+#: Leading words dropped from a name found by :data:`_NAME`.
+_SKIPPED = _NOT_NAMES | {t.rstrip(".") for t in _TITLES}
+_SUBJECT_PRONOUN = re.compile(r"^(He|She)\s+(?=[a-z])")
+_POSSESSIVE = re.compile(r"^(His|Her)\s+(?=[a-z])")
+_SPEAKER_PRONOUN = re.compile(rf"([”\"’],?\s+)(he|she)(\s+(?:{_SPEECH})\b)")
+_HE = re.compile(r"\b(?:he|him|his|himself)\b", re.I)
+_SHE = re.compile(r"\b(?:she|her|hers|herself)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person an article names."""
+
+    #: The longest form the article writes the name in ("James Cameron").
+    full: str
+    #: The last word of the name ("Cameron"): how later mentions refer to them.
+    surname: str
+    #: "m", "f", or "" when the article gives no gendered title or role.
+    gender: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A person's name in one sentence."""
+
+    person: Person
+    start: int
+    end: int
+
+
+def names_in(text: str) -> list[tuple[int, int, str]]:
+    """Every capitalised name in ``text``: (start, end, name), openers and months left out."""
+    found: list[tuple[int, int, str]] = []
+    for match in _NAME.finditer(text):
+        tokens = match.group(0).split()
+        start = match.start()
+        # Drop a leading word that is no name ("The", "In", "Mr", a month).
+        while tokens and tokens[0].rstrip(".") in _SKIPPED:
+            start = text.index(tokens[1], start) if len(tokens) > 1 else match.end()
+            tokens = tokens[1:]
+        if tokens:
+            found.append((start, match.end(), " ".join(tokens)))
+    return found
+
+
+@lru_cache(maxsize=1)
+def first_names() -> dict[str, str]:
+    """Common first names of one gender: name -> "m" or "f" (package data)."""
+    from importlib.resources import files
+
+    raw = (files("digest") / "data" / "first-names.txt").read_text(encoding="utf-8")
+    out: dict[str, str] = {}
+    for line in raw.splitlines():
+        if line.strip() and not line.startswith("#"):
+            sex, *names = line.split()
+            out.update(dict.fromkeys(names, sex))
+    return out
+
+
+def people(sentences: Sequence[str]) -> dict[str, Person]:
+    """The people an article names, by surname: names the article shows as persons.
+
+    A name is a person's when the article gives it a title or role, or when
+    it speaks or has an age and the article writes it in full somewhere.
+    """
+    seen: dict[str, list[str]] = {}
+    gender: dict[str, set[str]] = {}
+    person: set[str] = set()
+    speaking: set[str] = set()
+    for text in sentences:
+        for start, end, name in names_in(text):
+            tokens = name.split()
+            surname = tokens[-1].rstrip(".")
+            if surname in _NOT_PEOPLE or surname in _NOT_NAMES or len(surname) < 2:
+                continue
+            seen.setdefault(surname, []).append(name)
+            before = text[:start].rstrip()
+            word = before.rsplit(None, 1)[-1] if before else ""
+            titled = word in _TITLES or word.lower() in _ROLES
+            if titled:
+                sex = _TITLES.get(word, _ROLES.get(word.lower(), ""))
+                if sex:
+                    gender.setdefault(surname, set()).add(sex)
+            after = text[end:]
+            speaks = bool(_SPEAKS_AFTER.match(after) or _SPEAKS_BEFORE.search(text[:start]))
+            aged = bool(_AGE_AFTER.match(after))
+            if titled:
+                person.add(surname)
+            elif speaks or aged:
+                speaking.add(surname)
+    for surname in speaking:
+        if any(len(form.split()) >= 2 for form in seen[surname]):
+            person.add(surname)
+    names = first_names()
+    out: dict[str, Person] = {}
+    for surname in sorted(person):
+        forms = seen[surname]
+        # Every longer form must end with the same surname and agree on the first name.
+        full = max(forms, key=lambda f: (len(f.split()), f))
+        firsts = {f.split()[0] for f in forms if len(f.split()) >= 2}
+        if len(firsts) > 1:
+            continue  # two people share the surname: never guess between them
+        sexes = gender.get(surname, set())
+        if len(full.split()) >= 2 and full.split()[0] in names:
+            sexes = sexes | {names[full.split()[0]]}
+        out[surname] = Person(full, surname, next(iter(sexes)) if len(sexes) == 1 else "")
+        if len(sexes) > 1:
+            out[surname] = Person(full, surname, "?")
+    return out
+
+
+def mentions(text: str, known: dict[str, Person]) -> list[Mention]:
+    """The known people named in ``text``, in order."""
+    found: list[Mention] = []
+    for start, end, name in names_in(text):
+        surname = name.split()[-1].rstrip(".")
+        if surname in known:
+            found.append(Mention(known[surname], start, end))
+    return found
+
+
+def _subject_like(text: str, mention: Mention) -> bool:
+    """Whether a mention opens its sentence (after a title, role or intro) or ends a quote."""
+    before = text[: mention.start].rstrip()
+    if not before:
+        return True
+    if before.endswith((",", "”", '"', "’")) and len(before.split()) <= 12:
+        return True
+    word = before.rsplit(None, 1)[-1]
+    if word in _TITLES or word.lower() in _ROLES:
+        # "Producer Jon Landau", "In May, director Hanna Berg", "Film critic Anna Kovacs".
+        head = before[: -len(word)].strip()
+        return not head or head.endswith(",") or (" " not in head and head[:1].isupper())
+    return False
+
+
+def antecedent(
+    pronoun: str, sentence: str, previous: str, known: dict[str, Person]
+) -> Person | None:
+    """The one person ``pronoun`` ("he"/"she"/"his"/"her") in ``sentence`` can mean, or None."""
+    sex = "m" if pronoun.lower() in ("he", "his") else "f"
+    other = _SHE if sex == "m" else _HE
+    named_here = {m.person.surname for m in mentions(sentence, known)}
+    found = [m for m in mentions(previous, known) if m.person.surname not in named_here]
+    candidates = {m.person.surname: m for m in found}
+    if len(candidates) != 1:
+        return None
+    mention = next(iter(candidates.values()))
+    if mention.person.gender != sex and not (
+        # Unknown gender: the sentence before must itself say "he" (or "she") after the name.
+        mention.person.gender == ""
+        and (_HE if sex == "m" else _SHE).search(previous[mention.end :])
+    ):
+        return None
+    if not _subject_like(previous, mention):
+        return None
+    # Blank out the names (and a title or role just before them) and look for anyone else.
+    rest = previous
+    for m in sorted(mentions(previous, known), key=lambda m: -m.start):
+        head = previous[: m.start].rstrip()
+        word = head.rsplit(None, 1)[-1] if head else ""
+        cut = m.start - len(word) - 1 if (word in _TITLES or word.lower() in _ROLES) else m.start
+        rest = rest[: max(cut, 0)] + " " + rest[m.end :]
+    if _UNNAMED_PEOPLE.search(rest) or other.search(rest) or other.search(sentence):
+        return None
+    return mention.person
+
+
+def resolve_pronoun(sentence: str, previous: str | None, known: dict[str, Person]) -> str:
+    """``sentence`` with an opening "He"/"She"/"His"/"Her" or a quote's "he said" named, if sure.
+
+    ``previous`` is the sentence before it in its article (as resolved), ``known``
+    the article's :func:`people`. Anything doubtful comes back unchanged.
+    """
+    if not previous or not known:
+        return sentence
+    opener = _SUBJECT_PRONOUN.match(sentence)
+    if opener:
+        person = antecedent(opener.group(1), sentence, previous, known)
+        if person is not None:
+            return person.full + sentence[opener.end(1) :]
+        return sentence
+    possessive = _POSSESSIVE.match(sentence)
+    if possessive:
+        person = antecedent(possessive.group(1), sentence, previous, known)
+        if person is not None:
+            owner = person.full + ("’" if person.full.endswith("s") else "’s")
+            return owner + sentence[possessive.end(1) :]
+        return sentence
+    speaker = _SPEAKER_PRONOUN.search(sentence)
+    if speaker and len(_SPEAKER_PRONOUN.findall(sentence)) == 1:
+        person = antecedent(speaker.group(2), sentence, previous, known)
+        if person is not None:
+            return sentence[: speaker.start(2)] + person.full + sentence[speaker.end(2) :]
+    return sentence
