@@ -688,8 +688,19 @@ def _write_files(con: sqlite3.Connection, files: Sequence[FileRecord]) -> None:
                 json.dumps([[list(k), p] for k, p in f.articles]),
             )
             for f in files
+            if _storable(f.source)
         ],
     )
+
+
+def _storable(source: str) -> bool:
+    """Whether SQLite can hold this name: a file name that is not UTF-8 (read
+    with surrogate escapes) is not recorded, so it is simply read again next time."""
+    try:
+        source.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _write_issue(con: sqlite3.Connection, record: IssueRecord) -> None:

@@ -36,6 +36,22 @@ Short lines without closing punctuation are headings; the first headline-like
 line is the title when the source gave none. An article whose text is all
 gone but which has a title (a feed entry with a headline and a link) is kept
 as a *headline-only* article: a title and no blocks.
+
+**Characters no reader should get** go first (:func:`scrub`), from the text,
+title, outlet and author alike, so that every renderer (MJML, XML, JSON,
+mail headers) can take what the cleaner gives it: terminal escape sequences
+(``ESC [ 31 m``) whole, the other C0 and C1 control characters, the
+noncharacters (U+FFFE, U+FFFF...), the byte order mark used as text, lone
+surrogates and bidirectional embeddings, overrides and isolates (the
+renderers mark every text ``dir="auto"``, so they only ever reorder what
+the author means to hide). The text around them is kept. Line-breaking
+controls (VT, FF, NEL, U+2028, U+2029...) end a line in the body and are a
+space in one-line fields. Text with no letter or digit at all (``...``,
+``!``) is no title and no paragraph; an article with nothing else is
+refused ("no article text"). A title longer than :data:`TITLE_MAX_CHARS` is
+shortened at a word, an outlet or author longer than :data:`NAME_MAX_CHARS`
+too, and a URL that is longer than :data:`URL_MAX_CHARS` or holds a control
+character is dropped (the article is then known by its text).
 """
 
 from __future__ import annotations
@@ -45,9 +61,78 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import cast
 
-from digest.errors import IngestError
+from digest.errors import IngestError, printable
 from digest.model import Article, ArticleData, Block, BlockKind
 from digest.text import normalize_space, split_sentences
+
+# -- characters ----------------------------------------------------------------------
+
+#: A terminal escape sequence, removed whole so that no ``[31m`` is left: CSI
+#: (``ESC [`` parameters, final letter) and OSC (``ESC ]`` text, ended by BEL or ``ESC \\``).
+_ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
+#: Controls that break a line: a line break in a body, a space in a one-line field.
+_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")
+#: Characters removed wherever they are: C0 controls but tab and line feed, DEL, C1
+#: controls, noncharacters, the byte order mark as text, lone surrogates, and the
+#: bidirectional embeddings, overrides and isolates.
+_REMOVED = re.compile(
+    "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ufdd0-\ufdef\ufeff\ud800-\udfff"
+    "\u202a-\u202e\u2066-\u2069"
+    + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
+    + "]"
+)
+#: A title longer than this (in characters) is shortened at a word.
+TITLE_MAX_CHARS = 300
+#: An outlet or author name longer than this is shortened at a word.
+NAME_MAX_CHARS = 100
+#: A URL longer than this is no URL (browsers and crawlers stop near 2,000).
+URL_MAX_CHARS = 2048
+
+
+def scrub(text: str, *, one_line: bool = False) -> str:
+    """``text`` without the characters no reader should get (see the module's notes).
+
+    Line-breaking controls become line feeds, or spaces when ``one_line``;
+    everything else the text says is kept.
+    """
+    text = text.replace("\r\n", "\n")
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    text = _LINE_BREAKS.sub(" " if one_line else "\n", text)
+    if one_line:
+        text = text.replace("\n", " ")
+    return _REMOVED.sub("", text)
+
+
+def has_words(text: str) -> bool:
+    """Whether ``text`` holds a letter or a digit: ``...`` or ``!`` alone says nothing."""
+    return any(c.isalnum() for c in text)
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word to at most ``limit`` characters, an ellipsis marking the cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
+def _field(value: str | None, limit: int) -> str | None:
+    """A one-line metadata field (title, outlet, author): scrubbed, shortened, or None."""
+    if not value:
+        return None
+    text = normalize_space(scrub(value, one_line=True))
+    return shorten(text, limit) if has_words(text) else None
+
+
+def _url(value: str | None) -> str | None:
+    """The article's URL, or None when it is too long or holds a control character."""
+    url = (value or "").strip()
+    if not url or len(url) > URL_MAX_CHARS or scrub(url, one_line=True) != url:
+        return None
+    return url
+
 
 # -- sentence-level boilerplate ----------------------------------------------------
 
@@ -182,6 +267,9 @@ _INLINE_NOTE = re.compile(
     r"placeholder|insert [^)\]]*)\b[^)\]]*[)\]]",
     re.I,
 )
+#: A "word" longer than this is garbage (a run-on of markup or a pasted blob),
+#: not prose: its sentence goes. Long URLs and German compounds are shorter.
+_MAX_WORD_CHARS = 200
 #: A title cut off and left with a question mark where letters were lost.
 _CUT_OFF = re.compile(r"\w\?\s*[(\[,]")
 _MIN_REPAIRED_WORDS = 8
@@ -257,28 +345,29 @@ def clean(data: ArticleData) -> Article:
     An article left without text but with a title is headline-only (no
     blocks). Raises :class:`IngestError` when it has neither.
     """
-    live = is_live_blog(data.title, data.url)
-    lines = list(_clean_lines(data.text.split("\n"), live))
-    title = normalize_space(data.title) if data.title else None
+    url = _url(data.url)
+    title = _field(data.title, TITLE_MAX_CHARS)
+    live = is_live_blog(title, url)
+    lines = list(_clean_lines(scrub(data.text).split("\n"), live))
     if title is None:
         index = next((i for i, line in enumerate(lines) if not line.item and _is_title(line)), None)
         if index is not None:
-            title = lines.pop(index).text
+            title = shorten(lines.pop(index).text, TITLE_MAX_CHARS)
     blocks = _drop_trailing_headings(_blocks(lines))
     if not title and not any(b.kind == "paragraph" for b in blocks):
         raise IngestError(
             "has no article text left after cleaning, and no title",
-            path=data.path,
+            path=printable(data.path),
             fix="check it is an article, not a page of links or captions",
         )
     return Article(
-        path=data.path,
+        path=printable(data.path),
         title=title,
         blocks=blocks,
-        url=data.url,
-        outlet=data.outlet,
+        url=url,
+        outlet=_field(data.outlet, NAME_MAX_CHARS),
         published=data.published,
-        author=data.author,
+        author=_field(data.author, NAME_MAX_CHARS),
     )
 
 
@@ -308,7 +397,7 @@ def _clean_lines(raw_lines: Iterable[str], live: bool = False) -> Iterable[_Line
             line = _TIME_STAMP.sub("", line) if _TIME_STAMP.match(line) else line
         line = _POST_LINK.sub("", _GLUED_READ_TIME.sub("", line)).rstrip()
         line = split_run_together(line)
-        if not line or is_junk_line(line):
+        if not has_words(line) or is_junk_line(line):
             continue
         sentences = split_sentences(line)
         kept = clean_sentences(sentences)
@@ -408,11 +497,12 @@ def mend_fragment(sentence: str) -> str | None:
     """Repair a broken sentence, or return None when it cannot stand.
 
     A sentence is broken when it carries an inline note, a replacement
-    character, or a word cut off before a bracket. When the damage lies in
+    character, a word cut off before a bracket, or a "word" of more than
+    200 characters. When the damage lies in
     a leading clause, the clause is cut and the rest kept if it is long
     enough to be a sentence on its own.
     """
-    if "\ufffd" in sentence:
+    if "\ufffd" in sentence or any(len(w) > _MAX_WORD_CHARS for w in sentence.split()):
         return None
     damage = _INLINE_NOTE.search(sentence) or _CUT_OFF.search(sentence)
     if not damage:

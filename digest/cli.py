@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import sys
 from collections import Counter
@@ -13,6 +14,7 @@ from enum import Enum, StrEnum
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
+from urllib.parse import urlsplit
 
 import typer
 
@@ -24,11 +26,14 @@ from digest.config import (
     Settings,
     check_fields,
     load_settings,
+    placeholders,
+    text_problem,
 )
-from digest.errors import ConfigError, DigestError, ExitStatus, OutputTooLargeError
+from digest.errors import ConfigError, DigestError, ExitStatus, OutputTooLargeError, printable
 
 if TYPE_CHECKING:
     from digest.publish import PublishResult
+    from digest.serve import Unsubscribe
 
 # The pipeline (trafilatura, feedparser, lxml, scipy, mjml, ...) is imported
 # inside the commands that run it, so that `digest --help` and every command's
@@ -120,12 +125,33 @@ def _parse_date(value: str | None) -> dt.date:
 
 
 def _warn(message: str) -> None:
-    typer.secho(f"warning: {message}", fg=typer.colors.YELLOW, err=True)
+    typer.secho(f"warning: {printable(message)}", fg=typer.colors.YELLOW, err=True)
 
 
 def _fail(exc: DigestError) -> typer.Exit:
-    typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+    typer.secho(f"error: {printable(str(exc))}", fg=typer.colors.RED, err=True)
     return typer.Exit(int(exc.exit_status))
+
+
+#: What to do about a write that failed, by errno.
+_WRITE_FIXES = {
+    errno.ENOSPC: "free some space on that disk, or give another --out",
+    errno.EDQUOT: "free some space within your disk quota, or give another --out",
+    errno.EROFS: "the disk is read-only: give another --out",
+    errno.EACCES: "make the folder writable for you, or give another --out",
+    errno.EPERM: "make the folder writable for you, or give another --out",
+    errno.ENOTDIR: "--out must be a folder, not a file",
+    errno.EEXIST: "--out must be a folder, not a file",
+}
+
+
+def _write_failed(exc: OSError, out: Path) -> typer.Exit:
+    """A failed write as one line naming the file and the fix (exit 1); a build that
+    fails this way has put back every file it replaced."""
+    where = exc.filename if exc.filename is not None else out
+    reason = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
+    fix = _WRITE_FIXES.get(exc.errno or 0, "check that you can write there, or give another --out")
+    return _fail(DigestError(f"cannot write {os.fsdecode(where)} ({reason})", fix=fix))
 
 
 @app.command(
@@ -261,6 +287,8 @@ def build(
     issue_date = _parse_date(date)
     try:
         settings = _settings(ctx, config)
+        if title is not None and text_problem(title):
+            raise ConfigError(f"--title {text_problem(title)}")
     except ConfigError as exc:
         raise _fail(exc) from None
     settings = replace(
@@ -298,6 +326,8 @@ def build(
         )
     except DigestError as exc:
         raise _fail(exc) from None
+    except OSError as exc:
+        raise _write_failed(exc, out) from None
     for problem in result.problems:
         _warn(f"skipped {problem}")
     if result.written and settings.site_url == DEFAULT_SITE_URL:
@@ -305,7 +335,7 @@ def build(
             f"no --site-url: links in the feeds and pages point at {DEFAULT_SITE_URL} "
             "and will not resolve"
         )
-    typer.echo(_summary(result))
+    typer.echo(printable(_summary(result)))
 
 
 #: ``digest build`` options that also live in digest.toml -> their Settings field.
@@ -364,6 +394,7 @@ SEND_SETTINGS_OPTIONS = {
     "security": "smtp_security",
     "user": "smtp_user",
     "password_env": "smtp_password_env",
+    "secret_env": "unsubscribe_secret_env",
 }
 
 
@@ -469,21 +500,44 @@ def _summary(result: PublishResult) -> str:
     )
 )
 def serve(
+    ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", "-o", help="The folder to serve.")] = Path("out"),
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[
         int, typer.Option(min=0, max=65535, help="Port to listen on; 0 picks a free one.")
     ] = 8000,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            help="Settings file with the unsubscribe URL. Default: ./digest.toml if it exists.",
+            show_default=False,
+        ),
+    ] = None,
+    secret_env: Annotated[
+        str,
+        typer.Option(
+            help="Environment variable that holds the secret of the unsubscribe links' "
+            "{token}s (the same for digest send)."
+        ),
+    ] = Settings.unsubscribe_secret_env,
 ) -> None:
     """Serve the public part of the output folder over HTTP, for previews and feed readers.
 
     Only the feeds, index.html, issues/*.html, digest.json and assets/ are served;
     never digest.eml, sent.json (subscribers' addresses), the email's working files or
     the archive. Feeds get their own Content-Type; every file has an ETag and
-    Last-Modified and conditional requests get 304.
+    Last-Modified and conditional requests get 304. When the unsubscribe URL (in
+    digest.toml) has {email} and {token}, it answers the RFC 8058 one-click POST of
+    such a link by recording the address in OUT/unsubscribed.json, which the next
+    digest send skips.
     """
     from digest.serve import make_server, serve_forever
 
+    try:
+        settings = _settings(ctx, config, {"secret_env": "unsubscribe_secret_env"})
+        link = _unsubscribe_endpoint(settings, out)
+    except DigestError as exc:
+        raise _fail(exc) from None
     if not out.is_dir():
         typer.secho(
             f"error: {out}: no such folder; run digest build first or pass --out",
@@ -492,17 +546,42 @@ def serve(
         )
         raise typer.Exit(int(ExitStatus.USAGE))
     try:
-        server = make_server(out, host, port)
-    except OSError as exc:
+        server = make_server(out, host, port, unsubscribe=link)
+    except (OSError, ValueError, TypeError) as exc:  # a host with a NUL, or not IDNA
+        reason = getattr(exc, "strerror", None) or " ".join(str(exc).split())
         typer.secho(
-            f"error: cannot listen on {host}:{port}: {exc.strerror}; try another --port",
+            f"error: cannot listen on {printable(host)}:{port}: {reason}; "
+            "check --host, or try another --port",
             fg=typer.colors.RED,
             err=True,
         )
         raise typer.Exit(int(ExitStatus.ERROR)) from None
     bound = server.server_address[1]
     typer.echo(f"Serving {out} on http://{host}:{bound}/ (Ctrl-C to stop)")
+    if link is not None:
+        typer.echo(
+            f"Answering one-click unsubscribes at {urlsplit(settings.unsubscribe_url or '').path}"
+        )
     serve_forever(server)
+
+
+def _unsubscribe_endpoint(settings: Settings, out: Path) -> Unsubscribe | None:
+    """The one-click endpoint for links made from the unsubscribe URL, if it has
+    ``{email}`` and ``{token}`` (an ``{email}`` alone proves nothing: not answered)."""
+    url = settings.unsubscribe_url
+    if "{token}" not in placeholders(url):
+        if "{email}" in placeholders(url):
+            _warn(
+                "the unsubscribe URL has {email} but no {token}: one-click unsubscribes are "
+                "not answered, since anyone could make such a link"
+            )
+        return None
+    from digest.serve import Unsubscribe
+    from digest.subscribers import secret as subscribers_secret
+
+    secret = subscribers_secret(url, os.environ, settings.unsubscribe_secret_env)
+    assert url is not None and secret is not None
+    return Unsubscribe.from_url(url, secret, out, settings.name)
 
 
 def _check_size(html: bytes, allow_large: bool) -> None:
@@ -537,8 +616,19 @@ def send(
         typer.Option(
             "--to",
             metavar="ADDRESS",
-            help="Send to these addresses (repeat or comma-separate), and address the "
-            "message's To to them. Default: to in the [email] table of digest.toml.",
+            help="Send to these addresses (repeat or comma-separate), one message each, "
+            "each with its own To. Default: to and to_file in the [email] table of "
+            "digest.toml.",
+            show_default=False,
+        ),
+    ] = None,
+    to_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--to-file",
+            metavar="FILE",
+            help="Send to the addresses in FILE: one a line (# comments and blank lines "
+            "allowed), or CSV with an email column (and perhaps a name column).",
             show_default=False,
         ),
     ] = None,
@@ -562,12 +652,22 @@ def send(
     password_env: Annotated[
         str, typer.Option(help="Environment variable that holds the SMTP password.")
     ] = Settings.smtp_password_env,
+    secret_env: Annotated[
+        str,
+        typer.Option(
+            help="Environment variable that holds the secret of the unsubscribe links' "
+            "{token}s (the same for digest serve)."
+        ),
+    ] = Settings.unsubscribe_secret_env,
     timeout: Annotated[float, typer.Option(min=1, help="Seconds to wait for the server.")] = 30.0,
     dry_run: Annotated[
         bool, typer.Option(help="Print what would be sent and to whom; send nothing.")
     ] = False,
     resend: Annotated[
-        bool, typer.Option(help="Send even if sent.json says this issue was sent already.")
+        bool,
+        typer.Option(
+            help="Send to every recipient, even those sent.json says have it (or may have it)."
+        ),
     ] = False,
     config: Annotated[
         Path | None,
@@ -578,11 +678,14 @@ def send(
         ),
     ] = None,
 ) -> None:
-    """Send an issue's email over SMTP and record it in sent.json beside the .eml.
+    """Send an issue's email over SMTP, one message to each recipient, and record
+    each in sent.json beside the .eml.
 
-    The message goes out exactly as built (re-addressed with --to), in one SMTP
-    transaction: if any recipient is refused, nothing is sent. The password is read
-    from the environment, never from the command line.
+    Every recipient gets the message as built with its own To (and its own
+    unsubscribe links when the URL has {email} or {token}), all in one SMTP session.
+    Whoever unsubscribed is skipped; a send after a failure goes only to those not
+    yet sent. The password and the token secret are read from the environment,
+    never from the command line.
     """
     from digest.send import (
         Security,
@@ -590,10 +693,14 @@ def send(
         default_port,
         describe,
         find_message,
+        plan_send,
         prepare,
+        read_record,
         recipients,
         send_issue,
+        token_secret,
     )
+    from digest.subscribers import read_unsubscribed
 
     try:
         settings = _settings(ctx, config, SEND_SETTINGS_OPTIONS)
@@ -605,23 +712,49 @@ def send(
         options = SmtpOptions.from_settings(settings, os.environ, timeout=timeout)
         # the envelope comes from the editor's settings, never the message's headers
         eml = find_message(message)
-        outgoing = prepare(eml, recipients(settings, to or []), readdress=bool(to))
+        outgoing = prepare(eml, recipients(settings, to or [], to_file))
+        secret = token_secret(outgoing, settings, os.environ)
         if dry_run:
-            typer.echo(describe(outgoing, options))
+            plan = plan_send(
+                outgoing, read_record(eml), read_unsubscribed(eml.parent), resend=resend
+            )
+            typer.echo(describe(outgoing, options, plan))
             return
-        record = send_issue(outgoing, options, resend=resend)
+        report = send_issue(outgoing, options, resend=resend, secret=secret)
     except DigestError as exc:
         raise _fail(exc) from None
+    for label, skipped in (
+        ("unsubscribed", report.plan.unsubscribed),
+        ("may have it already (the send was never confirmed; pass --resend)", report.plan.unknown),
+    ):
+        if skipped:
+            _warn(f"skipped {len(skipped)} recipient(s) who {label}: {', '.join(skipped[:5])}")
+    count = len(report.sent)
+    already = f" ({len(report.plan.already)} had it already)" if report.plan.already else ""
     typer.echo(
-        f"Sent {outgoing.message_id} to {len(outgoing.recipients)} "
-        f"recipient{'s' if len(outgoing.recipients) != 1 else ''} via {options.server}; "
-        f"recorded in {record}"
+        f"Sent {outgoing.message_id} to {count} recipient{'s' if count != 1 else ''}"
+        f"{already}, one message each, via {options.server}; recorded in {report.record}"
     )
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    A bug must never greet the user with a traceback: anything unexpected is one
+    line on stderr and exit 1 (``DIGEST_TRACEBACK=1`` shows the traceback).
+    """
     try:
         app()
     except typer.Abort:
+        raise SystemExit(int(ExitStatus.ERROR)) from None
+    except Exception as exc:
+        if os.environ.get("DIGEST_TRACEBACK"):
+            raise
+        typer.secho(
+            f"error: digest failed unexpectedly ({type(exc).__name__}: "
+            f"{printable(' '.join(str(exc).split()))[:200]}); please report this as a bug, "
+            "with the output of the same command run with DIGEST_TRACEBACK=1",
+            fg=typer.colors.RED,
+            err=True,
+        )
         raise SystemExit(int(ExitStatus.ERROR)) from None

@@ -40,8 +40,13 @@ class Settings:
     email_from: str = "Digest <digest@example.com>"
     #: Recipients of the email, comma-separated.
     email_to: str = "Subscribers <subscribers@example.com>"
-    #: One-click unsubscribe URL (https), if any.
+    #: A file of recipients (one address a line, or CSV with an ``email`` column).
+    email_to_file: str | None = None
+    #: One-click unsubscribe URL (https), if any; ``{email}`` and ``{token}`` are
+    #: each recipient's address and unsubscribe token.
     unsubscribe_url: str | None = None
+    #: Name of the environment variable holding the secret of the ``{token}``s.
+    unsubscribe_secret_env: str = "DIGEST_UNSUBSCRIBE_SECRET"
     #: Unsubscribe mailto address, if any.
     unsubscribe_mailto: str | None = None
     #: "View in browser" URL of an issue; ``{date}`` is replaced by the issue date.
@@ -116,6 +121,27 @@ _DOT_ATOM = re.compile(rf"{_ATEXT}+(?:\.{_ATEXT}+)*")
 _LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
 _HOST = re.compile(rf"{_LABEL}(?:\.{_LABEL})*\.?")
 _EXAMPLE_ADDRESS = "like Name <name@example.com>"
+
+
+#: The placeholders an unsubscribe URL may carry: each recipient's address and token.
+PLACEHOLDERS = ("{email}", "{token}")
+
+
+def placeholders(url: str | None) -> frozenset[str]:
+    """The placeholders ``url`` carries (``{email}``, ``{token}``)."""
+    return frozenset(p for p in PLACEHOLDERS if url and p in url)
+
+
+def placeholder_problem(url: str) -> str | None:
+    """What is wrong with the placeholders of an unsubscribe URL, or None."""
+    rest = url.replace("{email}", "").replace("{token}", "")
+    if "{" in rest or "}" in rest:
+        found = re.search(r"\{[^{}]*\}", rest)
+        what = found.group(0) if found else "a { or } of its own"
+        return f"has {what}; the only placeholders are {{email}} and {{token}}"
+    if "{token}" in url and "{email}" not in url:
+        return "has {token} without {email}: a token is checked against its address"
+    return None
 
 
 def url_problem(value: str, schemes: tuple[str, ...] = ("http", "https")) -> str | None:
@@ -249,6 +275,22 @@ def _string(value: Any) -> str | None:
     return None if value.strip() else "must not be empty"
 
 
+#: What no one-line setting that readers see (the name, the author, a title) may hold:
+#: control characters, line and paragraph separators, noncharacters, lone surrogates.
+_NOT_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]")
+
+
+def text_problem(value: str) -> str | None:
+    """What is wrong with ``value`` as one line of text a reader sees, or None."""
+    if _NOT_TEXT.search(value):
+        return "must be one line of text, without control characters or line breaks"
+    return None
+
+
+def _text(value: Any) -> str | None:
+    return _string(value) or text_problem(value)
+
+
 def _url(https_only: bool = False) -> Check:
     def check(value: Any) -> str | None:
         problem = _string(value)
@@ -257,6 +299,19 @@ def _url(https_only: bool = False) -> Check:
         return url_problem(value, ("https",) if https_only else ("http", "https"))
 
     return check
+
+
+def _unsubscribe_url(value: Any) -> str | None:
+    return _url(https_only=True)(value) or placeholder_problem(value)
+
+
+def _variable(value: Any) -> str | None:
+    problem = _string(value)
+    if problem:
+        return problem
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+        return None
+    return "must be the name of an environment variable, like DIGEST_UNSUBSCRIBE_SECRET"
 
 
 def _with(parse: Callable[[str], object]) -> Check:
@@ -315,28 +370,46 @@ def _language(value: Any) -> str | None:
     return 'must be a language tag, like "en" or "en-GB"'
 
 
+#: A source that starts like an http(s) URL is one, and must be a whole one.
+_HTTP_LIKE = re.compile(r"^\s*https?:", re.I)
+
+
 def _sources(value: Any) -> str | None:
     if not isinstance(value, list):
         return 'must be a list of strings, like ["news/", "https://example.com/feed.xml"]'
     for item in value:
         if not isinstance(item, str) or not item.strip():
-            return f"has {item!r}; every source must be a non-empty string (a path or URL)"
+            return f"has {_short(item)}; every source must be a non-empty string (a path or URL)"
+        if _HTTP_LIKE.match(item):
+            problem = url_problem(item.strip())
+            if problem:
+                return f"has {_short(item)}, which {problem}"
     return None
+
+
+def _short(value: Any) -> str:
+    """``repr(value)`` cut to one short line (a value may be nested or huge)."""
+    if isinstance(value, list | dict):
+        return "a list" if isinstance(value, list) else "a table"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 #: Every key ``digest.toml`` understands, in the order of the starter file.
 KEYS: tuple[Key, ...] = (
-    Key("name", "name", _string),
+    Key("name", "name", _text),
     Key("site_url", "site_url", _url()),
     Key("language", "language", _language),
-    Key("author", "author", _string),
+    Key("author", "author", _text),
     Key("sources", "sources", _sources),
-    Key("topic", "topic", _string),
+    Key("topic", "topic", _text),
     Key("words", "words", _integer(20, 1000)),
     Key("max_stories", "max_stories", _integer(1, 100)),
     Key("email.from", "email_from", _with(parse_sender)),
     Key("email.to", "email_to", _with(parse_addresses)),
-    Key("email.unsubscribe_url", "unsubscribe_url", _url(https_only=True)),
+    Key("email.to_file", "email_to_file", _string),
+    Key("email.unsubscribe_url", "unsubscribe_url", _unsubscribe_url),
+    Key("email.unsubscribe_secret_env", "unsubscribe_secret_env", _variable),
     Key("email.unsubscribe_mailto", "unsubscribe_mailto", _with(mailto_url)),
     Key("email.view_url", "view_url", _url()),
     Key("email.list_id", "list_id", _with(list_identifier)),
@@ -384,7 +457,11 @@ max_stories = 10                     # story budget per issue (1 to 100)
 [email]
 from = "Digest <digest@example.com>"
 to = "Subscribers <subscribers@example.com>"
-# unsubscribe_url = "https://example.com/unsubscribe"   # one-click (RFC 8058), https only
+# to_file = "subscribers.csv"        # or a file of recipients: one address a line, or CSV
+# unsubscribe_url = "https://example.com/unsubscribe?email={email}&token={token}"
+#                                    # one-click (RFC 8058), https only; {email}, {token}: each
+#                                    # recipient's own (digest serve answers such links)
+# unsubscribe_secret_env = "DIGEST_UNSUBSCRIBE_SECRET"  # the tokens' secret, never this file
 # unsubscribe_mailto = "unsubscribe@example.com"
 # view_url = "https://example.com/issues/{date}.html"   # "view in browser"; {date}: issue date
 # list_id = "digest.example.com"
@@ -431,13 +508,47 @@ def load_settings(path: Path, base: Settings | None = None) -> Settings:
         raise ConfigError(
             f"not valid TOML: {exc}", path=str(path), fix="see the TOML syntax at toml.io"
         ) from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise ConfigError(
+            f"{_deepest(text)}arrays or tables are nested too deeply to read",
+            path=str(path),
+            fix="no digest.toml key takes more than a list of strings",
+        ) from None
     values = parse_settings(data, key_lines(text), str(path))
     folder = path.parent
     if "sources" in values:
         values["sources"] = tuple(_relative_to(folder, s) for s in values["sources"])
     if "archive_path" in values:
         values["archive_path"] = _relative_to(folder, values["archive_path"])
+    if "email_to_file" in values:
+        values["email_to_file"] = _relative_to(folder, values["email_to_file"])
     return replace(base or Settings(), **values)
+
+
+#: Nesting deeper than this is reported at the line where it starts.
+_DEEP = 50
+
+
+def _deepest(text: str) -> str:
+    """``line N: `` where brackets outside strings and comments first nest deeper
+    than :data:`_DEEP`, or "" when the scan finds no such line."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        quote = None
+        for char in line:
+            if quote:
+                quote = None if char == quote else quote
+            elif char in "\"'":
+                quote = char
+            elif char == "#":
+                break
+            elif char in "[{":
+                depth += 1
+                if depth > _DEEP:
+                    return f"line {number}: "
+            elif char in "]}":
+                depth -= 1
+    return ""
 
 
 def parse_settings(data: dict[str, Any], lines: dict[str, int], path: str) -> dict[str, Any]:
@@ -466,6 +577,9 @@ def parse_settings(data: dict[str, Any], lines: dict[str, int], path: str) -> di
 #: Settings that reach mail headers, URLs or a connection: checked however given.
 _CHECKED_FIELDS = frozenset(
     {
+        "name",
+        "author",
+        "topic",
         "site_url",
         "view_url",
         "unsubscribe_url",
@@ -506,8 +620,8 @@ def key_lines(text: str) -> dict[str, int]:
                 quote = None
             continue
         stripped = line.strip()
-        header = re.match(r"^\[\s*([^\[\]]+?)\s*\]", stripped)
-        if header and not stripped.startswith("[["):
+        header = re.match(r"^\[\[?\s*([^\[\]]+?)\s*\]", stripped)  # [table] or [[array]]
+        if header:
             table = _split_key(header.group(1))
             lines.setdefault(".".join(table), number)
             continue

@@ -67,3 +67,26 @@ class OutputTooLargeError(RenderError):
     """An output is larger than a client will show whole."""
 
     exit_status = ExitStatus.TOO_LARGE
+
+
+def printable(text: str) -> str:
+    """``text`` (a file name, a URL, a message naming them) as one printable line.
+
+    A file name that is not UTF-8 reaches Python as surrogate escapes: each
+    such byte is shown as ``\\xNN``; any other character that is not
+    printable (a line break, an escape) as its escape (``\\x1b``, ``\\u2028``),
+    so it is shown, never obeyed.
+    """
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte (surrogateescape)
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif char.isprintable():
+            out.append(char)
+        else:
+            width = "x02" if code < 0x100 else "u04" if code < 0x10000 else "U08"
+            out.append(f"\\{width[0]}{code:{width[1:]}x}")
+    return "".join(out)

@@ -92,7 +92,11 @@ def render_outputs(
 
 
 def _stage(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a durable temporary file beside ``path``; return it."""
+    """Write ``data`` to a durable temporary file beside ``path``; return it.
+
+    An :class:`OSError` (a full disk, a read-only folder) names the file
+    being written, so the error the user sees says where.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -101,8 +105,10 @@ def _stage(path: Path, data: bytes) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:
+            exc.filename = str(path)
         raise
     return Path(tmp)
 

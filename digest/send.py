@@ -1,35 +1,41 @@
-"""Send an issue: the ``digest.eml`` a build wrote, over SMTP, once.
+"""Send an issue: the ``digest.eml`` a build wrote, over SMTP, once to each subscriber.
 
-The message is sent exactly as built, except that ``--to`` can re-address it
-(its ``To`` header is replaced; nothing else is re-encoded). The envelope
-recipients are the editor's: ``--to``, else ``[email] to`` in digest.toml;
-never the message's own headers. A message with a header digest does not
-write (``Cc``, ``Bcc``, ``Reply-To``...) is refused.
+**One message per recipient.** Each recipient gets the message as built with
+its own ``To`` (never another subscriber's address in any header) and, when
+the unsubscribe URL has ``{email}`` or ``{token}``, its own
+``List-Unsubscribe`` and unsubscribe links (:func:`digest.render.mime.personalize`,
+which parses every message back before it goes). All of them go in one SMTP
+session, one transaction each. The recipients are the editor's: ``--to`` and
+``--to-file``, else ``[email] to`` and ``to_file`` in digest.toml; never the
+message's own headers. A message with a header digest does not write (``Cc``,
+``Bcc``, ``Reply-To``...) is refused. Whoever unsubscribed
+(``unsubscribed.json`` beside the ``.eml``) is skipped.
 
-The SMTP transaction is all-or-nothing: every recipient must be accepted
-before the message data is sent, so a refused address never leaves a
-half-delivered issue.
-
-Every send is recorded in ``sent.json`` beside the ``.eml``, atomically and
-under a lock (``sent.json.lock``), so two sends at once cannot both deliver:
-first the intent (status ``sending``, with the Message-ID and recipients),
-then the outcome: ``sent``, or the entry is dropped when the server surely
-did not take the message. An intent with no outcome means the connection
-was lost after the message went out, so it may have been delivered; like a
-recorded send, it is sent again only with ``--resend``.
+**Once to each.** ``sent.json`` beside the ``.eml`` records every send and
+each recipient's state, under a lock (``sent.json.lock``), so two sends at
+once never both deliver: the intent is written before anything goes out,
+then, in ``sent.json.journal`` (appended and synced), ``sending`` before each
+message and ``sent`` or ``refused`` after it; at the end the journal is
+folded into ``sent.json`` (or, after a crash, by the next send). A recipient
+left ``sending`` lost the connection after the message went out: it may
+have arrived, so, like one that was sent, it gets the issue again only with
+``--resend``. A plain send after a failure goes only to those not yet sent.
 
 The password never travels through argv: it is read from the environment
-variable that :attr:`Settings.smtp_password_env` names.
+variable that :attr:`Settings.smtp_password_env` names; so is the secret of
+the unsubscribe tokens (:attr:`Settings.unsubscribe_secret_env`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.policy
 import json
+import os
 import smtplib
 import ssl
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -37,24 +43,31 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from digest import subscribers
 from digest.config import Settings, addr_spec
-from digest.errors import ConfigError, DigestError, ExitStatus
+from digest.errors import ConfigError, DigestError, ExitStatus, RenderError
 from digest.publish import file_lock, write_atomic
 from digest.render.mime import (
     HEADER_ORDER,
     OPTIONAL_HEADERS,
-    address_header,
     addresses,
     header_names,
+    personal_placeholders,
+    personalize,
     plain_text,
 )
 
 #: The record of sends, written next to the ``.eml``.
 SENT_RECORD = "sent.json"
+#: Each recipient's progress during a send, appended and synced line by line.
+SEND_JOURNAL = "sent.json.journal"
 #: Held while a send reads, sends and records; beside the record.
 SEND_LOCK = "sent.json.lock"
-#: Version 2 records an intent before each send and its outcome after.
-RECORD_VERSION = 2
+#: Version 3 records each recipient's state (version 2: one state per send).
+RECORD_VERSION = 3
+#: A recipient's states: not tried yet, its message out but unconfirmed, taken,
+#: refused (surely not delivered). Only the middle two count as (maybe) sent.
+PENDING, SENDING, SENT, REFUSED = "pending", "sending", "sent", "refused"
 #: Hosts to which a password may be sent without encryption.
 _LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 #: Headers every message digest builds carries.
@@ -131,15 +144,16 @@ class SmtpOptions:
 
 @dataclass(frozen=True)
 class Outgoing:
-    """A message ready to go: its bytes and who it goes to."""
+    """A message ready to go: its bytes as built and who it goes to."""
 
     #: The ``.eml`` it came from; the sent record goes beside it.
     path: Path
     message: EmailMessage
     data: bytes
     sender: str
-    #: The envelope recipients (addr-specs): from the editor's settings only.
-    recipients: tuple[str, ...]
+    #: ``(display name, addr-spec)`` of each recipient, each once, in order: from
+    #: the editor's settings only.
+    recipients: tuple[tuple[str, str], ...]
 
     @property
     def message_id(self) -> str:
@@ -148,6 +162,23 @@ class Outgoing:
     @property
     def subject(self) -> str:
         return plain_text(str(self.message["Subject"] or ""))
+
+    @property
+    def placeholders(self) -> frozenset[str]:
+        """What the unsubscribe links carry for each recipient: ``email``, ``token``."""
+        return personal_placeholders(self.data)
+
+    def for_recipient(self, to: tuple[str, str], secret: str | None = None) -> bytes:
+        """The message for ``to``: its own ``To`` and unsubscribe links, checked."""
+        token = subscribers.token(secret, to[1]) if secret else None
+        try:
+            return personalize(self.data, to, token)
+        except ValueError as exc:
+            raise ConfigError(
+                f"cannot address the message to each recipient ({exc})",
+                path=str(self.path),
+                fix="rebuild it with digest build",
+            ) from None
 
 
 def find_message(path: Path) -> Path:
@@ -160,30 +191,54 @@ def find_message(path: Path) -> Path:
     return target
 
 
-def recipients(settings: Settings, to: Sequence[str] = ()) -> tuple[tuple[str, str], ...]:
-    """Who a send goes to: ``to`` (``--to``) if given, else ``settings.email_to``.
+def recipients(
+    settings: Settings, to: Sequence[str] = (), to_file: Path | None = None
+) -> tuple[tuple[str, str], ...]:
+    """Who a send goes to, each once: ``to`` (``--to``) and ``to_file``
+    (``--to-file``) if given, else ``[email] to`` and ``to_file`` of the settings.
 
-    The default placeholder address is refused: with neither set, nobody was
-    chosen. The message's own To/Cc/Bcc headers are never consulted.
+    The default placeholder address is refused: with none of them set, nobody
+    was chosen. The message's own To/Cc/Bcc headers are never consulted.
     """
-    if to:
-        return addresses(", ".join(to), "--to")
-    if settings.email_to == Settings.email_to:
+    found: list[tuple[str, str]] = []
+    if to or to_file is not None:
+        if to:
+            found.extend(addresses(", ".join(to), "--to"))
+        if to_file is not None:
+            found.extend(_listed(to_file))
+    else:
+        if settings.email_to_file:
+            found.extend(_listed(Path(settings.email_to_file)))
+        if settings.email_to != Settings.email_to:
+            found.extend(addresses(settings.email_to, "email.to"))
+        if not found:
+            raise ConfigError(
+                "no recipients chosen: no --to or --to-file, and [email] to is the "
+                f"placeholder {Settings.email_to}",
+                fix="give --to ADDRESS or --to-file FILE, or set to or to_file in the "
+                "[email] table of digest.toml",
+            )
+    unique: dict[str, tuple[str, str]] = {}
+    for name, spec in found:
+        unique.setdefault(subscribers.key(spec), (name, spec))
+    return tuple(unique.values())
+
+
+def _listed(path: Path) -> tuple[tuple[str, str], ...]:
+    listed = subscribers.read_list(path)
+    if not listed:
         raise ConfigError(
-            f"no recipients chosen: no --to, and [email] to is the placeholder {Settings.email_to}",
-            fix="give --to ADDRESS, or set to in the [email] table of digest.toml",
+            "the subscriber list has no addresses", path=str(path), fix="add one address a line"
         )
-    return addresses(settings.email_to, "email.to")
+    return listed
 
 
-def prepare(path: Path, to: Sequence[tuple[str, str]], *, readdress: bool = False) -> Outgoing:
+def prepare(path: Path, to: Sequence[tuple[str, str]]) -> Outgoing:
     """Read the message at ``path`` (a ``.eml`` or a build folder) for sending to ``to``.
 
-    ``to`` are the envelope recipients (see :func:`recipients`). With
-    ``readdress`` the message's ``To`` header becomes ``to`` too; otherwise
-    the message goes out as built. A message whose headers are not the ones
-    digest writes (an extra ``Cc`` or ``Bcc``, a header twice, a malformed
-    line) is refused.
+    ``to`` are the recipients (see :func:`recipients`); each gets a message of
+    its own. A message whose headers are not the ones digest writes (an extra
+    ``Cc`` or ``Bcc``, a header twice, a malformed line) is refused.
     """
     eml = find_message(path)
     try:
@@ -191,9 +246,6 @@ def prepare(path: Path, to: Sequence[tuple[str, str]], *, readdress: bool = Fals
     except OSError as exc:
         raise ConfigError(f"cannot read the message ({exc.strerror})", path=str(eml)) from None
     _check_headers(eml, data)
-    if readdress:
-        data = _replace_header(data, "To", address_header("To", to).encode("ascii"))
-        _check_headers(eml, data)
     message = BytesParser(policy=email.policy.default).parsebytes(data)
     if not isinstance(message, EmailMessage):  # pragma: no cover - the policy makes one
         raise ConfigError("not a message that digest built", path=str(eml), fix="rebuild it")
@@ -208,8 +260,17 @@ def prepare(path: Path, to: Sequence[tuple[str, str]], *, readdress: bool = Fals
         )
     if not to:
         raise ConfigError("the message has no recipients", path=str(eml), fix="give --to")
-    envelope = tuple(dict.fromkeys(spec for _, spec in to))
-    return Outgoing(eml, message, data, sender, envelope)
+    unique: dict[str, tuple[str, str]] = {}
+    for name, spec in to:
+        unique.setdefault(subscribers.key(spec), (name, spec))
+    return Outgoing(eml, message, data, sender, tuple(unique.values()))
+
+
+def token_secret(outgoing: Outgoing, settings: Settings, environ: Mapping[str, str]) -> str | None:
+    """The secret of the unsubscribe tokens, when the message's links carry one."""
+    if "token" not in outgoing.placeholders:
+        return None
+    return subscribers.secret("{token}", environ, settings.unsubscribe_secret_env)
 
 
 def _check_headers(eml: Path, data: bytes) -> None:
@@ -242,36 +303,97 @@ def _check_headers(eml: Path, data: bytes) -> None:
         )
 
 
-def _replace_header(data: bytes, name: str, lines: bytes) -> bytes:
-    """``data`` with header ``name`` (and its continuation lines) replaced by ``lines``."""
-    head, _, body = data.partition(b"\r\n\r\n")
-    out: list[bytes] = []
-    skipping = False
-    for line in head.split(b"\r\n"):
-        if line[:1] in (b" ", b"\t"):
-            if not skipping:
-                out.append(line)
+# -- who gets it ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SendPlan:
+    """Who a send goes to, and who it leaves out and why."""
+
+    todo: tuple[tuple[str, str], ...]
+    #: Left out: unsubscribed; sent already; maybe sent (the outcome never came).
+    unsubscribed: tuple[str, ...] = ()
+    already: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+
+
+def recipient_states(sends: Sequence[Mapping[str, Any]], message_id: str) -> dict[str, str]:
+    """Each recipient's state for ``message_id`` over every recorded send (by
+    :func:`digest.subscribers.key`): ``sent`` wins over ``sending``; a send an
+    older digest recorded without its recipients counts for everyone (``*``)."""
+    states: dict[str, str] = {}
+    for entry in sends:
+        if entry.get("message_id") != message_id:
             continue
-        skipping = line.split(b":", 1)[0].lower() == name.lower().encode("ascii")
-        if skipping:
-            out.append(lines.rstrip(b"\r\n"))
+        listed = entry.get("recipients")
+        status = entry.get("status", SENT)  # versions 1 and 2: one state per send
+        if isinstance(listed, dict):
+            pairs = [(k, v) for k, v in listed.items() if isinstance(k, str)]
+        elif isinstance(listed, list):
+            pairs = [(r, status) for r in listed if isinstance(r, str)]
         else:
-            out.append(line)
-    return b"\r\n".join(out) + b"\r\n\r\n" + body
+            pairs = [("*", status)]
+        for address, state in pairs:
+            who = "*" if address == "*" else subscribers.key(address)
+            if state == SENT or (state == SENDING and states.get(who) != SENT):
+                states[who] = state
+    return states
 
 
-def describe(outgoing: Outgoing, options: SmtpOptions) -> str:
+def plan_send(
+    outgoing: Outgoing,
+    sends: Sequence[Mapping[str, Any]],
+    unsubscribed: Mapping[str, str],
+    *,
+    resend: bool = False,
+) -> SendPlan:
+    """Who gets ``outgoing`` now: everyone not unsubscribed and (unless ``resend``)
+    neither sent it nor maybe sent it."""
+    states = recipient_states(sends, outgoing.message_id)
+    todo, left, already, unknown = [], [], [], []
+    for name, spec in outgoing.recipients:
+        who = subscribers.key(spec)
+        state = states.get(who) or states.get("*")
+        if who in unsubscribed:
+            left.append(spec)
+        elif not resend and state == SENT:
+            already.append(spec)
+        elif not resend and state == SENDING:
+            unknown.append(spec)
+        else:
+            todo.append((name, spec))
+    return SendPlan(tuple(todo), tuple(left), tuple(already), tuple(unknown))
+
+
+def describe(outgoing: Outgoing, options: SmtpOptions, plan: SendPlan | None = None) -> str:
     """What would be sent, for ``--dry-run``: one fact per line, no secrets."""
+    plan = plan or SendPlan(outgoing.recipients)
     parts = [p.get_content_type() for p in outgoing.message.walk() if not p.is_multipart()]
     login = f" as {options.user}" if options.user else ""
+    personal = outgoing.placeholders
+    links = (
+        f"each recipient's own ({', '.join('{' + p + '}' for p in sorted(personal))})"
+        if personal
+        else "the same for every recipient"
+    )
+    count = len(plan.todo)
     lines = [
         f"Would send {outgoing.path} via {options.server} ({options.security}){login}",
         f"  From: {outgoing.sender}",
-        f"  To: {', '.join(outgoing.recipients)}",
         f"  Subject: {outgoing.subject}",
         f"  Message-ID: {outgoing.message_id}",
         f"  Parts: {', '.join(parts)}; {len(outgoing.data)} bytes",
+        f"  Unsubscribe links: {links}",
+        f"  {count} message{'s' if count != 1 else ''}, one for each recipient:",
+        *(f"  To: {spec}" for _, spec in plan.todo),
     ]
+    for label, skipped in (
+        ("unsubscribed", plan.unsubscribed),
+        ("already sent (pass --resend)", plan.already),
+        ("may have it already (pass --resend)", plan.unknown),
+    ):
+        if skipped:
+            lines.append(f"  Skipped, {label}: {', '.join(skipped)}")
     return "\n".join(lines)
 
 
@@ -289,15 +411,39 @@ def check_options(options: SmtpOptions) -> None:
         )
 
 
-def deliver(outgoing: Outgoing, options: SmtpOptions) -> None:
-    """Send ``outgoing`` in one SMTP transaction; return once the server took it.
+# -- the SMTP session ---------------------------------------------------------------
 
-    Raises :class:`SendError` when it surely was not delivered (no connection,
-    a refused login, sender, recipient or message), and
-    :class:`OutcomeUnknownError` when the connection failed after the message
-    data went out, before the server said it took it.
+#: ``note(address, state, reason)``: a recipient's progress, as it happens.
+Note = Callable[[str, str, str | None], None]
+
+
+def deliver(
+    outgoing: Outgoing,
+    options: SmtpOptions,
+    todo: Sequence[tuple[str, str]] | None = None,
+    *,
+    secret: str | None = None,
+    note: Note | None = None,
+) -> dict[str, str]:
+    """Send ``outgoing`` to each of ``todo`` (default: every recipient) in one SMTP
+    session, one transaction and one message each; return each address's state.
+
+    ``note`` hears each recipient's progress as it happens: ``sending`` just
+    before its message goes out, then ``sent`` or ``refused`` (with the
+    server's reason). A refused recipient does not stop the others. Raises
+    :class:`SendError` when the session fails (no connection, a refused login
+    or sender, a dropped connection), and :class:`OutcomeUnknownError` when it
+    failed after a message went out and before the server said it took it.
     """
     check_options(options)
+    todo = outgoing.recipients if todo is None else tuple(todo)
+    states: dict[str, str] = {}
+
+    def mark(address: str, state: str, reason: str | None = None) -> None:
+        states[address] = state
+        if note is not None:
+            note(address, state, reason)
+
     context = options.ssl_context or ssl.create_default_context()
     try:
         client: smtplib.SMTP
@@ -314,33 +460,38 @@ def deliver(outgoing: Outgoing, options: SmtpOptions) -> None:
         ) from None
     progress = _Progress()
     try:
-        _transaction(client, outgoing, options, context, progress)
-    except SendError:
+        _open_session(client, options, context)
+        for to in todo:
+            _send_one(
+                client, outgoing, options, to, outgoing.for_recipient(to, secret), mark, progress
+            )
+    except (SendError, ConfigError, RenderError):
         raise
     except (OSError, smtplib.SMTPException) as exc:
-        if progress.data_sent:
+        if progress.current is not None:
             raise OutcomeUnknownError(
-                f"the connection to {options.server} failed after the message went out "
-                f"({_reason(exc)}), so it may have been delivered",
-                fix="check whether it arrived; send it again with --resend",
+                f"the connection to {options.server} failed after the message to "
+                f"{progress.current} went out ({_reason(exc)}), so it may have been delivered",
+                fix="check whether it arrived; send it to them again with --resend",
             ) from None
         if isinstance(exc, smtplib.SMTPServerDisconnected):
             raise SendError(f"{options.server} closed the connection: {_reason(exc)}") from None
         raise SendError(f"sending via {options.server} failed: {_reason(exc)}") from None
     finally:
-        _close(client, polite=progress.accepted)
+        _close(client, polite=progress.current is None and progress.opened)
+    return states
 
 
 @dataclass
 class _Progress:
-    """How far a transaction got: whether the data went out, and was taken."""
+    """How far a session got: whether it opened, and whose message is out unanswered."""
 
-    data_sent: bool = False
-    accepted: bool = False
+    opened: bool = False
+    current: str | None = None
 
 
 def _close(client: smtplib.SMTP, *, polite: bool) -> None:
-    """QUIT (whatever the server answers: the message was taken or not already), then close."""
+    """QUIT (whatever the server answers: every message was taken or not already), then close."""
     try:
         if polite:
             client.quit()
@@ -350,13 +501,7 @@ def _close(client: smtplib.SMTP, *, polite: bool) -> None:
         client.close()
 
 
-def _transaction(
-    client: smtplib.SMTP,
-    outgoing: Outgoing,
-    options: SmtpOptions,
-    context: ssl.SSLContext,
-    progress: _Progress,
-) -> None:
+def _open_session(client: smtplib.SMTP, options: SmtpOptions, context: ssl.SSLContext) -> None:
     client.ehlo()
     if options.security is Security.STARTTLS:
         if not client.has_extn("starttls"):
@@ -378,31 +523,45 @@ def _transaction(
                 f"{options.server} does not offer login (AUTH)",
                 fix="leave out --user, or use --security starttls",
             ) from None
+
+
+def _send_one(
+    client: smtplib.SMTP,
+    outgoing: Outgoing,
+    options: SmtpOptions,
+    to: tuple[str, str],
+    data: bytes,
+    mark: Note,
+    progress: _Progress,
+) -> None:
+    """One transaction: MAIL, RCPT and DATA of the message for ``to``."""
+    spec = to[1]
     code, reply = client.mail(outgoing.sender)
+    progress.opened = True
     if code != 250:
         client.rset()
         raise SendError(
             f"{options.server} refused the sender {outgoing.sender}: {code} {_text(reply)}"
         )
-    refused = []
-    for recipient in outgoing.recipients:
-        code, reply = client.rcpt(recipient)
-        if code not in (250, 251):
-            refused.append(f"{recipient} ({code} {_text(reply)})")
-    if refused:
+    code, reply = client.rcpt(spec)
+    if code not in (250, 251):
         client.rset()
-        raise SendError(
-            f"{options.server} refused {'; '.join(refused)}; nothing was sent",
-            fix="correct or leave out the refused addresses",
-        )
+        mark(spec, REFUSED, f"{code} {_text(reply)}".strip())
+        return
+    mark(spec, SENDING, None)  # recorded before the message goes out
+    progress.current = spec
     try:
-        progress.data_sent = True
-        code, reply = client.data(outgoing.data)
+        code, reply = client.data(data)
     except smtplib.SMTPDataError as exc:  # DATA itself refused: nothing went out
-        raise SendError(f"{options.server} refused the message: {_reason(exc)}") from None
+        progress.current = None
+        client.rset()
+        mark(spec, REFUSED, _reason(exc))
+        return
+    progress.current = None
     if code != 250:  # an answer, and a refusal: surely not delivered
-        raise SendError(f"{options.server} did not accept the message: {code} {_text(reply)}")
-    progress.accepted = True
+        mark(spec, REFUSED, f"{code} {_text(reply)}".strip())
+        return
+    mark(spec, SENT, None)
 
 
 def _text(reply: bytes | str) -> str:
@@ -424,8 +583,14 @@ def record_path(eml: Path) -> Path:
     return eml.parent / SENT_RECORD
 
 
+def journal_path(eml: Path) -> Path:
+    """Where a send in progress notes each recipient's state."""
+    return eml.parent / SEND_JOURNAL
+
+
 def read_record(eml: Path) -> list[dict[str, Any]]:
-    """Every send recorded beside ``eml``, oldest first.
+    """Every send recorded beside ``eml``, oldest first, with the journal of a
+    send that did not finish folded in.
 
     A record that is not a file, or not one digest wrote, is a
     :class:`~digest.errors.ConfigError`: it is never silently replaced.
@@ -434,7 +599,7 @@ def read_record(eml: Path) -> list[dict[str, Any]]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return []
+        sends: list[dict[str, Any]] = []
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or type(exc).__name__
         raise ConfigError(
@@ -442,18 +607,53 @@ def read_record(eml: Path) -> list[dict[str, Any]]:
             path=str(path),
             fix="it must be the file digest send writes; move it away or repair it",
         ) from None
+    else:
+        try:
+            data = json.loads(text)
+            listed = data["sends"]
+            if not isinstance(listed, list):
+                raise TypeError
+        except (ValueError, KeyError, TypeError):
+            raise ConfigError(
+                "the send record is unreadable",
+                path=str(path),
+                fix="repair it, or move it away (it says which issues were sent)",
+            ) from None
+        sends = [s for s in listed if isinstance(s, dict)]
+    _fold(sends, journal_path(eml))
+    return sends
+
+
+def _fold(sends: list[dict[str, Any]], journal: Path) -> bool:
+    """Apply the journal's notes to ``sends``; False when there is no journal."""
     try:
-        data = json.loads(text)
-        sends = data["sends"]
-        if not isinstance(sends, list):
-            raise TypeError
-    except (ValueError, KeyError, TypeError):
+        lines = journal.read_bytes().splitlines()
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
         raise ConfigError(
-            "the send record is unreadable",
-            path=str(path),
-            fix="repair it, or move it away (it says which issues were sent)",
+            f"cannot read the journal of a send ({exc.strerror or exc})",
+            path=str(journal),
+            fix="it must be the file digest send writes",
         ) from None
-    return [s for s in sends if isinstance(s, dict)]
+    for raw in lines:
+        try:
+            item = json.loads(raw)
+        except ValueError:  # the line a crash cut short
+            continue
+        if not isinstance(item, dict):
+            continue
+        index, address, state = item.get("send"), item.get("to"), item.get("status")
+        if (
+            isinstance(index, int)
+            and 0 <= index < len(sends)
+            and isinstance(address, str)
+            and state in (SENDING, SENT, REFUSED)
+        ):
+            listed = sends[index].setdefault("recipients", {})
+            if isinstance(listed, dict):
+                listed[address] = state
+    return True
 
 
 def write_record(eml: Path, sends: Sequence[Mapping[str, Any]]) -> Path:
@@ -473,25 +673,71 @@ def write_record(eml: Path, sends: Sequence[Mapping[str, Any]]) -> Path:
     return path
 
 
-def check_not_sent(outgoing: Outgoing, sends: Sequence[Mapping[str, Any]]) -> None:
-    """Raise :class:`AlreadySentError` if this Message-ID was (or may have been) sent."""
-    for previous in sends:
-        if previous.get("message_id") != outgoing.message_id:
-            continue
-        count = len(previous.get("recipients", []))
-        status = previous.get("status", "sent")  # version 1 recorded only sends
-        if status == "sent":
-            raise AlreadySentError(
-                f"{outgoing.message_id} was already sent on {previous.get('sent_at')} "
-                f"to {count} recipient(s)",
-                fix="pass --resend to send it again",
-            )
-        if status == "sending":
-            raise AlreadySentError(
-                f"{outgoing.message_id} may already have been sent: the send of "
-                f"{previous.get('started_at')} to {count} recipient(s) was never confirmed",
-                fix="check whether it arrived; pass --resend to send it again",
-            )
+class _Journal:
+    """Notes of one send in progress, each appended and synced before going on."""
+
+    def __init__(self, eml: Path, index: int) -> None:
+        self.path = journal_path(eml)
+        self.index = index
+        try:
+            self._file = self.path.open("ab")
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot write the journal of the send ({exc.strerror or exc})",
+                path=str(self.path),
+                fix="the folder of the .eml must be writable",
+            ) from None
+
+    def note(self, address: str, state: str, reason: str | None = None) -> None:
+        item: dict[str, Any] = {"send": self.index, "to": address, "status": state}
+        if reason:
+            item["reason"] = reason
+        try:
+            self._file.write(json.dumps(item, ensure_ascii=False).encode("utf-8") + b"\n")
+            self._file.flush()
+            os.fsync(self._file.fileno())
+        except OSError as exc:  # stop before a message goes out unrecorded
+            raise ConfigError(
+                f"cannot record the send to {address} ({exc.strerror or exc}); stopped",
+                path=str(self.path),
+                fix="free some space, then digest send again (it sends only to the others)",
+            ) from None
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self._file.close()
+
+
+@dataclass(frozen=True)
+class SendReport:
+    """What a send did."""
+
+    record: Path
+    plan: SendPlan
+    sent: tuple[str, ...] = ()
+    #: Refused addresses, with the server's reason.
+    refused: tuple[tuple[str, str], ...] = ()
+
+
+def check_not_sent(plan: SendPlan, outgoing: Outgoing, sends: Sequence[Mapping[str, Any]]) -> None:
+    """Raise :class:`AlreadySentError` when nobody is left to send to because every
+    recipient got it (or may have): sending again needs ``--resend``."""
+    if plan.todo or not (plan.already or plan.unknown):
+        return
+    mine = [s for s in sends if s.get("message_id") == outgoing.message_id]
+    if plan.unknown:
+        started = next((s.get("started_at") for s in reversed(mine)), None)
+        raise AlreadySentError(
+            f"{outgoing.message_id} may already have been sent to {len(plan.unknown)} "
+            f"recipient(s): the send of {started} was never confirmed for "
+            f"{', '.join(plan.unknown[:3])}{' ...' if len(plan.unknown) > 3 else ''}",
+            fix="check whether it arrived; pass --resend to send it again",
+        )
+    when = next((s.get("sent_at") for s in reversed(mine) if s.get("sent_at")), None)
+    raise AlreadySentError(
+        f"{outgoing.message_id} was already sent on {when} to {len(plan.already)} recipient(s)",
+        fix="pass --resend to send it again",
+    )
 
 
 def send_issue(
@@ -499,60 +745,89 @@ def send_issue(
     options: SmtpOptions,
     *,
     resend: bool = False,
+    secret: str | None = None,
     now: dt.datetime | None = None,
     lock_timeout: float = 120.0,
-) -> Path:
-    """Deliver ``outgoing`` once and record it; return the record's path.
+) -> SendReport:
+    """Deliver ``outgoing`` once to each recipient and record it.
 
-    Under the send lock: read the record, refuse a send already made (or
-    unconfirmed) unless ``resend``, record the intent, deliver, record the
-    outcome. Nothing is sent unless the intent could be recorded first.
+    Under the send lock: settle a journal an earlier send left, read the record
+    and the unsubscriptions, leave out who unsubscribed and (unless
+    ``resend``) who got it or may have, record the intent, deliver (noting
+    each recipient in the journal), and record the outcome. Nothing is sent
+    unless the intent could be recorded first. Raises :class:`SendError` when
+    some recipient did not get it (the others did, and are recorded).
     """
     check_options(options)
     stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).isoformat(timespec="seconds")
-    lock = outgoing.path.parent / SEND_LOCK
-    with file_lock(lock, timeout=lock_timeout, holder="another digest send of this message"):
-        existed = record_path(outgoing.path).exists()
-        sends = read_record(outgoing.path)
-        if not resend:
-            check_not_sent(outgoing, sends)
+    eml = outgoing.path
+    with file_lock(eml.parent / SEND_LOCK, timeout=lock_timeout, holder="another digest send"):
+        sends = read_record(eml)
+        if journal_path(eml).exists():  # a send that did not finish: settle it first
+            write_record(eml, sends)
+            journal_path(eml).unlink(missing_ok=True)
+        plan = plan_send(outgoing, sends, subscribers.read_unsubscribed(eml.parent), resend=resend)
+        check_not_sent(plan, outgoing, sends)
+        if not plan.todo:
+            return SendReport(record_path(eml), plan)
+        outgoing.for_recipient(plan.todo[0], secret)  # one that cannot be built stops here
         entry: dict[str, Any] = {
             "message_id": outgoing.message_id,
             "subject": outgoing.subject,
-            "recipients": list(outgoing.recipients),
             "server": options.server,
-            "status": "sending",
             "started_at": stamp,
+            "recipients": {spec: PENDING for _, spec in plan.todo},
         }
-        path = write_record(outgoing.path, [*sends, entry])  # the intent, before anything goes out
+        existed = record_path(eml).exists()
+        path = write_record(eml, [*sends, entry])  # the intent, before anything goes out
+        journal = _Journal(eml, len(sends))
+        reasons: dict[str, str] = {}
+
+        def note(address: str, state: str, reason: str | None) -> None:
+            journal.note(address, state, reason)
+            if reason:
+                reasons[address] = reason
+
+        failure: DigestError | None = None
         try:
-            deliver(outgoing, options)
-        except OutcomeUnknownError as exc:
-            entry["error"] = exc.message  # stays "sending": it may have arrived
-            _record_outcome(outgoing, [*sends, entry])
-            raise
-        except DigestError:
-            # surely not delivered: the record is as it was
-            if sends or existed:
-                _record_outcome(outgoing, sends)
-            else:
-                path.unlink(missing_ok=True)
-            raise
-        entry.update(status="sent", sent_at=stamp)
-        _record_outcome(outgoing, [*sends, entry], delivered=True)
-    return path
+            states = deliver(outgoing, options, plan.todo, secret=secret, note=note)
+        except DigestError as exc:
+            failure, states = exc, {}
+        finally:
+            journal.close()
+        final = read_record(eml)  # the journal folded in: every recipient's state
+        delivered = [a for a, s in final[len(sends)]["recipients"].items() if s == SENT]
+        if delivered or any(s == SENDING for s in final[len(sends)]["recipients"].values()):
+            final[len(sends)]["sent_at"] = stamp
+            write_record(eml, final)
+        elif sends or existed:  # surely nothing delivered: the record is as it was
+            write_record(eml, sends)
+        else:
+            path.unlink(missing_ok=True)
+        journal.path.unlink(missing_ok=True)
+        refused = tuple((a, reasons.get(a, "?")) for a, s in states.items() if s == REFUSED)
+        report = SendReport(path, plan, tuple(delivered), refused)
+        if failure is not None:
+            raise _partly(failure, report)
+        if refused:
+            raise _partly(None, report)
+    return report
 
 
-def _record_outcome(
-    outgoing: Outgoing, sends: Sequence[Mapping[str, Any]], *, delivered: bool = False
-) -> None:
-    try:
-        write_record(outgoing.path, sends)
-    except ConfigError as exc:
-        if delivered:
-            raise ConfigError(
-                f"{outgoing.message_id} was sent, but recording it failed: {exc.message}",
-                path=exc.path,
-                fix="the record still says it is being sent, so a plain retry will refuse",
-            ) from None
-        raise
+def _partly(failure: DigestError | None, report: SendReport) -> DigestError:
+    """The error of a send that reached some recipients, saying who got it."""
+    total = len(report.plan.todo)
+    sent = len(report.sent)
+    parts = [failure.message] if failure is not None else []
+    if report.refused:
+        shown = "; ".join(f"{a} ({why})" for a, why in report.refused[:5])
+        more = f" and {len(report.refused) - 5} more" if len(report.refused) > 5 else ""
+        parts.append(f"refused {shown}{more}")
+    if sent or failure is None or report.refused:
+        parts.append(f"sent to {sent} of {total} recipient{'s' if total != 1 else ''}")
+    fix = failure.fix if failure is not None else None
+    if sent < total:
+        again = "digest send again sends only to those not yet sent"
+        fix = f"{fix}; {again}" if fix else f"correct or leave out the refused addresses; {again}"
+    kind = type(failure) if failure is not None else SendError
+    return kind("; ".join(parts), path=failure.path if failure else None, fix=fix)

@@ -19,26 +19,42 @@ It stays up under load: a listen backlog of 128, a fixed number of worker
 threads (connections beyond them wait in a bounded queue, then in the
 kernel's backlog), a read timeout that closes half-sent requests, and one log
 line, never a traceback, for a client that goes away.
+
+**One-click unsubscribe** (RFC 8058), when the unsubscribe URL carries
+``{email}`` and ``{token}`` (:class:`Unsubscribe`): a ``POST`` of
+``List-Unsubscribe=One-Click`` to a recipient's link, its token checked
+against the secret, records the address in ``unsubscribed.json`` (atomically,
+under a lock; never served), and the next ``digest send`` skips it. A ``GET``
+of the link (a reader clicking it in the email, or a scanner following it)
+never unsubscribes: it shows a page whose button makes that ``POST``.
 """
 
 from __future__ import annotations
 
+import email.policy
 import email.utils
 import hashlib
+import html
 import mimetypes
 import posixpath
 import queue
+import re
 import socket
 import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from email.parser import BytesParser
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
+from digest import subscribers
+from digest.config import addr_spec
+from digest.errors import DigestError
 from digest.render.feeds import FEED_FILES
 
 #: Content-Type of each feed, by file name.
@@ -77,6 +93,55 @@ WORKERS = 16
 QUEUED = 256
 #: Seconds a client may take to send each part of its request.
 READ_TIMEOUT = 10.0
+#: The largest one-click unsubscribe body read, in bytes (it is 26 bytes, or a small form).
+MAX_POST_BYTES = 16 * 1024
+#: What a one-click unsubscribe POST says (RFC 8058 3.1).
+ONE_CLICK = ("List-Unsubscribe", "One-Click")
+
+
+@dataclass(frozen=True)
+class Unsubscribe:
+    """Where one-click unsubscribe links point, and how to check and record them."""
+
+    #: Matches the path and query of a recipient's link; groups ``email`` and ``token``.
+    pattern: re.Pattern[str]
+    #: The secret of the tokens (:func:`digest.subscribers.token`).
+    secret: str = field(repr=False)
+    #: The folder whose ``unsubscribed.json`` records who left.
+    folder: Path
+    #: The newsletter's name, for the page a reader sees.
+    name: str = "Digest"
+
+    @classmethod
+    def from_url(cls, url: str, secret: str, folder: Path, name: str = "Digest") -> Unsubscribe:
+        """For links made from the unsubscribe URL ``url`` (with ``{email}`` and ``{token}``)."""
+        parts = urlsplit(url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        pattern = re.escape(target)
+        for placeholder in ("email", "token"):
+            pattern = pattern.replace(
+                re.escape("{" + placeholder + "}"), f"(?P<{placeholder}>[^/?&#]+)", 1
+            )
+        return cls(re.compile(pattern), secret, folder, name)
+
+    def match(self, target: str) -> tuple[str, str] | None:
+        """The address and token a request target carries, if it is one of our links
+        and they are good (the address checked, the token its own)."""
+        found = self.pattern.fullmatch(target)
+        if found is None:
+            return None
+        try:
+            address = addr_spec(unquote(found["email"]))
+        except ValueError:
+            return None
+        token = unquote(found["token"])
+        if not subscribers.check_token(self.secret, address, token):
+            return None
+        return address, token
+
+    def is_link(self, target: str) -> bool:
+        """Whether ``target`` is shaped like one of our links (good or not)."""
+        return self.pattern.fullmatch(target) is not None
 
 
 def content_type(name: str) -> str:
@@ -128,6 +193,42 @@ def resolve(root: Path, url_path: str) -> Path | None:
     return real
 
 
+def _one_click(content_type: str, data: bytes) -> bool:
+    """Whether a POST body says ``List-Unsubscribe=One-Click``, as a URL-encoded or a
+    multipart form (RFC 8058 3.1 allows both)."""
+    kind = content_type.split(";", 1)[0].strip().lower()
+    if kind == "multipart/form-data":
+        head = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1", "replace")
+        form = BytesParser(policy=email.policy.HTTP).parsebytes(head + data)
+        for part in form.iter_parts() if form.is_multipart() else []:
+            value = part.get_payload(decode=True)
+            if part.get_param("name", header="content-disposition") == ONE_CLICK[0]:
+                return isinstance(value, bytes) and value.strip() == ONE_CLICK[1].encode()
+        return False
+    try:
+        fields = parse_qs(data.decode("ascii"), strict_parsing=True)
+    except (UnicodeDecodeError, ValueError):
+        return False
+    return fields.get(ONE_CLICK[0]) == [ONE_CLICK[1]]
+
+
+def _page(name: str, message: str, action: str | None) -> str:
+    """A small page about an unsubscription; every text in it escaped."""
+    form = ""
+    if action is not None:
+        form = (
+            f'<form method="post" action="{html.escape(action)}">'
+            f'<input type="hidden" name="{ONE_CLICK[0]}" value="{ONE_CLICK[1]}">'
+            '<button type="submit">Unsubscribe</button></form>'
+        )
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(name)}</title></head><body><h1>{html.escape(name)}</h1>"
+        f"<p>{html.escape(message)}</p>{form}</body></html>\n"
+    )
+
+
 def etag_of(data: bytes) -> str:
     """A strong entity tag: the same bytes always give the same tag."""
     return '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
@@ -142,19 +243,85 @@ def _etag_matches(header: str, etag: str) -> bool:
 
 
 class OutputHandler(BaseHTTPRequestHandler):
-    """GET and HEAD for the public files under :attr:`root`; everything else is refused."""
+    """GET and HEAD for the public files under :attr:`root`, and the one-click
+    unsubscribe POST when :attr:`unsubscribe` is set; everything else is refused."""
 
     root: ClassVar[Path] = Path(".")
     quiet: ClassVar[bool] = False
+    unsubscribe: ClassVar[Unsubscribe | None] = None
     server_version = "digest-serve"
     #: Seconds per read of the request (StreamRequestHandler applies it to the socket).
     timeout = READ_TIMEOUT
 
     def do_GET(self) -> None:
+        if self.unsubscribe is not None and self.unsubscribe.is_link(self.path):
+            self._unsubscribe_page(body=True)
+            return
         self._respond(body=True)
 
     def do_HEAD(self) -> None:
+        if self.unsubscribe is not None and self.unsubscribe.is_link(self.path):
+            self._unsubscribe_page(body=False)
+            return
         self._respond(body=False)
+
+    def do_POST(self) -> None:
+        """RFC 8058: ``List-Unsubscribe=One-Click`` to a recipient's own link."""
+        link = self.unsubscribe
+        if link is None or not link.is_link(self.path):
+            self._plain(
+                HTTPStatus.METHOD_NOT_ALLOWED, "Only GET and HEAD here\n", True, allow="GET, HEAD"
+            )
+            return
+        length = self.headers.get("Content-Length")
+        if length is None or not length.isdigit():
+            self._plain(HTTPStatus.LENGTH_REQUIRED, "A Content-Length is required\n", True)
+            return
+        if int(length) > MAX_POST_BYTES:
+            self.close_connection = True
+            self._plain(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Too large\n", True)
+            return
+        data = self.rfile.read(int(length))
+        if not _one_click(self.headers.get("Content-Type", ""), data):
+            self._plain(
+                HTTPStatus.BAD_REQUEST, "Not a one-click unsubscribe (RFC 8058) request\n", True
+            )
+            return
+        found = link.match(self.path)
+        if found is None:
+            self._plain(HTTPStatus.FORBIDDEN, "This unsubscribe link is not valid\n", True)
+            return
+        address = found[0]
+        try:
+            subscribers.record_unsubscribe(link.folder, address)
+        except DigestError as exc:  # the record cannot be read or written
+            self.log_error("cannot record an unsubscription: %s", str(exc))
+            self._plain(HTTPStatus.SERVICE_UNAVAILABLE, "Try again later\n", True)
+            return
+        self.log_line(f"{self.address_string()} - unsubscribed one address")
+        self._html(HTTPStatus.OK, _page(link.name, f"{address} is unsubscribed.", None), True)
+
+    def _unsubscribe_page(self, *, body: bool) -> None:
+        """The page a reader's click on the link shows: a button, never an unsubscription."""
+        link = self.unsubscribe
+        assert link is not None
+        found = link.match(self.path)
+        if found is None:
+            self._plain(HTTPStatus.FORBIDDEN, "This unsubscribe link is not valid\n", body)
+            return
+        page = _page(link.name, f"Unsubscribe {found[0]}?", self.path)
+        self._html(HTTPStatus.OK, page, body)
+
+    def _html(self, status: HTTPStatus, page: str, body: bool) -> None:
+        data = page.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
 
     def _respond(self, *, body: bool) -> None:
         path = resolve(self.root, self.path)
@@ -209,9 +376,11 @@ class OutputHandler(BaseHTTPRequestHandler):
         self.send_header("Last-Modified", last_modified)
         self.send_header("Cache-Control", "no-cache")
 
-    def _plain(self, status: HTTPStatus, text: str, body: bool) -> None:
+    def _plain(self, status: HTTPStatus, text: str, body: bool, allow: str | None = None) -> None:
         data = text.encode("utf-8")
         self.send_response(status)
+        if allow is not None:
+            self.send_header("Allow", allow)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -256,11 +425,13 @@ class OutputServer(HTTPServer):
         workers: int = WORKERS,
         log: TextIO | None = None,
     ) -> None:
-        super().__init__(address, handler)
         self._log = log
         self._log_lock = threading.Lock()
         self._connections: queue.Queue[tuple[socket.socket, Any] | None] = queue.Queue(QUEUED)
         self._closing = threading.Event()
+        self._workers: list[threading.Thread] = []
+        # binds and listens; on failure it calls server_close(), which needs the above
+        super().__init__(address, handler)
         self._workers = [
             threading.Thread(target=self._work, name=f"digest-serve-{n}", daemon=True)
             for n in range(workers)
@@ -325,16 +496,23 @@ def make_server(
     workers: int = WORKERS,
     timeout: float = READ_TIMEOUT,
     log: TextIO | None = None,
+    unsubscribe: Unsubscribe | None = None,
 ) -> OutputServer:
     """A server for ``root`` bound to ``host:port`` (port 0: any free port).
 
     ``workers`` threads answer requests; a client gets ``timeout`` seconds
     for each read of its request; lines go to ``log`` (default stderr).
+    With ``unsubscribe``, it answers one-click unsubscribe links.
     """
     handler = type(
         "BoundOutputHandler",
         (OutputHandler,),
-        {"root": Path(root).resolve(), "quiet": quiet, "timeout": timeout},
+        {
+            "root": Path(root).resolve(),
+            "quiet": quiet,
+            "timeout": timeout,
+            "unsubscribe": unsubscribe,
+        },
     )
     return OutputServer((host, port), handler, workers=workers, log=log)
 
@@ -348,9 +526,13 @@ def serving(
     workers: int = WORKERS,
     timeout: float = READ_TIMEOUT,
     log: TextIO | None = None,
+    unsubscribe: Unsubscribe | None = None,
 ) -> Iterator[str]:
     """Serve ``root`` in a background thread; yield the base URL (ending in ``/``)."""
-    server = make_server(root, host, port, quiet=True, workers=workers, timeout=timeout, log=log)
+    server = make_server(
+        root, host, port, quiet=True, workers=workers, timeout=timeout, log=log,
+        unsubscribe=unsubscribe,
+    )  # fmt: skip
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02})
     thread.daemon = True
     thread.start()

@@ -8,9 +8,21 @@ prove the rules are general by using other wordings of the same junk.
 
 from __future__ import annotations
 
-import pytest
+import unicodedata
 
-from digest.clean import clean, is_boilerplate, is_junk_line, mend_fragment
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digest.clean import (
+    NAME_MAX_CHARS,
+    TITLE_MAX_CHARS,
+    clean,
+    is_boilerplate,
+    is_junk_line,
+    mend_fragment,
+    scrub,
+)
 from digest.errors import IngestError
 from digest.model import ArticleData, Block
 
@@ -391,3 +403,104 @@ def test_an_article_with_neither_text_nor_title_is_an_error() -> None:
 def test_japanese_sentences_are_paragraphs() -> None:
     line = "港の橋は来年の春から建て替えられることが決まりました。工事には三年かかります。"
     assert _clean(line, title="橋").paragraphs == (line,)
+
+
+# -- characters no reader should get -------------------------------------------------
+
+_LINE_BREAKING = "\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029"
+_BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def _removed(char: str) -> bool:
+    """The cleaner's rule, said another way: which characters go."""
+    code = ord(char)
+    control = unicodedata.category(char) in ("Cc", "Cs") and char not in "\t\n"
+    noncharacter = (code & 0xFFFE) == 0xFFFE or 0xFDD0 <= code <= 0xFDEF
+    return control or noncharacter or char == "\ufeff" or char in _BIDI
+
+
+@settings(max_examples=500)
+@given(st.text())
+def test_scrub_removes_only_what_no_reader_should_get(text: str) -> None:
+    text = text.replace("\x1b", "")  # escape sequences go whole: tested below
+    expected = "".join(
+        "\n" if c in _LINE_BREAKING else "" if _removed(c) else c
+        for c in text.replace("\r\n", "\n")
+    )
+    assert scrub(text) == expected
+    assert scrub(text, one_line=True) == expected.replace("\n", " ")
+
+
+@pytest.mark.parametrize(
+    ("raw", "kept"),
+    [
+        ("Harbour\x01vote", "Harbourvote"),
+        ("Har\x00bour vote", "Harbour vote"),
+        ("\x1b[31mRed\x1b[0m alert", "Red alert"),
+        ("\x1b]0;owned\x07Title", "Title"),
+        ("Ferry\x1bnews", "Ferrynews"),
+        ("Ferry\u202enews", "Ferrynews"),
+        ("Ferry\ufeffnews\ufffe", "Ferrynews"),
+        ("Ferry\ud800news", "Ferrynews"),
+        ("Ferry\x85news", "Ferry news"),
+        ("Ferry\u2028news", "Ferry news"),
+    ],
+)
+def test_a_control_character_in_any_field_goes_and_the_text_stays(raw: str, kept: str) -> None:
+    article = clean(
+        ArticleData(
+            path="a.md", text=f"{PROSE} {raw}.", title=raw, outlet=raw, author=raw,
+            url="https://news.example/a",
+        )
+    )  # fmt: skip
+    assert article.title == article.outlet == article.author == kept
+    if any(c in raw for c in _LINE_BREAKING):  # in the body, a line break
+        assert article.paragraphs[0].endswith(" Ferry") and article.blocks[-1].text == "news."
+    else:
+        assert article.paragraphs[0].endswith(f" {kept}.")
+    assert article.url == "https://news.example/a"
+
+
+def test_a_line_breaking_control_ends_a_body_line() -> None:
+    article = _clean(f"Budget news\x0c{PROSE}\u2028{PROSE.replace('city', 'town')}")
+    assert article.title == "Budget news"
+    assert len(article.paragraphs) == 2
+
+
+@pytest.mark.parametrize("text", ["...", "…", "!", "?!", "— — —", ". . .", "*", '"', "• • •"])
+def test_an_article_of_only_punctuation_is_no_article(text: str) -> None:
+    with pytest.raises(IngestError, match="no article text"):
+        clean(ArticleData(path="p.md", text=f"{text}\n{text}", title=text))
+    # punctuation lines in a real article are dropped, its prose kept
+    article = _clean(f"Budget news\n{text}\n{PROSE}", title=None)
+    assert article.title == "Budget news" and article.paragraphs == (PROSE,)
+
+
+def test_a_huge_title_outlet_or_url_is_cut_or_dropped() -> None:
+    article = clean(
+        ArticleData(
+            path="a.md", text=PROSE, title="Cranes " * 100_000, outlet="Marsh " * 1000,
+            author="x" * 5000, url="https://news.example/" + "a" * 5000,
+        )
+    )  # fmt: skip
+    assert article.title is not None and len(article.title) <= TITLE_MAX_CHARS
+    assert article.title.startswith("Cranes Cranes") and article.title.endswith("Cranes…")
+    assert article.outlet is not None and len(article.outlet) <= NAME_MAX_CHARS
+    assert article.author == "x" * (NAME_MAX_CHARS - 1) + "…"
+    assert article.url is None  # known by its text instead
+    long = f"{PROSE} The code was {'z' * 300} and nothing else."
+    assert "zzz" not in " ".join(_clean(long, title="T").paragraphs)
+
+
+def test_a_url_with_a_control_character_is_dropped() -> None:
+    for url in ("https://news.example/\x00a", "https://news.example/a\nBcc: x", " \x1b[31m "):
+        assert clean(ArticleData(path="a.md", text=PROSE, title="T", url=url)).url is None
+    assert clean(
+        ArticleData(path="a.md", text=PROSE, title="T", url=" https://a.example/ ")
+    ).url == ("https://a.example/")
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_escaped() -> None:
+    article = clean(ArticleData(path="news/caf\udce9\n.md", text=PROSE, title="T"))
+    assert article.path == "news/caf\\xe9\\x0a.md"
+    article.path.encode("utf-8")  # every output can carry it

@@ -156,3 +156,66 @@ def test_max_stories_caps_the_issue(tmp_path: Path) -> None:
     )
     assert code == 0, err
     assert "made 2 stories" in out
+
+
+# -- the size refusal (issue 11, item 4: it and its exit code were never tested) ---------
+
+
+def test_the_email_size_limit_is_exact() -> None:
+    from digest.cli import EMAIL_MAX_BYTES, EMAIL_WARN_BYTES, _check_size
+    from digest.errors import OutputTooLargeError
+
+    assert (EMAIL_WARN_BYTES, EMAIL_MAX_BYTES) == (80 * 1024, 100 * 1024)
+    _check_size(b"x" * EMAIL_MAX_BYTES, allow_large=False)
+    with pytest.raises(OutputTooLargeError, match="102 KB") as caught:
+        _check_size(b"x" * (EMAIL_MAX_BYTES + 1), allow_large=False)
+    assert caught.value.exit_status == 4 and "--allow-large" in str(caught.value)
+    _check_size(b"x" * (EMAIL_MAX_BYTES + 1), allow_large=True)
+
+
+@pytest.mark.parametrize(("padding", "code"), [(110_000, 4), (90_000, 0), (1_000, 0)])
+def test_an_email_over_100_kb_is_refused_with_exit_code_4(
+    tmp_path: Path, padding: int, code: int
+) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "email.mjml.j2").write_text(
+        "<mjml><mj-body><mj-section><mj-column><mj-text>"
+        f"{{{{ 'x' * {padding} }}}}</mj-text></mj-column></mj-section></mj-body></mjml>",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    args = ["build", str(SEEDS), "--out", str(out), "--templates", str(templates)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == code, result.stderr
+    if code == 4:
+        assert "over the 100 KB limit" in result.stderr and "--allow-large" in result.stderr
+        written = [p.name for p in out.iterdir() if not p.name.endswith(".lock")]
+        assert written == [], "nothing is written"
+        assert runner.invoke(app, [*args, "--allow-large"]).exit_code == 0
+        assert (out / "email.html").stat().st_size > 100 * 1024
+    else:
+        assert ("Gmail clips" in result.stderr) == (padding > 80 * 1024)
+
+
+def test_a_bug_is_one_line_never_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import digest.cli as cli
+
+    def broken() -> None:
+        raise RuntimeError("an\nunexpected failure")
+
+    monkeypatch.setattr(cli, "app", broken)
+    monkeypatch.delenv("DIGEST_TRACEBACK", raising=False)
+    with pytest.raises(SystemExit) as caught:
+        cli.main()
+    assert caught.value.code == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "error: digest failed unexpectedly (RuntimeError: an unexpected failure); please "
+        "report this as a bug, with the output of the same command run with DIGEST_TRACEBACK=1\n"
+    )
+    monkeypatch.setenv("DIGEST_TRACEBACK", "1")
+    with pytest.raises(RuntimeError, match="unexpected failure"):
+        cli.main()

@@ -55,6 +55,39 @@ def site() -> Iterator[Site]:
     def moved(handler: Handler) -> None:
         handler.redirect("/page", 301)
 
+    site.static("/chain/10", "<p>the end of the chain</p>", "text/html")
+    for code in (301, 302, 303, 307, 308):
+        site.routes[f"/moved/{code}"] = lambda h, code=code: h.redirect("/page", code)
+
+    @site.add("/no-location")
+    def no_location(handler: Handler) -> None:
+        handler.send_response(302)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    @site.add("/typed")
+    def typed(handler: Handler) -> None:
+        if handler.headers.get("If-None-Match") == '"t1"':
+            handler.send_response(304)
+            handler.end_headers()
+            return
+        handler.send(200, b"<rss/>", "application/rss+xml; charset=ISO-8859-1", {"ETag": '"t1"'})
+
+    for size in (FAST.max_bytes, FAST.max_bytes + 1):
+        for declared in (True, False):
+
+            def sized(handler: Handler, size: int = size, declared: bool = declared) -> None:
+                handler.send_response(200)
+                handler.send_header("Content-Type", "text/plain")
+                if declared:
+                    handler.send_header("Content-Length", str(size))
+                handler.end_headers()
+                body = b"x" * size
+                for start in range(0, size, 4096):  # in pieces, as a server streams it
+                    handler.wfile.write(body[start : start + 4096])
+
+            site.routes[f"/bytes/{size}/{'declared' if declared else 'streamed'}"] = sized
+
     with serve(site):
         yield site
 
@@ -101,6 +134,24 @@ def test_hostile_servers_end_in_a_clear_error_within_the_limits(
     assert elapsed < FAST.total_timeout + 0.5, f"{path} took {elapsed:.2f} s"
     assert str(caught.value).startswith(site.url(path))
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://[x", "not a valid URL"),
+        ("http://[::1/feed", "not a valid URL"),
+        ("https://news.example:99999/feed", "not a valid URL"),
+        ("https://news.example:abc/feed", "not a valid URL"),
+        ("https://[not-an-ip]/feed", "not a valid URL"),
+        ("https://news.example:0/feed", "port 0"),
+        ("https://", "no host"),
+    ],
+)
+def test_a_url_that_does_not_parse_is_refused_before_connecting(url: str, message: str) -> None:
+    with pytest.raises(FetchError, match=message) as caught:
+        fetcher().fetch(url)
+    assert str(caught.value).startswith(url) and "\n" not in str(caught.value)
 
 
 @pytest.mark.parametrize("url", ["ftp://example.com/x", "file:///etc/passwd", "javascript:1"])
@@ -164,3 +215,88 @@ def test_decode_survives_wrong_and_missing_charsets() -> None:
 )
 def test_is_url(value: str, expected: bool) -> None:
     assert is_url(value) is expected
+
+
+@pytest.mark.parametrize("how", ["declared", "streamed"])
+def test_the_byte_cap_is_exact(site: Site, how: str) -> None:
+    """A body of max_bytes is read whole; one byte more is refused, whether the
+    server declares its length or streams it."""
+    cap = FAST.max_bytes
+    response = fetcher().fetch(site.url(f"/bytes/{cap}/{how}"))
+    assert response.body == b"x" * cap
+    with pytest.raises(FetchError, match=f"over the {cap} byte limit"):
+        fetcher().fetch(site.url(f"/bytes/{cap + 1}/{how}"))
+
+
+def test_a_redirect_is_followed_only_to_http(site: Site) -> None:
+    with pytest.raises(FetchError, match="redirected to 'file:///etc/passwd', which is not http"):
+        fetcher().fetch(site.url("/to-file"))
+
+
+def test_the_redirect_limit_is_exact(site: Site) -> None:
+    hops = FAST.max_redirects
+    response = fetcher().fetch(site.url(f"/chain/{10 - hops}"))
+    assert response.final_url == site.url("/chain/10") and b"end of the chain" in response.body
+    with pytest.raises(FetchError, match=f"more than {hops} redirects"):
+        fetcher().fetch(site.url(f"/chain/{10 - hops - 1}"))
+
+
+@pytest.mark.parametrize("code", [301, 302, 303, 307, 308])
+def test_every_redirect_status_is_followed(site: Site, code: int) -> None:
+    response = fetcher().fetch(site.url(f"/moved/{code}"))
+    assert response.final_url == site.url("/page") and response.url == site.url(f"/moved/{code}")
+
+
+def test_a_request_says_who_asks_and_what_it_takes(site: Site) -> None:
+    fetcher().fetch(site.url("/page"))
+    headers = site.headers["/page"]
+    assert headers["User-Agent"] == USER_AGENT
+    assert headers["Accept-Encoding"] == "identity"
+    assert headers["Accept"] == (
+        "text/html, application/xhtml+xml, application/atom+xml, "
+        "application/rss+xml, application/xml;q=0.9, text/*;q=0.8, */*;q=0.5"
+    )
+
+
+def test_a_304_gives_back_what_was_cached(site: Site, tmp_path: Path) -> None:
+    first = fetcher(tmp_path).fetch(site.url("/typed"))
+    cache = FetchCache(tmp_path / ".fetch-cache.json")
+    again = Fetcher(limits=FAST, cache=cache)
+    again.cache.put(site.url("/typed"), first, '"t1"', None)
+    second = again.fetch(site.url("/typed"))
+    assert second.from_cache and second.body == b"<rss/>"
+    assert (second.url, second.final_url) == (site.url("/typed"), site.url("/typed"))
+    assert (second.content_type, second.charset) == ("application/rss+xml", "ISO-8859-1")
+
+
+SCHEME_FIX = "give an http:// or https:// URL"
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://[x", "not a valid URL (Invalid IPv6 URL); write it as https://host/path"),
+        ("https://news.example:0/", "URL has port 0; leave the port out, or give a real one"),
+        ("ftp://news.example/f", f"scheme 'ftp' is not fetched; {SCHEME_FIX}"),
+        ("news.example/f", f"scheme '(none)' is not fetched; {SCHEME_FIX}"),
+        ("https://", "URL has no host; check the URL"),
+    ],
+)
+def test_a_url_refused_says_why_and_what_to_do(url: str, message: str) -> None:
+    with pytest.raises(FetchError) as caught:
+        fetcher().fetch(url)
+    assert str(caught.value) == f"{url}: {message}"
+
+
+def test_redirect_errors_say_why_and_what_to_do(site: Site) -> None:
+    with pytest.raises(FetchError) as caught:
+        fetcher().fetch(site.url("/no-location"))
+    assert str(caught.value) == f"{site.url('/no-location')}: HTTP 302 redirect without a Location"
+    with pytest.raises(FetchError) as caught:
+        fetcher().fetch(site.url("/loop-a"))
+    assert str(caught.value) == (
+        f"{site.url('/loop-a')}: redirect loop at {site.url('/loop-a')}; check the URL"
+    )
+    with pytest.raises(FetchError) as caught:
+        fetcher().fetch(site.url("/chain/0"))
+    assert str(caught.value) == f"{site.url('/chain/0')}: more than 3 redirects; check the URL"

@@ -330,3 +330,18 @@ def test_links_that_cannot_parse_are_no_urls(tmp_path: Path) -> None:
     (tmp_path / "feed.rss").write_text(media_rss(items), encoding="utf-8")
     articles, _ = read_articles([tmp_path / "feed.rss"])
     assert [(a.title, a.url) for a in articles] == [("Bridge", None), ("Ferry", None)]
+
+
+@pytest.mark.parametrize("reference", ["&#xD800;", "&#55296;", "&#xDFFF;", "&#x110000;"])
+def test_a_reference_to_no_character_never_loses_the_feed(reference: str) -> None:
+    """feedparser and lxml fail on a character reference to a surrogate or past
+    U+10FFFF; the entry is read with U+FFFD in its place (the cleaner then drops it)."""
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        "<link>https://news.example/</link><item>"
+        f"<title>Harbour{reference} vote</title><link>https://news.example/a</link>"
+        f"<description>The board voted{reference} on Monday.</description></item></channel></rss>"
+    )
+    (entry,) = parse_feed(feed.encode(), source="f.rss").entries
+    assert entry.article.title == "Harbour\ufffd vote"
+    assert "voted\ufffd on Monday" in entry.article.text

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -15,7 +19,7 @@ from digest.errors import IngestError, NothingUsableError
 from digest.ingest import PROGRESS_MIN, IngestOptions, ingest
 from digest.ingest.feeds import parse_feed
 from digest.ingest.fetch import Fetcher, FetchLimits
-from digest.ingest.opml import Subscription, opml_document, parse_opml
+from digest.ingest.opml import Subscription, looks_like_opml, opml_document, parse_opml
 
 from .webserver import PARAGRAPHS, Site, add_hostile_routes, article_html, rss, serve
 
@@ -191,3 +195,153 @@ def test_build_with_only_failing_urls_is_an_error(site: Site, tmp_path: Path) ->
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 3
     assert "no usable article" in result.stderr
+
+
+# -- the guards, each with a test that fails without it (issue 11, item 4) --------------
+
+
+def reads_external_entity(parse: Any, tmp_path: Path, template: str) -> bool:
+    """Whether ``parse(body)`` opens the file an external entity names.
+
+    The entity names a FIFO: opening it for reading blocks until a writer comes,
+    so while the parser runs, a writer that opens it without blocking tells that
+    the parser is reading it. A parser that resolves no entity never opens it.
+    """
+    fifo = tmp_path / "entity.fifo"
+    os.mkfifo(fifo)
+    body = template.format(fifo=fifo).encode()
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            parse(body)
+        except IngestError:
+            pass
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 5
+    while not done.is_set() and time.monotonic() < deadline:
+        try:
+            writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError:  # no reader has it open
+            time.sleep(0.01)
+            continue
+        os.write(writer, b"SECRET")
+        os.close(writer)
+        thread.join(5)
+        return True
+    thread.join(5)
+    return not done.is_set()
+
+
+OPML_XXE = (
+    '<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY x SYSTEM "file://{fifo}">]>'
+    '<opml version="2.0"><head><title>&x;</title></head><body>'
+    '<outline text="Feed" xmlUrl="https://news.example/feed.xml"/></body></opml>'
+)
+FEED_XXE = (
+    '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file://{fifo}">]>'
+    '<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>T</title>'
+    "<link>https://news.example/</link><item><title>A</title><link>https://news.example/a</link>"
+    "<description>&x; text</description><media:description>&x;</media:description></item>"
+    "</channel></rss>"
+)
+
+
+def test_an_opml_list_never_reads_an_external_entity(tmp_path: Path) -> None:
+    assert not reads_external_entity(lambda b: parse_opml(b, source="s.opml"), tmp_path, OPML_XXE)
+    # and the list itself is still read
+    subs = parse_opml(OPML_XXE.format(fifo=tmp_path / "none").encode(), source="s.opml")
+    assert subs == [Subscription("https://news.example/feed.xml", "Feed")]
+
+
+def test_a_feed_never_reads_an_external_entity(tmp_path: Path) -> None:
+    assert not reads_external_entity(lambda b: parse_feed(b, source="f.rss"), tmp_path, FEED_XXE)
+
+
+def test_opml_reads_every_kind_of_subscription_once() -> None:
+    body = (
+        b'<?xml version="1.0"?><opml version="1.0"><head><title>S</title></head><body>'
+        b'<outline text="Folder"><outline title="Lower" xmlurl=" https://a.example/f.xml "/>'
+        b'<outline type="LINK" text="A page" url="https://b.example/page"/>'
+        b'<outline type="rss" text="Not a link" url="https://c.example/ignored"/>'
+        b'<outline text="Again" xmlUrl="https://a.example/f.xml"/></outline>'
+        b"<!-- a comment --></body></opml>"
+    )
+    assert parse_opml(body, source="s.opml") == [
+        Subscription("https://a.example/f.xml", "Lower"),
+        Subscription("https://b.example/page", "A page"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"<opml><body><outline text='folder'/></body></opml>", "s.opml: OPML file lists no feeds"),
+        (
+            b"<opml>\n<body><outline",
+            "s.opml: not valid OPML (XML error at line 2: Couldn't find end of Start Tag outline",
+        ),
+        (b"<html/>", "s.opml: not an OPML document (no <opml> element)"),
+    ],
+)
+def test_bad_opml_names_the_file_the_line_and_the_fix(body: bytes, message: str) -> None:
+    with pytest.raises(IngestError) as caught:
+        parse_opml(body, source="s.opml")
+    assert str(caught.value).startswith(message)
+    if b"outline" in body and b"folder" not in body:
+        assert str(caught.value).endswith(
+            "export the subscription list again from your feed reader"
+        )
+
+
+def test_opml_is_known_by_its_first_kilobyte() -> None:
+    assert looks_like_opml(b" " * 1019 + b"<OPML>")
+    assert not looks_like_opml(b" " * 1020 + b"<opml>")
+
+
+def test_an_outline_without_a_title_or_url_adds_nothing_made_up() -> None:
+    body = (
+        b'<opml version="2.0"><body><outline xmlUrl="https://a.example/f.xml"/>'
+        b'<outline type="link" text="No url"/></body></opml>'
+    )
+    assert parse_opml(body, source="s.opml") == [Subscription("https://a.example/f.xml", None)]
+
+
+def test_opml_nested_deeper_than_any_reader_writes_is_refused() -> None:
+    body = (
+        b'<opml version="2.0"><body>'
+        + b'<outline text="f">' * 300
+        + b'<outline xmlUrl="https://a.example/f.xml"/>'
+        + b"</outline>" * 300
+        + b"</body></opml>"
+    )
+    with pytest.raises(IngestError, match="not valid OPML"):
+        parse_opml(body, source="s.opml")
+
+
+def test_an_opml_document_is_written_exactly() -> None:
+    subs = [Subscription("https://a.example/f.xml?a=1&b=2", 'Ann & "Bo" <x>'), Subscription("u")]
+    assert opml_document(subs, title="News & <views>") == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<opml version="2.0">\n'
+        "  <head><title>News &amp; &lt;views&gt;</title></head>\n"
+        "  <body>\n"
+        """    <outline type="rss" text='Ann &amp; "Bo" &lt;x&gt;' """
+        """title='Ann &amp; "Bo" &lt;x&gt;' xmlUrl="https://a.example/f.xml?a=1&amp;b=2"/>\n"""
+        '    <outline type="rss" xmlUrl="u"/>\n'
+        "  </body>\n"
+        "</opml>\n"
+    )
+
+
+def test_only_outlines_are_subscriptions() -> None:
+    body = (
+        b'<opml version="2.0"><head xmlUrl="https://head.example/f.xml"><title>S</title></head>'
+        b'<body><link xmlUrl="https://not.example/f.xml"/>'
+        b'<outline text="Feed" xmlUrl="https://a.example/f.xml"/></body></opml>'
+    )
+    assert parse_opml(body, source="s.opml") == [Subscription("https://a.example/f.xml", "Feed")]

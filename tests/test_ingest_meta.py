@@ -14,6 +14,7 @@ from digest.ingest.meta import (
     author_name,
     copyright_holder,
     feed_outlet,
+    http_url,
     names_domain,
     outlet_name,
     plausible,
@@ -162,3 +163,22 @@ def test_url_dates_and_bylines_never_crash(text: str) -> None:
     url_date(f"https://q.example/{text}")
     author_name(text)
     parse_datetime(text)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://news.example/a", "https://news.example/a"),
+        ("http://news.example:8080/a", "http://news.example:8080/a"),
+        ("ftp://news.example/a", None),
+        ("file://news.example/etc/passwd", None),
+        ("javascript://news.example/%0Aalert(1)", None),
+        ("https://news.example:99999/a", None),
+        ("https:///a", None),
+        (None, None),
+    ],
+)
+def test_only_an_http_url_with_a_host_is_a_canonical_url(
+    value: str | None, expected: str | None
+) -> None:
+    assert http_url(value) == expected

@@ -12,28 +12,34 @@ import asyncio
 import datetime as dt
 import email
 import email.policy
+import http.client
 import json
+import os
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 from typer.testing import CliRunner
 
+from digest import subscribers
 from digest.cli import app
 from digest.config import Settings
 from digest.render.email import render_html, render_text
-from digest.render.mime import build_message
+from digest.render.mime import build_message, header_names
 from digest.send import SENT_RECORD, Security, SmtpOptions, prepare, recipients, send_issue
 
 from .emailkit import sample_digest
@@ -41,6 +47,8 @@ from .emailkit import sample_digest
 runner = CliRunner()
 USER, PASSWORD = "editor", "s3cret pass"
 REFUSED = "nobody@news.example"
+HEADERS = ["Subject", "From", "To", "Date", "Message-ID", "List-Id", "MIME-Version", "Content-Type"]
+UNSUBSCRIBE_HEADERS = ["List-Unsubscribe", "List-Unsubscribe-Post"]
 
 
 @dataclass
@@ -48,6 +56,8 @@ class Inbox:
     """What the server received, and which recipients it refuses."""
 
     envelopes: list[Envelope] = field(default_factory=list)
+    #: The client's address of each connection that sent a message.
+    peers: list[Any] = field(default_factory=list)
 
     async def handle_RCPT(  # aiosmtpd's hook name
         self, server: Any, session: Session, envelope: Envelope, address: str, options: list[str]
@@ -61,14 +71,25 @@ class Inbox:
         self, server: Any, session: Session, envelope: Envelope
     ) -> str:
         self.envelopes.append(envelope)
+        self.peers.append(session.peer)
         return "250 Message accepted"
 
-    def message(self) -> EmailMessage:
-        assert len(self.envelopes) == 1
-        data = self.envelopes[0].original_content or b""
+    def message(self, index: int | None = None) -> EmailMessage:
+        if index is None:
+            assert len(self.envelopes) == 1
+            index = 0
+        data = self.envelopes[index].original_content or b""
         msg = email.message_from_bytes(data, policy=email.policy.default)
         assert isinstance(msg, EmailMessage)
         return msg
+
+    def messages(self) -> dict[str, EmailMessage]:
+        """Each delivered message by its one envelope recipient."""
+        found = {}
+        for index, envelope in enumerate(self.envelopes):
+            (recipient,) = envelope.rcpt_tos
+            found[recipient] = self.message(index)
+        return found
 
 
 def _authenticate(server: Any, session: Any, envelope: Any, mechanism: str, auth: Any) -> Any:
@@ -167,20 +188,36 @@ def test_send_delivers_headers_and_both_parts(inbox: tuple[Inbox, int], built: P
     assert "<h1" in html and html.count("<h2") == 2
     record = json.loads((built / SENT_RECORD).read_text())
     assert record["sends"][0]["message_id"] == msg["Message-ID"]
-    assert record["sends"][0]["recipients"] == ["readers@news.example"]
+    assert record["sends"][0]["recipients"] == {"readers@news.example": "sent"}
     assert f"recorded in {built / SENT_RECORD}" in out
+    assert not (built / "sent.json.journal").exists()
 
 
-def test_to_readdresses_and_login_uses_the_environment(
+def test_each_recipient_gets_a_message_of_its_own_in_one_session(
     inbox: tuple[Inbox, int], built: Path
 ) -> None:
     handler, port = inbox
     args = [str(built / "digest.eml"), "--host", "127.0.0.1", "--port", str(port)]
-    args += ["--security", "none", "--user", USER, "--to", "a@x.example, b@y.example"]
-    code, _, err = send(*args, "--to", "c@z.example", env={"DIGEST_SMTP_PASSWORD": PASSWORD})
+    args += ["--security", "none", "--user", USER, "--to", "a@x.example, Bo <b@y.example>"]
+    code, out, err = send(*args, "--to", "c@z.example", env={"DIGEST_SMTP_PASSWORD": PASSWORD})
     assert code == 0, err
-    assert handler.envelopes[0].rcpt_tos == ["a@x.example", "b@y.example", "c@z.example"]
-    assert handler.message()["To"] == "a@x.example, b@y.example, c@z.example"
+    assert "to 3 recipients, one message each" in out
+    assert [e.rcpt_tos for e in handler.envelopes] == [
+        ["a@x.example"],
+        ["b@y.example"],
+        ["c@z.example"],
+    ]
+    assert len(set(handler.peers)) == 1, "one SMTP session"
+    everyone = {"a@x.example", "b@y.example", "c@z.example", "readers@news.example"}
+    for envelope in handler.envelopes:
+        (recipient,) = envelope.rcpt_tos
+        data = envelope.original_content or b""
+        msg = email.message_from_bytes(data, policy=email.policy.default)
+        assert list(msg.keys()) == [*HEADERS[:6], *UNSUBSCRIBE_HEADERS, *HEADERS[6:]]
+        assert [a.addr_spec for a in msg["To"].addresses] == [recipient]
+        for other in everyone - {recipient}:
+            assert other.encode() not in data, f"{recipient} sees {other}"
+    assert handler.messages()["b@y.example"]["To"] == "Bo <b@y.example>"
     assert PASSWORD not in (built / SENT_RECORD).read_text()
 
 
@@ -206,16 +243,24 @@ def test_a_refused_connection_is_clear_and_records_nothing(built: Path) -> None:
     assert not (built / SENT_RECORD).exists()
 
 
-def test_a_refused_recipient_sends_nothing(inbox: tuple[Inbox, int], built: Path) -> None:
+def test_a_refused_recipient_does_not_stop_the_others(
+    inbox: tuple[Inbox, int], built: Path
+) -> None:
     handler, port = inbox
     code, _, err = send(
         str(built), "--host", "127.0.0.1", "--port", str(port), "--security", "none",
-        "--to", f"ok@news.example, {REFUSED}",
+        "--to", f"{REFUSED}, ok@news.example",
     )  # fmt: skip
     assert code == 5
-    assert REFUSED in err and "550" in err and "nothing was sent" in err
-    assert handler.envelopes == []
-    assert not (built / SENT_RECORD).exists()
+    assert f"refused {REFUSED} (550 5.1.1 no such user)" in err and "sent to 1 of 2" in err
+    assert "only to those not yet sent" in err and len(err.splitlines()) == 1
+    assert [e.rcpt_tos for e in handler.envelopes] == [["ok@news.example"]]
+    (entry,) = sends(built)
+    assert entry["recipients"] == {REFUSED: "refused", "ok@news.example": "sent"}
+    # a plain retry tries only the one not sent
+    code, _, err = send(str(built), *none_args(port), "--to", f"{REFUSED}, ok@news.example")
+    assert code == 5 and "sent to 0 of 1" in err
+    assert len(handler.envelopes) == 1
 
 
 def test_bad_credentials_are_clear(inbox: tuple[Inbox, int], built: Path) -> None:
@@ -308,17 +353,19 @@ def test_starttls_with_login(built: Path, tls_files: tuple[Path, Path]) -> None:
         )
         now = dt.datetime(2026, 11, 21, 7, 0, tzinfo=dt.UTC)
         outgoing = prepare(built, recipients(replace(SETTINGS, email_to="r@news.example")))
-        record = send_issue(outgoing, options, now=now)
+        report = send_issue(outgoing, options, now=now)
     finally:
         controller.stop()
     assert handler.message()["Subject"] == "Springfield Digest: Springfield this week (2026-11-21)"
-    assert json.loads(record.read_text())["sends"][0]["sent_at"] == "2026-11-21T07:00:00+00:00"
+    record = json.loads(report.record.read_text())
+    assert record["sends"][0]["sent_at"] == "2026-11-21T07:00:00+00:00"
 
 
 def test_help_names_every_option_with_examples() -> None:
     result = runner.invoke(app, ["send", "--help"], terminal_width=200)
     assert result.exit_code == 0
-    for option in ("--to", "--host", "--port", "--security", "--user", "--password-env"):
+    for option in ("--to", "--to-file", "--host", "--port", "--security", "--user",
+                   "--password-env", "--secret-env"):  # fmt: skip
         assert option in result.stdout, option
     assert "--dry-run" in result.stdout and "--resend" in result.stdout
     assert "Examples" in result.stdout and "digest send" in result.stdout
@@ -349,7 +396,6 @@ def test_smtp_settings_come_from_digest_toml_and_options_win(
 # -- the envelope is the editor's (issue 16, item 1) -----------------------------
 
 INJECTED = "=?utf-8?q?Harbour_vote=0D=0ACc:_evil@attacker.example?="
-HEADERS = ["Subject", "From", "To", "Date", "Message-ID", "List-Id", "MIME-Version", "Content-Type"]
 
 
 def none_args(port: int) -> list[str]:
@@ -391,7 +437,8 @@ def test_the_envelope_comes_from_the_settings_never_the_message_s_to(
     code, _, err = send(str(out), *none_args(port))  # ./digest.toml names readers@
     assert code == 0, err
     assert handler.envelopes[0].rcpt_tos == ["readers@news.example"]
-    assert handler.message()["To"] == "Other <other@elsewhere.example>, x@elsewhere.example"
+    assert handler.message()["To"] == "Readers <readers@news.example>"
+    assert b"elsewhere" not in (handler.envelopes[0].original_content or b"")
 
 
 @pytest.mark.parametrize(
@@ -481,12 +528,17 @@ def sends(built: Path) -> list[dict[str, Any]]:
     return record
 
 
+def states(built: Path) -> list[dict[str, str]]:
+    """Each recorded send's recipients and their states."""
+    return [entry["recipients"] for entry in sends(built)]
+
+
 def test_a_quit_refused_after_the_message_was_taken_is_a_send(built: Path) -> None:
     handler = QuitRefused()
     with smtp_server(handler) as port:
         code, _, err = send(str(built), *none_args(port))
         assert code == 0, err
-        assert [s["status"] for s in sends(built)] == ["sent"]
+        assert states(built) == [{"readers@news.example": "sent"}]
         code, _, err = send(str(built), *none_args(port))  # a plain retry
     assert code == 1 and "already sent" in err and "--resend" in err
     assert len(handler.envelopes) == 1
@@ -499,7 +551,7 @@ def test_a_connection_lost_after_the_data_needs_resend(built: Path) -> None:
         assert code == 5 and "may have been delivered" in err and "--resend" in err
         assert "Traceback" not in out + err
         (entry,) = sends(built)
-        assert entry["status"] == "sending" and entry["recipients"] == ["readers@news.example"]
+        assert entry["recipients"] == {"readers@news.example": "sending"}
         assert entry["message_id"].startswith("<issue-2026-11-21@")
         code, _, err = send(str(built), *none_args(port))  # a plain retry
         assert code == 1 and "may already have been sent" in err and "--resend" in err
@@ -507,7 +559,7 @@ def test_a_connection_lost_after_the_data_needs_resend(built: Path) -> None:
     with smtp_server(Inbox()) as port:
         code, _, err = send(str(built), *none_args(port), "--resend")
     assert code == 0, err
-    assert [s["status"] for s in sends(built)] == ["sending", "sent"]
+    assert states(built) == [{"readers@news.example": "sending"}, {"readers@news.example": "sent"}]
 
 
 def test_the_intent_is_recorded_before_anything_is_sent(
@@ -515,18 +567,26 @@ def test_the_intent_is_recorded_before_anything_is_sent(
 ) -> None:
     from digest import send as send_module
 
-    seen: list[list[str]] = []
+    seen: list[Any] = []
 
-    def deliver(outgoing: Any, options: Any) -> None:
-        seen.append([s["status"] for s in sends(built)])
+    def deliver(outgoing: Any, options: Any, todo: Any, *, secret: Any, note: Any) -> Any:
+        seen.append(states(built))
+        for _, address in todo:
+            note(address, "sending", None)
+            seen.append((built / "sent.json.journal").read_text())
+            note(address, "sent", None)
+        return {address: "sent" for _, address in todo}
 
     monkeypatch.setattr(send_module, "deliver", deliver)
     code, _, err = send(str(built), "--port", "25", "--security", "none")
     assert code == 0, err
-    assert seen == [["sending"]]
-    assert [s["status"] for s in sends(built)] == ["sent"]
+    assert seen[0] == [{"readers@news.example": "pending"}]
+    assert json.loads(seen[1]) == {"send": 0, "to": "readers@news.example", "status": "sending"}
+    assert states(built) == [{"readers@news.example": "sent"}]
+    assert not (built / "sent.json.journal").exists()
 
 
+@pytest.mark.slow
 def test_two_sends_at_once_deliver_once(built: Path) -> None:
     handler = Slow()
     with smtp_server(handler) as port:
@@ -543,7 +603,7 @@ def test_two_sends_at_once_deliver_once(built: Path) -> None:
     assert len(handler.envelopes) == 1
     assert sorted(code for code, _ in results) == [0, 1]
     assert any("already sent" in err for _, err in results)
-    assert [s["status"] for s in sends(built)] == ["sent"]
+    assert states(built) == [{"readers@news.example": "sent"}]
 
 
 @pytest.mark.parametrize("kind", ["directory", "garbage", "not-a-list", "binary"])
@@ -589,3 +649,500 @@ def test_a_send_recorded_by_an_older_digest_still_counts(
     code, _, err = send(str(built), *none_args(port))
     assert code == 1 and "already sent" in err
     assert handler.envelopes == []
+
+
+# -- sending to a list (issue 11, item 3) ------------------------------------------------
+
+SECRET = "a secret long enough for tokens"
+PERSONAL_URL = "https://news.example/unsubscribe?email={email}&token={token}"
+LIST = ["Ana <ana@x.example>", "bo+news@y.example", "Cy <CY@Z.example>"]
+
+
+@pytest.fixture
+def personal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A build (through the CLI) whose unsubscribe URL carries {email} and {token}."""
+    article = tmp_path / "a.md"
+    article.write_text(
+        '---\ntitle: "Ferry terminal approved"\nurl: https://harbour.example/ferry\n---\n'
+        "The harbour board voted on Monday to approve the new ferry terminal after a long "
+        "debate about traffic in the old town, and promised a study first.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        ["build", str(article), "--out", str(out), "--site-url", "https://news.example/",
+         "--from", "Desk <desk@news.example>", "--unsubscribe-url", PERSONAL_URL,
+         "--unsubscribe-mailto", "leave@news.example"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    monkeypatch.chdir(tmp_path)
+    return out
+
+
+def personal_link(address: str) -> str:
+    return PERSONAL_URL.format(
+        email=quote(address, safe="@"), token=subscribers.token(SECRET, address)
+    )
+
+
+def test_each_recipient_gets_its_own_unsubscribe_links(
+    inbox: tuple[Inbox, int], personal: Path
+) -> None:
+    handler, port = inbox
+    env = {"DIGEST_UNSUBSCRIBE_SECRET": SECRET}
+    code, _, err = send(str(personal), *none_args(port), *(f"--to={a}" for a in LIST), env=env)
+    assert code == 0, err
+    assert len(handler.envelopes) == 3 and len(set(handler.peers)) == 1
+    for envelope in handler.envelopes:
+        (address,) = envelope.rcpt_tos
+        data = envelope.original_content or b""
+        msg = email.message_from_bytes(data, policy=email.policy.default)
+        # exactly the headers digest writes, each read back as built
+        assert header_names(data) == [*HEADERS[:6], *UNSUBSCRIBE_HEADERS, *HEADERS[6:]]
+        assert [a.addr_spec for a in msg["To"].addresses] == [address]
+        link = personal_link(address)
+        assert msg["List-Unsubscribe"] == (
+            f"<{link}>, <mailto:leave@news.example?subject=unsubscribe>"
+        )
+        text, html = (p.get_content() for p in msg.iter_parts())
+        assert f"Unsubscribe: {link}" in text
+        assert f'href="{link.replace("&", "&amp;")}"' in html
+        assert "digest-email-" not in data.decode() and "digest-token-" not in data.decode()
+        for other in {"ana@x.example", "bo+news@y.example", "cy@z.example"} - {address.lower()}:
+            assert other not in data.decode().lower() and quote(other, safe="@") not in (
+                data.decode().lower()
+            ), f"{address} sees {other}"
+    # the token is the HMAC of the address: checked, and nobody else's
+    token = subscribers.token(SECRET, "ana@x.example")
+    assert subscribers.check_token(SECRET, "ANA@x.example", token)
+    assert not subscribers.check_token(SECRET, "bo+news@y.example", token)
+    assert not subscribers.check_token("another secret, also long", "ana@x.example", token)
+
+
+def test_a_token_needs_its_secret(inbox: tuple[Inbox, int], personal: Path) -> None:
+    handler, port = inbox
+    code, _, err = send(str(personal), *none_args(port), "--to", "ana@x.example", env={})
+    assert code == 2 and "DIGEST_UNSUBSCRIBE_SECRET" in err and "{token}" in err
+    code, _, err = send(
+        str(personal), *none_args(port), "--to", "ana@x.example",
+        env={"DIGEST_UNSUBSCRIBE_SECRET": "short"},
+    )  # fmt: skip
+    assert code == 2 and "at least 16" in err
+    code, _, err = send(
+        str(personal), *none_args(port), "--to", "ana@x.example", "--secret-env", "MY_SECRET",
+        env={"MY_SECRET": SECRET},
+    )  # fmt: skip
+    assert code == 0, err
+    assert handler.envelopes and not (personal / "sent.json.journal").exists()
+
+
+def test_an_email_only_link_needs_no_secret(inbox: tuple[Inbox, int], tmp_path: Path) -> None:
+    handler, port = inbox
+    digest = sample_digest(1)
+    settings = replace(SETTINGS, unsubscribe_url="https://news.example/u/{email}")
+    text, html = render_text(digest, settings), render_html(digest, settings)
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "digest.eml").write_bytes(build_message(digest, settings, text, html).as_bytes())
+    code, _, err = send(str(out), *none_args(port), "--to", "a+b@x.example", env={})
+    assert code == 0, err
+    assert handler.message()["List-Unsubscribe"].startswith("<https://news.example/u/a%2Bb@x")
+
+
+def test_an_article_cannot_make_a_link_that_carries_the_address(
+    inbox: tuple[Inbox, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An article holding "{email}" (in a link or its text) gets nobody's address:
+    only digest's own unsubscribe links, marked with the issue's own hash, are filled."""
+    handler, port = inbox
+    article = tmp_path / "a.md"
+    article.write_text(
+        '---\ntitle: "Ferry {email} digest-email-0123456789abcdef"\n'
+        "url: https://evil.example/?who={email}\n---\n"
+        "The harbour board voted on Monday to approve the new ferry terminal {email} after "
+        "a long debate about traffic in the old town.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["build", str(article), "--out", str(out), "--unsubscribe-url", PERSONAL_URL]
+    )
+    assert result.exit_code == 0, result.stderr
+    monkeypatch.chdir(tmp_path)
+    env = {"DIGEST_UNSUBSCRIBE_SECRET": SECRET}
+    assert send(str(out), *none_args(port), "--to", "ana@x.example", env=env)[0] == 0
+    text, html = (p.get_content() for p in handler.message().iter_parts())
+    assert "https://evil.example/?who={email}" in text
+    assert "Ferry {email} digest-email-0123456789abcdef" in text
+    assert text.count("ana@x.example") == html.count("ana@x.example") == 1  # the link only
+
+
+SUBSCRIBERS_TXT = """\
+# the subscribers of the harbour digest
+Ana <ana@x.example>
+
+  bo@y.example\t
+  # left in March: cy@z.example
+Dee <dee@w.example>, eve@v.example
+ANA@x.example
+"""
+SUBSCRIBERS_CSV = """\
+name,email,joined
+Ana,ana@x.example,2026-01-02
+"Roe, Bo",bo@y.example,2026-02-03
+
+,dee@w.example,
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("subscribers.txt", SUBSCRIBERS_TXT,
+         ["ana@x.example", "bo@y.example", "dee@w.example", "eve@v.example"]),
+        ("subscribers.csv", SUBSCRIBERS_CSV, ["ana@x.example", "bo@y.example", "dee@w.example"]),
+    ],
+)  # fmt: skip
+def test_a_subscriber_file_is_the_list(
+    inbox: tuple[Inbox, int], built: Path, name: str, content: str, expected: list[str]
+) -> None:
+    handler, port = inbox
+    listing = built.parent / name
+    listing.write_text(content, encoding="utf-8")
+    code, out, err = send(str(built), *none_args(port), "--to-file", str(listing))
+    assert code == 0, err
+    assert [e.rcpt_tos[0] for e in handler.envelopes] == expected
+    if name.endswith(".csv"):
+        assert handler.messages()["bo@y.example"]["To"].addresses[0].display_name == "Roe, Bo"
+    # as a setting, relative to digest.toml
+    (built.parent / "digest.toml").write_text(f'[email]\nto_file = "{name}"\n', encoding="utf-8")
+    code, out, _ = send(str(built), *none_args(port), "--dry-run", "--resend")
+    assert code == 0 and [line for line in out.splitlines() if "To:" in line] == [
+        f"  To: {a}" for a in expected
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("ana@x.example\nnot an address\n", "subscribers.txt: line 2: must be an email address"),
+        ("ana@x.example\nbo@y.example\u2028Bcc: e@v.example\n", "line 2: must be on one line"),
+        ("email\nana@x.example\nbroken@\n", "subscribers.txt: line 3: email must be"),
+        ("# nobody yet\n\n", "has no addresses"),
+        (b"\xff\xfe\x00binary", "not UTF-8"),
+    ],
+)
+def test_a_bad_subscriber_file_is_one_line(
+    inbox: tuple[Inbox, int], built: Path, content: str | bytes, message: str
+) -> None:
+    handler, port = inbox
+    listing = built.parent / "subscribers.txt"
+    if isinstance(content, bytes):
+        listing.write_bytes(content)
+    else:
+        listing.write_text(content, encoding="utf-8")
+    code, _, err = send(str(built), *none_args(port), "--to-file", str(listing))
+    assert code == 2 and message in err and len(err.splitlines()) == 1, err
+    assert handler.envelopes == []
+    code, _, err = send(str(built), *none_args(port), "--to-file", str(built.parent / "none"))
+    assert code == 2 and "cannot read the subscriber list" in err
+
+
+class RefusesOnce(Inbox):
+    """Refuses one recipient the first time (mailbox busy), then takes it."""
+
+    def __init__(self, address: str) -> None:
+        super().__init__()
+        self.address, self.refused = address, False
+
+    async def handle_RCPT(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if address == self.address and not self.refused:
+            self.refused = True
+            return "450 4.2.1 mailbox busy, try later"
+        return await super().handle_RCPT(server, session, envelope, address, options)
+
+
+def test_a_send_after_a_failure_goes_only_to_those_not_yet_sent(built: Path) -> None:
+    handler = RefusesOnce("b@y.example")
+    everyone = ["--to", "a@x.example, b@y.example, c@z.example"]
+    with smtp_server(handler) as port:
+        code, _, err = send(str(built), *none_args(port), *everyone)
+        assert code == 5 and "refused b@y.example (450" in err and "sent to 2 of 3" in err
+        code, out, err = send(str(built), *none_args(port), *everyone)
+        assert code == 0, err
+        assert "to 1 recipient (2 had it already)" in out
+        code, _, err = send(str(built), *none_args(port), *everyone)
+        assert code == 1 and "already sent" in err
+    assert [e.rcpt_tos[0] for e in handler.envelopes] == [
+        "a@x.example",
+        "c@z.example",
+        "b@y.example",
+    ]
+    assert states(built) == [
+        {"a@x.example": "sent", "b@y.example": "refused", "c@z.example": "sent"},
+        {"b@y.example": "sent"},
+    ]
+
+
+class DropsOnSecond(Inbox):
+    """Stores the second message, then drops the connection before answering it."""
+
+    async def handle_DATA(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope
+    ) -> str:
+        self.envelopes.append(envelope)
+        if len(self.envelopes) == 2:
+            server.transport.abort()
+        return "250 OK"
+
+
+def test_an_unknown_outcome_holds_for_that_recipient_only(built: Path) -> None:
+    everyone = ["--to", "a@x.example, b@y.example, c@z.example"]
+    with smtp_server(DropsOnSecond()) as port:
+        code, _, err = send(str(built), *none_args(port), *everyone)
+    assert code == 5 and "message to b@y.example went out" in err and "sent to 1 of 3" in err
+    assert states(built) == [
+        {"a@x.example": "sent", "b@y.example": "sending", "c@z.example": "pending"}
+    ]
+    handler = Inbox()
+    with smtp_server(handler) as port:
+        result = runner.invoke(app, ["send", str(built), *none_args(port), *everyone])
+        assert result.exit_code == 0, result.stderr
+        assert "skipped 1 recipient(s) who may have it already" in result.stderr
+        assert [e.rcpt_tos for e in handler.envelopes] == [["c@z.example"]]
+        # nobody left but the one that may have it: that needs --resend
+        code, _, err = send(str(built), *none_args(port), *everyone)
+        assert code == 1 and "may already have been sent to 1 recipient" in err
+        assert send(str(built), *none_args(port), "--to", "b@y.example", "--resend")[0] == 0
+    assert [e.rcpt_tos for e in handler.envelopes] == [["c@z.example"], ["b@y.example"]]
+
+
+class SlowEach(Inbox):
+    """Takes a while over each message, so that a send can be killed halfway."""
+
+    async def handle_DATA(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope
+    ) -> str:
+        await asyncio.sleep(0.2)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.mark.slow
+def test_a_send_killed_halfway_is_finished_by_the_next(built: Path) -> None:
+    """SIGKILL while sending to a list: the journal says who got it; the next send
+    goes only to the others and settles the record."""
+    listing = built.parent / "list.txt"
+    addresses = [f"reader{n}@x.example" for n in range(8)]
+    listing.write_text("\n".join(addresses) + "\n", encoding="utf-8")
+    handler = SlowEach()
+    with smtp_server(handler) as port:
+        command = [sys.executable, "-m", "digest", "send", str(built), *none_args(port)]
+        proc = subprocess.Popen([*command, "--to-file", str(listing)], cwd=built.parent)
+        deadline = time.monotonic() + 30
+        while len(handler.envelopes) < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        killed_after = len(handler.envelopes)
+        assert 3 <= killed_after < len(addresses)
+        assert (built / "sent.json.journal").exists()
+        code, _, err = send(str(built), *none_args(port), "--to-file", str(listing))
+    received = [e.rcpt_tos[0] for e in handler.envelopes]
+    assert code == 0, err
+    assert len(received) == len(set(received)), "nobody got it twice"
+    assert not (built / "sent.json.journal").exists(), "the record is settled"
+    final: dict[str, str] = {}
+    for entry in states(built):
+        final.update({a: s for a, s in entry.items() if final.get(a) != "sent"})
+    # the one whose message was out when the send was killed may have it: it is
+    # left for --resend; every other reader got it once and is recorded so
+    unknown = [a for a, s in final.items() if s == "sending"]
+    assert len(unknown) <= 1
+    assert sorted(set(received) | set(unknown)) == addresses
+    assert all(final[a] == "sent" for a in addresses if a not in unknown)
+
+
+def test_whoever_unsubscribed_is_skipped(inbox: tuple[Inbox, int], built: Path) -> None:
+    handler, port = inbox
+    subscribers.record_unsubscribe(built, "B@Y.example")
+    assert not subscribers.record_unsubscribe(built, "b@y.example")  # once is enough
+    result = runner.invoke(
+        app, ["send", str(built), *none_args(port), "--to", "a@x.example, b@y.example"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "skipped 1 recipient(s) who unsubscribed: b@y.example" in result.stderr
+    assert [e.rcpt_tos for e in handler.envelopes] == [["a@x.example"]]
+    code, out, _ = send(str(built), "--dry-run", "--to", "b@y.example", "--resend")
+    assert code == 0 and "Skipped, unsubscribed: b@y.example" in out and "To: b@y" not in out
+
+
+@pytest.mark.slow
+def test_a_reader_unsubscribes_with_one_click_and_the_next_send_skips_them(
+    personal: Path,
+) -> None:
+    """The whole loop, every part real: digest build, digest send to a real SMTP
+    server, the reader's mail client POSTing the List-Unsubscribe link to a
+    running digest serve, and the next send."""
+    env = {**os.environ, "DIGEST_UNSUBSCRIBE_SECRET": SECRET}
+    (personal.parent / "digest.toml").write_text(
+        f'[email]\nto = "Ana <ana@x.example>, bo@y.example"\nunsubscribe_url = "{PERSONAL_URL}"\n',
+        encoding="utf-8",
+    )
+    handler = Inbox()
+    with smtp_server(handler) as port:
+        code, _, err = send(str(personal), *none_args(port), env=env)
+        assert code == 0, err
+        first = handler.messages()["ana@x.example"]
+        serve = subprocess.Popen(
+            [sys.executable, "-m", "digest", "serve", "--out", str(personal), "--port", "0"],
+            cwd=personal.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        try:
+            assert serve.stdout is not None
+            banner = serve.stdout.readline()
+            base = banner.split(" on ", 1)[1].split(" ", 1)[0]
+            assert "one-click unsubscribes at /unsubscribe" in serve.stdout.readline()
+            target = first["List-Unsubscribe"].split(">", 1)[0].removeprefix("<")
+            assert first["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+            parts = urlsplit(target)
+            con = http.client.HTTPConnection(urlsplit(base).hostname, urlsplit(base).port)
+            con.request(
+                "POST", f"{parts.path}?{parts.query}", body="List-Unsubscribe=One-Click",
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            )  # fmt: skip
+            assert con.getresponse().status == 200
+            con.close()
+        finally:
+            serve.send_signal(signal.SIGINT)
+            serve.wait(timeout=10)
+        assert "ana@x.example" in subscribers.read_unsubscribed(personal)
+        # the next issue's send (here: the same issue again) skips her
+        result = runner.invoke(app, ["send", str(personal), *none_args(port), "--resend"], env=env)
+        assert result.exit_code == 0, result.stderr
+        assert "who unsubscribed: ana@x.example" in result.stderr
+    assert [e.rcpt_tos[0] for e in handler.envelopes] == [
+        "ana@x.example", "bo@y.example", "bo@y.example"
+    ]  # fmt: skip
+
+
+def test_a_dry_run_says_exactly_what_would_happen(built: Path) -> None:
+    subscribers.record_unsubscribe(built, "gone@x.example")
+    code, out, err = send(
+        str(built), "--dry-run", "--host", "smtp.news.example", "--port", "2525",
+        "--user", USER, "--to", "a@x.example, Gone <gone@x.example>",
+        env={"DIGEST_SMTP_PASSWORD": PASSWORD},
+    )  # fmt: skip
+    assert code == 0, err
+    size = len((built / "digest.eml").read_bytes())
+    assert out.splitlines() == [
+        f"Would send {built / 'digest.eml'} via smtp.news.example:2525 (starttls) as {USER}",
+        "  From: digest@news.example",
+        "  Subject: Springfield Digest: Springfield this week (2026-11-21)",
+        "  Message-ID: <issue-2026-11-21@news.example>",
+        f"  Parts: text/plain, text/html; {size} bytes",
+        "  Unsubscribe links: the same for every recipient",
+        "  1 message, one for each recipient:",
+        "  To: a@x.example",
+        "  Skipped, unsubscribed: gone@x.example",
+    ]
+    assert PASSWORD not in out
+
+
+def test_a_dry_run_of_personal_links_names_their_placeholders(personal: Path) -> None:
+    env = {"DIGEST_UNSUBSCRIBE_SECRET": SECRET}
+    code, out, _ = send(str(personal), "--dry-run", "--to", "a@x.example, b@y.example", env=env)
+    assert code == 0
+    assert "  Unsubscribe links: each recipient's own ({email}, {token})" in out.splitlines()
+    assert "  2 messages, one for each recipient:" in out.splitlines()
+    assert " as " not in out.splitlines()[0]
+
+
+class RefusesMany(Inbox):
+    async def handle_RCPT(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if address.startswith("no"):
+            return "550 5.1.1 no such user" if address != "no0@x.example" else "550 "
+        return await super().handle_RCPT(server, session, envelope, address, options)
+
+
+def test_a_send_with_many_refused_names_five_and_counts_the_rest(built: Path) -> None:
+    listing = [f"no{n}@x.example" for n in range(7)] + ["yes@x.example"]
+    with smtp_server(RefusesMany()) as port:
+        code, _, err = send(str(built), *none_args(port), "--to", ", ".join(listing))
+    assert code == 5
+    assert err == (
+        "error: refused no0@x.example (550); no1@x.example (550 5.1.1 no such user); "
+        "no2@x.example (550 5.1.1 no such user); no3@x.example (550 5.1.1 no such user); "
+        "no4@x.example (550 5.1.1 no such user) and 2 more; sent to 1 of 8 recipients; "
+        "correct or leave out the refused addresses; digest send again sends only to those "
+        "not yet sent\n"
+    )
+
+
+def test_a_failed_session_says_how_far_it_got(built: Path) -> None:
+    with smtp_server(DropsOnSecond()) as port:
+        code, _, err = send(str(built), *none_args(port), "--to", "a@x.example, b@x.example")
+    assert code == 5
+    assert err == (
+        f"error: the connection to 127.0.0.1:{port} failed after the message to b@x.example "
+        "went out (Connection unexpectedly closed), so it may have been delivered; sent to 1 "
+        "of 2 recipients; check whether it arrived; send it to them again with --resend; "
+        "digest send again sends only to those not yet sent\n"
+    )
+
+
+def test_an_empty_subscriber_file_names_itself(built: Path) -> None:
+    listing = built.parent / "list.txt"
+    listing.write_text("# nobody yet\n", encoding="utf-8")
+    code, _, err = send(str(built), "--dry-run", "--to-file", str(listing))
+    assert code == 2
+    assert (
+        err == f"error: {listing}: the subscriber list has no addresses; add one address a line\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("security", "port"), [("starttls", "587"), ("tls", "465"), ("none", "25")]
+)
+def test_the_usual_port_for_each_security(built: Path, security: str, port: str) -> None:
+    code, out, _ = send(str(built), "--dry-run", "--security", security, "--to", "a@x.example")
+    assert code == 0 and f"via localhost:{port} ({security})" in out.splitlines()[0]
+
+
+@pytest.mark.parametrize(("refused", "more"), [(1, ""), (5, ""), (6, " and 1 more")])
+def test_the_refused_are_named_up_to_five(built: Path, refused: int, more: str) -> None:
+    listing = [f"no{n}@x.example" for n in range(refused)]
+    with smtp_server(RefusesMany()) as port:
+        code, _, err = send(str(built), *none_args(port), "--to", ", ".join(listing))
+    assert code == 5
+    named = err.split("refused ", 1)[1].split("; sent to", 1)[0]
+    assert named.endswith(f"(550){more}" if refused == 1 else f"(550 5.1.1 no such user){more}")
+    assert named.count("@x.example") == min(refused, 5)
+    noun = "recipient" if refused == 1 else "recipients"
+    assert f"; sent to 0 of {refused} {noun}; " in err
+
+
+def test_a_dry_run_names_who_has_it_and_who_may(built: Path) -> None:
+    record = {
+        "version": 3,
+        "sends": [
+            {
+                "message_id": "<issue-2026-11-21@news.example>",
+                "recipients": {"a@x.example": "sent", "b@x.example": "sending"},
+            }
+        ],
+    }
+    (built / SENT_RECORD).write_text(json.dumps(record), encoding="utf-8")
+    code, out, _ = send(str(built), "--dry-run", "--to", "a@x.example, b@x.example, c@x.example")
+    assert code == 0
+    assert out.splitlines()[-4:] == [
+        "  1 message, one for each recipient:",
+        "  To: c@x.example",
+        "  Skipped, already sent (pass --resend): a@x.example",
+        "  Skipped, may have it already (pass --resend): b@x.example",
+    ]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import email.utils
+import html
 import http.client
 import io
+import json
 import os
 import signal
 import socket
@@ -15,13 +17,23 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from typer.testing import CliRunner
 
+from digest import subscribers
 from digest.cli import app
-from digest.serve import content_type, resolve, serving
+from digest.serve import (
+    MAX_POST_BYTES,
+    READ_TIMEOUT,
+    Unsubscribe,
+    content_type,
+    is_public,
+    make_server,
+    resolve,
+    serving,
+)
 
 runner = CliRunner()
 
@@ -42,6 +54,9 @@ FILES = {
     "digest.eml": b"To: reader@example.com\r\n",
     "sent.json": b'{"sends": [{"recipients": ["reader@example.com"]}]}',
     "sent.json.lock": b"",
+    "sent.json.journal": b'{"send": 0, "to": "reader@example.com", "status": "sent"}\n',
+    "unsubscribed.json": b'{"unsubscribed": [{"email": "left@example.com"}]}',
+    "unsubscribed.json.lock": b"",
     "archive.sqlite3": b"SQLite format 3\x00",
     "archive.sqlite3-journal": b"",
     "archive.sqlite3.lock": b"",
@@ -61,8 +76,9 @@ def folder(tmp_path: Path) -> Path:
         (root / name).write_bytes(data)
     (tmp_path / "secret.txt").write_bytes(b"outside")
     (root / "escape.txt").symlink_to(tmp_path / "secret.txt")
-    # a public name that leads to a private file
+    # a public name that leads to a private file, and one that leads out
     (root / "issues" / "sneaky.html").symlink_to(root / "sent.json")
+    (root / "issues" / "outside.html").symlink_to(tmp_path / "secret.txt")
     return root
 
 
@@ -155,6 +171,9 @@ def test_head_has_headers_and_no_body(base: str) -> None:
         "/digest.eml",
         "/sent.json",
         "/sent.json.lock",
+        "/sent.json.journal",
+        "/unsubscribed.json",
+        "/unsubscribed.json.lock",
         "/email.txt",
         "/email.html",
         "/.fetch-cache.json",
@@ -162,6 +181,7 @@ def test_head_has_headers_and_no_body(base: str) -> None:
         "/issues/draft.md",
         "/assets/secret.json",
         "/issues/sneaky.html",
+        "/issues/outside.html",
         "/%73ent.json",
         "/SENT.JSON",
         "/missing.xml",
@@ -184,13 +204,42 @@ def test_folders_serve_their_index(base: str, folder: Path) -> None:
 
 
 def test_only_get_and_head(base: str) -> None:
-    assert get(base, "/atom.xml", method="POST")[0] == 501
+    status, headers, _ = get(base, "/atom.xml", method="POST")
+    assert status == 405 and headers["Allow"] == "GET, HEAD"
+    assert get(base, "/atom.xml", method="PUT")[0] == 501
 
 
 def test_resolve_stays_inside(folder: Path) -> None:
     assert resolve(folder, "/atom.xml") == (folder / "atom.xml").resolve()
     assert resolve(folder, "/../out/atom.xml") is None
     assert resolve(folder, "/escape.txt") is None
+    assert resolve(folder, "/issues/outside.html") is None  # a public name leading out
+    # no path with ".." or a hidden part, even one that would end up inside and public
+    assert resolve(folder, "/assets/site.css") == (folder / "assets" / "site.css").resolve()
+    assert resolve(folder, "/assets/../assets/site.css") is None
+    assert resolve(folder, "/assets/%2e%2e/assets/site.css") is None
+
+
+@pytest.mark.parametrize(
+    ("parts", "public"),
+    [
+        (("atom.xml",), True),
+        (("issues", "2026-11-21.html"), True),
+        (("assets", "css", "site.css"), True),
+        ((".atom.xml",), False),
+        (("issues", ".draft.html"), False),
+        (("assets", ".git", "site.css"), False),
+        (("assets", "", "site.css"), False),
+        (("issues", "a", "b.html"), False),
+        (("assets", "site.json"), False),
+        (("sent.json",), False),
+        ((), False),
+    ],
+)
+def test_is_public_is_an_allow_list_with_no_hidden_part(
+    parts: tuple[str, ...], public: bool
+) -> None:
+    assert is_public(parts) is public
 
 
 def test_serve_refuses_a_missing_folder(tmp_path: Path) -> None:
@@ -270,6 +319,7 @@ def test_many_slow_clients_do_not_make_many_threads(folder: Path) -> None:
     assert during <= 8 + 1, f"{during} threads for 150 slow clients"
 
 
+@pytest.mark.slow
 def test_a_client_that_goes_away_is_one_log_line(folder: Path) -> None:
     (folder / "index.html").write_bytes(b"<p>" + b"x" * 8_000_000)
     server = subprocess.Popen(
@@ -295,3 +345,282 @@ def test_a_client_that_goes_away_is_one_log_line(folder: Path) -> None:
     assert "Traceback" not in err, err
     dropped = [line for line in err.splitlines() if "dropped the connection" in line]
     assert len(dropped) == 1, err
+
+
+# -- one-click unsubscribe (RFC 8058; issue 11, item 3) ----------------------------------
+
+SECRET = "a secret long enough for tokens"
+UNSUBSCRIBE_URL = "https://news.example/digest/unsubscribe?email={email}&token={token}"
+
+
+def link(address: str, token: str | None = None) -> str:
+    token = subscribers.token(SECRET, address) if token is None else token
+    return f"/digest/unsubscribe?email={quote(address, safe='@')}&token={token}"
+
+
+def post(
+    base: str, path: str, body: bytes = b"List-Unsubscribe=One-Click",
+    content_type: str = "application/x-www-form-urlencoded", length: bool = True,
+) -> tuple[int, bytes]:  # fmt: skip
+    parts = urlsplit(base)
+    con = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=10)
+    try:
+        con.putrequest("POST", path)
+        con.putheader("Content-Type", content_type)
+        if length:
+            con.putheader("Content-Length", str(len(body)))
+        con.endheaders()
+        con.send(body)
+        response = con.getresponse()
+        return response.status, response.read()
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def one_click(folder: Path) -> Iterator[str]:
+    endpoint = Unsubscribe.from_url(UNSUBSCRIBE_URL, SECRET, folder, "Harbour <Digest>")
+    with serving(folder, unsubscribe=endpoint) as url:
+        yield url
+
+
+def test_a_one_click_post_unsubscribes_that_address(one_click: str, folder: Path) -> None:
+    status, body = post(one_click, link("Ana.Ruiz@x.example"))
+    assert status == 200 and b"ana.ruiz@x.example is unsubscribed" in body.lower()
+    assert "ana.ruiz@x.example" in subscribers.read_unsubscribed(folder)
+    assert post(one_click, link("ana.ruiz@x.example"))[0] == 200  # again: still fine
+    entries = json.loads((folder / "unsubscribed.json").read_text())["unsubscribed"]
+    assert [e["email"] for e in entries] == ["left@example.com", "ana.ruiz@x.example"]
+    # the record is never served
+    assert get(one_click, "/unsubscribed.json")[0] == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        link("ana@x.example", subscribers.token(SECRET, "bo@y.example")),  # another's token
+        link("ana@x.example", subscribers.token("another secret, just as long", "ana@x.example")),
+        link("ana@x.example", "forged"),
+        link("ana@x.example", ""),
+        link("not-an-address", subscribers.token(SECRET, "not-an-address")),
+        "/digest/unsubscribe?email=ana%40x.example",
+    ],
+)
+def test_a_forged_link_unsubscribes_nobody(one_click: str, folder: Path, path: str) -> None:
+    status, _ = post(one_click, path)
+    assert status in (403, 405)
+    assert list(subscribers.read_unsubscribed(folder)) == ["left@example.com"]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        (b"", "application/x-www-form-urlencoded", 400),
+        (b"List-Unsubscribe=Yes", "application/x-www-form-urlencoded", 400),
+        (b"unsubscribe=One-Click", "application/x-www-form-urlencoded", 400),
+        (b"\xff\xfe", "application/x-www-form-urlencoded", 400),
+        (b"x" * (64 * 1024), "application/x-www-form-urlencoded", 413),
+        (
+            b'--b\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\n'
+            b"One-Click\r\n--b--\r\n",
+            "multipart/form-data; boundary=b",
+            200,
+        ),
+        (
+            b'--b\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\n'
+            b"No\r\n--b--\r\n",
+            "multipart/form-data; boundary=b",
+            400,
+        ),
+    ],
+)
+def test_only_a_one_click_body_unsubscribes(
+    one_click: str, folder: Path, body: bytes, content_type: str, status: int
+) -> None:
+    assert post(one_click, link("ana@x.example"), body, content_type)[0] == status
+    assert ("ana@x.example" in subscribers.read_unsubscribed(folder)) == (status == 200)
+
+
+def test_a_post_without_a_length_or_elsewhere_is_refused(one_click: str, folder: Path) -> None:
+    assert post(one_click, link("ana@x.example"), length=False)[0] == 411
+    assert post(one_click, "/index.html")[0] == 405
+    assert post(one_click, "/digest/unsubscribe")[0] == 405
+    assert list(subscribers.read_unsubscribed(folder)) == ["left@example.com"]
+
+
+def test_opening_the_link_asks_and_never_unsubscribes(one_click: str, folder: Path) -> None:
+    address = "o'neil&co@x.example"
+    status, headers, body = get(one_click, link(address))
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    page = body.decode()
+    assert "o&#x27;neil&amp;co@x.example" in page and "Harbour &lt;Digest&gt;" in page
+    assert '<form method="post"' in page and 'name="List-Unsubscribe" value="One-Click"' in page
+    assert get(one_click, link(address), method="HEAD")[2] == b""
+    assert list(subscribers.read_unsubscribed(folder)) == ["left@example.com"]
+    assert get(one_click, link(address, "forged"))[0] == 403
+    # the form posts to the link itself: that unsubscribes
+    action = html.unescape(page.split('action="', 1)[1].split('"', 1)[0])
+    assert post(one_click, action)[0] == 200
+    assert address in subscribers.read_unsubscribed(folder)
+
+
+def test_many_unsubscribes_at_once_are_all_recorded(one_click: str, folder: Path) -> None:
+    addresses = [f"reader{n}@x.example" for n in range(40)]
+    results: list[int] = []
+    threads = [
+        threading.Thread(target=lambda a=a: results.append(post(one_click, link(a))[0]))
+        for a in addresses
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert results == [200] * len(addresses)
+    assert set(subscribers.read_unsubscribed(folder)) == {"left@example.com", *addresses}
+
+
+def test_serve_needs_the_secret_of_its_tokens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "out").mkdir()
+    config = tmp_path / "digest.toml"
+    config.write_text(f'[email]\nunsubscribe_url = "{UNSUBSCRIBE_URL}"\n', encoding="utf-8")
+    monkeypatch.delenv("DIGEST_UNSUBSCRIBE_SECRET", raising=False)
+    result = runner.invoke(app, ["serve", "--out", str(tmp_path / "out"), "--config", str(config)])
+    assert result.exit_code == 2 and "DIGEST_UNSUBSCRIBE_SECRET" in result.stderr
+    config.write_text(
+        '[email]\nunsubscribe_url = "https://news.example/u?t={token}"\n', encoding="utf-8"
+    )
+    result = runner.invoke(app, ["serve", "--out", str(tmp_path / "out"), "--config", str(config)])
+    assert result.exit_code == 2 and "{token} without {email}" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("atom.xml", "application/atom+xml; charset=utf-8"),
+        ("stories.rss.xml", "application/rss+xml; charset=utf-8"),
+        ("feed.json", "application/feed+json; charset=utf-8"),
+        ("digest.json", "application/json; charset=utf-8"),
+        ("issues/2026-11-21.html", "text/html; charset=utf-8"),
+        ("assets/SITE.CSS", "text/css; charset=utf-8"),
+        ("assets/app.js", "text/javascript; charset=utf-8"),
+        ("assets/logo.svg", "image/svg+xml; charset=utf-8"),
+        ("assets/font.woff2", "font/woff2"),
+        ("assets/logo.png", "image/png"),
+        ("assets/photo.JPG", "image/jpeg"),
+        ("notes.txt", "text/plain; charset=utf-8"),
+        ("other.xml", "application/xml; charset=utf-8"),
+        ("archive.tar.gz", "application/x-tar"),
+        ("no-suffix", "application/octet-stream"),
+    ],
+)
+def test_content_types_are_exact(name: str, expected: str) -> None:
+    assert content_type(name) == expected
+
+
+def test_a_response_carries_its_length_and_no_sniffing(base: str) -> None:
+    status, headers, body = get(base, "/atom.xml")
+    assert (
+        headers["Content-Length"] == str(len(body))
+        and headers["X-Content-Type-Options"] == "nosniff"
+    )
+    assert headers["Cache-Control"] == "no-cache"
+    status, headers, body = get(base, "/missing.xml")
+    assert (status, body) == (404, b"Not found\n")
+    assert headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert headers["Content-Length"] == str(len(body))
+
+
+def test_each_unsubscribe_answer_says_what_happened(one_click: str, folder: Path) -> None:
+    assert post(one_click, "/index.html") == (405, b"Only GET and HEAD here\n")
+    assert post(one_click, link("a@x.example"), length=False) == (
+        411, b"A Content-Length is required\n"
+    )  # fmt: skip
+    assert post(one_click, link("a@x.example"), b"x" * (MAX_POST_BYTES + 1)) == (
+        413,
+        b"Too large\n",
+    )
+    assert post(one_click, link("a@x.example"), b"nope") == (
+        400, b"Not a one-click unsubscribe (RFC 8058) request\n"
+    )  # fmt: skip
+    assert post(one_click, link("a@x.example", "forged")) == (
+        403, b"This unsubscribe link is not valid\n"
+    )  # fmt: skip
+    status, headers, page = get(one_click, link("a@x.example"))
+    assert headers["Cache-Control"] == "no-store" and headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Content-Length"] == str(len(page))
+    status, body = post(one_click, link("a@x.example"))
+    assert status == 200 and body.decode() == (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>Harbour &lt;Digest&gt;</title></head><body><h1>Harbour &lt;Digest&gt;</h1>"
+        "<p>a@x.example is unsubscribed.</p></body></html>\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        (b"List-Unsubscribe=One-Click" + b"&pad=" + b"x" * (MAX_POST_BYTES - 31), None, 200),
+        (b"List-Unsubscribe=One-Click&bogus", None, 400),
+        (b"List-Unsubscribe=One-Click&List-Unsubscribe=One-Click", None, 400),
+        (
+            b'--b\r\nContent-Disposition: form-data; name="other"\r\n\r\nOne-Click\r\n--b--\r\n',
+            "multipart/form-data; boundary=b",
+            400,
+        ),
+        (b"List-Unsubscribe=One-Click", "text/plain", 200),  # the body is what counts
+    ],
+)
+def test_the_one_click_body_is_read_exactly(
+    one_click: str, body: bytes, content_type: str | None, status: int
+) -> None:
+    assert len(body) <= MAX_POST_BYTES
+    kind = content_type or "application/x-www-form-urlencoded"
+    assert post(one_click, link("a@x.example"), body, kind)[0] == status
+
+
+def test_a_record_that_cannot_be_written_is_a_503_and_one_log_line(folder: Path) -> None:
+    (folder / "unsubscribed.json").write_text("{broken", encoding="utf-8")
+    log = io.StringIO()
+    endpoint = Unsubscribe.from_url(UNSUBSCRIBE_URL, SECRET, folder)
+    with serving(folder, unsubscribe=endpoint, log=log) as url:
+        assert post(url, link("a@x.example")) == (503, b"Try again later\n")
+    (line,) = [line for line in log.getvalue().splitlines() if "unsubscription" in line]
+    assert "cannot record an unsubscription: " in line and "unsubscribed.json" in line
+
+
+@pytest.mark.parametrize(
+    ("template", "target"),
+    [
+        ("https://news.example/u/{email}/{token}", "/u/{email}/{token}"),
+        ("https://news.example?e={email}&t={token}", "/?e={email}&t={token}"),
+        ("https://news.example/a.b/u?t={token}&e={email}", "/a.b/u?t={token}&e={email}"),
+    ],
+)
+def test_links_are_matched_wherever_the_placeholders_are(
+    folder: Path, template: str, target: str
+) -> None:
+    endpoint = Unsubscribe.from_url(template, SECRET, folder)
+    address, token = "a.b@x.example", subscribers.token(SECRET, "a.b@x.example")
+    assert endpoint.match(target.format(email="a.b%40x.example", token=token)) == (address, token)
+    assert endpoint.match(target.format(email="a.b@x.example", token=token)) == (address, token)
+    assert endpoint.match(target.format(email="a.b@x.example", token=token) + "x") is None
+    assert endpoint.match("/x" + target.format(email="a.b@x.example", token=token)) is None
+    if "a.b/" in target:  # a dot in the template is a dot, not any character
+        assert (
+            endpoint.match(target.replace("a.b/", "aXb/").format(email="a@x.example", token=token))
+            is None
+        )
+
+
+def test_the_server_is_bounded_as_documented(folder: Path) -> None:
+    """The README's figures: a backlog of 128, 16 workers, 10 s for each read."""
+    server = make_server(folder, "127.0.0.1", 0, quiet=True)
+    try:
+        assert server.request_queue_size == 128
+        assert server.RequestHandlerClass.timeout == READ_TIMEOUT == 10.0
+        assert len(server._workers) == 16 and all(w.is_alive() for w in server._workers)
+    finally:
+        server.server_close()

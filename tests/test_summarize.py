@@ -515,6 +515,7 @@ def test_seeds_make_one_story_that_keeps_what_an_editor_would_keep(make: object)
     assert all(d.sources == (0, 1) for d in story.differences)
 
 
+@pytest.mark.slow
 def test_output_does_not_depend_on_hash_seed() -> None:
     """Same input, different PYTHONHASHSEED: the same stories, sentences and sources."""
     import os

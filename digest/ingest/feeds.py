@@ -62,6 +62,8 @@ _ELLIPSIS_END = re.compile(
     r"(?:\.\.\.|…|\[…\]|\[\.\.\.\]|read more\.?|continue reading\.?)\s*$", re.I
 )
 _FEED_START = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]", re.I)
+#: A numeric character reference (``&#xD800;``, ``&#55296;``).
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,15 @@ def parse_feed(
         headers["content-location"] = base_url
     if charset:
         headers["content-type"] = f"application/xml; charset={charset}"
-    parsed: Any = feedparser.parse(body, response_headers=headers, sanitize_html=True)
+    body = _no_surrogate_refs(body)
+    try:
+        parsed: Any = feedparser.parse(body, response_headers=headers, sanitize_html=True)
+    except (ValueError, LookupError, RecursionError) as exc:  # UnicodeError is a ValueError
+        raise IngestError(
+            f"not a feed that can be read ({type(exc).__name__})",
+            path=source,
+            fix="check that the URL or file is an RSS or Atom feed",
+        ) from None
     entries = list(parsed.get("entries") or [])
     if not entries:
         if parsed.get("bozo"):
@@ -145,6 +155,19 @@ def parse_feed(
     return ParsedFeed(title=title, entries=tuple(out))
 
 
+def _no_surrogate_refs(body: bytes) -> bytes:
+    """``body`` with each character reference to no character (a surrogate such as
+    ``&#xD800;``, or past U+10FFFF) made U+FFFD: feedparser fails on them."""
+    if b"&#" not in body:
+        return body
+
+    def fix(match: re.Match[bytes]) -> bytes:
+        code = int(match[1], 16) if match[1] else int(match[2])
+        return b"&#xFFFD;" if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF else match[0]
+
+    return _CHAR_REF.sub(fix, body)
+
+
 def _placed_ad(article: ArticleData, entry: Any, home: str) -> bool:
     """An undated entry whose destination is another site: an ad slot, not an article."""
     if article.published is not None or next(entry_dates(entry), None) is not None:
@@ -171,6 +194,13 @@ def media_texts(body: bytes) -> frozenset[str]:
         return frozenset()
     if root is None:
         return frozenset()
+    try:
+        return _media_texts(root)
+    except ValueError:  # text lxml's recovery let through but cannot decode
+        return frozenset()
+
+
+def _media_texts(root: Any) -> frozenset[str]:
     media: set[str] = set()
     own: set[str] = set()
     for element in root.iter():

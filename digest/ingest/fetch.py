@@ -90,8 +90,16 @@ def is_url(value: str) -> bool:
 
 
 def check_scheme(url: str) -> None:
-    """Raise :class:`FetchError` unless ``url`` is http(s) with a host."""
-    parts = urlsplit(url)
+    """Raise :class:`FetchError` unless ``url`` is http(s) with a host and a valid port."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:  # "http://[x", a port of 99999 or "abc"
+        raise FetchError(
+            f"not a valid URL ({exc})", path=url, fix="write it as https://host/path"
+        ) from None
+    if port == 0:
+        raise FetchError("URL has port 0", path=url, fix="leave the port out, or give a real one")
     if parts.scheme.lower() not in SCHEMES:
         raise FetchError(
             f"scheme {parts.scheme or '(none)'!r} is not fetched",

@@ -9,13 +9,15 @@ autoescaped; article text is untrusted and must never become markup.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import traceback
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
 import jinja2
 
-from digest.errors import TemplateNotFoundError
+from digest.errors import RenderError, TemplateNotFoundError
 from digest.model import Source
 from digest.render.stories import (
     hanging,
@@ -27,6 +29,18 @@ from digest.render.stories import (
 )
 
 _ESCAPED_SUFFIXES = (".html.j2", ".mjml.j2", ".xml.j2", ".html", ".mjml", ".xml")
+#: What no rendered file may hold: C0 controls but tab, LF and CR, DEL, C1
+#: controls, U+FFFE, U+FFFF and lone surrogates. mjml-python's parser fails on
+#: them ("unable to parse next template in root template"), XML cannot carry
+#: them, UTF-8 cannot encode a surrogate, and no reader should get the rest.
+#: The cleaner removes them from articles; this guard keeps them out of
+#: everything else (an issue an older digest archived, a setting, a template).
+_UNRENDERABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+def renderable(text: str) -> str:
+    """``text`` without the characters no rendered file may hold."""
+    return _UNRENDERABLE.sub("", text)
 
 
 def templates_dir() -> Path:
@@ -73,12 +87,35 @@ def render_template(name: str, override: Path | None = None, **context: object) 
     env = environment(override)
     try:
         template = env.get_template(name)
-    except jinja2.TemplateNotFound:
+        return renderable(template.render(**context))
+    except jinja2.TemplateNotFound as exc:
+        if exc.name != name:  # a template it extends or includes
+            raise _template_error(name, exc) from None
         searched = [str(p) for p in ([override] if override else []) + [templates_dir()]]
         raise TemplateNotFoundError(
             f"template {name!r} not found; searched {', '.join(searched)}"
         ) from None
-    return template.render(**context)
+    except jinja2.TemplateError as exc:  # an override with a syntax error or an unknown name
+        raise _template_error(name, exc) from None
+
+
+def _template_error(name: str, exc: jinja2.TemplateError) -> RenderError:
+    """A template that does not parse or render, as one line naming its file and line."""
+    where, line = name, getattr(exc, "lineno", None)
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = exc.filename or exc.name or name
+    else:  # Jinja points the traceback at the template's own lines
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.endswith((".j2", ".html", ".xml", ".mjml", ".txt")):
+                where, line = frame.filename, frame.lineno
+                break
+    at = f"line {line}: " if line else ""
+    message = " ".join(str(exc.message or exc).split())
+    if isinstance(exc, jinja2.TemplateNotFound):
+        message = f"the template {exc.name!r} it extends or includes is not found"
+    return RenderError(
+        f"{where}: {at}{message}", fix="fix the template, or leave it out of --templates"
+    )
 
 
 def long_date(value: dt.date) -> str:
@@ -97,6 +134,7 @@ __all__ = [
     "lay_out_issue",
     "long_date",
     "render_template",
+    "renderable",
     "source_label",
     "templates_dir",
     "web_url",

@@ -30,7 +30,7 @@ from feedgen.feed import FeedGenerator
 from digest import archive
 from digest.config import Settings
 from digest.model import Digest, Story
-from digest.render import render_template
+from digest.render import render_template, renderable
 from digest.render.stories import lay_out_for_reader
 
 FeedKind = Literal["issues", "stories"]
@@ -242,9 +242,9 @@ def render_json(items: Sequence[FeedItem], settings: Settings, kind: FeedKind = 
             {
                 "id": item.id,
                 "url": item.url,
-                "title": item.title,
+                "title": renderable(item.title),
                 "content_html": item.html,
-                "summary": item.summary,
+                "summary": renderable(item.summary),
                 "date_published": _rfc3339(item.published),
                 "date_modified": _rfc3339(item.published),
                 "authors": [author],

@@ -31,10 +31,11 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import format_datetime
+from urllib.parse import quote
 
 from digest.config import (
     Settings,
@@ -42,11 +43,12 @@ from digest.config import (
     mailto_url,
     parse_addresses,
     parse_sender,
+    placeholder_problem,
     url_problem,
 )
 from digest.errors import ConfigError, RenderError
 from digest.model import Digest
-from digest.render.email import unsubscribe_mailto_url
+from digest.render.email import PERSONAL_MARK, unsubscribe_mailto_url, unsubscribe_url
 
 #: RFC 5322 2.1.1: a line SHOULD be at most 78 characters and MUST be at most 998.
 LINE = 78
@@ -296,15 +298,23 @@ def _list_id_tokens(name: str, identifier: str) -> list[_Token]:
     return [*_phrase_tokens(name, quote=True), _Token(f"<{identifier}>", True, False)]
 
 
-def unsubscribe_targets(settings: Settings) -> list[str]:
-    """The ``List-Unsubscribe`` URLs: the HTTPS URL first, then the mailto."""
+def unsubscribe_targets(settings: Settings, digest: Digest | None = None) -> list[str]:
+    """The ``List-Unsubscribe`` URLs: the HTTPS URL first, then the mailto.
+
+    With ``digest``, the URL's ``{email}`` and ``{token}`` are the issue's
+    marks (:func:`digest.render.email.personal_marks`), which
+    :func:`personalize` fills in for each recipient.
+    """
     targets = []
     if settings.unsubscribe_url:
         url = settings.unsubscribe_url.strip()
-        problem = url_problem(url, ("https",))
+        problem = url_problem(url, ("https",)) or placeholder_problem(url)
+        if digest is not None:
+            url = (unsubscribe_url(digest, replace(settings, unsubscribe_url=url)) or "").strip()
         if problem or not _URL_SAFE.fullmatch(url) or len(url) > 900:
             raise ConfigError(
-                f"unsubscribe URL {url!r} is not an https URL",
+                f"unsubscribe URL {settings.unsubscribe_url!r} is not an https URL "
+                "(or has a placeholder other than {email} and {token})",
                 fix="give an https:// URL without spaces (RFC 8058 one-click needs HTTPS)",
             )
         targets.append(url)
@@ -389,7 +399,7 @@ def build_message(digest: Digest, settings: Settings, text: str, html: str) -> B
     date = format_datetime(dt.datetime.combine(digest.date, dt.time(0, 0), tzinfo=dt.UTC))
     msgid = message_id(digest, settings)
     list_name, identifier = list_id_parts(settings)
-    targets = unsubscribe_targets(settings)
+    targets = unsubscribe_targets(settings, digest)
     list_tokens = _list_id_tokens(list_name, identifier)
     lines = [
         unstructured("Subject", title),
@@ -415,16 +425,125 @@ def build_message(digest: Digest, settings: Settings, text: str, html: str) -> B
         if settings.unsubscribe_url:
             lines.append("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n")
             expected.append(Expected("List-Unsubscribe-Post", text="List-Unsubscribe=One-Click"))
+    expected += [Expected("MIME-Version"), Expected("Content-Type")]
+    data = "".join(lines).encode("ascii") + _body(text, html)
+    check_message(data, expected)
+    return BuiltMessage(data, tuple(expected))
+
+
+def _body(text: str, html: str) -> bytes:
+    """The multipart/alternative body (with its MIME-Version and Content-Type)."""
     body = EmailMessage(policy=email.policy.SMTP)
     body.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     body.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
     # a boundary derived from the content keeps the file byte-identical across builds
     digest_hash = hashlib.sha256((text + html).encode("utf-8")).hexdigest()[:24]
     body.set_boundary(f"=_digest_{digest_hash}")
+    return body.as_bytes()
+
+
+# -- one message per recipient ----------------------------------------------------------
+
+
+def _own_marks(data: bytes) -> re.Pattern[str] | None:
+    """The marks of the built message ``data``: those in its ``List-Unsubscribe``
+    header, which digest wrote from the settings and the issue's hash. A mark an
+    article holds (another hash) is never one of them."""
+    for name, raw in _raw_headers(data):
+        if name == "List-Unsubscribe":
+            hashes = {m[0].rsplit("-", 1)[1] for m in PERSONAL_MARK.finditer(raw.decode("ascii"))}
+            if len(hashes) == 1:
+                return re.compile(rf"digest-(email|token)-{hashes.pop()}")
+    return None
+
+
+def personal_placeholders(data: bytes) -> frozenset[str]:
+    """Which placeholders (``email``, ``token``) the built message ``data`` carries."""
+    own = _own_marks(data)
+    head = data.partition(b"\r\n\r\n")[0].decode("ascii", "replace")
+    return frozenset(m[1] for m in own.finditer(head)) if own else frozenset()
+
+
+def personalize(data: bytes, to: tuple[str, str], token: str | None = None) -> bytes:
+    """The message ``data`` (as digest built it) for the one recipient ``to``.
+
+    Its ``To`` is ``to`` alone; where the unsubscribe URL had ``{email}`` and
+    ``{token}``, the ``List-Unsubscribe`` header and the links in both parts
+    carry the recipient's address and ``token``. Every other header line is
+    kept byte for byte. The result is parsed back like a built message
+    (:func:`check_message`): a header set or value other than the intended
+    one raises :class:`~digest.errors.RenderError`. A message digest did not
+    build raises :class:`ValueError`.
+    """
+    message = BytesParser(policy=email.policy.default).parsebytes(data)
+    parts = list(message.iter_parts()) if message.is_multipart() else []
+    if [p.get_content_type() for p in parts] != ["text/plain", "text/html"]:
+        raise ValueError("its body is not one text and one HTML part")
+    own = _own_marks(data)
+    needed = personal_placeholders(data)
+    if "token" in needed and not token:
+        raise ValueError("its unsubscribe links need each recipient's token")
+    values = {"email": quote(to[1], safe="@"), "token": token or ""}
+
+    def fill(value: str) -> str:
+        return own.sub(lambda m: values[m[1]], value) if own else value
+
+    text, html = (fill(str(p.get_content()).replace("\r\n", "\n")) for p in parts)
+    lines: list[bytes] = []
+    expected: list[Expected] = []
+    to = _readable(to)
+    for name, raw in _raw_headers(data):
+        if name in ("MIME-Version", "Content-Type"):
+            continue  # the new body's own
+        if name == "To":
+            lines.append(address_header("To", [to]).encode("ascii"))
+            expected.append(Expected("To", addresses=(to,)))
+        elif name == "From":
+            lines.append(raw)
+            senders = getattr(message["From"], "addresses", ())
+            expected.append(
+                Expected("From", addresses=tuple((a.display_name, a.addr_spec) for a in senders))
+            )
+        elif name == "List-Unsubscribe" and needed:
+            targets = [fill(t) for t in str(message[name]).split()]
+            lines.append(_atoms_header(name, targets).encode("ascii"))
+            expected.append(Expected(name, text=" ".join(targets)))
+        else:
+            lines.append(raw)
+            expected.append(Expected(name, text=str(message[name])))
     expected += [Expected("MIME-Version"), Expected("Content-Type")]
-    data = "".join(lines).encode("ascii") + body.as_bytes()
-    check_message(data, expected)
-    return BuiltMessage(data, tuple(expected))
+    out = b"".join(lines) + _body(text, html)
+    check_message(out, expected)
+    return out
+
+
+def _readable(to: tuple[str, str]) -> tuple[str, str]:
+    """``to``, or its bare address when its display name does not read back as itself.
+
+    A name that needs several encoded words (long, and not ASCII) is read
+    differently by RFC 2047 decoders, which drop the space between encoded
+    words, and by others (Python's among them), which keep it: no spelling
+    reads the same in both, so such a name is left out rather than garbled.
+    """
+    if not to[0]:
+        return to
+    line = address_header("To", [to]).encode("ascii")
+    header = BytesParser(policy=email.policy.default).parsebytes(line + b"\r\n")["To"]
+    found = [(a.display_name, a.addr_spec) for a in getattr(header, "addresses", ())]
+    return to if found == [to] else ("", to[1])
+
+
+def _raw_headers(data: bytes) -> list[tuple[str, bytes]]:
+    """Each header of ``data`` as its name and its lines, CRLF-terminated, as written."""
+    head = data.partition(b"\r\n\r\n")[0]
+    headers: list[tuple[str, bytes]] = []
+    for line in head.split(b"\r\n"):
+        if line[:1] in (b" ", b"\t") and headers:
+            name, raw = headers[-1]
+            headers[-1] = (name, raw + line + b"\r\n")
+        else:
+            headers.append((line.split(b":", 1)[0].decode("ascii", "replace"), line + b"\r\n"))
+    return headers
 
 
 # -- reading it back ------------------------------------------------------------

@@ -134,14 +134,20 @@ def web_url(url: str | None) -> str | None:
     Every template that links or prints a source's URL goes through this;
     article metadata is untrusted and escaping alone does not stop a
     ``javascript:`` href. A URL with a control character (a line break could
-    start a fake line in the text edition) is refused; a space is encoded.
+    start a fake line in the text edition) is refused, and so is one that does
+    not parse (``http://[::1``, from an issue an older digest archived); a
+    space is encoded.
     """
     if not url:
         return None
     url = url.strip()
     if any(ord(c) < 32 or ord(c) == 127 for c in url):
         return None
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- a port of 99999 or "abc" is no link either
+    except ValueError:
+        return None
     if parts.scheme.lower() in ("http", "https") and parts.netloc:
         return url.replace(" ", "%20")
     return None
@@ -383,8 +389,11 @@ def plain_paragraph(paragraph: Sequence[CitedSentence], width: int = 72) -> str:
     words: list[str] = []
     for sentence in paragraph:
         words.extend(sentence.text.split())
+        marker = sentence.marker.replace(" ", "\N{NO-BREAK SPACE}")
         if sentence.cites and words:
-            words[-1] += "\N{NO-BREAK SPACE}" + sentence.marker.replace(" ", "\N{NO-BREAK SPACE}")
+            words[-1] += "\N{NO-BREAK SPACE}" + marker
+        elif sentence.cites:  # a sentence with no words still shows what it cites
+            words.append(marker)
     lines: list[str] = []
     line = ""
     for word in words:
