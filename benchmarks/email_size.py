@@ -17,8 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from digest.config import Settings
+from digest.mail import build_message
 from digest.render.email import render_html, render_text
-from digest.render.mime import build_message
 from tests.emailkit import read_html, sample_digest
 
 SETTINGS = Settings(

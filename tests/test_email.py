@@ -19,14 +19,14 @@ from typing import Any
 import feedparser
 import pytest
 
-from digest.archive import make_record
 from digest.config import Settings
 from digest.errors import ConfigError
+from digest.mail import build_message
 from digest.model import Digest, Sentence, Source, Story
 from digest.publish import render_outputs
+from digest.records import make_record
 from digest.render.email import DARK_PALETTE, PALETTE, render_html, render_text
 from digest.render.feeds import issue_items, render_atom, render_rss, story_items
-from digest.render.mime import build_message
 
 from .emailkit import (
     Rule,
@@ -299,7 +299,7 @@ def test_hostile_text_is_plain_in_the_text_edition() -> None:
 @pytest.mark.parametrize("render", [render_atom, render_rss])
 @pytest.mark.parametrize("items", [issue_items, story_items])
 def test_hostile_text_is_text_in_the_feeds(render: Any, items: Any) -> None:
-    record = make_record(hostile_digest(), SETTINGS)
+    record = make_record(hostile_digest(), SETTINGS.site_host)
     raw = render(items([record], SETTINGS), SETTINGS)
     # feedparser sanitizes hrefs, so look at the raw feed for a javascript: link
     assert b"javascript:" not in raw

@@ -23,12 +23,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from digest.archive import Archive, article_keys, canonical_url, url_key
+from digest.archive import Archive
 from digest.cli import app
 from digest.config import Settings
 from digest.errors import ConfigError, RenderError
-from digest.model import Article, Block
-from digest.render.mime import (
+from digest.keys import article_keys, canonical_url, url_key
+from digest.mail import (
     LINE,
     build_message,
     check_message,
@@ -36,6 +36,7 @@ from digest.render.mime import (
     plain_text,
     subject,
 )
+from digest.model import Article, Block
 
 from .emailkit import sample_digest
 from .hostile import CONTROL_CHARACTERS, HEADER_VECTORS, URL_VECTORS

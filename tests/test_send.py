@@ -38,8 +38,8 @@ from typer.testing import CliRunner
 from digest import subscribers
 from digest.cli import app
 from digest.config import Settings
+from digest.mail import build_message, header_names
 from digest.render.email import render_html, render_text
-from digest.render.mime import build_message, header_names
 from digest.send import SENT_RECORD, Security, SmtpOptions, prepare, recipients, send_issue
 
 from .emailkit import sample_digest

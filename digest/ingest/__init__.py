@@ -28,14 +28,25 @@ from pathlib import Path
 from typing import Literal, Protocol
 from urllib.parse import urljoin
 
-from digest.archive import KnownFile, RecordedArticle, canonical_url, normalized_text
-from digest.errors import IngestError, NothingUsableError
+from digest.config import Settings
+from digest.errors import IngestError
 from digest.ingest.feeds import looks_like_feed, parse_feed
-from digest.ingest.fetch import Fetcher, FetchError, Response, fetch_many, is_url
+from digest.ingest.fetch import (
+    FetchCache,
+    Fetcher,
+    FetchError,
+    FetchLimits,
+    Response,
+    fetch_many,
+    is_url,
+)
 from digest.ingest.files import read_markdown, read_text
 from digest.ingest.html import read_page
 from digest.ingest.opml import looks_like_opml, parse_opml
+from digest.keys import canonical_url, normalized_text
 from digest.model import ArticleData
+from digest.names import FETCH_CACHE
+from digest.records import KnownFile, RecordedArticle
 
 Reader = Callable[[Path, str], ArticleData]
 #: What a document read from bytes is.
@@ -92,7 +103,7 @@ class Problem:
 
 class KnownFiles(Protocol):
     """What earlier builds read: the archive's record of files (a
-    :class:`digest.archive.FileIndex`)."""
+    :class:`digest.decide.FileIndex`)."""
 
     def recorded(self, source: str, size: int, mtime_ns: int) -> str | None:
         """The SHA-256 recorded for the file at ``source`` when it had this size
@@ -285,6 +296,17 @@ class IngestOptions:
     #: Files and bodies read before whose articles are all used: not parsed again.
     known: KnownFiles | None = None
 
+    @classmethod
+    def for_build(
+        cls, settings: Settings, out: Path, *, date: dt.date, progress: ProgressFactory | None
+    ) -> IngestOptions:
+        """How a build into ``out`` reads: the settings' fetch limits, the
+        fetch cache in ``out``, and ``--fetch-full``."""
+        fetcher = Fetcher(
+            limits=FetchLimits.from_settings(settings), cache=FetchCache(out / FETCH_CACHE)
+        )
+        return cls(fetcher=fetcher, fetch_full=settings.fetch_full, progress=progress, date=date)
+
 
 def ingest(sources: Sequence[Path | str], options: IngestOptions | None = None) -> IngestResult:
     """Read every article under ``sources``; skip (and report) the bad ones.
@@ -294,7 +316,9 @@ def ingest(sources: Sequence[Path | str], options: IngestOptions | None = None) 
     ``fetch_full``, feed entries that carry only a teaser are replaced by the
     page they link to (keeping the feed's metadata where the page has none).
 
-    Raises :class:`NothingUsableError` when no article could be read at all.
+    Never raises for what it reads: when nothing could be read at all, the
+    result holds no article and says why in its problems (the build raises
+    :class:`~digest.errors.NothingUsableError`, :func:`digest.build.read_sources`).
     """
     options = options or IngestOptions()
     fetcher = options.fetcher or Fetcher()
@@ -312,12 +336,6 @@ def ingest(sources: Sequence[Path | str], options: IngestOptions | None = None) 
     fetcher.cache.save()
     articles = _unique(_flatten(top), problems)
     knew = [doc.known for doc in _walk(top) if doc.known is not None]
-    if not articles and not knew:
-        detail = f" ({problems[0]})" if len(problems) == 1 else ""
-        raise NothingUsableError(
-            f"no usable article in {', '.join(str(s) for s in sources)}{detail}",
-            fix="give .txt, .md or .html files, feeds, or article URLs",
-        )
     where = {id(article): i for i, article in enumerate(articles)}
     files = tuple(
         FileRead(

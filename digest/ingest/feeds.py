@@ -40,7 +40,6 @@ import feedparser
 from lxml import etree
 
 from digest.errors import IngestError
-from digest.ingest.files import parse_datetime
 from digest.ingest.html import html_to_text
 from digest.ingest.meta import (
     author_name,
@@ -50,6 +49,7 @@ from digest.ingest.meta import (
     registrable_domain,
     url_date,
 )
+from digest.ingest.values import parse_datetime
 from digest.model import ArticleData
 
 #: The Media RSS namespace: captions, credits, titles of an entry's pictures.

@@ -53,8 +53,6 @@ import trafilatura
 from lxml import etree
 
 from digest.errors import IngestError
-from digest.ingest.fetch import decode
-from digest.ingest.files import parse_datetime
 from digest.ingest.meta import (
     author_name,
     first_plausible,
@@ -63,6 +61,7 @@ from digest.ingest.meta import (
     title_suffix,
     url_date,
 )
+from digest.ingest.values import decode, parse_datetime
 from digest.model import ArticleData
 
 # trafilatura and its helpers log their guesses; our warnings are the ones a user sees.

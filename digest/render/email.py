@@ -7,17 +7,15 @@ reaches the template as plain strings that Jinja autoescapes.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from pathlib import Path
-from urllib.parse import quote
 
 import mjml
 
-from digest.config import Settings, placeholders
+from digest.config import Settings
 from digest.errors import RenderError
-from digest.model import Digest, digest_to_dict
+from digest.mail import unsubscribe_mailto_url, unsubscribe_url
+from digest.model import Digest
 from digest.render import render_template
 from digest.render.palette import DARK, LIGHT
 from digest.render.stories import lay_out_issue
@@ -58,39 +56,6 @@ def render_text(digest: Digest, settings: Settings, override: Path | None = None
     """The plain-text edition."""
     text = render_template("email.txt.j2", override, **email_context(digest, settings))
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
-
-
-def unsubscribe_mailto_url(settings: Settings) -> str | None:
-    """``mailto:ADDRESS?subject=unsubscribe`` for the configured address, if any."""
-    address = settings.unsubscribe_mailto
-    if not address:
-        return None
-    address = address.strip().removeprefix("mailto:")
-    if "?" in address:  # already carries its own subject or body
-        return f"mailto:{address}"
-    return f"mailto:{quote(address, safe='@+.-_')}?subject=unsubscribe"
-
-
-#: What stands for ``{email}`` and ``{token}`` in a built email: ``digest-email-HASH``,
-#: the hash being the issue's own, so no article can hold it (its text is part of
-#: what is hashed). ``digest send`` puts each recipient's values in its place.
-PERSONAL_MARK = re.compile(r"digest-(email|token)-[0-9a-f]{16}")
-
-
-def personal_marks(digest: Digest) -> dict[str, str]:
-    """The marks that stand for each placeholder in ``digest``'s email."""
-    data = json.dumps(digest_to_dict(digest), sort_keys=True, ensure_ascii=False)
-    mark = hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    return {"{email}": f"digest-email-{mark}", "{token}": f"digest-token-{mark}"}
-
-
-def unsubscribe_url(digest: Digest, settings: Settings) -> str | None:
-    """The unsubscribe URL as the built email carries it: placeholders as marks."""
-    url = settings.unsubscribe_url
-    if url and placeholders(url):
-        for placeholder, mark in personal_marks(digest).items():
-            url = url.replace(placeholder, mark)
-    return url
 
 
 def email_context(digest: Digest, settings: Settings) -> dict[str, object]:

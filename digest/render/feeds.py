@@ -7,7 +7,7 @@ Two kinds of feed, three formats each:
 * the **stories** feed (``stories.atom.xml``, ``stories.rss.xml``,
   ``stories.json``): one entry per story, for readers who want items.
 
-Every id and date comes from an :class:`~digest.archive.IssueRecord`: ids are
+Every id and date comes from an :class:`~digest.IssueRecord`: ids are
 tag URIs fixed when the issue or story was first published, dates are its
 first-published time. Nothing here reads the clock, so rendering the same
 records always gives the same bytes, and a rebuild never makes a reader show
@@ -23,23 +23,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from feedgen.feed import FeedGenerator
 
-from digest import archive
 from digest.config import Settings
 from digest.model import Digest, Story
+from digest.names import FEED_FILES, FeedKind
+from digest.records import IssueRecord
 from digest.render import render_template, renderable
 from digest.render.stories import lay_out_for_reader
-
-FeedKind = Literal["issues", "stories"]
-
-#: File names of each feed, by kind and format.
-FEED_FILES: dict[FeedKind, dict[str, str]] = {
-    "issues": {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"},
-    "stories": {"atom": "stories.atom.xml", "rss": "stories.rss.xml", "json": "stories.json"},
-}
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -118,7 +110,7 @@ class FeedItem:
 
 
 def issue_items(
-    issues: Sequence[archive.IssueRecord], settings: Settings, override: Path | None = None
+    issues: Sequence[IssueRecord], settings: Settings, override: Path | None = None
 ) -> list[FeedItem]:
     """One item per issue, newest first."""
     return [
@@ -135,7 +127,7 @@ def issue_items(
 
 
 def story_items(
-    issues: Sequence[archive.IssueRecord], settings: Settings, override: Path | None = None
+    issues: Sequence[IssueRecord], settings: Settings, override: Path | None = None
 ) -> list[FeedItem]:
     """One item per story: newest issue first, each issue's stories in order."""
     items = []
@@ -159,7 +151,7 @@ def story_items(
     return items
 
 
-def _newest_first(issues: Sequence[archive.IssueRecord]) -> list[archive.IssueRecord]:
+def _newest_first(issues: Sequence[IssueRecord]) -> list[IssueRecord]:
     return sorted(issues, key=lambda r: (r.published, r.date), reverse=True)
 
 
@@ -257,7 +249,7 @@ def render_json(items: Sequence[FeedItem], settings: Settings, kind: FeedKind = 
 
 
 def render_feeds(
-    issues: Sequence[archive.IssueRecord], settings: Settings, override: Path | None = None
+    issues: Sequence[IssueRecord], settings: Settings, override: Path | None = None
 ) -> dict[str, bytes]:
     """Every feed of ``issues`` (already cut to the last N), keyed by file name."""
     out: dict[str, bytes] = {}

@@ -8,25 +8,17 @@ archive works from any folder (``digest serve``) as well as from the site URL.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from digest.archive import IssueRecord
 from digest.config import Settings
 from digest.model import Digest
+from digest.names import issue_page
+from digest.records import IssueRecord
 from digest.render import render_template
 from digest.render.palette import DARK, LIGHT
 from digest.render.stories import lay_out_issue
-
-#: The web archive's front page.
-INDEX_PAGE = "index.html"
-
-
-def issue_page(date: dt.date) -> str:
-    """The file name of an issue's page, relative to the output folder."""
-    return f"issues/{date.isoformat()}.html"
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ from dataclasses import dataclass, replace
 from itertools import chain, pairwise
 
 from digest.model import Article, Sentence, Source, Story
-from digest.summarize import Summary, SummaryOptions, outlet_key, rank_key
+from digest.summarize.contract import Summary, SummaryOptions, outlet_key, rank_key
 from digest.summarize.differences import find_differences
 from digest.summarize.sentences import (
     Candidate,

@@ -28,6 +28,7 @@ import base64
 import datetime as dt
 import email.policy
 import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -44,11 +45,65 @@ from digest.config import (
     parse_addresses,
     parse_sender,
     placeholder_problem,
+    placeholders,
     url_problem,
 )
-from digest.errors import ConfigError, RenderError
-from digest.model import Digest
-from digest.render.email import PERSONAL_MARK, unsubscribe_mailto_url, unsubscribe_url
+from digest.errors import ConfigError, OutputTooLargeError, RenderError
+from digest.model import Digest, digest_to_dict
+
+
+def unsubscribe_mailto_url(settings: Settings) -> str | None:
+    """``mailto:ADDRESS?subject=unsubscribe`` for the configured address, if any."""
+    address = settings.unsubscribe_mailto
+    if not address:
+        return None
+    address = address.strip().removeprefix("mailto:")
+    if "?" in address:  # already carries its own subject or body
+        return f"mailto:{address}"
+    return f"mailto:{quote(address, safe='@+.-_')}?subject=unsubscribe"
+
+
+#: What stands for ``{email}`` and ``{token}`` in a built email: ``digest-email-HASH``,
+#: the hash being the issue's own, so no article can hold it (its text is part of
+#: what is hashed). ``digest send`` puts each recipient's values in its place.
+PERSONAL_MARK = re.compile(r"digest-(email|token)-[0-9a-f]{16}")
+
+
+def personal_marks(digest: Digest) -> dict[str, str]:
+    """The marks that stand for each placeholder in ``digest``'s email."""
+    data = json.dumps(digest_to_dict(digest), sort_keys=True, ensure_ascii=False)
+    mark = hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return {"{email}": f"digest-email-{mark}", "{token}": f"digest-token-{mark}"}
+
+
+def unsubscribe_url(digest: Digest, settings: Settings) -> str | None:
+    """The unsubscribe URL as the built email carries it: placeholders as marks."""
+    url = settings.unsubscribe_url
+    if url and placeholders(url):
+        for placeholder, mark in personal_marks(digest).items():
+            url = url.replace(placeholder, mark)
+    return url
+
+
+#: Gmail clips messages over about 102 KB; stay well below it.
+EMAIL_WARN_BYTES = 80 * 1024
+EMAIL_MAX_BYTES = 100 * 1024
+
+
+def check_email_size(html: bytes, *, allow_large: bool = False) -> str | None:
+    """Refuse an email over :data:`EMAIL_MAX_BYTES` (unless ``allow_large``);
+    return a warning for one over :data:`EMAIL_WARN_BYTES`, else None."""
+    size = len(html)
+    if size > EMAIL_MAX_BYTES and not allow_large:
+        raise OutputTooLargeError(
+            f"the email is {size // 1024} KB, over the {EMAIL_MAX_BYTES // 1024} KB limit "
+            "(Gmail clips at 102 KB)",
+            fix="lower --words, give fewer articles, or pass --allow-large",
+        )
+    if size > EMAIL_WARN_BYTES:
+        return f"the email is {size // 1024} KB; Gmail clips messages over 102 KB"
+    return None
+
 
 #: RFC 5322 2.1.1: a line SHOULD be at most 78 characters and MUST be at most 998.
 LINE = 78
