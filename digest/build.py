@@ -15,6 +15,7 @@ publish); each stage it calls stays pure and testable on its own:
 Nothing here renders or writes: a digest is always built whole before any
 file is written (pelican's two phases).
 """
+
 from __future__ import annotations
 
 import datetime as dt

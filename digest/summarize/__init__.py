@@ -22,6 +22,7 @@ from digest.summarize.contract import (
     rank_key,
     rank_stories,
 )
+from digest.text import fold_space
 
 
 def _registry() -> dict[str, Callable[[], Summarizer]]:
@@ -72,7 +73,7 @@ def make_intro(
     line = " ".join(parts)
     line = f"{line[0].upper()}{line[1:]}, in {count} {'story' if count == 1 else 'stories'}"
     if stories and not topic and title != stories[0].headline:
-        lead = " ".join(stories[0].headline.split()).rstrip(".")
+        lead = fold_space(stories[0].headline).rstrip(".")
         line += f", led by: {lead}" if count > 1 else f": {lead}"
     return line + "."
 
