@@ -39,7 +39,7 @@ from email.utils import format_datetime
 from urllib.parse import quote
 
 from digest.config import (
-    Settings,
+    Site,
     list_identifier,
     mailto_url,
     parse_addresses,
@@ -50,9 +50,10 @@ from digest.config import (
 )
 from digest.errors import ConfigError, OutputTooLargeError, RenderError
 from digest.model import Digest, digest_to_dict
+from digest.text import fold_space
 
 
-def unsubscribe_mailto_url(settings: Settings) -> str | None:
+def unsubscribe_mailto_url(settings: Site) -> str | None:
     """``mailto:ADDRESS?subject=unsubscribe`` for the configured address, if any."""
     address = settings.unsubscribe_mailto
     if not address:
@@ -76,7 +77,7 @@ def personal_marks(digest: Digest) -> dict[str, str]:
     return {"{email}": f"digest-email-{mark}", "{token}": f"digest-token-{mark}"}
 
 
-def unsubscribe_url(digest: Digest, settings: Settings) -> str | None:
+def unsubscribe_url(digest: Digest, settings: Site) -> str | None:
     """The unsubscribe URL as the built email carries it: placeholders as marks."""
     url = settings.unsubscribe_url
     if url and placeholders(url):
@@ -155,7 +156,7 @@ def plain_text(value: str) -> str:
             out.append("\ufffd")
         elif char not in _BIDI_CONTROLS:
             out.append(char)
-    return " ".join("".join(out).split())
+    return fold_space("".join(out))
 
 
 # -- encoded words and folding ------------------------------------------------
@@ -301,7 +302,7 @@ def _atoms_header(name: str, parts: Sequence[str]) -> str:
 # -- the values ---------------------------------------------------------------
 
 
-def subject(digest: Digest, settings: Settings) -> str:
+def subject(digest: Digest, settings: Site) -> str:
     """Distinct per issue: the newsletter, the issue's title and its date (plain text)."""
     name, title = plain_text(settings.name), plain_text(digest.title)
     day = digest.date.isoformat()
@@ -310,7 +311,7 @@ def subject(digest: Digest, settings: Settings) -> str:
     return f"{name}: {title} ({day})" if name else f"{title} ({day})"
 
 
-def _ascii_host(settings: Settings) -> str:
+def _ascii_host(settings: Site) -> str:
     host = settings.site_host
     try:
         host = host.encode("idna").decode("ascii")
@@ -324,12 +325,12 @@ def _ascii_host(settings: Settings) -> str:
     return host
 
 
-def message_id(digest: Digest, settings: Settings) -> str:
+def message_id(digest: Digest, settings: Site) -> str:
     """Stable for an issue: derived from the site and the issue date only."""
     return f"<issue-{digest.date.isoformat()}@{_ascii_host(settings)}>"
 
 
-def list_id_parts(settings: Settings) -> tuple[str, str]:
+def list_id_parts(settings: Site) -> tuple[str, str]:
     """The list's name and identifier: the configured id, else the newsletter's
     name as a label on the site host."""
     raw = settings.list_id
@@ -343,7 +344,7 @@ def list_id_parts(settings: Settings) -> tuple[str, str]:
     return plain_text(settings.name), identifier
 
 
-def list_id(settings: Settings) -> str:
+def list_id(settings: Site) -> str:
     """The ``List-Id`` value as it reads: ``"Name" <id>``."""
     name, identifier = list_id_parts(settings)
     return " ".join(t.text for t in _list_id_tokens(name, identifier))
@@ -353,7 +354,7 @@ def _list_id_tokens(name: str, identifier: str) -> list[_Token]:
     return [*_phrase_tokens(name, quote=True), _Token(f"<{identifier}>", True, False)]
 
 
-def unsubscribe_targets(settings: Settings, digest: Digest | None = None) -> list[str]:
+def unsubscribe_targets(settings: Site, digest: Digest | None = None) -> list[str]:
     """The ``List-Unsubscribe`` URLs: the HTTPS URL first, then the mailto.
 
     With ``digest``, the URL's ``{email}`` and ``{token}`` are the issue's
@@ -391,7 +392,7 @@ def unsubscribe_targets(settings: Settings, digest: Digest | None = None) -> lis
     return targets
 
 
-def list_unsubscribe(settings: Settings) -> str | None:
+def list_unsubscribe(settings: Site) -> str | None:
     """The ``List-Unsubscribe`` value, or None."""
     return ", ".join(f"<{t}>" for t in unsubscribe_targets(settings)) or None
 
@@ -441,7 +442,7 @@ class BuiltMessage:
         return self.data
 
 
-def build_message(digest: Digest, settings: Settings, text: str, html: str) -> BuiltMessage:
+def build_message(digest: Digest, settings: Site, text: str, html: str) -> BuiltMessage:
     """A multipart/alternative message whose parts are ``text`` and ``html``.
 
     Raises :class:`~digest.errors.ConfigError` for a setting that cannot make

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -37,13 +36,10 @@ from digest.config import Settings
 from digest.decide import Plan, decide
 from digest.files import file_lock, remove_leftovers, write_outputs
 from digest.ingest import IngestOptions, Problem
-from digest.mail import build_message
-from digest.model import Digest, digest_to_dict
-from digest.names import FEEDS, INDEX_PAGE, OUTPUTS, default_archive, issue_page
+from digest.model import Digest
+from digest.names import FEEDS, OUTPUTS, default_archive
 from digest.records import FileRecord, IssueRecord, make_record
-from digest.render.email import render_html, render_text
-from digest.render.feeds import render_feeds
-from digest.render.web import render_index, render_issue_page
+from digest.render.outputs import Edition, RenderContext, render_edition
 from digest.summarize import SummaryOptions
 
 __all__ = ["FEEDS", "OUTPUTS", "PublishResult", "publish", "render_outputs"]
@@ -57,7 +53,8 @@ def render_outputs(
     record: IssueRecord | None = None,
     archived: Sequence[IssueRecord] = (),
 ) -> dict[str, bytes]:
-    """Every output file's bytes, keyed by path relative to the output folder.
+    """Every output file's bytes, keyed by path relative to the output folder
+    (:mod:`digest.render.outputs`).
 
     Pure: writes nothing. ``record`` is the issue's archive record (a new one
     when not given); ``archived`` are the issues already in the archive, for
@@ -69,21 +66,8 @@ def render_outputs(
         key=lambda r: r.date,
         reverse=True,
     )
-    html = render_html(digest, settings, templates)
-    text = render_text(digest, settings, templates)
-    message = build_message(digest, settings, text, html)
-    files = {
-        "digest.json": (
-            json.dumps(digest_to_dict(digest), ensure_ascii=False, indent=2) + "\n"
-        ).encode("utf-8"),
-        "email.html": html.encode("utf-8"),
-        "email.txt": text.encode("utf-8"),
-        "digest.eml": message.as_bytes(),
-    }
-    files.update(render_feeds(issues[: max(settings.feed_issues, 1)], settings, templates))
-    files[INDEX_PAGE] = render_index(issues, settings, templates).encode("utf-8")
-    files[issue_page(digest.date)] = render_issue_page(record, settings, templates).encode("utf-8")
-    return files
+    context = RenderContext(settings.site, templates, settings.feed_issues)
+    return render_edition(Edition(digest, record, tuple(issues)), context)
 
 
 # -- the whole build ------------------------------------------------------------

@@ -27,6 +27,7 @@ from digest.render.stories import (
     plain_paragraph,
     web_url,
 )
+from digest.text import fold_space
 
 _ESCAPED_SUFFIXES = (".html.j2", ".mjml.j2", ".xml.j2", ".html", ".mjml", ".xml")
 #: What no rendered file may hold: C0 controls but tab, LF and CR, DEL, C1
@@ -110,7 +111,7 @@ def _template_error(name: str, exc: jinja2.TemplateError) -> RenderError:
                 where, line = frame.filename, frame.lineno
                 break
     at = f"line {line}: " if line else ""
-    message = " ".join(str(exc.message or exc).split())
+    message = fold_space(str(exc.message or exc))
     if isinstance(exc, jinja2.TemplateNotFound):
         message = f"the template {exc.name!r} it extends or includes is not found"
     return RenderError(

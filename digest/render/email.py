@@ -12,13 +12,14 @@ from pathlib import Path
 
 import mjml
 
-from digest.config import Settings
+from digest.config import Site
 from digest.errors import RenderError
 from digest.mail import unsubscribe_mailto_url, unsubscribe_url
 from digest.model import Digest
 from digest.render import render_template
 from digest.render.palette import DARK, LIGHT
 from digest.render.stories import lay_out_issue
+from digest.text import fold_space
 
 _LEFTOVER_MJML = re.compile(r"</?mj-[a-z-]+")
 #: The email's colours, inline on every element. Every text block sets both
@@ -30,20 +31,20 @@ PALETTE: dict[str, str] = LIGHT
 DARK_PALETTE: dict[str, str] = DARK
 
 
-def render_mjml(digest: Digest, settings: Settings, override: Path | None = None) -> str:
+def render_mjml(digest: Digest, settings: Site, override: Path | None = None) -> str:
     """The email's MJML source, with every piece of article text escaped and no
     character mjml cannot parse (:func:`digest.render.renderable`)."""
     return render_template("email.mjml.j2", override, **email_context(digest, settings))
 
 
-def render_html(digest: Digest, settings: Settings, override: Path | None = None) -> str:
+def render_html(digest: Digest, settings: Site, override: Path | None = None) -> str:
     """The email as HTML. No remote fonts: ``fonts={}`` stops mjml-python adding Google's."""
     source = render_mjml(digest, settings, override)
     try:
         html = mjml.mjml2html(source, disable_comments=True, fonts={})
     except ValueError as exc:  # what mjml-python raises for MJML it cannot parse
         raise RenderError(
-            f"mjml could not compile the email ({' '.join(str(exc).split())})",
+            f"mjml could not compile the email ({fold_space(str(exc))})",
             fix="check the email template (--templates), or report it as a bug in digest",
         ) from None
     leftover = _LEFTOVER_MJML.search(html)
@@ -52,18 +53,18 @@ def render_html(digest: Digest, settings: Settings, override: Path | None = None
     return html
 
 
-def render_text(digest: Digest, settings: Settings, override: Path | None = None) -> str:
+def render_text(digest: Digest, settings: Site, override: Path | None = None) -> str:
     """The plain-text edition."""
     text = render_template("email.txt.j2", override, **email_context(digest, settings))
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-def email_context(digest: Digest, settings: Settings) -> dict[str, object]:
+def email_context(digest: Digest, settings: Site) -> dict[str, object]:
     """What ``email.mjml.j2`` and ``email.txt.j2`` are rendered with."""
     return {
         "digest": digest,
         "settings": settings,
-        "intro": " ".join(digest.intro.split()),
+        "intro": fold_space(digest.intro),
         "issue_url": settings.issue_url(digest.date.isoformat()),
         "unsubscribe_href": unsubscribe_url(digest, settings) or unsubscribe_mailto_url(settings),
         "stories": lay_out_issue(digest, short=True),

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from digest.config import Settings
+from digest.config import Site
 from digest.model import Digest
 from digest.names import issue_page
 from digest.records import IssueRecord
@@ -34,7 +34,7 @@ class IndexEntry:
         return len(self.digest.stories)
 
 
-def render_issue_page(record: IssueRecord, settings: Settings, override: Path | None = None) -> str:
+def render_issue_page(record: IssueRecord, settings: Site, override: Path | None = None) -> str:
     """One issue as a web page; each story has a stable fragment id."""
     digest = record.digest
     return render_template(
@@ -55,7 +55,7 @@ def render_issue_page(record: IssueRecord, settings: Settings, override: Path | 
 
 
 def render_index(
-    issues: Sequence[IssueRecord], settings: Settings, override: Path | None = None
+    issues: Sequence[IssueRecord], settings: Site, override: Path | None = None
 ) -> str:
     """The list of every issue, newest first."""
     ordered = sorted(issues, key=lambda r: r.date, reverse=True)
