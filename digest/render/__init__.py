@@ -14,6 +14,7 @@ import traceback
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
@@ -28,6 +29,9 @@ from digest.render.stories import (
     web_url,
 )
 from digest.text import fold_space
+
+if TYPE_CHECKING:
+    from digest.render.context import TemplateContext
 
 _ESCAPED_SUFFIXES = (".html.j2", ".mjml.j2", ".xml.j2", ".html", ".mjml", ".xml")
 #: What no rendered file may hold: C0 controls but tab, LF and CR, DEL, C1
@@ -84,11 +88,17 @@ def environment(override: Path | None = None) -> jinja2.Environment:
     return env
 
 
-def render_template(name: str, override: Path | None = None, **context: object) -> str:
+def render_template(name: str, override: Path | None, context: TemplateContext) -> str:
+    """Render the template ``name`` (an override's, else ours) with ``context``,
+    the dataclass registered for it (:data:`digest.render.context.CONTEXTS`)."""
+    from digest.render.context import CONTEXTS
+
+    if CONTEXTS.get(name) is not type(context):
+        raise TypeError(f"{name} is rendered with a {CONTEXTS.get(name)}, not {type(context)}")
     env = environment(override)
     try:
         template = env.get_template(name)
-        return renderable(template.render(**context))
+        return renderable(template.render(**context.as_dict()))
     except jinja2.TemplateNotFound as exc:
         if exc.name != name:  # a template it extends or includes
             raise _template_error(name, exc) from None

@@ -17,6 +17,7 @@ from digest.errors import RenderError
 from digest.mail import unsubscribe_mailto_url, unsubscribe_url
 from digest.model import Digest
 from digest.render import render_template
+from digest.render.context import EmailContext
 from digest.render.palette import DARK, LIGHT
 from digest.render.stories import lay_out_issue
 from digest.text import fold_space
@@ -34,7 +35,7 @@ DARK_PALETTE: dict[str, str] = DARK
 def render_mjml(digest: Digest, settings: Site, override: Path | None = None) -> str:
     """The email's MJML source, with every piece of article text escaped and no
     character mjml cannot parse (:func:`digest.render.renderable`)."""
-    return render_template("email.mjml.j2", override, **email_context(digest, settings))
+    return render_template("email.mjml.j2", override, email_context(digest, settings))
 
 
 def render_html(digest: Digest, settings: Site, override: Path | None = None) -> str:
@@ -55,19 +56,19 @@ def render_html(digest: Digest, settings: Site, override: Path | None = None) ->
 
 def render_text(digest: Digest, settings: Site, override: Path | None = None) -> str:
     """The plain-text edition."""
-    text = render_template("email.txt.j2", override, **email_context(digest, settings))
+    text = render_template("email.txt.j2", override, email_context(digest, settings))
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-def email_context(digest: Digest, settings: Site) -> dict[str, object]:
+def email_context(digest: Digest, settings: Site) -> EmailContext:
     """What ``email.mjml.j2`` and ``email.txt.j2`` are rendered with."""
-    return {
-        "digest": digest,
-        "settings": settings,
-        "intro": fold_space(digest.intro),
-        "issue_url": settings.issue_url(digest.date.isoformat()),
-        "unsubscribe_href": unsubscribe_url(digest, settings) or unsubscribe_mailto_url(settings),
-        "stories": lay_out_issue(digest, short=True),
-        "palette": PALETTE,
-        "dark": DARK_PALETTE,
-    }
+    return EmailContext(
+        digest=digest,
+        settings=settings,
+        intro=fold_space(digest.intro),
+        issue_url=settings.issue_url(digest.date.isoformat()),
+        unsubscribe_href=unsubscribe_url(digest, settings) or unsubscribe_mailto_url(settings),
+        stories=lay_out_issue(digest, short=True),
+        palette=PALETTE,
+        dark=DARK_PALETTE,
+    )

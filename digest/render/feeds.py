@@ -31,6 +31,7 @@ from digest.model import Digest, Story
 from digest.names import FEED_FILES, FeedKind
 from digest.records import IssueRecord
 from digest.render import render_template, renderable
+from digest.render.context import EntryContext, StoryContext
 from digest.render.stories import lay_out_for_reader
 from digest.text import fold_space
 
@@ -45,25 +46,22 @@ SUMMARY_CHARS = 300
 
 def entry_html(digest: Digest, override: Path | None = None) -> str:
     """The full issue as feed-safe HTML (its own template, not the email's tables)."""
-    return render_template(
-        "entry.html.j2",
-        override,
-        digest=digest,
+    context = EntryContext(
         intro=digest.intro,
         stories=lay_out_for_reader(digest.stories, digest.title),
     )
+    return render_template("entry.html.j2", override, context)
 
 
 def story_html(story: Story, digest: Digest, settings: Site, override: Path | None = None) -> str:
     """One story as feed-safe HTML, with a link to its issue."""
-    return render_template(
-        "story.html.j2",
-        override,
+    context = StoryContext(
         story=lay_out_for_reader([story], links_after=1)[0],
         digest=digest,
         settings=settings,
         issue_url=settings.issue_url(digest.date.isoformat()),
     )
+    return render_template("story.html.j2", override, context)
 
 
 #: Characters XML 1.0 cannot carry at all (lxml refuses them).

@@ -9,37 +9,21 @@ archive works from any folder (``digest serve``) as well as from the site URL.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from digest.config import Site
-from digest.model import Digest
 from digest.names import issue_page
 from digest.records import IssueRecord
 from digest.render import render_template
+from digest.render.context import IndexContext, IndexEntry, IssuePageContext
 from digest.render.palette import DARK, LIGHT
 from digest.render.stories import lay_out_issue
-
-
-@dataclass(frozen=True)
-class IndexEntry:
-    """One issue as the index lists it."""
-
-    digest: Digest
-    #: The issue page, relative to the index.
-    page: str
-
-    @property
-    def story_count(self) -> int:
-        return len(self.digest.stories)
 
 
 def render_issue_page(record: IssueRecord, settings: Site, override: Path | None = None) -> str:
     """One issue as a web page; each story has a stable fragment id."""
     digest = record.digest
-    return render_template(
-        "issue.html.j2",
-        override,
+    context = IssuePageContext(
         digest=digest,
         settings=settings,
         intro=digest.intro,
@@ -52,6 +36,7 @@ def render_issue_page(record: IssueRecord, settings: Site, override: Path | None
         palette=LIGHT,
         dark=DARK,
     )
+    return render_template("issue.html.j2", override, context)
 
 
 def render_index(
@@ -59,12 +44,11 @@ def render_index(
 ) -> str:
     """The list of every issue, newest first."""
     ordered = sorted(issues, key=lambda r: r.date, reverse=True)
-    return render_template(
-        "index.html.j2",
-        override,
+    context = IndexContext(
         settings=settings,
         issues=[IndexEntry(r.digest, issue_page(r.date)) for r in ordered],
         root="",
         palette=LIGHT,
         dark=DARK,
     )
+    return render_template("index.html.j2", override, context)
