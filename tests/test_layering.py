@@ -188,3 +188,14 @@ def test_the_probe_sees_a_heavy_import() -> None:
         timeout=60,
     )
     assert {"mjml", "digest.render", "digest.summarize"} <= set(json.loads(done.stdout))
+
+
+def test_the_readme_shows_the_layers() -> None:
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Architecture", 1)[1].split("\n## ", 1)[0]
+    for name, prefixes in LAYERS:
+        assert name in section, f"the README's architecture section does not name layer {name!r}"
+        for prefix in prefixes:
+            module = prefix.removeprefix("digest").removeprefix(".")
+            if module:
+                assert f"`{module.split('.')[0]}" in section, f"{prefix} missing from the README"
