@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from digest.summarize.sentences import (
     Candidate,
@@ -183,9 +184,34 @@ def _solve(cands: Sequence[Candidate], weights: dict[Concept, float], budget: in
     sentences this takes a few hundred nodes, where an ILP solver's root
     node alone cost 5-300 ms.
     """
-    n = len(cands)
-    if n == 0:
+    if not cands:
         return []
+    search = _Search(_reduce(cands, weights), budget)
+    search.search(0, budget, 0.0, 0)
+    return sorted(search.best)
+
+
+@dataclass(frozen=True)
+class _Reduced:
+    """The problem :func:`_solve` searches, after its reductions."""
+
+    #: Each sentence's own value: minus its cost, plus the weight of the
+    #: concepts only it holds.
+    value: list[float]
+    #: Concepts held by the same sentences, merged: their summed weight ...
+    group_weight: list[float]
+    #: ... and the sentences that hold them.
+    group_holders: list[tuple[int, ...]]
+    #: For each sentence, the groups it holds.
+    of_item: list[list[int]]
+    lengths: list[int]
+    #: For each sentence, a bit mask of its near-duplicates.
+    clash: list[int]
+
+
+def _reduce(cands: Sequence[Candidate], weights: dict[Concept, float]) -> _Reduced:
+    """Merge concepts held by the same sentences; fold single-holder ones into values."""
+    n = len(cands)
     holders: dict[Concept, list[int]] = {}
     for s, cand in enumerate(cands):
         # Sorted: float sums below must not depend on set order (hash seed).
@@ -201,37 +227,51 @@ def _solve(cands: Sequence[Candidate], weights: dict[Concept, float], budget: in
             key = tuple(held)
             shared[key] = shared.get(key, 0.0) + weights[concept]
     groups = sorted(shared.items())
-    group_weight = [w for _, w in groups]
     group_holders = [members for members, _ in groups]
     of_item: list[list[int]] = [[] for _ in range(n)]
     for g, members in enumerate(group_holders):
         for s in members:
             of_item[s].append(g)
-    lengths = [c.length for c in cands]
     clash = [0] * n
     for a in range(n):
         for b in range(a + 1, n):
             if _near_duplicate(cands[a], cands[b]):
                 clash[a] |= 1 << b
                 clash[b] |= 1 << a
-    # gain[s]: what taking s adds now (its value plus the weight of its concepts
-    # not yet covered); kept up to date as sentences are taken and put back.
-    gain = [value[s] + math.fsum(group_weight[g] for g in of_item[s]) for s in range(n)]
-    order = sorted(
-        (s for s in range(n) if lengths[s] <= budget and gain[s] > 0),
-        key=lambda s: (-gain[s] / lengths[s], s),
+    return _Reduced(
+        value, [w for _, w in groups], group_holders, of_item, [c.length for c in cands], clash
     )
-    covered = [0] * len(groups)  # how many taken sentences hold each group
-    best_value = 0.0
-    best: list[int] = []
-    taken: list[int] = []
-    nodes = 0
 
-    def bound(i: int, room: int, banned: int) -> float:
+
+class _Search:
+    """The depth-first branch and bound of :func:`_solve` over a reduced problem."""
+
+    def __init__(self, problem: _Reduced, budget: int) -> None:
+        self.problem = problem
+        lengths, n = problem.lengths, len(problem.lengths)
+        # gain[s]: what taking s adds now (its value plus the weight of its concepts
+        # not yet covered); kept up to date as sentences are taken and put back.
+        self.gain = [
+            problem.value[s] + math.fsum(problem.group_weight[g] for g in problem.of_item[s])
+            for s in range(n)
+        ]
+        gain = self.gain
+        self.order = sorted(
+            (s for s in range(n) if lengths[s] <= budget and gain[s] > 0),
+            key=lambda s: (-gain[s] / lengths[s], s),
+        )
+        self.covered = [0] * len(problem.group_weight)  # taken sentences holding each group
+        self.best_value = 0.0
+        self.best: list[int] = []
+        self.taken: list[int] = []
+        self.nodes = 0
+
+    def bound(self, i: int, room: int, banned: int) -> float:
         """The fractional-knapsack bound of what sentences ``order[i:]`` can add."""
+        gain, lengths = self.gain, self.problem.lengths
         items = sorted(
             (-gain[s] / lengths[s], s)
-            for s in order[i:]
+            for s in self.order[i:]
             if gain[s] > 0 and lengths[s] <= room and not banned >> s & 1
         )
         total = 0.0
@@ -243,34 +283,31 @@ def _solve(cands: Sequence[Candidate], weights: dict[Concept, float], budget: in
                 return total - density * room
         return total
 
-    def take(s: int, sign: int) -> None:
+    def take(self, s: int, sign: int) -> None:
         """Mark ``s``'s groups covered (+1) or uncovered (-1), updating the gains."""
-        for g in of_item[s]:
+        problem, covered, gain = self.problem, self.covered, self.gain
+        for g in problem.of_item[s]:
             before = covered[g]
             covered[g] += sign
             if (before == 0) != (covered[g] == 0):  # the group changed state
-                for other in group_holders[g]:
+                for other in problem.group_holders[g]:
                     if other != s:
-                        gain[other] -= sign * group_weight[g]
+                        gain[other] -= sign * problem.group_weight[g]
 
-    def search(i: int, room: int, total: float, banned: int) -> None:
-        nonlocal nodes, best_value, best
-        nodes += 1
-        if total > best_value + EPSILON:
-            best_value, best = total, list(taken)
-        if i == len(order) or nodes > NODE_LIMIT:
+    def search(self, i: int, room: int, total: float, banned: int) -> None:
+        self.nodes += 1
+        if total > self.best_value + EPSILON:
+            self.best_value, self.best = total, list(self.taken)
+        if i == len(self.order) or self.nodes > NODE_LIMIT:
             return
-        if total + bound(i, room, banned) <= best_value * (1 + SOLVER_GAP) + EPSILON:
+        if total + self.bound(i, room, banned) <= self.best_value * (1 + SOLVER_GAP) + EPSILON:
             return
-        s = order[i]
+        s, lengths, gain = self.order[i], self.problem.lengths, self.gain
         if lengths[s] <= room and not banned >> s & 1 and gain[s] > 0:
             added = gain[s]
-            take(s, +1)
-            taken.append(s)
-            search(i + 1, room - lengths[s], total + added, banned | clash[s])
-            taken.pop()
-            take(s, -1)
-        search(i + 1, room, total, banned)
-
-    search(0, budget, 0.0, 0)
-    return sorted(best)
+            self.take(s, +1)
+            self.taken.append(s)
+            self.search(i + 1, room - lengths[s], total + added, banned | self.problem.clash[s])
+            self.taken.pop()
+            self.take(s, -1)
+        self.search(i + 1, room, total, banned)

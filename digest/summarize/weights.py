@@ -154,9 +154,45 @@ def concept_weights(
     share = report_shares(by_doc)
     # Thresholds count reports, not copies (an article without sentences has no copy).
     n_docs = round(math.fsum(share.values())) + n_docs - len(share)
-    # Per article: concept -> first position, concept -> sentences holding it,
-    # and the vote of each position.
-    articles: list[tuple[float, dict[Concept, int], Counter[Concept], list[float]]] = []
+    articles, reports = _per_article(by_doc, share)
+    threshold = min_document_frequency(n_docs)
+    unigrams = n_docs >= UNIGRAM_MIN_DOCS
+    # Votes only for the concepts kept: the frequency filters need no votes.
+    votes: dict[Concept, float] = {}
+    for concept, n in reports.items():
+        if n < threshold or not (concept[1] or (unigrams and n >= UNIGRAM_SHARE * n_docs)):
+            continue
+        total = 0.0
+        for part, first, holding, lead in articles:
+            position = first.get(concept)
+            if position is None:
+                continue
+            vote = lead[position]
+            count = holding[concept]
+            if count > 1:
+                vote += REPEAT_BONUS * math.log(count)
+            total += vote * part
+        votes[concept] = total
+    _add_title_bonus(votes, titles)
+    weights: dict[Concept, float] = {}
+    for concept, vote in votes.items():
+        if topic_stems and any(part in topic_stems for part in concept):
+            vote *= TOPIC_BOOST
+        weights[concept] = vote
+    return weights
+
+
+#: One article as :func:`concept_weights` counts it: its share of a report,
+#: concept -> first position, concept -> sentences holding it, and the vote of
+#: each position.
+_ArticleVotes = tuple[float, dict[Concept, int], Counter[Concept], list[float]]
+
+
+def _per_article(
+    by_doc: dict[int, list[Candidate]], share: dict[int, float]
+) -> tuple[list[_ArticleVotes], dict[Concept, float]]:
+    """Each article's concepts and votes, and how many reports hold each concept."""
+    articles: list[_ArticleVotes] = []
     whole: Counter[Concept] = Counter()  # reports, from articles without copies
     partial: dict[Concept, float] = {}  # reports, from copies' shares
     for doc in sorted(by_doc):
@@ -178,24 +214,11 @@ def concept_weights(
     reports: dict[Concept, float] = dict(whole)
     for concept, part in partial.items():
         reports[concept] = reports.get(concept, 0) + part
-    threshold = min_document_frequency(n_docs)
-    unigrams = n_docs >= UNIGRAM_MIN_DOCS
-    # Votes only for the concepts kept: the frequency filters need no votes.
-    votes: dict[Concept, float] = {}
-    for concept, n in reports.items():
-        if n < threshold or not (concept[1] or (unigrams and n >= UNIGRAM_SHARE * n_docs)):
-            continue
-        total = 0.0
-        for part, first, holding, lead in articles:
-            position = first.get(concept)
-            if position is None:
-                continue
-            vote = lead[position]
-            count = holding[concept]
-            if count > 1:
-                vote += REPEAT_BONUS * math.log(count)
-            total += vote * part
-        votes[concept] = total
+    return articles, reports
+
+
+def _add_title_bonus(votes: dict[Concept, float], titles: Sequence[str]) -> None:
+    """:data:`TITLE_BONUS` more votes for a kept concept, per headline that holds it."""
     for title in titles:
         tokens = words(title)
         stems = [stem(t) for t in tokens]
@@ -203,9 +226,3 @@ def concept_weights(
         for concept in sorted(in_title):
             if concept in votes:
                 votes[concept] += TITLE_BONUS
-    weights: dict[Concept, float] = {}
-    for concept, vote in votes.items():
-        if topic_stems and any(part in topic_stems for part in concept):
-            vote *= TOPIC_BOOST
-        weights[concept] = vote
-    return weights
