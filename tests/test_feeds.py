@@ -282,7 +282,7 @@ def test_settings_name_author_and_language_reach_the_feeds() -> None:
         parsed = feedparser.parse(files[name])
         assert parsed.feed.title.startswith("Alita Weekly"), name
         assert parsed.entries[0].author == "Ana"
-    feed = json.loads(render_json([], settings))
+    feed = json.loads(render_json([], settings.site))
     assert (feed["title"], feed["language"], feed["authors"]) == (
         "Alita Weekly",
         "fr",
@@ -405,10 +405,10 @@ def hostile_feeds(vector: str) -> tuple[dict[str, bytes], dict[str, str]]:
     settings = Settings(site_url=SITE, name=vector, author=vector)
     records = [make_record(digest, settings.site_host)]
     summaries = {
-        "rss.xml": issue_items(records, settings)[0].summary,
-        "stories.rss.xml": story_items(records, settings)[0].summary,
+        "rss.xml": issue_items(records, settings.site)[0].summary,
+        "stories.rss.xml": story_items(records, settings.site)[0].summary,
     }
-    return render_feeds(records, settings), summaries
+    return render_feeds(records, settings.site), summaries
 
 
 @pytest.mark.parametrize("vector", MARKUP_VECTORS, ids=range(len(MARKUP_VECTORS)))
@@ -450,7 +450,7 @@ def test_atom_and_json_titles_stay_the_text(vector: str) -> None:
 def test_a_story_or_issue_without_a_title_still_makes_every_feed() -> None:
     digest = replace(make_digest(headline="", text="..."), title="")
     settings = Settings(site_url=SITE)
-    feeds = render_feeds([make_record(digest, settings.site_host)], settings)
+    feeds = render_feeds([make_record(digest, settings.site_host)], settings.site)
     for name in XML_FEEDS:
         assert all(e.title for e in feedparser.parse(feeds[name]).entries), name
     assert feedparser.parse(feeds["rss.xml"]).entries[0].title == "Issue of 2026-11-21"

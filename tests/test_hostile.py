@@ -667,7 +667,7 @@ def test_every_message_for_a_recipient_reads_back_as_built(
         site_url="https://harbour.example/",
         unsubscribe_url="https://harbour.example/u?email={email}&token={token}",
     )
-    data = build_message(digest, settings_, "text", "<p>html</p>").as_bytes()
+    data = build_message(digest, settings_.site, "text", "<p>html</p>").as_bytes()
     spec = f"{local}@x.example"
     name = " ".join(display.split())
     if text_problem(name) or not name.strip():

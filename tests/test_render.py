@@ -362,7 +362,7 @@ def test_pages_have_aa_contrast_in_light_and_dark(name: str) -> None:
 def test_issue_page_reads_like_the_email() -> None:
     digest = replace(make_digest(), stories=(story_with([(0, 1), (1,)], 3), *make_digest().stories))
     record = make_record(digest, SITE.site_host)
-    page = read_html(render_issue_page(record, SITE))
+    page = read_html(render_issue_page(record, SITE.site))
     main = page.text_of(page.find("main")[0])
     assert main.startswith("2 stories from 3 articles. Springfield this week A headline")
     assert "Sentence 0 is here. 1 2 Sentence 1 is here. 2" in main
@@ -377,7 +377,9 @@ def test_issue_page_reads_like_the_email() -> None:
         "a.example",
     ]
     assert all(a.attrs["aria-label"].startswith("source ") for a in chips)
-    assert '<time datetime="2026-11-20">20 November 2026</time>' in render_issue_page(record, SITE)
+    assert '<time datetime="2026-11-20">20 November 2026</time>' in render_issue_page(
+        record, SITE.site
+    )
 
 
 def test_index_lists_every_issue_with_date_title_and_story_count() -> None:
@@ -391,7 +393,7 @@ def test_index_lists_every_issue_with_date_title_and_story_count() -> None:
         ),
         SITE.site_host,
     )
-    html = render_index([first, second], SITE)
+    html = render_index([first, second], SITE.site)
     page = read_html(html)
     items = [page.text_of(li) for li in page.find("li")]
     assert items == [
