@@ -19,11 +19,11 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 
 from digest.errors import DigestError
-from digest.names import ISSUES_FOLDER, OUTPUTS
+from digest.names import ISSUES_FOLDER
 
 
 def _stage(path: Path, data: bytes) -> Path:
@@ -227,19 +227,19 @@ def _restore(backups: Mapping[Path, Path | None]) -> None:
 _STAGED = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.(?:tmp|bak)")
 
 
-def remove_leftovers(out: Path) -> list[Path]:
+def remove_leftovers(out: Path, outputs: Collection[str]) -> list[Path]:
     """Remove the files an earlier build staged or backed up and was killed
     before it could move or drop them; return them.
 
     Only our own staging names (``.NAME.XXXXXXXX.tmp`` and ``.bak``) beside
-    the files a build writes (the outputs, the issue pages) are touched, only
+    the files a build writes (``outputs``, and the issue pages) are touched, only
     in the output folder, and only by a build holding the locks, so no build
     that is still running can own them. A leftover ``.bak`` is never needed:
     a killed build left files the archive does not know, and the next build
     makes that issue again, byte for byte.
     """
     removed = []
-    for folder, ours in ((out, set(OUTPUTS)), (out / ISSUES_FOLDER, None)):
+    for folder, ours in ((out, set(outputs)), (out / ISSUES_FOLDER, None)):
         try:
             entries = list(os.scandir(folder))
         except OSError:

@@ -27,10 +27,6 @@ FEEDS = tuple(FEED_FILES["issues"].values()) + tuple(FEED_FILES["stories"].value
 #: The web archive's front page.
 INDEX_PAGE = "index.html"
 
-#: Output file names, in the order they are written and reported; the issue's
-#: own page (:func:`issue_page`) comes last.
-OUTPUTS = ("digest.json", "email.html", "email.txt", "digest.eml", *FEEDS, INDEX_PAGE)
-
 #: The fetcher's cache of bodies and validators, in the output folder.
 FETCH_CACHE = ".fetch-cache.json"
 

@@ -37,12 +37,17 @@ from digest.decide import Plan, decide
 from digest.files import file_lock, remove_leftovers, write_outputs
 from digest.ingest import IngestOptions, Problem
 from digest.model import Digest
-from digest.names import FEEDS, OUTPUTS, default_archive
+from digest.names import FEEDS, default_archive
 from digest.records import FileRecord, IssueRecord, make_record
-from digest.render.outputs import Edition, RenderContext, render_edition
+from digest.render.outputs import Edition, RenderContext, output_files, render_edition
 from digest.summarize import SummaryOptions
 
 __all__ = ["FEEDS", "OUTPUTS", "PublishResult", "publish", "render_outputs"]
+
+#: Output file names, in the order they are written and reported (the
+#: renderers' own, :func:`digest.render.outputs.output_files`); the issue's own
+#: page (:func:`digest.names.issue_page`) comes last.
+OUTPUTS = output_files()
 
 
 def render_outputs(
@@ -150,7 +155,7 @@ def publish(
     known = archive.file_index(date, force=force)
     reading = read_sources(sources, replace(fetching or IngestOptions(), known=known))
     with holding(build_locks(out, archive.path), lock_timeout):
-        remove_leftovers(out)
+        remove_leftovers(out, OUTPUTS)
         previous = archive.issue(date)
         plan = decide(
             archive.used_keys(),

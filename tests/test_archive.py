@@ -723,7 +723,7 @@ def test_leftovers_are_only_our_own_staging_files(tmp_path: Path) -> None:
     for name in ours + theirs:
         (out / name).write_bytes(b"x")
     (out / ".rss.xml.link1234.tmp").symlink_to(tmp_path / "elsewhere")
-    removed = publish_module.remove_leftovers(out)
+    removed = publish_module.remove_leftovers(out, publish_module.OUTPUTS)
     assert sorted(str(p.relative_to(out)) for p in removed) == sorted(ours)
     assert all((out / name).exists() for name in theirs)
 

@@ -83,3 +83,39 @@ def test_the_model_and_its_publication_are_separate_calls(seeds: Path, tmp_path:
     ]
     assert every_file(out) == every_file(whole)
     assert archive.issue(DATE) == Archive(whole / "archive.sqlite3").issue(DATE)
+
+
+def test_the_outputs_are_the_renderers_files_in_order() -> None:
+    from digest.render.outputs import RENDERERS
+
+    assert list(RENDERERS) == ["json", "email", "eml", "feeds", "index", "issue-page"]
+    assert publish_module.OUTPUTS == (
+        "digest.json",
+        "email.html",
+        "email.txt",
+        "digest.eml",
+        "atom.xml",
+        "rss.xml",
+        "feed.json",
+        "stories.atom.xml",
+        "stories.rss.xml",
+        "stories.json",
+        "index.html",
+    )
+
+
+def test_a_renderer_that_writes_other_files_than_it_declared_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from digest.errors import RenderError
+    from digest.model import Digest
+    from digest.render.outputs import RENDERERS, Output
+
+    digest = Digest(title="T", date=DATE, stories=(), intro="Nothing.")
+
+    def stray(*_: Any) -> dict[str, bytes]:
+        return {"../elsewhere.txt": b"x"}
+
+    monkeypatch.setitem(RENDERERS, "index", Output(stray, ("index.html",)))
+    with pytest.raises(RenderError, match="'index' output wrote"):
+        publish_module.render_outputs(digest, SETTINGS)

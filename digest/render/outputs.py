@@ -5,9 +5,11 @@ archive record and the issues the feeds and index list) and a small typed
 :class:`RenderContext` (the site, the template overrides, how many issues the
 feeds carry), never of all the settings. It returns its files' bytes keyed by
 path relative to the output folder, and may read the files rendered before it
-(``done``): the ``.eml`` wraps the email's HTML and text. Adding an output is a
-renderer in its own module and one :func:`register_renderer` line here (and,
-for a new file name, :data:`digest.names.OUTPUTS`).
+(``done``): the ``.eml`` wraps the email's HTML and text. Each renderer is
+registered with the files it writes, so the list of outputs
+(:func:`output_files`: what a build reports, what a killed build's leftovers
+are recognised by) comes from here too. Adding an output is a renderer in its
+own module and one :func:`register_renderer` line here.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from pathlib import Path
 from typing import Protocol
 
 from digest.config import Site
+from digest.errors import RenderError
 from digest.mail import build_message
 from digest.model import Digest, digest_to_dict
-from digest.names import INDEX_PAGE, issue_page
+from digest.names import FEEDS, INDEX_PAGE, issue_page
 from digest.records import IssueRecord
 from digest.render.email import render_html, render_text
 from digest.render.feeds import render_feeds
@@ -61,22 +64,47 @@ class Renderer(Protocol):
     ) -> Mapping[str, bytes]: ...
 
 
-#: Output name -> renderer, in the order the files are written and reported.
-RENDERERS: dict[str, Renderer] = {}
+@dataclass(frozen=True)
+class Output:
+    """A registered output: its renderer, and the files it writes."""
+
+    render: Renderer
+    #: The file names it writes, in order; None when they depend on the issue
+    #: (the issue's own page).
+    files: tuple[str, ...] | None
 
 
-def register_renderer(name: str, renderer: Renderer) -> None:
-    """Add ``renderer`` as the output ``name``, after those already registered."""
+#: Output name -> output, in the order the files are written and reported.
+RENDERERS: dict[str, Output] = {}
+
+
+def register_renderer(name: str, renderer: Renderer, files: tuple[str, ...] | None) -> None:
+    """Add ``renderer`` as the output ``name``, writing ``files``, after those
+    already registered."""
     if name in RENDERERS:
         raise ValueError(f"an output named {name!r} is already registered")
-    RENDERERS[name] = renderer
+    RENDERERS[name] = Output(renderer, files)
+
+
+def output_files() -> tuple[str, ...]:
+    """Every fixed output file name, in the order written."""
+    return tuple(f for output in RENDERERS.values() for f in output.files or ())
 
 
 def render_edition(edition: Edition, context: RenderContext) -> dict[str, bytes]:
-    """Every output file's bytes, keyed by path relative to the output folder. Pure."""
+    """Every output file's bytes, keyed by path relative to the output folder. Pure.
+
+    Raises :class:`~digest.errors.RenderError` when a renderer writes other
+    files than it was registered with.
+    """
     files: dict[str, bytes] = {}
-    for renderer in RENDERERS.values():
-        files.update(renderer(edition, context, files))
+    for name, output in RENDERERS.items():
+        made = output.render(edition, context, files)
+        if output.files is not None and tuple(made) != output.files:
+            raise RenderError(
+                f"the {name!r} output wrote {sorted(made)}, not its files {list(output.files)}"
+            )
+        files.update(made)
     return files
 
 
@@ -116,9 +144,9 @@ def _issue_page(
     return {issue_page(edition.digest.date): page.encode("utf-8")}
 
 
-register_renderer("json", _json)
-register_renderer("email", _email)
-register_renderer("eml", _eml)
-register_renderer("feeds", _feeds)
-register_renderer("index", _index)
-register_renderer("issue-page", _issue_page)
+register_renderer("json", _json, ("digest.json",))
+register_renderer("email", _email, ("email.html", "email.txt"))
+register_renderer("eml", _eml, ("digest.eml",))
+register_renderer("feeds", _feeds, FEEDS)
+register_renderer("index", _index, (INDEX_PAGE,))
+register_renderer("issue-page", _issue_page, None)
