@@ -27,7 +27,7 @@ from urllib.parse import urljoin
 
 from digest.config import Settings
 from digest.errors import IngestError
-from digest.ingest.dedup import unique
+from digest.ingest.dedup import repeated_file, unique
 from digest.ingest.documents import Document, flatten, walk
 from digest.ingest.fetch import FetchCache, Fetcher, FetchError, FetchLimits, is_url
 from digest.ingest.local import find_files, read_bytes, read_file
@@ -230,17 +230,8 @@ def _known(
             doc.raw = read_bytes(doc.path)
             digest = hashlib.sha256(doc.raw).hexdigest()
         doc.seen = (source, stat.st_size, stat.st_mtime_ns, digest)
-        suffix = doc.path.suffix.lower()
-        first = digests.setdefault(digest, doc.source)
-        one_article = kind_of_suffix(suffix).one_article
-        if known is not None and first != doc.source and one_article:
-            problems.append(
-                Problem(
-                    doc.source,
-                    f"{doc.source}: the same file as {first}; read once",
-                    "duplicate",
-                )
-            )
+        one_article = kind_of_suffix(doc.path.suffix.lower()).one_article
+        if repeated_file(doc.source, digest, digests, problems, one_article and known is not None):
             doc.raw, doc.seen = None, None
             return True
     elif doc.response is not None:

@@ -1,6 +1,7 @@
-"""An article read twice is kept once: the same file, the same canonical URL, or
-the same title from the same outlet on the same day (two section feeds of one
-paper). Each repeat is noted as a ``duplicate`` problem.
+"""An article read twice is kept once: the same file (:func:`repeated_file`), the
+same canonical URL, or the same title from the same outlet on the same day (two
+section feeds of one paper; :func:`unique`). Each repeat is noted as a
+``duplicate`` problem.
 
 (The decider, :func:`digest.decide.decide`, also counts repeats within a
 batch, by the keys the archive knows articles by: the canonical URL and the
@@ -17,6 +18,23 @@ from digest.ingest.fetch import is_url
 from digest.ingest.results import Problem
 from digest.keys import canonical_url, normalized_text
 from digest.model import ArticleData
+
+
+def repeated_file(
+    source: str, digest: str, digests: dict[str, str], problems: list[Problem], judged: bool
+) -> bool:
+    """Whether the file at ``source`` has the same bytes (SHA-256 ``digest``) as
+    one before it in the batch; ``digests`` maps each digest seen to its first
+    file. Only ``judged`` files count (one-article files, when reading
+    incrementally, so that a copy of a known file is counted as what it is);
+    a repeat is noted as a ``duplicate``."""
+    first = digests.setdefault(digest, source)
+    if judged and first != source:
+        problems.append(
+            Problem(source, f"{source}: the same file as {first}; read once", "duplicate")
+        )
+        return True
+    return False
 
 
 def unique(
