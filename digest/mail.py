@@ -358,7 +358,7 @@ def unsubscribe_targets(settings: Site, digest: Digest | None = None) -> list[st
     """The ``List-Unsubscribe`` URLs: the HTTPS URL first, then the mailto.
 
     With ``digest``, the URL's ``{email}`` and ``{token}`` are the issue's
-    marks (:func:`digest.render.email.personal_marks`), which
+    marks (:func:`personal_marks`), which
     :func:`personalize` fills in for each recipient.
     """
     targets = []

@@ -7,7 +7,7 @@ Two kinds of feed, three formats each:
 * the **stories** feed (``stories.atom.xml``, ``stories.rss.xml``,
   ``stories.json``): one entry per story, for readers who want items.
 
-Every id and date comes from an :class:`~digest.IssueRecord`: ids are
+Every id and date comes from an :class:`~digest.records.IssueRecord`: ids are
 tag URIs fixed when the issue or story was first published, dates are its
 first-published time. Nothing here reads the clock, so rendering the same
 records always gives the same bytes, and a rebuild never makes a reader show
