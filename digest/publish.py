@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from digest.archive import Archive
-from digest.build import BuildResult, Issue, make_issue, read_sources
+from digest.build import BuildResult, make_issue, read_sources
 from digest.config import Settings
 from digest.decide import Plan, decide
 from digest.files import file_lock, remove_leftovers, write_outputs
@@ -42,7 +42,23 @@ from digest.records import FileRecord, IssueRecord, make_record
 from digest.render.outputs import Edition, RenderContext, output_files, render_edition
 from digest.summarize import SummaryOptions
 
-__all__ = ["FEEDS", "OUTPUTS", "PublishResult", "publish", "render_outputs"]
+#: Also re-exported, for callers that publish a model they already have
+#: (``digest build --draft`` / ``digest publish``): the locks, the writer, the
+#: default archive path.
+__all__ = [
+    "FEEDS",
+    "LOCK_TIMEOUT",
+    "OUTPUTS",
+    "PublishResult",
+    "build_locks",
+    "default_archive",
+    "file_lock",
+    "holding",
+    "publish",
+    "publish_issue",
+    "render_outputs",
+    "write_outputs",
+]
 
 #: Output file names, in the order they are written and reported (the
 #: renderers' own, :func:`digest.render.outputs.output_files`); the issue's own
@@ -176,35 +192,37 @@ def publish(
             title=title,
             options=options,
         )
-        written = publish_issue(issue, archive, out, settings, templates, check, reading.files)
+        written = publish_issue(
+            out, issue.record, archive, settings, templates, check, reading.files
+        )
         return PublishResult(
             plan, reading.problems, issue.build, issue.record, written, *known_counts
         )
 
 
 def publish_issue(
-    issue: Issue,
-    archive: Archive,
     out: Path,
+    record: IssueRecord,
+    store: Archive,
     settings: Settings,
     templates: Path | None = None,
     check: Callable[[Mapping[str, bytes]], None] | None = None,
     files_read: Sequence[FileRecord] = (),
 ) -> tuple[Path, ...]:
-    """Render every output of ``issue`` and write them into ``out`` with the
-    archive's record of it (and of ``files_read``): all, or nothing.
+    """Render the issue ``record`` holds and write its files into ``out`` with the
+    archive's record of it (and of ``files_read``, the files read): all, or nothing.
 
-    The caller holds the build's locks (:func:`build_locks`). ``check`` sees
-    the rendered files before anything is written and may raise to stop.
+    The second half of a build: the caller holds :func:`build_locks`. ``check``
+    sees the rendered files before anything is written and may raise to stop.
     """
     files = render_outputs(
-        issue.digest, settings, templates, record=issue.record, archived=archive.issues()
+        record.digest, settings, templates, record=record, archived=store.issues()
     )
     if check is not None:
         check(files)
     # the archive's transaction commits only after every file is in place;
     # any failure before the commit puts the previous files back
-    return tuple(write_outputs(out, files, archive.saving(issue.record, files_read)))
+    return tuple(write_outputs(out, files, store.saving(record, files_read)))
 
 
 def archive_path(settings: Settings, out: Path) -> Path:

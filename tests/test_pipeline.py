@@ -77,7 +77,7 @@ def test_the_model_and_its_publication_are_separate_calls(seeds: Path, tmp_path:
     assert not out.exists(), "making the model writes nothing"
     assert issue.digest.stories and issue.record.id.startswith("tag:news.example,")
     with holding([out / "archive.sqlite3.lock"], timeout=5):
-        written = publish_issue(issue, archive, out, SETTINGS, files_read=reading.files)
+        written = publish_issue(out, issue.record, archive, SETTINGS, files_read=reading.files)
     assert [p.relative_to(out) for p in written] == [
         p.relative_to(whole) for p in published.written
     ]
