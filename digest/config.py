@@ -28,7 +28,8 @@ DEFAULT_SITE_URL = "https://digest.invalid/"
 class Site:
     """What the renderers know of the newsletter: its name, its site, and who
     its email is from and to. The part of :class:`Settings` a renderer may use
-    (:attr:`Settings.site`); each field means what the setting of its name means.
+    (:attr:`Settings.site`); each field means what the setting of its name means,
+    and its default is that setting's default.
     """
 
     name: str = "Digest"
@@ -63,17 +64,17 @@ class Settings:
     """Everything about the newsletter that is not the news itself."""
 
     #: The newsletter's name, shown in the email header and the feeds.
-    name: str = "Digest"
+    name: str = Site.name
     #: Where the web archive and feeds are published; feed ids derive from it.
-    site_url: str = DEFAULT_SITE_URL
+    site_url: str = Site.site_url
     #: Language of the digest (BCP 47), for ``<html lang>`` and the feeds.
-    language: str = "en"
+    language: str = Site.language
     #: Author named in the feeds.
-    author: str = "Digest editors"
+    author: str = Site.author
     #: Sender of the email.
-    email_from: str = "Digest <digest@example.com>"
+    email_from: str = Site.email_from
     #: Recipients of the email, comma-separated.
-    email_to: str = "Subscribers <subscribers@example.com>"
+    email_to: str = Site.email_to
     #: A file of recipients (one address a line, or CSV with an ``email`` column).
     email_to_file: str | None = None
     #: One-click unsubscribe URL (https), if any; ``{email}`` and ``{token}`` are

@@ -16,7 +16,7 @@ import jinja2.meta
 import jinja2.nodes
 import pytest
 
-from digest.config import Settings
+from digest.config import Settings, Site
 from digest.model import Digest
 from digest.render import environment, render_template, templates_dir
 from digest.render.context import CONTEXTS, EntryContext, IndexContext, TemplateContext
@@ -68,3 +68,13 @@ def test_a_template_refuses_another_templates_context() -> None:
         render_template("index.html.j2", None, entry)
     index = IndexContext(settings=Settings().site, issues=(), root="", palette=LIGHT, dark=DARK)
     assert "<html" in render_template("index.html.j2", None, index)
+
+
+def test_the_site_is_a_part_of_the_settings_with_their_defaults() -> None:
+    site_fields = {f.name: f.default for f in fields(Site)}
+    settings_fields = {f.name: f.default for f in fields(Settings)}
+    assert site_fields.items() <= settings_fields.items()
+    given = Settings(name="N", site_url="https://x.example/a", view_url="https://x.example/{date}")
+    assert given.site == Site(name="N", site_url="https://x.example/a", view_url=given.view_url)
+    assert given.site.issue_url("2026-11-21") == "https://x.example/2026-11-21"
+    assert (given.site_host, given.base_url) == ("x.example", "https://x.example/a/")
