@@ -17,8 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from digest.config import Settings
+from digest.mail import build_message
 from digest.render.email import render_html, render_text
-from digest.render.mime import build_message
 from tests.emailkit import read_html, sample_digest
 
 SETTINGS = Settings(
@@ -34,11 +34,11 @@ def main() -> None:
     base = 0
     for count in (1, 2, 5, 10, 15, 20):
         digest = sample_digest(count)
-        html = render_html(digest, SETTINGS)
-        text = render_text(digest, SETTINGS)
+        html = render_html(digest, SETTINGS.site)
+        text = render_text(digest, SETTINGS.site)
         size = len(html.encode())
         style = sum(len(s.encode()) for s in read_html(html).styles)
-        eml = len(build_message(digest, SETTINGS, text, html).as_bytes())
+        eml = len(build_message(digest, SETTINGS.site, text, html).as_bytes())
         base = base or size
         per = (size - base) // (count - 1) if count > 1 else 0
         print(f"{count:>7} {size:>8} {style:>8} {eml:>8} {per:>8}")

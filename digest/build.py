@@ -1,23 +1,35 @@
-"""The orchestrator: ingest -> clean -> summarize -> digest model.
+"""The issue's model: read and clean the sources, then group, summarize and model them.
 
-This is the only module that strings the stages together; each stage stays
-pure and testable on its own. Rendering and writing files happen afterwards
-(:mod:`digest.publish`), so a digest is always built whole before anything is
-written (pelican's two phases).
+Each function is one step of the pipeline that :func:`digest.publish.publish`
+runs (read -> clean -> decide -> group -> summarize -> model -> render ->
+publish); each stage it calls stays pure and testable on its own:
+
+* :func:`read_sources`: ingest and clean, with the build's one "no usable
+  article" error;
+* :func:`make_digest`: group and summarize articles into a
+  :class:`~digest.model.Digest` (a new issue, or one extended by an update);
+* :func:`make_issue`: the digest and its archive record, as the decider's
+  :class:`~digest.decide.Plan` says;
+* :func:`build_digest`: read and make, with no archive (a draft, the goldens).
+
+Nothing here renders or writes: a digest is always built whole before any
+file is written (pelican's two phases).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from digest.archive import FileRecord, article_keys
 from digest.clean import clean
+from digest.decide import Plan
 from digest.errors import IngestError, NothingUsableError
 from digest.ingest import IngestOptions, Problem, ingest
+from digest.keys import article_keys
 from digest.model import Article, Digest, Story
+from digest.records import FileRecord, IssueRecord, make_record
 from digest.summarize import SummaryOptions, get_summarizer, make_intro, rank_stories
 
 
@@ -80,10 +92,7 @@ def read_sources(sources: Sequence[Path | str], fetching: IngestOptions | None =
             cleaned.append(None)
     articles = tuple(a for a in cleaned if a is not None)
     if not articles and not (ingested.known or ingested.known_stale):
-        raise NothingUsableError(
-            "no usable article: " + "; ".join(str(p) for p in problems[:3]),
-            fix="give .txt, .md or .html files, feeds or URLs that hold an article's text",
-        )
+        raise _nothing_usable(sources, ingested.problems, problems, read=bool(ingested.articles))
     files = []
     for read in ingested.files:
         recorded = read.recorded  # known, at a new place or time: recorded again
@@ -98,6 +107,27 @@ def read_sources(sources: Sequence[Path | str], fetching: IngestOptions | None =
             )
         files.append(FileRecord(read.source, read.size, read.mtime_ns, read.digest, recorded))
     return Reading(articles, tuple(problems), tuple(files), ingested.known, ingested.known_stale)
+
+
+def _nothing_usable(
+    sources: Sequence[Path | str],
+    reading: Sequence[Problem],
+    cleaning: Sequence[Problem],
+    *,
+    read: bool,
+) -> NothingUsableError:
+    """The one error for a build with nothing to make an issue of: nothing
+    could be read at all (``read`` false), or nothing read survived cleaning."""
+    if not read:
+        detail = f" ({reading[0]})" if len(reading) == 1 else ""
+        return NothingUsableError(
+            f"no usable article in {', '.join(str(s) for s in sources)}{detail}",
+            fix="give .txt, .md or .html files, feeds, or article URLs",
+        )
+    return NothingUsableError(
+        "no usable article: " + "; ".join(str(p) for p in cleaning[:3]),
+        fix="give .txt, .md or .html files, feeds or URLs that hold an article's text",
+    )
 
 
 def read_articles(
@@ -119,25 +149,108 @@ def make_digest(
     date: dt.date,
     title: str | None = None,
     options: SummaryOptions | None = None,
+    extending: Digest | None = None,
 ) -> BuildResult:
-    """Summarize already-read ``articles`` into the digest for ``date``."""
+    """Group and summarize already-read ``articles`` into the digest for ``date``.
+
+    ``extending`` is the issue of ``date`` as published: its stories stay as
+    they are, and the new ones follow them (an update).
+    """
     options = options or SummaryOptions()
     articles = list(articles)
     summary = get_summarizer()(articles, options)
     # Most important first: most distinct outlets, then most recent.
     stories = rank_stories(summary.stories)
+    if extending is None:
+        digest = _new_digest(stories, len(articles), summary.off_topic, date, title, options)
+    else:
+        digest = _extended(extending, stories, len(articles), summary.off_topic, title)
+    return BuildResult(digest=digest, problems=tuple(problems), articles=tuple(articles))
+
+
+def _new_digest(
+    stories: tuple[Story, ...],
+    article_count: int,
+    off_topic: int,
+    date: dt.date,
+    title: str | None,
+    options: SummaryOptions,
+) -> Digest:
     title = title or default_title(stories, date)
     used = sum(len(story.sources) for story in stories)
-    digest = Digest(
+    return Digest(
         title=title,
         date=date,
         stories=stories,
         intro=make_intro(stories, used, options.topic, title),
-        article_count=len(articles),
+        article_count=article_count,
         topic=options.topic,
-        off_topic=summary.off_topic,
+        off_topic=off_topic,
     )
-    return BuildResult(digest=digest, problems=tuple(problems), articles=tuple(articles))
+
+
+def _extended(
+    issue: Digest,
+    more: tuple[Story, ...],
+    article_count: int,
+    off_topic: int,
+    title: str | None,
+) -> Digest:
+    """``issue`` with the stories ``more`` after its own."""
+    stories = (*issue.stories, *more)
+    count = issue.article_count + article_count
+    title = title or issue.title
+    return replace(
+        issue,
+        title=title,
+        stories=stories,
+        intro=make_intro(stories, count, issue.topic, title),
+        article_count=count,
+        off_topic=issue.off_topic + off_topic,
+    )
+
+
+@dataclass(frozen=True)
+class Issue:
+    """An issue ready to render and publish: its digest and its archive record."""
+
+    #: The digest, and what happened on the way to it.
+    build: BuildResult
+    #: The issue as the archive will hold it (ids, first-published times).
+    record: IssueRecord
+
+    @property
+    def digest(self) -> Digest:
+        return self.build.digest
+
+
+def make_issue(
+    plan: Plan,
+    previous: IssueRecord | None,
+    problems: Sequence[Problem] = (),
+    *,
+    date: dt.date,
+    host: str,
+    title: str | None = None,
+    options: SummaryOptions | None = None,
+) -> Issue:
+    """The issue of ``date`` that ``plan`` says to make (:func:`digest.decide.decide`), as a model.
+
+    ``previous`` is the archive's issue of the same date, if any: an update
+    keeps its stories and adds the new ones; a rebuild keeps its ids. ``host``
+    is the site's host, which the ids are tag URIs of. Pure but for the
+    summarizer's caches: reads and writes nothing.
+    """
+    extending = previous.digest if plan.action == "update" and previous is not None else None
+    built = make_digest(
+        plan.articles, problems, date=date, title=title, options=options, extending=extending
+    )
+    kept = len(extending.stories) if extending is not None else 0
+    # only the articles of the stories published are used: those of stories
+    # past the story limit (or off the topic) stay new for a later issue
+    shown = {(s.path, s.url) for story in built.digest.stories[kept:] for s in story.sources}
+    used = [a for a in plan.articles if (a.path, a.url) in shown]
+    return Issue(built, make_record(built.digest, host, used, previous, kept=kept))
 
 
 def default_title(stories: Sequence[Story], date: dt.date) -> str:

@@ -29,7 +29,7 @@ from digest.config import (
     placeholders,
     text_problem,
 )
-from digest.errors import ConfigError, DigestError, ExitStatus, OutputTooLargeError, printable
+from digest.errors import ConfigError, DigestError, ExitStatus, printable
 
 if TYPE_CHECKING:
     from digest.publish import PublishResult
@@ -47,10 +47,6 @@ class SecurityMode(StrEnum):
     TLS = "tls"
     NONE = "none"
 
-
-#: Gmail clips messages over about 102 KB; stay well below it.
-EMAIL_WARN_BYTES = 80 * 1024
-EMAIL_MAX_BYTES = 100 * 1024
 
 app = typer.Typer(
     name="digest",
@@ -280,8 +276,7 @@ def build(
     is written, exit 0.
     """
     from digest.ingest import IngestOptions
-    from digest.ingest.fetch import FetchCache, Fetcher, FetchLimits
-    from digest.publish import default_archive, publish
+    from digest.publish import publish
     from digest.summarize import SummaryOptions
 
     issue_date = _parse_date(date)
@@ -291,24 +286,9 @@ def build(
             raise ConfigError(f"--title {text_problem(title)}")
     except ConfigError as exc:
         raise _fail(exc) from None
-    settings = replace(
-        settings,
-        archive_path=str(archive)
-        if archive
-        else settings.archive_path or str(default_archive(out)),
-    )
-    fetcher = Fetcher(
-        limits=FetchLimits(
-            connect_timeout=settings.fetch_timeout,
-            total_timeout=3 * settings.fetch_timeout,
-            max_bytes=settings.fetch_max_bytes,
-            workers=settings.fetch_workers,
-        ),
-        cache=FetchCache(out / ".fetch-cache.json"),
-    )
-    fetching = IngestOptions(
-        fetcher=fetcher, fetch_full=settings.fetch_full, progress=_progress, date=issue_date
-    )
+    if archive:
+        settings = replace(settings, archive_path=str(archive))
+    fetching = IngestOptions.for_build(settings, out, date=issue_date, progress=_progress)
     try:
         result = publish(
             list(sources or settings.sources or default_sources()),
@@ -585,15 +565,11 @@ def _unsubscribe_endpoint(settings: Settings, out: Path) -> Unsubscribe | None:
 
 
 def _check_size(html: bytes, allow_large: bool) -> None:
-    size = len(html)
-    if size > EMAIL_MAX_BYTES and not allow_large:
-        raise OutputTooLargeError(
-            f"the email is {size // 1024} KB, over the {EMAIL_MAX_BYTES // 1024} KB limit "
-            "(Gmail clips at 102 KB)",
-            fix="lower --words, give fewer articles, or pass --allow-large",
-        )
-    if size > EMAIL_WARN_BYTES:
-        _warn(f"the email is {size // 1024} KB; Gmail clips messages over 102 KB")
+    from digest.mail import check_email_size
+
+    warning = check_email_size(html, allow_large=allow_large)
+    if warning:
+        _warn(warning)
 
 
 @app.command(
@@ -688,9 +664,7 @@ def send(
     never from the command line.
     """
     from digest.send import (
-        Security,
         SmtpOptions,
-        default_port,
         describe,
         find_message,
         plan_send,
@@ -699,16 +673,14 @@ def send(
         recipients,
         send_issue,
         token_secret,
+        with_usual_port,
     )
     from digest.subscribers import read_unsubscribed
 
     try:
         settings = _settings(ctx, config, SEND_SETTINGS_OPTIONS)
-        if "smtp_port" not in _given(ctx, SEND_SETTINGS_OPTIONS) and (
-            settings.smtp_port == Settings.smtp_port
-        ):
-            # no port anywhere: the usual one for the security mode
-            settings = replace(settings, smtp_port=default_port(Security(settings.smtp_security)))
+        port_given = "smtp_port" in _given(ctx, SEND_SETTINGS_OPTIONS)
+        settings = with_usual_port(settings, port_given=port_given)
         options = SmtpOptions.from_settings(settings, os.environ, timeout=timeout)
         # the envelope comes from the editor's settings, never the message's headers
         eml = find_message(message)

@@ -12,7 +12,7 @@ import ipaddress
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
@@ -25,21 +25,56 @@ DEFAULT_SITE_URL = "https://digest.invalid/"
 
 
 @dataclass(frozen=True)
+class Site:
+    """What the renderers know of the newsletter: its name, its site, and who
+    its email is from and to. The part of :class:`Settings` a renderer may use
+    (:attr:`Settings.site`); each field means what the setting of its name means,
+    and its default is that setting's default.
+    """
+
+    name: str = "Digest"
+    site_url: str = DEFAULT_SITE_URL
+    language: str = "en"
+    author: str = "Digest editors"
+    email_from: str = "Digest <digest@example.com>"
+    email_to: str = "Subscribers <subscribers@example.com>"
+    unsubscribe_url: str | None = None
+    unsubscribe_mailto: str | None = None
+    view_url: str | None = None
+    list_id: str | None = None
+
+    @property
+    def site_host(self) -> str:
+        return urlsplit(self.site_url).hostname or "digest.invalid"
+
+    @property
+    def base_url(self) -> str:
+        """The site URL, always ending in a slash."""
+        return self.site_url if self.site_url.endswith("/") else self.site_url + "/"
+
+    def issue_url(self, date_iso: str) -> str:
+        """The web page of one issue (the "view in browser" target)."""
+        if self.view_url:
+            return self.view_url.replace("{date}", date_iso)
+        return f"{self.base_url}issues/{date_iso}.html"
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything about the newsletter that is not the news itself."""
 
     #: The newsletter's name, shown in the email header and the feeds.
-    name: str = "Digest"
+    name: str = Site.name
     #: Where the web archive and feeds are published; feed ids derive from it.
-    site_url: str = DEFAULT_SITE_URL
+    site_url: str = Site.site_url
     #: Language of the digest (BCP 47), for ``<html lang>`` and the feeds.
-    language: str = "en"
+    language: str = Site.language
     #: Author named in the feeds.
-    author: str = "Digest editors"
+    author: str = Site.author
     #: Sender of the email.
-    email_from: str = "Digest <digest@example.com>"
+    email_from: str = Site.email_from
     #: Recipients of the email, comma-separated.
-    email_to: str = "Subscribers <subscribers@example.com>"
+    email_to: str = Site.email_to
     #: A file of recipients (one address a line, or CSV with an ``email`` column).
     email_to_file: str | None = None
     #: One-click unsubscribe URL (https), if any; ``{email}`` and ``{token}`` are
@@ -92,19 +127,22 @@ class Settings:
     fetch_workers: int = 8
 
     @property
+    def site(self) -> Site:
+        """What the renderers may know of these settings."""
+        return Site(**{f.name: getattr(self, f.name) for f in fields(Site)})
+
+    @property
     def site_host(self) -> str:
-        return urlsplit(self.site_url).hostname or "digest.invalid"
+        return self.site.site_host
 
     @property
     def base_url(self) -> str:
         """The site URL, always ending in a slash."""
-        return self.site_url if self.site_url.endswith("/") else self.site_url + "/"
+        return self.site.base_url
 
     def issue_url(self, date_iso: str) -> str:
         """The web page of one issue (the "view in browser" target)."""
-        if self.view_url:
-            return self.view_url.replace("{date}", date_iso)
-        return f"{self.base_url}issues/{date_iso}.html"
+        return self.site.issue_url(date_iso)
 
 
 # -- values that reach mail headers and URLs ----------------------------------------

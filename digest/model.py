@@ -74,11 +74,6 @@ class Article:
         """The prose paragraphs only (headings left out)."""
         return tuple(b.text for b in self.blocks if b.kind == "paragraph")
 
-    @property
-    def key(self) -> str:
-        """A stable identity: the URL when known, else the path."""
-        return self.url or self.path
-
 
 @dataclass(frozen=True)
 class Source:
@@ -152,15 +147,6 @@ class Digest:
     topic: str | None = None
     #: Articles left out because they were off the topic.
     off_topic: int = field(default=0)
-
-    @property
-    def sources(self) -> tuple[Source, ...]:
-        """Every distinct source cited in the digest, in story order."""
-        seen: dict[tuple[str | None, str | None], Source] = {}
-        for story in self.stories:
-            for source in story.sources:
-                seen.setdefault((source.url, source.path), source)
-        return tuple(seen.values())
 
 
 # -- JSON -------------------------------------------------------------------

@@ -3,7 +3,7 @@
 **One message per recipient.** Each recipient gets the message as built with
 its own ``To`` (never another subscriber's address in any header) and, when
 the unsubscribe URL has ``{email}`` or ``{token}``, its own
-``List-Unsubscribe`` and unsubscribe links (:func:`digest.render.mime.personalize`,
+``List-Unsubscribe`` and unsubscribe links (:func:`digest.mail.personalize`,
 which parses every message back before it goes). All of them go in one SMTP
 session, one transaction each. The recipients are the editor's: ``--to`` and
 ``--to-file``, else ``[email] to`` and ``to_file`` in digest.toml; never the
@@ -36,7 +36,7 @@ import os
 import smtplib
 import ssl
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from email.parser import BytesParser
 from enum import StrEnum
@@ -46,8 +46,8 @@ from typing import Any
 from digest import subscribers
 from digest.config import Settings, addr_spec
 from digest.errors import ConfigError, DigestError, ExitStatus, RenderError
-from digest.publish import file_lock, write_atomic
-from digest.render.mime import (
+from digest.files import file_lock, write_atomic
+from digest.mail import (
     HEADER_ORDER,
     OPTIONAL_HEADERS,
     addresses,
@@ -99,6 +99,14 @@ class Security(StrEnum):
 def default_port(security: Security) -> int:
     """The usual port: 587 (submission) for STARTTLS, 465 for TLS, 25 for none."""
     return {Security.STARTTLS: 587, Security.TLS: 465, Security.NONE: 25}[security]
+
+
+def with_usual_port(settings: Settings, *, port_given: bool) -> Settings:
+    """``settings`` with the usual port for its security mode (:func:`default_port`)
+    when no port was set anywhere (``port_given``: on the command line)."""
+    if port_given or settings.smtp_port != Settings.smtp_port:
+        return settings
+    return replace(settings, smtp_port=default_port(Security(settings.smtp_security)))
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from digest import subscribers
 from digest.config import addr_spec
 from digest.errors import DigestError
-from digest.render.feeds import FEED_FILES
+from digest.names import FEED_FILES
 
 #: Content-Type of each feed, by file name.
 FEED_TYPES: dict[str, str] = {

@@ -31,7 +31,7 @@ from typing import Any
 
 from digest.config import addr_spec, parse_addresses, placeholders
 from digest.errors import ConfigError
-from digest.publish import file_lock, write_atomic
+from digest.files import file_lock, write_atomic
 
 #: A secret shorter than this makes tokens that can be guessed.
 MIN_SECRET = 16

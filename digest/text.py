@@ -11,10 +11,22 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import nupunkt
-
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+
+
+def fold_space(text: str) -> str:
+    """Runs of whitespace as single spaces, trimmed: the one way text is folded
+    onto a line (headers, feed fields, the intro, error messages)."""
+    return " ".join(text.split())
+
+
+def text_or_none(value: object) -> str | None:
+    """A string with its whitespace folded (:func:`fold_space`); None when it is
+    not a string or holds nothing but whitespace (untrusted metadata)."""
+    if not isinstance(value, str):
+        return None
+    return fold_space(value) or None
 
 
 def normalize_space(text: str) -> str:
@@ -63,6 +75,8 @@ def split_sentences(paragraph: str) -> list[str]:
 @lru_cache(maxsize=8192)
 def _split_cached(paragraph: str) -> tuple[str, ...]:
     pieces: list[str] = []
+    import nupunkt  # loaded on first use: the renderers and mail use this module too
+
     for raw in nupunkt.sent_tokenize(paragraph):
         piece = str(raw).strip()
         if not piece:

@@ -23,21 +23,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from digest import files as files_module
 from digest import publish as publish_module
-from digest.archive import (
-    Archive,
-    ArchiveError,
-    article_keys,
-    canonical_url,
-    decide,
-    fingerprint,
-    get_hash,
-    make_record,
-)
+from digest.archive import Archive, ArchiveError
 from digest.build import read_articles
 from digest.cli import app
 from digest.config import Settings
+from digest.decide import decide
+from digest.keys import article_keys, canonical_url, fingerprint, get_hash
 from digest.model import Article, Block
+from digest.records import make_record
 
 from .conftest import SEEDS
 
@@ -218,7 +213,7 @@ def test_a_record_round_trips_and_a_rebuild_keeps_ids(tmp_path: Path) -> None:
     store = Archive(tmp_path / "archive.sqlite3")
     settings = Settings(site_url=SITE)
     digest = make_digest()
-    record = make_record(digest, settings, [article("x")])
+    record = make_record(digest, settings.site_host, [article("x")])
     store.save(record)
     loaded = store.issue(digest.date)
     assert loaded is not None
@@ -230,7 +225,7 @@ def test_a_record_round_trips_and_a_rebuild_keeps_ids(tmp_path: Path) -> None:
     )
     assert loaded.article_keys == record.article_keys
     # a new site URL later does not change what was published
-    again = make_record(digest, Settings(site_url="https://moved.example/"), [], loaded)
+    again = make_record(digest, Settings(site_url="https://moved.example/").site_host, [], loaded)
     assert again.id == loaded.id and again.stories == loaded.stories
     assert set(again.article_keys) == set(loaded.article_keys)
 
@@ -239,13 +234,15 @@ def test_a_failed_transaction_leaves_the_archive_as_it_was(tmp_path: Path) -> No
     from .test_render import make_digest
 
     store = Archive(tmp_path / "archive.sqlite3")
-    first = make_record(make_digest(), Settings(site_url=SITE), [article("x")])
+    first = make_record(make_digest(), Settings(site_url=SITE).site_host, [article("x")])
     with pytest.raises(RuntimeError), store.saving(first):
         raise RuntimeError("crash")
     assert not store.path.exists(), "no empty archive is left behind"
     store.save(first)
     before = store.path.read_bytes()
-    second = make_record(make_digest(headline="Other"), Settings(site_url=SITE), [article("y")])
+    second = make_record(
+        make_digest(headline="Other"), Settings(site_url=SITE).site_host, [article("y")]
+    )
     with pytest.raises(RuntimeError), store.saving(second):
         raise RuntimeError("crash")
     assert store.path.read_bytes() == before
@@ -257,11 +254,11 @@ def test_an_article_taken_meanwhile_by_another_build_is_refused(tmp_path: Path) 
 
     store = Archive(tmp_path / "archive.sqlite3")
     shared = article("Both builds saw this.")
-    store.save(make_record(make_digest(), Settings(site_url=SITE), [shared]))
+    store.save(make_record(make_digest(), Settings(site_url=SITE).site_host, [shared]))
     other = make_digest()
     other = type(other)(**{**other.__dict__, "date": D2})
     with pytest.raises(ArchiveError, match="published meanwhile in the issue of 2026-11-21"):
-        store.save(make_record(other, Settings(site_url=SITE), [shared]))
+        store.save(make_record(other, Settings(site_url=SITE).site_host, [shared]))
     assert [r.date for r in store.issues()] == [D1]
 
 
@@ -390,7 +387,7 @@ def test_a_crash_while_publishing_puts_everything_back(
                 raise OSError("disk gone")
         real_replace(src, dst)
 
-    monkeypatch.setattr(publish_module.os, "replace", flaky_replace)
+    monkeypatch.setattr(files_module.os, "replace", flaky_replace)
     result = runner.invoke(app, ["build", str(inputs), "--out", str(out), "--date", "2026-11-22"])
     # one line naming what could not be written, never a traceback
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
@@ -410,13 +407,13 @@ def test_a_failed_commit_puts_the_files_back(
     assert build(inputs, out, D1)[0] == 0
     before = snapshot(out)
     (inputs / "zz_new.md").write_text(NEW_ARTICLE, encoding="utf-8")
-    real = publish_module.StagedFiles.replace
+    real = files_module.StagedFiles.replace
 
-    def replace_then_break_the_archive(self: publish_module.StagedFiles) -> None:
+    def replace_then_break_the_archive(self: files_module.StagedFiles) -> None:
         real(self)
         raise sqlite3.OperationalError("database is locked")
 
-    monkeypatch.setattr(publish_module.StagedFiles, "replace", replace_then_break_the_archive)
+    monkeypatch.setattr(files_module.StagedFiles, "replace", replace_then_break_the_archive)
     code, _, err = build(inputs, out, D2)
     assert code == 1 and "cannot write the archive" in err
     assert snapshot(out) == before
@@ -431,13 +428,13 @@ def test_an_atomic_write_that_fails_leaves_the_old_file_whole(
     def refuse(src: str | Path, dst: str | Path) -> None:
         raise OSError("disk gone")
 
-    monkeypatch.setattr(publish_module.os, "replace", refuse)
+    monkeypatch.setattr(files_module.os, "replace", refuse)
     with pytest.raises(OSError, match="disk gone"):
-        publish_module.write_atomic(target, b"new")
+        files_module.write_atomic(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["sent.json"], "no temporary file is left"
     monkeypatch.undo()
-    publish_module.write_atomic(target, b"new")
+    files_module.write_atomic(target, b"new")
     assert target.read_bytes() == b"new"
     assert [p.name for p in tmp_path.iterdir()] == ["sent.json"]
 
@@ -599,7 +596,7 @@ def test_a_build_waits_for_another_then_goes_on(tmp_path: Path) -> None:
     release = threading.Event()
 
     def hold() -> None:
-        with publish_module.file_lock(lock, timeout=5, holder="test"):
+        with files_module.file_lock(lock, timeout=5, holder="test"):
             release.wait(5)
 
     holder = threading.Thread(target=hold)
@@ -608,7 +605,7 @@ def test_a_build_waits_for_another_then_goes_on(tmp_path: Path) -> None:
     while not lock.exists() and time.monotonic() < deadline:
         time.sleep(0.01)
     # a bounded wait, then one clear line
-    with pytest.raises(publish_module.LockedError, match="another build is still running"):
+    with pytest.raises(files_module.LockedError, match="another build is still running"):
         publish_module.publish([a], out=out, date=D1, settings=settings_, lock_timeout=0.3)
     threading.Timer(0.3, release.set).start()
     result = publish_module.publish([b], out=out, date=D1, settings=settings_, lock_timeout=10)
@@ -646,10 +643,10 @@ def _kill_at(point: int) -> None:
 
         return wrapper
 
-    publish_module._stage = counted(publish_module._stage)  # type: ignore[attr-defined]
-    publish_module._backup = counted(publish_module._backup)  # type: ignore[attr-defined]
-    publish_module.os.replace = counted(os.replace)
-    publish_module.StagedFiles.finish = counted(publish_module.StagedFiles.finish)  # type: ignore[method-assign]
+    files_module._stage = counted(files_module._stage)  # type: ignore[attr-defined]
+    files_module._backup = counted(files_module._backup)  # type: ignore[attr-defined]
+    files_module.os.replace = counted(os.replace)
+    files_module.StagedFiles.finish = counted(files_module.StagedFiles.finish)  # type: ignore[method-assign]
 
 
 def publish_killed_at(point: int, inputs: Path, out: Path, settings_: Settings) -> bool:
@@ -726,7 +723,7 @@ def test_leftovers_are_only_our_own_staging_files(tmp_path: Path) -> None:
     for name in ours + theirs:
         (out / name).write_bytes(b"x")
     (out / ".rss.xml.link1234.tmp").symlink_to(tmp_path / "elsewhere")
-    removed = publish_module.remove_leftovers(out)
+    removed = publish_module.remove_leftovers(out, publish_module.OUTPUTS)
     assert sorted(str(p.relative_to(out)) for p in removed) == sorted(ours)
     assert all((out / name).exists() for name in theirs)
 

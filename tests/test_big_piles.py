@@ -14,8 +14,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from digest.archive import Archive, article_keys
+from digest.archive import Archive
 from digest.cli import app
+from digest.keys import article_keys
 from digest.model import Sentence, Source, Story
 from digest.render.stories import SHOWN_CITES, SHOWN_SOURCES, lay_out
 

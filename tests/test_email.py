@@ -19,14 +19,14 @@ from typing import Any
 import feedparser
 import pytest
 
-from digest.archive import make_record
 from digest.config import Settings
 from digest.errors import ConfigError
+from digest.mail import build_message
 from digest.model import Digest, Sentence, Source, Story
 from digest.publish import render_outputs
+from digest.records import make_record
 from digest.render.email import DARK_PALETTE, PALETTE, render_html, render_text
 from digest.render.feeds import issue_items, render_atom, render_rss, story_items
-from digest.render.mime import build_message
 
 from .emailkit import (
     Rule,
@@ -49,12 +49,15 @@ TEN = sample_digest(10)
 
 @pytest.fixture(scope="module")
 def ten_html() -> str:
-    return render_html(TEN, SETTINGS)
+    return render_html(TEN, SETTINGS.site)
 
 
 def message(digest: Digest, settings: Settings) -> EmailMessage:
     raw = build_message(
-        digest, settings, render_text(digest, settings), render_html(digest, settings)
+        digest,
+        settings.site,
+        render_text(digest, settings.site),
+        render_html(digest, settings.site),
     ).as_bytes()
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     assert isinstance(msg, EmailMessage)
@@ -142,7 +145,7 @@ def test_every_text_has_aa_contrast_in_both_modes(mode: str, digest: Digest) -> 
     dark block's ``!important`` rules over them, as Apple Mail and Outlook.com
     apply it; every text must then be in the dark palette, none left light.
     """
-    html = render_html(replace(digest, stories=(*digest.stories, unlinked_story())), SETTINGS)
+    html = render_html(replace(digest, stories=(*digest.stories, unlinked_story())), SETTINGS.site)
     rules = dark_rules(html) if mode == "dark" else []
     palette = DARK_PALETTE if mode == "dark" else PALETTE
     page = read_html(strip_styles(html) if mode == "light" else html)
@@ -192,7 +195,7 @@ def test_header_preheader_stories_and_footer(ten_html: str) -> None:
 def test_sources_are_listed_with_outlet_title_and_date_and_cited_by_number() -> None:
     digest = sample_digest(1)
     story = digest.stories[0]
-    page = read_html(render_html(digest, SETTINGS))
+    page = read_html(render_html(digest, SETTINGS.site))
     rows = {page.text_of(p) for p in page.find("p")}
     for number, source in enumerate(story.sources, 1):  # the sample cites them in order
         assert f"{number} {source.outlet} · {source.title} · 20 November 2026" in rows
@@ -207,7 +210,7 @@ def test_sources_are_listed_with_outlet_title_and_date_and_cited_by_number() -> 
 
 def test_citations_follow_their_sentence_in_flowing_paragraphs() -> None:
     digest = sample_digest(1, sentences=5)
-    page = read_html(render_html(digest, SETTINGS))
+    page = read_html(render_html(digest, SETTINGS.site))
     story = digest.stories[0]
     prose = [
         page.text_of(p) for p in page.find("p") if story.sentences[0].text[:30] in page.text_of(p)
@@ -235,8 +238,8 @@ def test_footer_unsubscribe_comes_from_settings(
 ) -> None:
     settings = replace(SETTINGS, unsubscribe_url=unsubscribe_url, unsubscribe_mailto=mailto)
     digest = sample_digest(1)
-    assert needle in render_html(digest, settings)
-    text = render_text(digest, settings)
+    assert needle in render_html(digest, settings.site)
+    text = render_text(digest, settings.site)
     assert ("reply to this email" in text) == (needle == "reply to this email")
 
 
@@ -272,7 +275,7 @@ def hostile_digest() -> Digest:
 
 
 def test_hostile_text_is_text_in_the_html() -> None:
-    html = render_html(hostile_digest(), SETTINGS)
+    html = render_html(hostile_digest(), SETTINGS.site)
     page = read_html(html)
     for tag in ("script", "img"):
         assert not page.find(tag), tag
@@ -290,7 +293,7 @@ def test_hostile_text_is_text_in_the_html() -> None:
 
 
 def test_hostile_text_is_plain_in_the_text_edition() -> None:
-    text = render_text(hostile_digest(), SETTINGS)
+    text = render_text(hostile_digest(), SETTINGS.site)
     flat = " ".join(text.split())
     assert f"Issue {HOSTILE}" in flat and f"Outlet {HOSTILE}: Title {HOSTILE}" in flat
     assert "&lt;" not in text and "&amp;" not in text  # not HTML-escaped either
@@ -299,7 +302,7 @@ def test_hostile_text_is_plain_in_the_text_edition() -> None:
 @pytest.mark.parametrize("render", [render_atom, render_rss])
 @pytest.mark.parametrize("items", [issue_items, story_items])
 def test_hostile_text_is_text_in_the_feeds(render: Any, items: Any) -> None:
-    record = make_record(hostile_digest(), SETTINGS)
+    record = make_record(hostile_digest(), SETTINGS.site_host)
     raw = render(items([record], SETTINGS), SETTINGS)
     # feedparser sanitizes hrefs, so look at the raw feed for a javascript: link
     assert b"javascript:" not in raw
@@ -346,8 +349,8 @@ def test_headers_and_parts() -> None:
     assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     text, html = msg.iter_parts()
     assert text.get_content_type() == "text/plain" and html.get_content_type() == "text/html"
-    assert text.get_content().replace("\r\n", "\n") == render_text(TEN, SETTINGS)
-    assert html.get_content().replace("\r\n", "\n").rstrip("\n") == render_html(TEN, SETTINGS)
+    assert text.get_content().replace("\r\n", "\n") == render_text(TEN, SETTINGS.site)
+    assert html.get_content().replace("\r\n", "\n").rstrip("\n") == render_html(TEN, SETTINGS.site)
 
 
 def test_no_unsubscribe_url_means_no_one_click_header() -> None:
@@ -375,7 +378,10 @@ def test_non_ascii_is_encoded_in_headers_and_bodies() -> None:
     digest = replace(sample_digest(1), title="Café 🎉 مرحبا — «news»")
     settings = replace(SETTINGS, name="Zürich Digest", email_from="Zürich Ñews <d@news.example>")
     raw = build_message(
-        digest, settings, render_text(digest, settings), render_html(digest, settings)
+        digest,
+        settings.site,
+        render_text(digest, settings.site),
+        render_html(digest, settings.site),
     ).as_bytes()
     assert raw.isascii(), "the message must be 7-bit clean"
     msg = email.message_from_bytes(raw, policy=email.policy.default)

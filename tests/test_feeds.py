@@ -17,10 +17,11 @@ import feedparser
 import pytest
 from typer.testing import CliRunner
 
-from digest.archive import Archive, make_record
+from digest.archive import Archive
 from digest.cli import app
 from digest.config import Settings
 from digest.publish import FEEDS, render_outputs
+from digest.records import make_record
 from digest.render.feeds import (
     FEED_FILES,
     JSON_FEED_VERSION,
@@ -281,7 +282,7 @@ def test_settings_name_author_and_language_reach_the_feeds() -> None:
         parsed = feedparser.parse(files[name])
         assert parsed.feed.title.startswith("Alita Weekly"), name
         assert parsed.entries[0].author == "Ana"
-    feed = json.loads(render_json([], settings))
+    feed = json.loads(render_json([], settings.site))
     assert (feed["title"], feed["language"], feed["authors"]) == (
         "Alita Weekly",
         "fr",
@@ -326,8 +327,8 @@ def test_shorten_cuts_at_a_word() -> None:
 
 def test_feed_items_are_newest_first_whatever_the_order_given() -> None:
     settings = Settings(site_url=SITE)
-    older = make_record(make_digest(), settings)
-    newer = make_record(replace(make_digest(), date=dt.date(2026, 11, 28)), settings)
+    older = make_record(make_digest(), settings.site_host)
+    newer = make_record(replace(make_digest(), date=dt.date(2026, 11, 28)), settings.site_host)
     for items in (issue_items, story_items):
         published = [i.published for i in items([older, newer], settings)]
         assert published[0] == newer.published and published[-1] == older.published
@@ -402,12 +403,12 @@ def hostile_feeds(vector: str) -> tuple[dict[str, bytes], dict[str, str]]:
     feed's plain summary of its first entry."""
     digest = replace(make_digest(headline=vector, text=vector), title=vector, intro=vector)
     settings = Settings(site_url=SITE, name=vector, author=vector)
-    records = [make_record(digest, settings)]
+    records = [make_record(digest, settings.site_host)]
     summaries = {
-        "rss.xml": issue_items(records, settings)[0].summary,
-        "stories.rss.xml": story_items(records, settings)[0].summary,
+        "rss.xml": issue_items(records, settings.site)[0].summary,
+        "stories.rss.xml": story_items(records, settings.site)[0].summary,
     }
-    return render_feeds(records, settings), summaries
+    return render_feeds(records, settings.site), summaries
 
 
 @pytest.mark.parametrize("vector", MARKUP_VECTORS, ids=range(len(MARKUP_VECTORS)))
@@ -449,7 +450,7 @@ def test_atom_and_json_titles_stay_the_text(vector: str) -> None:
 def test_a_story_or_issue_without_a_title_still_makes_every_feed() -> None:
     digest = replace(make_digest(headline="", text="..."), title="")
     settings = Settings(site_url=SITE)
-    feeds = render_feeds([make_record(digest, settings)], settings)
+    feeds = render_feeds([make_record(digest, settings.site_host)], settings.site)
     for name in XML_FEEDS:
         assert all(e.title for e in feedparser.parse(feeds[name]).entries), name
     assert feedparser.parse(feeds["rss.xml"]).entries[0].title == "Issue of 2026-11-21"

@@ -15,10 +15,10 @@ from digest.ingest.fetch import (
     Fetcher,
     FetchError,
     FetchLimits,
-    decode,
     fetch_many,
     is_url,
 )
+from digest.ingest.values import decode
 
 from .webserver import Handler, Site, add_hostile_routes, article_html, serve
 

@@ -42,12 +42,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from digest.archive import Archive, make_record
+from digest.archive import Archive
 from digest.cli import app
 from digest.config import STARTER_TOML, Settings, load_settings, text_problem
 from digest.errors import ConfigError
+from digest.mail import header_names
 from digest.model import Digest, Sentence, Source, Story
-from digest.render.mime import header_names
+from digest.records import make_record
 
 from .hostile import GOOD_ARTICLE, GOOD_NAME, GOOD_TITLE, Case, corpus, md_article
 
@@ -387,7 +388,7 @@ def test_an_issue_archived_with_hostile_text_still_renders(tmp_path: Path) -> No
         intro="One\x02 story.",
     )
     settings_ = Settings(site_url="https://harbour.example/")
-    Archive(out / "archive.sqlite3").save(make_record(digest, settings_))
+    Archive(out / "archive.sqlite3").save(make_record(digest, settings_.site_host))
     article = tmp_path / GOOD_NAME
     article.write_bytes(GOOD_ARTICLE)
     result = runner.invoke(
@@ -659,14 +660,14 @@ def test_every_message_for_a_recipient_reads_back_as_built(
     """Whatever the title and the recipient's name and address, the message for that
     recipient has exactly the headers digest writes, its To is that one address,
     and its links carry that address's token."""
-    from digest.render.mime import build_message, personalize
+    from digest.mail import build_message, personalize
 
     digest = replace(_DIGEST, title=title)
     settings_ = Settings(
         site_url="https://harbour.example/",
         unsubscribe_url="https://harbour.example/u?email={email}&token={token}",
     )
-    data = build_message(digest, settings_, "text", "<p>html</p>").as_bytes()
+    data = build_message(digest, settings_.site, "text", "<p>html</p>").as_bytes()
     spec = f"{local}@x.example"
     name = " ".join(display.split())
     if text_problem(name) or not name.strip():

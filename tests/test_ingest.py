@@ -9,9 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from digest.build import read_sources
 from digest.errors import IngestError, NothingUsableError
 from digest.ingest import ingest, read_file
-from digest.ingest.files import markdown_to_text, parse_datetime
+from digest.ingest.files import markdown_to_text
+from digest.ingest.values import parse_datetime
 
 BODY = "The council approved the budget on Tuesday. It adds money for parks.\n"
 
@@ -58,13 +60,13 @@ def test_a_bad_front_matter_date_names_the_file_and_the_fix(write_article) -> No
 
 def test_a_missing_path_is_reported(tmp_path: Path) -> None:
     with pytest.raises(NothingUsableError, match="no such file or folder; check the path"):
-        ingest([tmp_path / "nope"])
+        read_sources([tmp_path / "nope"])
 
 
 def test_an_empty_folder_is_reported(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(NothingUsableError, match="folder has no article files"):
-        ingest([tmp_path / "empty"])
+        read_sources([tmp_path / "empty"])
 
 
 @pytest.mark.parametrize(
@@ -101,7 +103,7 @@ def test_the_same_file_given_twice_is_read_once(write_article) -> None:  # type:
 def test_an_unsupported_file_type_is_named(write_article) -> None:  # type: ignore[no-untyped-def]
     path = write_article("a.pdf", b"%PDF")
     with pytest.raises(NothingUsableError, match=r"unsupported file type '\.pdf'"):
-        ingest([path])
+        read_sources([path])
 
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from digest.build import read_sources
 from digest.errors import IngestError, NothingUsableError
 from digest.ingest import PROGRESS_MIN, IngestOptions, ingest
 from digest.ingest.feeds import parse_feed
@@ -122,7 +123,7 @@ def test_an_opml_list_reads_its_feeds_and_reports_the_bad_one(site: Site) -> Non
 
 def test_broken_xml_is_a_clear_problem(site: Site) -> None:
     with pytest.raises(NothingUsableError, match=r"not a valid feed \(XML error at line \d+"):
-        ingest([site.url("/broken.xml")], IngestOptions(fetcher=FAST))
+        read_sources([site.url("/broken.xml")], IngestOptions(fetcher=FAST))
 
 
 def test_a_feed_with_no_entries_is_a_problem() -> None:

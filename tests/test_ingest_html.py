@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from digest.build import read_sources
 from digest.clean import clean
 from digest.errors import IngestError, NothingUsableError
 from digest.ingest import IngestOptions, ingest
@@ -104,18 +105,18 @@ def test_a_hostile_url_is_a_one_line_warning_and_the_build_goes_on(
 
 def test_all_sources_failing_is_an_error(site: Site) -> None:
     with pytest.raises(NothingUsableError, match="no usable article"):
-        ingest([site.url("/index.html"), site.url("/loop-a")], IngestOptions(fetcher=FAST))
+        read_sources([site.url("/index.html"), site.url("/loop-a")], IngestOptions(fetcher=FAST))
 
 
 def test_a_non_http_url_is_refused_without_touching_anything(tmp_path: Path) -> None:
     with pytest.raises(NothingUsableError, match="scheme 'ftp' is not fetched"):
-        ingest(["ftp://example.com/a.html"])
+        read_sources(["ftp://example.com/a.html"])
 
 
 def test_an_empty_page_file_is_a_problem(tmp_path: Path) -> None:
     (tmp_path / "a.html").write_text("<html><body><p>Hi</p></body></html>")
     with pytest.raises(NothingUsableError, match="no article found"):
-        ingest([tmp_path / "a.html"])
+        read_sources([tmp_path / "a.html"])
 
 
 @pytest.mark.parametrize(

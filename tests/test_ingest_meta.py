@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from digest.ingest.files import parse_datetime
 from digest.ingest.meta import (
     author_name,
     copyright_holder,
@@ -22,6 +21,7 @@ from digest.ingest.meta import (
     title_suffix,
     url_date,
 )
+from digest.ingest.values import parse_datetime
 
 TODAY = dt.date(2026, 11, 21)
 

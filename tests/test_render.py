@@ -15,10 +15,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from digest.archive import issue_id, make_record
 from digest.config import Settings
+from digest.keys import issue_id
 from digest.model import Digest, Sentence, Source, Story
 from digest.publish import render_outputs
+from digest.records import make_record
 from digest.render.palette import DARK, LIGHT
 from digest.render.stories import lay_out, paragraphs, plain_paragraph, web_url
 from digest.render.web import render_index, render_issue_page
@@ -128,7 +129,7 @@ def test_feeds_parse_with_one_entry_and_a_stable_id(name: str) -> None:
     assert not first.bozo, first.get("bozo_exception")
     assert len(first.entries) == 1
     entry = first.entries[0]
-    assert entry.id == second.entries[0].id == issue_id(make_digest().date, settings)
+    assert entry.id == second.entries[0].id == issue_id(make_digest().date, settings.site_host)
     assert entry.id == "tag:news.example,2026-11-21:issue/2026-11-21"
     assert entry.published_parsed[:3] == (2026, 11, 21)
     assert entry.link == "https://news.example/alita/issues/2026-11-21.html"
@@ -360,8 +361,8 @@ def test_pages_have_aa_contrast_in_light_and_dark(name: str) -> None:
 
 def test_issue_page_reads_like_the_email() -> None:
     digest = replace(make_digest(), stories=(story_with([(0, 1), (1,)], 3), *make_digest().stories))
-    record = make_record(digest, SITE)
-    page = read_html(render_issue_page(record, SITE))
+    record = make_record(digest, SITE.site_host)
+    page = read_html(render_issue_page(record, SITE.site))
     main = page.text_of(page.find("main")[0])
     assert main.startswith("2 stories from 3 articles. Springfield this week A headline")
     assert "Sentence 0 is here. 1 2 Sentence 1 is here. 2" in main
@@ -376,11 +377,13 @@ def test_issue_page_reads_like_the_email() -> None:
         "a.example",
     ]
     assert all(a.attrs["aria-label"].startswith("source ") for a in chips)
-    assert '<time datetime="2026-11-20">20 November 2026</time>' in render_issue_page(record, SITE)
+    assert '<time datetime="2026-11-20">20 November 2026</time>' in render_issue_page(
+        record, SITE.site
+    )
 
 
 def test_index_lists_every_issue_with_date_title_and_story_count() -> None:
-    first = make_record(make_digest(), SITE)
+    first = make_record(make_digest(), SITE.site_host)
     second = make_record(
         replace(
             make_digest(),
@@ -388,9 +391,9 @@ def test_index_lists_every_issue_with_date_title_and_story_count() -> None:
             title="Next week",
             stories=(story_with([(0,)], 1),),
         ),
-        SITE,
+        SITE.site_host,
     )
-    html = render_index([first, second], SITE)
+    html = render_index([first, second], SITE.site)
     page = read_html(html)
     items = [page.text_of(li) for li in page.find("li")]
     assert items == [

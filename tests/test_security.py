@@ -23,12 +23,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from digest.archive import Archive, article_keys, canonical_url, url_key
+from digest.archive import Archive
 from digest.cli import app
 from digest.config import Settings
 from digest.errors import ConfigError, RenderError
-from digest.model import Article, Block
-from digest.render.mime import (
+from digest.keys import article_keys, canonical_url, url_key
+from digest.mail import (
     LINE,
     build_message,
     check_message,
@@ -36,6 +36,7 @@ from digest.render.mime import (
     plain_text,
     subject,
 )
+from digest.model import Article, Block
 
 from .emailkit import sample_digest
 from .hostile import CONTROL_CHARACTERS, HEADER_VECTORS, URL_VECTORS
@@ -144,7 +145,7 @@ def test_an_encoded_word_in_the_title_option_never_becomes_a_header(tmp_path: Pa
 def test_every_header_vector_stays_in_the_subject(title: str) -> None:
     digest = replace(sample_digest(1), title=title)
     settings_ = Settings(site_url="https://harbour.example/", email_to="reader@example.com")
-    data = build_message(digest, settings_, "text", "<p>html</p>").as_bytes()
+    data = build_message(digest, settings_.site, "text", "<p>html</p>").as_bytes()
     assert data.isascii()
     message = assert_only_intended_headers(data, ["reader@example.com"])
     assert message["Subject"] == f"Digest: {plain_text(title)} ({DATE})"
@@ -156,7 +157,7 @@ def test_every_header_vector_stays_in_the_subject(title: str) -> None:
 def test_a_control_character_in_a_title_or_name_is_a_space(char: str) -> None:
     digest = replace(sample_digest(1), title=f"Harbour{char}vote")
     settings_ = Settings(name=f"Harbour{char}Times", site_url="https://harbour.example/")
-    data = build_message(digest, settings_, "text", "<p>html</p>").as_bytes()
+    data = build_message(digest, settings_.site, "text", "<p>html</p>").as_bytes()
     message = parse(data)
     assert header_names(data) == list(message.keys()) == EXPECTED
     assert message["Subject"] == f"Harbour Times: Harbour vote ({DATE})"
@@ -168,14 +169,14 @@ def test_a_control_character_in_a_title_or_name_is_a_space(char: str) -> None:
 def test_any_title_and_name_give_exactly_the_intended_headers(title: str, name: str) -> None:
     digest = replace(sample_digest(1), title=title)
     settings_ = Settings(name=name, site_url="https://harbour.example/")
-    data = build_message(digest, settings_, "text", "<p>html</p>").as_bytes()
+    data = build_message(digest, settings_.site, "text", "<p>html</p>").as_bytes()
     assert data.isascii()
     head = data.partition(b"\r\n\r\n")[0]
     subject_lines = head.split(b"\r\nFrom:")[0].split(b"\r\n")
     assert all(len(line) <= LINE for line in subject_lines)
     message = parse(data)
     assert header_names(data) == list(message.keys()) == EXPECTED
-    expected = subject(digest, settings_)
+    expected = subject(digest, settings_.site)
     assert message["Subject"] == expected
     assert not any(c in expected for c in CONTROL_CHARACTERS)
 
@@ -187,14 +188,16 @@ def test_any_title_and_name_give_exactly_the_intended_headers(title: str, name: 
 def test_display_names_read_back_exactly(display: str) -> None:
     sender = f'"{display}" <desk@harbour.example>'
     settings_ = Settings(site_url="https://harbour.example/", email_from=sender)
-    message = parse(build_message(sample_digest(1), settings_, "t", "<p>h</p>").as_bytes())
+    message = parse(build_message(sample_digest(1), settings_.site, "t", "<p>h</p>").as_bytes())
     (address,) = message["From"].addresses
     assert address.display_name == display.replace('\\"', '"')
     assert address.addr_spec == "desk@harbour.example"
 
 
 def test_the_read_back_check_refuses_an_extra_or_changed_header() -> None:
-    built = build_message(sample_digest(1), Settings(site_url="https://harbour.example/"), "t", "h")
+    built = build_message(
+        sample_digest(1), Settings(site_url="https://harbour.example/").site, "t", "h"
+    )
     check_message(built.data, built.headers)  # as built: fine
     injected = built.data.replace(b"\r\nFrom:", b"\r\nCc: evil@attacker.example\r\nFrom:", 1)
     with pytest.raises(RenderError, match="Cc"):
@@ -233,11 +236,11 @@ def test_addresses_are_checked_where_they_are_built() -> None:
     digest = sample_digest(1)
     for bad in ("reader@example.com\u2028evil@attacker.example", "a@b@c", "nobody"):
         with pytest.raises(ConfigError):
-            build_message(digest, Settings(email_to=bad), "t", "h")
+            build_message(digest, Settings(email_to=bad).site, "t", "h")
 
 
 def test_the_message_date_and_id_are_the_issue_s() -> None:
-    message = parse(build_message(sample_digest(1), Settings(), "t", "h").as_bytes())
+    message = parse(build_message(sample_digest(1), Settings().site, "t", "h").as_bytes())
     assert message["Date"].datetime == dt.datetime(2026, 11, 21, tzinfo=dt.UTC)
     assert message["Message-ID"] == "<issue-2026-11-21@digest.invalid>"
 

@@ -18,20 +18,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import digest.summarize.concepts as concepts
+import digest.summarize.solver as solver
 from digest.model import Article, Block
-from digest.summarize.concepts import (
+from digest.summarize.concepts import READ_ARTICLES, select_sentences
+from digest.summarize.sentences import Candidate, candidates
+from digest.summarize.solver import (
     MAX_CANDIDATES,
-    READ_ARTICLES,
     SOLVER_GAP,
     _near_duplicate,
     _prune,
     _sentence_cost,
     _solve,
-    concept_weights,
-    copy_groups,
-    select_sentences,
 )
-from digest.summarize.sentences import Candidate, candidates
+from digest.summarize.weights import concept_weights, copy_groups
 
 
 def fake(
@@ -105,7 +104,7 @@ def test_the_solver_finds_what_brute_force_finds(seed: int) -> None:
     assert sum(cands[i].length for i in chosen) <= budget
     assert best / (1 + SOLVER_GAP) - 1e-9 <= objective(cands, weights, chosen) <= best + 1e-9
     with pytest.MonkeyPatch.context() as patch:  # with no gap: the optimum itself
-        patch.setattr(concepts, "SOLVER_GAP", 0.0)
+        patch.setattr(solver, "SOLVER_GAP", 0.0)
         exact = _solve(cands, weights, budget)
     assert objective(cands, weights, exact) == pytest.approx(best)
 
@@ -128,7 +127,7 @@ def test_past_the_node_limit_the_best_set_found_is_kept(monkeypatch: pytest.Monk
         fake(i % 5, i, rng.randrange(8, 30), set(rng.sample(vocabulary, 6))) for i in range(30)
     ]
     exact = _solve(cands, weights, 120)
-    monkeypatch.setattr(concepts, "NODE_LIMIT", 5)
+    monkeypatch.setattr(solver, "NODE_LIMIT", 5)
     cut = _solve(cands, weights, 120)
     assert cut, "a feasible set, not nothing"
     assert sum(cands[i].length for i in cut) <= 120

@@ -38,8 +38,8 @@ from typer.testing import CliRunner
 from digest import subscribers
 from digest.cli import app
 from digest.config import Settings
+from digest.mail import build_message, header_names
 from digest.render.email import render_html, render_text
-from digest.render.mime import build_message, header_names
 from digest.send import SENT_RECORD, Security, SmtpOptions, prepare, recipients, send_issue
 
 from .emailkit import sample_digest
@@ -152,10 +152,10 @@ def built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A build folder holding the digest.eml of a two-story issue, and a
     ./digest.toml naming its recipients."""
     digest = sample_digest(2)
-    text, html = render_text(digest, SETTINGS), render_html(digest, SETTINGS)
+    text, html = render_text(digest, SETTINGS.site), render_html(digest, SETTINGS.site)
     out = tmp_path / "out"
     out.mkdir()
-    (out / "digest.eml").write_bytes(build_message(digest, SETTINGS, text, html).as_bytes())
+    (out / "digest.eml").write_bytes(build_message(digest, SETTINGS.site, text, html).as_bytes())
     (out / "email.txt").write_text(text, encoding="utf-8")
     (tmp_path / "digest.toml").write_text(DIGEST_TOML, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
@@ -432,7 +432,7 @@ def test_the_envelope_comes_from_the_settings_never_the_message_s_to(
     digest = sample_digest(1)
     elsewhere = replace(SETTINGS, email_to="Other <other@elsewhere.example>, x@elsewhere.example")
     out = built
-    eml = build_message(digest, elsewhere, "text", "<p>html</p>").as_bytes()
+    eml = build_message(digest, elsewhere.site, "text", "<p>html</p>").as_bytes()
     (out / "digest.eml").write_bytes(eml)
     code, _, err = send(str(out), *none_args(port))  # ./digest.toml names readers@
     assert code == 0, err
@@ -741,10 +741,10 @@ def test_an_email_only_link_needs_no_secret(inbox: tuple[Inbox, int], tmp_path: 
     handler, port = inbox
     digest = sample_digest(1)
     settings = replace(SETTINGS, unsubscribe_url="https://news.example/u/{email}")
-    text, html = render_text(digest, settings), render_html(digest, settings)
+    text, html = render_text(digest, settings.site), render_html(digest, settings.site)
     out = tmp_path / "o"
     out.mkdir()
-    (out / "digest.eml").write_bytes(build_message(digest, settings, text, html).as_bytes())
+    (out / "digest.eml").write_bytes(build_message(digest, settings.site, text, html).as_bytes())
     code, _, err = send(str(out), *none_args(port), "--to", "a+b@x.example", env={})
     assert code == 0, err
     assert handler.message()["List-Unsubscribe"].startswith("<https://news.example/u/a%2Bb@x")

@@ -14,17 +14,10 @@ from digest.build import make_digest
 from digest.model import Article, Block
 from digest.summarize import SummaryOptions, rank_stories
 from digest.summarize import stories as grouping
-from digest.summarize.concepts import (
-    ConceptSummarizer,
-    _supporters,
-    make_headline,
-    on_topic,
-    quotations,
-    select_sentences,
-    source_texts,
-    specificity,
-    topic_stems,
-)
+from digest.summarize.budgets import on_topic, topic_stems
+from digest.summarize.citations import _supporters, quotations, source_texts, specificity
+from digest.summarize.concepts import ConceptSummarizer, select_sentences
+from digest.summarize.headlines import make_headline
 from digest.summarize.sentences import candidates
 from digest.summarize.stories import (
     average_linkage,

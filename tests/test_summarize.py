@@ -12,17 +12,12 @@ from hypothesis import strategies as st
 
 from digest.model import Article, Block, Source, Story
 from digest.summarize import DEFAULT, SummaryOptions, get_summarizer, make_intro
-from digest.summarize.concepts import (
-    ConceptSummarizer,
-    clean_title,
-    concept_weights,
-    report_shares,
-    select_sentences,
-    shorten,
-    story_budget,
-)
+from digest.summarize.budgets import story_budget
+from digest.summarize.concepts import ConceptSummarizer, select_sentences
+from digest.summarize.headlines import clean_title, shorten
 from digest.summarize.sentences import Candidate, candidates, judge, tidy
 from digest.summarize.stories import group_articles
+from digest.summarize.weights import concept_weights, report_shares
 from digest.text import words
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"

@@ -40,7 +40,6 @@ import feedparser
 from lxml import etree
 
 from digest.errors import IngestError
-from digest.ingest.files import parse_datetime
 from digest.ingest.html import html_to_text
 from digest.ingest.meta import (
     author_name,
@@ -50,7 +49,9 @@ from digest.ingest.meta import (
     registrable_domain,
     url_date,
 )
+from digest.ingest.values import parse_datetime
 from digest.model import ArticleData
+from digest.text import text_or_none
 
 #: The Media RSS namespace: captions, credits, titles of an entry's pictures.
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -135,17 +136,21 @@ def parse_feed(
             )
         raise IngestError("feed has no entries", path=source)
     feed = parsed.get("feed") or {}
-    title = _text(feed.get("title"))
-    first_link = next((_text(e.get("link")) for e in entries if _text(e.get("link"))), None)
+    title = text_or_none(feed.get("title"))
+    first_link = next(
+        (text_or_none(e.get("link")) for e in entries if text_or_none(e.get("link"))), None
+    )
     outlet = feed_outlet(
-        title, _text(feed.get("link")) or base_url or first_link, _text(feed.get("rights"))
+        title,
+        text_or_none(feed.get("link")) or base_url or first_link,
+        text_or_none(feed.get("rights")),
     )
     captions = media_texts(body)
     out = [
         _entry(entry, i, source=source, outlet=outlet, captions=captions, today=today)
         for i, entry in enumerate(entries)
     ]
-    home = registrable_domain(_text(feed.get("link")) or base_url)
+    home = registrable_domain(text_or_none(feed.get("link")) or base_url)
     dated = sum(1 for e in out if e.article.published is not None)
     if home and dated >= len(out) / 2:
         out = [
@@ -172,7 +177,7 @@ def _placed_ad(article: ArticleData, entry: Any, home: str) -> bool:
     """An undated entry whose destination is another site: an ad slot, not an article."""
     if article.published is not None or next(entry_dates(entry), None) is not None:
         return False
-    destinations = [article.url, _text(entry.get("id")), _text(entry.get("link"))]
+    destinations = [article.url, text_or_none(entry.get("id")), text_or_none(entry.get("link"))]
     domains = {registrable_domain(d) for d in destinations}
     return any(d and d != home for d in domains)
 
@@ -232,9 +237,9 @@ def _entry(
     captions: frozenset[str] = frozenset(),
     today: dt.date | None = None,
 ) -> FeedEntry:
-    link = http_url(_text(entry.get("link")))
-    entry_id = _text(entry.get("id"))
-    original = http_url(_text(dict.get(entry, "feedburner_origlink")))
+    link = http_url(text_or_none(entry.get("link")))
+    entry_id = text_or_none(entry.get("id"))
+    original = http_url(text_or_none(dict.get(entry, "feedburner_origlink")))
     if original:
         url: str | None = original  # the page a feed-proxy link redirects to
     elif _same_page(entry_id, link):
@@ -251,7 +256,7 @@ def _entry(
     contents = [text for text, full in bodies if full]
     body = max(contents, key=len) if contents else (bodies[0][0] if bodies else "")
     teaser = not body or len(body.split()) < TEASER_WORDS or bool(_ELLIPSIS_END.search(body))
-    title = _text(html_to_text(entry.get("title") or "")) if entry.get("title") else None
+    title = text_or_none(html_to_text(entry.get("title") or "")) if entry.get("title") else None
     path = url or f"{source}#{entry_id or f'entry-{index + 1}'}"
     return FeedEntry(
         article=ArticleData(
@@ -292,7 +297,7 @@ def _same_page(entry_id: str | None, link: str | None) -> bool:
 def entry_published(entry: Any, today: dt.date | None = None) -> dt.datetime | None:
     """The entry's first plausible date: published, else updated, else created, else its
     link's path date (see :func:`digest.ingest.meta.plausible`)."""
-    link = _text(entry.get("link"))
+    link = text_or_none(entry.get("link"))
     return first_plausible(chain(entry_dates(entry), [url_date(link)]), today)
 
 
@@ -316,13 +321,6 @@ def entry_dates(entry: Any) -> Iterator[dt.datetime]:
                 yield dt.datetime.fromtimestamp(calendar.timegm(struct), dt.UTC)
             except (OverflowError, ValueError, OSError):
                 continue
-
-
-def _text(value: object) -> str | None:
-    if not isinstance(value, str):
-        return None
-    value = " ".join(value.split())
-    return value or None
 
 
 def _bozo_message(exc: object) -> str:

@@ -36,6 +36,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from digest import __version__
+from digest.config import Settings
 from digest.errors import IngestError
 
 #: Sent with every request, so site owners can tell who is asking.
@@ -64,6 +65,17 @@ class FetchLimits:
     max_redirects: int = 5
     #: URLs fetched at the same time.
     workers: int = 8
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FetchLimits:
+        """The limits ``digest.toml``'s ``[fetch]`` table sets; one URL's whole
+        fetch may take three times its connect timeout."""
+        return cls(
+            connect_timeout=settings.fetch_timeout,
+            total_timeout=3 * settings.fetch_timeout,
+            max_bytes=settings.fetch_max_bytes,
+            workers=settings.fetch_workers,
+        )
 
 
 @dataclass(frozen=True)
@@ -343,19 +355,3 @@ def fetch_many(
             for _done in as_completed(futures):
                 progress(1)
         return [future.result() for future in futures]
-
-
-def decode(body: bytes, *charsets: str | None) -> str:
-    """Bytes to text with the first of ``charsets`` that fits, else UTF-8, else Windows-1252.
-
-    A wrong or unknown charset never fails: the next one is tried, and as a last
-    resort undecodable bytes are replaced.
-    """
-    for candidate in (*charsets, "utf-8"):
-        if not candidate:
-            continue
-        try:
-            return body.decode(candidate)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return body.decode("cp1252", errors="replace")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import email.utils
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from digest.errors import IngestError
+from digest.ingest.values import parse_datetime
 from digest.model import ArticleData
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -144,30 +143,6 @@ def _inline(text: str) -> str:
     while previous != text:
         previous, text = text, _MD_EMPHASIS.sub(r"\2", text)
     return text.strip()
-
-
-#: The year of an RFC 2822 date ("Fri, 20 Nov 2026 09:00:00 GMT").
-_RFC_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]{3,}\.?\s+(\d{2,4})\b")
-
-
-def parse_datetime(value: str) -> dt.datetime | None:
-    """ISO 8601 or RFC 2822 date/time, as tz-aware (UTC when no zone is given)."""
-    value = value.strip()
-    parsed: dt.datetime | None = None
-    try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        # the email parser reads a written-out year "0001" as 2001: a placeholder, not a date
-        year = _RFC_YEAR.search(value)
-        if year and len(year.group(1)) == 4 and int(year.group(1)) != parsed.year:
-            return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed
 
 
 def _normalize_newlines(text: str) -> str:

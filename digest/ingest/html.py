@@ -53,8 +53,6 @@ import trafilatura
 from lxml import etree
 
 from digest.errors import IngestError
-from digest.ingest.fetch import decode
-from digest.ingest.files import parse_datetime
 from digest.ingest.meta import (
     author_name,
     first_plausible,
@@ -63,7 +61,9 @@ from digest.ingest.meta import (
     title_suffix,
     url_date,
 )
+from digest.ingest.values import decode, parse_datetime
 from digest.model import ArticleData
+from digest.text import text_or_none
 
 # trafilatura and its helpers log their guesses; our warnings are the ones a user sees.
 for _name in ("trafilatura", "htmldate", "courlan", "justext", "readability"):
@@ -164,11 +164,11 @@ def read_page(
             path=source,
             fix="give the URL of an article, not a home or index page",
         )
-    title = _clean(getattr(doc, "title", None))
+    title = text_or_none(getattr(doc, "title", None))
     lines = [line.strip() for line in main.splitlines() if line.strip()]
     if title and lines and lines[0] == title:
         lines = lines[1:]  # the headline is metadata, not body
-    canonical = http_url(_clean(getattr(doc, "url", None))) or http_url(url)
+    canonical = http_url(text_or_none(getattr(doc, "url", None))) or http_url(url)
     outlet = outlet_name(
         [*meta.site_names, *meta.publishers, title_suffix(meta.page_title, title)],
         canonical or url,
@@ -370,7 +370,7 @@ def page_meta(html: str) -> PageMeta:
             dates.append(parse_datetime(str(time_el.get("datetime"))))
     meta.dates = [d for d in dates if d is not None]
     title = tree.find(".//title")
-    meta.page_title = _clean(title.text_content()) if title is not None else None
+    meta.page_title = text_or_none(title.text_content()) if title is not None else None
     return meta
 
 
@@ -427,13 +427,6 @@ def _day(value: object) -> dt.datetime | None:
     if not isinstance(value, str):
         return None
     return parse_datetime(value)
-
-
-def _clean(value: object) -> str | None:
-    if not isinstance(value, str):
-        return None
-    value = " ".join(value.split())
-    return value or None
 
 
 # -- HTML fragments (feed entries) -------------------------------------------------

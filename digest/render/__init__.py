@@ -14,6 +14,7 @@ import traceback
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
@@ -27,6 +28,10 @@ from digest.render.stories import (
     plain_paragraph,
     web_url,
 )
+from digest.text import fold_space
+
+if TYPE_CHECKING:
+    from digest.render.context import TemplateContext
 
 _ESCAPED_SUFFIXES = (".html.j2", ".mjml.j2", ".xml.j2", ".html", ".mjml", ".xml")
 #: What no rendered file may hold: C0 controls but tab, LF and CR, DEL, C1
@@ -83,11 +88,17 @@ def environment(override: Path | None = None) -> jinja2.Environment:
     return env
 
 
-def render_template(name: str, override: Path | None = None, **context: object) -> str:
+def render_template(name: str, override: Path | None, context: TemplateContext) -> str:
+    """Render the template ``name`` (an override's, else ours) with ``context``,
+    the dataclass registered for it (:data:`digest.render.context.CONTEXTS`)."""
+    from digest.render.context import CONTEXTS
+
+    if CONTEXTS.get(name) is not type(context):
+        raise TypeError(f"{name} is rendered with a {CONTEXTS.get(name)}, not {type(context)}")
     env = environment(override)
     try:
         template = env.get_template(name)
-        return renderable(template.render(**context))
+        return renderable(template.render(**context.as_dict()))
     except jinja2.TemplateNotFound as exc:
         if exc.name != name:  # a template it extends or includes
             raise _template_error(name, exc) from None
@@ -110,7 +121,7 @@ def _template_error(name: str, exc: jinja2.TemplateError) -> RenderError:
                 where, line = frame.filename, frame.lineno
                 break
     at = f"line {line}: " if line else ""
-    message = " ".join(str(exc.message or exc).split())
+    message = fold_space(str(exc.message or exc))
     if isinstance(exc, jinja2.TemplateNotFound):
         message = f"the template {exc.name!r} it extends or includes is not found"
     return RenderError(

@@ -7,7 +7,7 @@ Two kinds of feed, three formats each:
 * the **stories** feed (``stories.atom.xml``, ``stories.rss.xml``,
   ``stories.json``): one entry per story, for readers who want items.
 
-Every id and date comes from an :class:`~digest.archive.IssueRecord`: ids are
+Every id and date comes from an :class:`~digest.records.IssueRecord`: ids are
 tag URIs fixed when the issue or story was first published, dates are its
 first-published time. Nothing here reads the clock, so rendering the same
 records always gives the same bytes, and a rebuild never makes a reader show
@@ -23,23 +23,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from feedgen.feed import FeedGenerator
 
-from digest import archive
-from digest.config import Settings
+from digest.config import Site
 from digest.model import Digest, Story
+from digest.names import FEED_FILES, FeedKind
+from digest.records import IssueRecord
 from digest.render import render_template, renderable
+from digest.render.context import EntryContext, StoryContext
 from digest.render.stories import lay_out_for_reader
-
-FeedKind = Literal["issues", "stories"]
-
-#: File names of each feed, by kind and format.
-FEED_FILES: dict[FeedKind, dict[str, str]] = {
-    "issues": {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"},
-    "stories": {"atom": "stories.atom.xml", "rss": "stories.rss.xml", "json": "stories.json"},
-}
+from digest.text import fold_space
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -52,27 +46,22 @@ SUMMARY_CHARS = 300
 
 def entry_html(digest: Digest, override: Path | None = None) -> str:
     """The full issue as feed-safe HTML (its own template, not the email's tables)."""
-    return render_template(
-        "entry.html.j2",
-        override,
-        digest=digest,
+    context = EntryContext(
         intro=digest.intro,
         stories=lay_out_for_reader(digest.stories, digest.title),
     )
+    return render_template("entry.html.j2", override, context)
 
 
-def story_html(
-    story: Story, digest: Digest, settings: Settings, override: Path | None = None
-) -> str:
+def story_html(story: Story, digest: Digest, settings: Site, override: Path | None = None) -> str:
     """One story as feed-safe HTML, with a link to its issue."""
-    return render_template(
-        "story.html.j2",
-        override,
+    context = StoryContext(
         story=lay_out_for_reader([story], links_after=1)[0],
         digest=digest,
         settings=settings,
         issue_url=settings.issue_url(digest.date.isoformat()),
     )
+    return render_template("story.html.j2", override, context)
 
 
 #: Characters XML 1.0 cannot carry at all (lxml refuses them).
@@ -96,7 +85,7 @@ def rss_html(text: str) -> str:
 
 def shorten(text: str, limit: int = SUMMARY_CHARS) -> str:
     """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
-    text = " ".join(text.split())
+    text = fold_space(text)
     if len(text) <= limit:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.-–—")
@@ -118,7 +107,7 @@ class FeedItem:
 
 
 def issue_items(
-    issues: Sequence[archive.IssueRecord], settings: Settings, override: Path | None = None
+    issues: Sequence[IssueRecord], settings: Site, override: Path | None = None
 ) -> list[FeedItem]:
     """One item per issue, newest first."""
     return [
@@ -135,7 +124,7 @@ def issue_items(
 
 
 def story_items(
-    issues: Sequence[archive.IssueRecord], settings: Settings, override: Path | None = None
+    issues: Sequence[IssueRecord], settings: Site, override: Path | None = None
 ) -> list[FeedItem]:
     """One item per story: newest issue first, each issue's stories in order."""
     items = []
@@ -159,23 +148,21 @@ def story_items(
     return items
 
 
-def _newest_first(issues: Sequence[archive.IssueRecord]) -> list[archive.IssueRecord]:
+def _newest_first(issues: Sequence[IssueRecord]) -> list[IssueRecord]:
     return sorted(issues, key=lambda r: (r.published, r.date), reverse=True)
 
 
-def _title(kind: FeedKind, settings: Settings) -> str:
+def _title(kind: FeedKind, settings: Site) -> str:
     return settings.name if kind == "issues" else f"{settings.name}: stories"
 
 
-def _subtitle(kind: FeedKind, settings: Settings) -> str:
+def _subtitle(kind: FeedKind, settings: Site) -> str:
     if kind == "issues":
         return f"{settings.name}: the news, digested."
     return f"{settings.name}: every story of every issue, one entry each."
 
 
-def _feedgen(
-    items: Sequence[FeedItem], settings: Settings, kind: FeedKind, fmt: str
-) -> FeedGenerator:
+def _feedgen(items: Sequence[FeedItem], settings: Site, kind: FeedKind, fmt: str) -> FeedGenerator:
     self_url = settings.base_url + FEED_FILES[kind][fmt]
     # RSS titles and descriptions are read as HTML; Atom's are typed text
     text = rss_html if fmt == "rss" else xml_text
@@ -212,12 +199,12 @@ def _feedgen(
     return fg
 
 
-def render_atom(items: Sequence[FeedItem], settings: Settings, kind: FeedKind = "issues") -> bytes:
+def render_atom(items: Sequence[FeedItem], settings: Site, kind: FeedKind = "issues") -> bytes:
     """An Atom 1.0 feed of ``items`` (in the order given)."""
     return bytes(_feedgen(items, settings, kind, "atom").atom_str(pretty=True))
 
 
-def render_rss(items: Sequence[FeedItem], settings: Settings, kind: FeedKind = "issues") -> bytes:
+def render_rss(items: Sequence[FeedItem], settings: Site, kind: FeedKind = "issues") -> bytes:
     """An RSS 2.0 feed of ``items``: ``content:encoded`` carries the HTML,
     ``description`` a short text, ``atom:link rel="self"`` the feed's URL."""
     return bytes(_feedgen(items, settings, kind, "rss").rss_str(pretty=True))
@@ -227,7 +214,7 @@ def _rfc3339(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def render_json(items: Sequence[FeedItem], settings: Settings, kind: FeedKind = "issues") -> bytes:
+def render_json(items: Sequence[FeedItem], settings: Site, kind: FeedKind = "issues") -> bytes:
     """A JSON Feed 1.1 (https://jsonfeed.org/version/1.1) of ``items``."""
     author = {"name": settings.author}
     feed = {
@@ -257,7 +244,7 @@ def render_json(items: Sequence[FeedItem], settings: Settings, kind: FeedKind = 
 
 
 def render_feeds(
-    issues: Sequence[archive.IssueRecord], settings: Settings, override: Path | None = None
+    issues: Sequence[IssueRecord], settings: Site, override: Path | None = None
 ) -> dict[str, bytes]:
     """Every feed of ``issues`` (already cut to the last N), keyed by file name."""
     out: dict[str, bytes] = {}

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from digest.model import Difference, Digest, Sentence, Source, Story
+from digest.text import fold_space, text_or_none
 
 #: A story whose sentences together are at most this long (in characters)
 #: and at most :data:`ONE_PARAGRAPH_SENTENCES` in number reads as one paragraph.
@@ -156,8 +157,8 @@ def web_url(url: str | None) -> str | None:
 def listed_source(source: Source, number: int | None) -> ListedSource:
     """How ``source`` is named and linked; never by a local path."""
     url = web_url(source.url)
-    outlet = _clean(source.outlet)
-    title = _clean(source.title) or outlet or (urlsplit(url).hostname if url else None)
+    outlet = text_or_none(source.outlet)
+    title = text_or_none(source.title) or outlet or (urlsplit(url).hostname if url else None)
     published = source.published.date() if source.published else None
     return ListedSource(number, outlet, title or "Untitled article", published, url)
 
@@ -271,7 +272,7 @@ def lay_out(
     listed = {i: listed_source(story.sources[i], numbers[i]) for i in cited}
     sentences = [
         CitedSentence(
-            " ".join(s.text.split()),
+            fold_space(s.text),
             tuple(sorted((listed[i] for i in shown), key=_number)),
         )
         for s, shown in zip(story.sentences, choice.cites, strict=True)
@@ -285,7 +286,7 @@ def lay_out(
         also=tuple(listed_source(story.sources[i], None) for i in choice.also),
         more=len(rest),
         more_outlets=len({_outlet(s) for s in rest})
-        if all(_clean(s.outlet) for s in rest)
+        if all(text_or_none(s.outlet) for s in rest)
         else None,
         differences=tuple(
             CitedSentence(
@@ -427,7 +428,7 @@ def same_words(a: str, b: str) -> bool:
     """Whether two headlines say the same, ignoring case, spacing and end punctuation."""
 
     def norm(text: str) -> str:
-        return " ".join(text.casefold().split()).rstrip(".!?:;, ")
+        return fold_space(text.casefold()).rstrip(".!?:;, ")
 
     return norm(a) == norm(b)
 
@@ -439,7 +440,3 @@ def _valid(sentence: Sentence, story: Story) -> list[int]:
 
 def _number(source: ListedSource) -> int:
     return source.number or 0
-
-
-def _clean(text: str | None) -> str | None:
-    return " ".join(text.split()) if text and text.strip() else None

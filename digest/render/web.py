@@ -8,46 +8,22 @@ archive works from any folder (``digest serve``) as well as from the site URL.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from digest.archive import IssueRecord
-from digest.config import Settings
-from digest.model import Digest
+from digest.config import Site
+from digest.names import issue_page
+from digest.records import IssueRecord
 from digest.render import render_template
+from digest.render.context import IndexContext, IndexEntry, IssuePageContext
 from digest.render.palette import DARK, LIGHT
 from digest.render.stories import lay_out_issue
 
-#: The web archive's front page.
-INDEX_PAGE = "index.html"
 
-
-def issue_page(date: dt.date) -> str:
-    """The file name of an issue's page, relative to the output folder."""
-    return f"issues/{date.isoformat()}.html"
-
-
-@dataclass(frozen=True)
-class IndexEntry:
-    """One issue as the index lists it."""
-
-    digest: Digest
-    #: The issue page, relative to the index.
-    page: str
-
-    @property
-    def story_count(self) -> int:
-        return len(self.digest.stories)
-
-
-def render_issue_page(record: IssueRecord, settings: Settings, override: Path | None = None) -> str:
+def render_issue_page(record: IssueRecord, settings: Site, override: Path | None = None) -> str:
     """One issue as a web page; each story has a stable fragment id."""
     digest = record.digest
-    return render_template(
-        "issue.html.j2",
-        override,
+    context = IssuePageContext(
         digest=digest,
         settings=settings,
         intro=digest.intro,
@@ -60,19 +36,19 @@ def render_issue_page(record: IssueRecord, settings: Settings, override: Path | 
         palette=LIGHT,
         dark=DARK,
     )
+    return render_template("issue.html.j2", override, context)
 
 
 def render_index(
-    issues: Sequence[IssueRecord], settings: Settings, override: Path | None = None
+    issues: Sequence[IssueRecord], settings: Site, override: Path | None = None
 ) -> str:
     """The list of every issue, newest first."""
     ordered = sorted(issues, key=lambda r: r.date, reverse=True)
-    return render_template(
-        "index.html.j2",
-        override,
+    context = IndexContext(
         settings=settings,
         issues=[IndexEntry(r.digest, issue_page(r.date)) for r in ordered],
         root="",
         palette=LIGHT,
         dark=DARK,
     )
+    return render_template("index.html.j2", override, context)

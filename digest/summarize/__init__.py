@@ -11,39 +11,18 @@ digest's one-line introduction.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Protocol
 
-from digest.model import Article, Source, Story
-
-
-@dataclass(frozen=True)
-class SummaryOptions:
-    """Knobs every summarizer understands."""
-
-    #: Word budget for each story's sentences.
-    words: int = 100
-    #: Focus the digest on this topic, if given.
-    topic: str | None = None
-    #: At most this many stories (None: no limit).
-    max_stories: int | None = None
-
-
-@dataclass(frozen=True)
-class Summary:
-    """What a summarizer returns."""
-
-    stories: tuple[Story, ...]
-    #: Articles left out because their story was off the topic.
-    off_topic: int = 0
-
-
-class Summarizer(Protocol):
-    """Group articles into stories and choose each story's sentences."""
-
-    def __call__(self, articles: Sequence[Article], options: SummaryOptions) -> Summary: ...
+from digest.model import Story
+from digest.summarize.contract import (
+    Summarizer,
+    Summary,
+    SummaryOptions,
+    outlet_key,
+    rank_key,
+    rank_stories,
+)
+from digest.text import fold_space
 
 
 def _registry() -> dict[str, Callable[[], Summarizer]]:
@@ -65,34 +44,6 @@ def get_summarizer(name: str = "default") -> Summarizer:
 
 
 DEFAULT = "concepts"
-
-
-def outlet_key(source: Source | Article) -> str:
-    """Who published a source: its outlet by name, else its own URL or path.
-
-    A source without an outlet counts as one of its own, so counts of outlets
-    are never a guess from paths.
-    """
-    if source.outlet and source.outlet.strip():
-        return source.outlet.strip().casefold()
-    return source.url or source.path or ""
-
-
-def rank_key(sources: Sequence[Source | Article]) -> tuple[int, float]:
-    """Sort key putting the most important story first.
-
-    Most distinct outlets first (five outlets covering a story outweigh one
-    outlet's review), then the most recent (by its newest dated source;
-    undated stories after dated ones with as many outlets).
-    """
-    outlets = len({outlet_key(s) for s in sources})
-    dates = [s.published.timestamp() for s in sources if s.published is not None]
-    return (-outlets, -max(dates) if dates else math.inf)
-
-
-def rank_stories(stories: Sequence[Story]) -> tuple[Story, ...]:
-    """Stories most important first (see :func:`rank_key`); ties keep their order."""
-    return tuple(sorted(stories, key=lambda story: rank_key(story.sources)))
 
 
 def make_intro(
@@ -122,7 +73,7 @@ def make_intro(
     line = " ".join(parts)
     line = f"{line[0].upper()}{line[1:]}, in {count} {'story' if count == 1 else 'stories'}"
     if stories and not topic and title != stories[0].headline:
-        lead = " ".join(stories[0].headline.split()).rstrip(".")
+        lead = fold_space(stories[0].headline).rstrip(".")
         line += f", led by: {lead}" if count > 1 else f": {lead}"
     return line + "."
 

@@ -33,8 +33,10 @@ and :func:`repeated_attribution` drops a ", Smith said." that the sentence
 before already makes. Positions count usable sentences only, so disclosures
 and captions above the lead do not demote it.
 
-Stemming uses snowballstemmer's English (Porter 2) stemmer: pure Python, no data
-files, maintained; words are cached because news vocabulary repeats heavily.
+Stemming uses snowballstemmer's English (Porter 2) stemmer, run by PyStemmer's C
+build of it (a dependency; snowballstemmer's pure-Python one when it is
+missing, with the same stems): no data files, maintained; words are cached
+because news vocabulary repeats heavily.
 """
 
 from __future__ import annotations
@@ -403,8 +405,6 @@ _LINK_BEFORE_PRONOUN = re.compile(
     r"Moreover|Furthermore|Later|Earlier|" + _EDITORIAL + r"),\s+|(?:But|And|Yet|So)\s+)"
     r"(?=(?:he|she|his|her)\s)"
 )
-#: Whether :func:`tidy` drops a leading link word ("However, ", "But the ...").
-LEADING_LINKS = True
 _PARENTHESIS = re.compile(r"\s+\([^()]{1,40}\)(?=[\s,.;])")
 #: An editor's note or aside in parentheses, however long: "(note: ...)", "(pictured)".
 _NOTE = re.compile(
@@ -420,8 +420,6 @@ _REPORTED_THAT = re.compile(
 _KNOWN_FOR = re.compile(
     r",\s+(?:who is |who was |)(?:best |perhaps best |most )?known for [^,;—]{3,80},"
 )
-#: Whether :func:`tidy` edits sentences (off: sentences are quoted verbatim).
-COMPRESS = True
 
 
 def tidy(text: str) -> str:
@@ -435,15 +433,12 @@ def tidy(text: str) -> str:
     village." Attributions to a named speaker (capitalised) and anything
     inside quotes are kept.
     """
-    if not COMPRESS:
-        return text
     if text[:2].isupper():
         text = _DATELINE.sub("", text)
     if "(" in text:
         text = _NOTE.sub("", text)
         text = _PARENTHESIS.sub("", text)
-    if LEADING_LINKS:
-        text = _LEADING_LINK.sub("", text)
+    text = _LEADING_LINK.sub("", text)
     if text.startswith("It "):
         text = _REPORTED_THAT.sub("", text)
     if "known for" in text and _ANY_QUOTE_SET.isdisjoint(text):

@@ -28,6 +28,7 @@ import base64
 import datetime as dt
 import email.policy
 import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -38,17 +39,72 @@ from email.utils import format_datetime
 from urllib.parse import quote
 
 from digest.config import (
-    Settings,
+    Site,
     list_identifier,
     mailto_url,
     parse_addresses,
     parse_sender,
     placeholder_problem,
+    placeholders,
     url_problem,
 )
-from digest.errors import ConfigError, RenderError
-from digest.model import Digest
-from digest.render.email import PERSONAL_MARK, unsubscribe_mailto_url, unsubscribe_url
+from digest.errors import ConfigError, OutputTooLargeError, RenderError
+from digest.model import Digest, digest_to_dict
+from digest.text import fold_space
+
+
+def unsubscribe_mailto_url(settings: Site) -> str | None:
+    """``mailto:ADDRESS?subject=unsubscribe`` for the configured address, if any."""
+    address = settings.unsubscribe_mailto
+    if not address:
+        return None
+    address = address.strip().removeprefix("mailto:")
+    if "?" in address:  # already carries its own subject or body
+        return f"mailto:{address}"
+    return f"mailto:{quote(address, safe='@+.-_')}?subject=unsubscribe"
+
+
+#: What stands for ``{email}`` and ``{token}`` in a built email: ``digest-email-HASH``,
+#: the hash being the issue's own, so no article can hold it (its text is part of
+#: what is hashed). ``digest send`` puts each recipient's values in its place.
+PERSONAL_MARK = re.compile(r"digest-(email|token)-[0-9a-f]{16}")
+
+
+def personal_marks(digest: Digest) -> dict[str, str]:
+    """The marks that stand for each placeholder in ``digest``'s email."""
+    data = json.dumps(digest_to_dict(digest), sort_keys=True, ensure_ascii=False)
+    mark = hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return {"{email}": f"digest-email-{mark}", "{token}": f"digest-token-{mark}"}
+
+
+def unsubscribe_url(digest: Digest, settings: Site) -> str | None:
+    """The unsubscribe URL as the built email carries it: placeholders as marks."""
+    url = settings.unsubscribe_url
+    if url and placeholders(url):
+        for placeholder, mark in personal_marks(digest).items():
+            url = url.replace(placeholder, mark)
+    return url
+
+
+#: Gmail clips messages over about 102 KB; stay well below it.
+EMAIL_WARN_BYTES = 80 * 1024
+EMAIL_MAX_BYTES = 100 * 1024
+
+
+def check_email_size(html: bytes, *, allow_large: bool = False) -> str | None:
+    """Refuse an email over :data:`EMAIL_MAX_BYTES` (unless ``allow_large``);
+    return a warning for one over :data:`EMAIL_WARN_BYTES`, else None."""
+    size = len(html)
+    if size > EMAIL_MAX_BYTES and not allow_large:
+        raise OutputTooLargeError(
+            f"the email is {size // 1024} KB, over the {EMAIL_MAX_BYTES // 1024} KB limit "
+            "(Gmail clips at 102 KB)",
+            fix="lower --words, give fewer articles, or pass --allow-large",
+        )
+    if size > EMAIL_WARN_BYTES:
+        return f"the email is {size // 1024} KB; Gmail clips messages over 102 KB"
+    return None
+
 
 #: RFC 5322 2.1.1: a line SHOULD be at most 78 characters and MUST be at most 998.
 LINE = 78
@@ -100,7 +156,7 @@ def plain_text(value: str) -> str:
             out.append("\ufffd")
         elif char not in _BIDI_CONTROLS:
             out.append(char)
-    return " ".join("".join(out).split())
+    return fold_space("".join(out))
 
 
 # -- encoded words and folding ------------------------------------------------
@@ -246,7 +302,7 @@ def _atoms_header(name: str, parts: Sequence[str]) -> str:
 # -- the values ---------------------------------------------------------------
 
 
-def subject(digest: Digest, settings: Settings) -> str:
+def subject(digest: Digest, settings: Site) -> str:
     """Distinct per issue: the newsletter, the issue's title and its date (plain text)."""
     name, title = plain_text(settings.name), plain_text(digest.title)
     day = digest.date.isoformat()
@@ -255,7 +311,7 @@ def subject(digest: Digest, settings: Settings) -> str:
     return f"{name}: {title} ({day})" if name else f"{title} ({day})"
 
 
-def _ascii_host(settings: Settings) -> str:
+def _ascii_host(settings: Site) -> str:
     host = settings.site_host
     try:
         host = host.encode("idna").decode("ascii")
@@ -269,12 +325,12 @@ def _ascii_host(settings: Settings) -> str:
     return host
 
 
-def message_id(digest: Digest, settings: Settings) -> str:
+def message_id(digest: Digest, settings: Site) -> str:
     """Stable for an issue: derived from the site and the issue date only."""
     return f"<issue-{digest.date.isoformat()}@{_ascii_host(settings)}>"
 
 
-def list_id_parts(settings: Settings) -> tuple[str, str]:
+def list_id_parts(settings: Site) -> tuple[str, str]:
     """The list's name and identifier: the configured id, else the newsletter's
     name as a label on the site host."""
     raw = settings.list_id
@@ -288,7 +344,7 @@ def list_id_parts(settings: Settings) -> tuple[str, str]:
     return plain_text(settings.name), identifier
 
 
-def list_id(settings: Settings) -> str:
+def list_id(settings: Site) -> str:
     """The ``List-Id`` value as it reads: ``"Name" <id>``."""
     name, identifier = list_id_parts(settings)
     return " ".join(t.text for t in _list_id_tokens(name, identifier))
@@ -298,11 +354,11 @@ def _list_id_tokens(name: str, identifier: str) -> list[_Token]:
     return [*_phrase_tokens(name, quote=True), _Token(f"<{identifier}>", True, False)]
 
 
-def unsubscribe_targets(settings: Settings, digest: Digest | None = None) -> list[str]:
+def unsubscribe_targets(settings: Site, digest: Digest | None = None) -> list[str]:
     """The ``List-Unsubscribe`` URLs: the HTTPS URL first, then the mailto.
 
     With ``digest``, the URL's ``{email}`` and ``{token}`` are the issue's
-    marks (:func:`digest.render.email.personal_marks`), which
+    marks (:func:`personal_marks`), which
     :func:`personalize` fills in for each recipient.
     """
     targets = []
@@ -336,7 +392,7 @@ def unsubscribe_targets(settings: Settings, digest: Digest | None = None) -> lis
     return targets
 
 
-def list_unsubscribe(settings: Settings) -> str | None:
+def list_unsubscribe(settings: Site) -> str | None:
     """The ``List-Unsubscribe`` value, or None."""
     return ", ".join(f"<{t}>" for t in unsubscribe_targets(settings)) or None
 
@@ -386,7 +442,7 @@ class BuiltMessage:
         return self.data
 
 
-def build_message(digest: Digest, settings: Settings, text: str, html: str) -> BuiltMessage:
+def build_message(digest: Digest, settings: Site, text: str, html: str) -> BuiltMessage:
     """A multipart/alternative message whose parts are ``text`` and ``html``.
 
     Raises :class:`~digest.errors.ConfigError` for a setting that cannot make

@@ -1,0 +1,188 @@
+"""Citations: which articles say what a chosen sentence says.
+
+Part of the default summarizer (:mod:`digest.summarize.concepts`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import chain, pairwise
+
+from digest.model import Article, Sentence
+from digest.summarize.sentences import (
+    Candidate,
+    article_sentences,
+    stem_all,
+    tidy,
+)
+from digest.summarize.stories import rarity
+from digest.text import stopwords, words
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """A selected sentence with its origin and supporting articles."""
+
+    candidate: Candidate
+    #: Indexes of the articles that support it, ascending (origin included).
+    sources: tuple[int, ...]
+    #: The sentence as the story prints it, when that differs from the
+    #: candidate's (an attribution repeated from the sentence before dropped).
+    edited: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.edited if self.edited is not None else self.candidate.text
+
+    def to_sentence(self) -> Sentence:
+        return Sentence(text=self.text, sources=self.sources)
+
+
+#: A source supports a sentence when one of its sentences (or two adjacent ones)
+#: holds this share of the sentence's content stems, each weighted by its rarity
+#: (:func:`digest.summarize.stories.rarity`), so that the shared part must carry
+#: the sentence's names and rare terms, not only its common words ...
+SUPPORT_OVERLAP = 0.4
+
+
+#: ... and at least this many of them.
+SUPPORT_MIN_WORDS = 3
+
+
+_QUOTATION = re.compile(r"[\"“]([^\"“”]+)[\"”]")
+
+
+def quotations(text: str) -> list[str]:
+    """The quoted passages of a sentence, as space-joined lower-case words."""
+    return [" ".join(q) for m in _QUOTATION.finditer(text) if (q := words(m.group(1)))]
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """What :func:`_supporters` compares a sentence with, for one article."""
+
+    #: Content-stem bags of single sentences, then of adjacent pairs.
+    windows: list[frozenset[str]]
+    #: The article's words, space-joined with a space at each end.
+    text: str
+    #: Every content stem of the article.
+    stems: frozenset[str]
+
+
+def source_texts(cands: Sequence[Candidate], n_docs: int) -> dict[int, SourceText]:
+    """Each article's :class:`SourceText`, from its candidate sentences."""
+    bags: dict[int, list[frozenset[str]]] = {d: [] for d in range(n_docs)}
+    tokens: dict[int, list[str]] = {d: [] for d in range(n_docs)}
+    for cand in cands:
+        bags[cand.doc].append(cand.content_stems)
+        tokens[cand.doc].extend(cand.tokens)
+    return {
+        d: SourceText(
+            windows=[*bags[d], *(a | b for a, b in pairwise(bags[d]))],
+            text=f" {' '.join(tokens[d])} ",
+            stems=frozenset().union(*bags[d]),
+        )
+        for d in range(n_docs)
+    }
+
+
+def specificity(cands: Sequence[Candidate]) -> dict[str, float]:
+    """How specific each content stem is within a story: ``-ln`` of the share of
+    its sentences that hold it (smoothed).
+
+    The story's subject ("Stadia" in a Stadia story) is in many sentences of
+    every article, so finding it in a source says nothing about whether that
+    source states a given fact; the words of the fact itself are in few.
+    """
+    holding = Counter(chain.from_iterable(c.content_stems for c in cands))
+    total = len(cands) + 1
+    return {s: math.log(total / (n + 1)) for s, n in holding.items()}
+
+
+def _stem_weights(cand: Candidate, specific: dict[str, float]) -> dict[str, float]:
+    """Weight of each content stem of a sentence: rarity in English (from its
+    rarest form in it) times specificity in the story."""
+    stop = stopwords()
+    weights: dict[str, float] = {}
+    for word, s in zip(cand.tokens, cand.stems, strict=True):
+        if s in cand.content_stems and word not in stop:
+            weights[s] = max(weights.get(s, 0.0), rarity(word) * specific.get(s, 1.0))
+    return weights
+
+
+def _supporters(
+    chosen: Candidate, sources: dict[int, SourceText], specific: dict[str, float]
+) -> tuple[int, ...]:
+    """Articles that say what the chosen sentence says (its own article always).
+
+    A sentence with a quotation is supported only by articles whose text holds
+    every quoted passage, word for word (case and punctuation aside): a quote
+    is never credited to an outlet that did not print it. Any other sentence
+    is supported by an article where one sentence, or two adjacent ones, hold
+    at least :data:`SUPPORT_OVERLAP` of its content stems *weighted* by rarity
+    in English and specificity in the story (:func:`specificity`): names, rare
+    terms and figures count, "said" and the story's own subject hardly do; at
+    least :data:`SUPPORT_MIN_WORDS` of them -- and only when the article states
+    every figure the sentence states (a "$400 million" is not credited to an
+    outlet that never gave the sum).
+    """
+    support = {chosen.doc}
+    quoted = quotations(chosen.text)
+    mine = chosen.content_stems
+    weights = _stem_weights(chosen, specific) if not quoted else {}
+    total = math.fsum(weights.values())
+    figures = {s for s in mine if any(ch.isdigit() for ch in s)}
+    for doc, source in sorted(sources.items()):
+        if doc in support:
+            continue
+        if quoted:
+            if all(f" {q} " in source.text for q in quoted):
+                support.add(doc)
+            continue
+        if not mine or total <= 0 or not figures <= source.stems:
+            continue
+        for bag in source.windows:
+            shared = mine & bag
+            if (
+                len(shared) >= SUPPORT_MIN_WORDS
+                and math.fsum(weights[s] for s in sorted(shared)) >= SUPPORT_OVERLAP * total
+            ):
+                support.add(doc)
+                break
+    return tuple(sorted(support))
+
+
+def _source_texts_of(articles: Sequence[Article]) -> list[SourceText]:
+    """Each article's :class:`SourceText` without judging its sentences: what
+    :func:`source_texts` gives from :func:`candidates`, at a fraction of the
+    cost, and a sentence that recurs (copies of one wire text) is read once."""
+    stop = stopwords()
+    memo: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
+    out = []
+    for article in articles:
+        bags: list[frozenset[str]] = []
+        tokens: list[str] = []
+        for raw in article_sentences(article):
+            text = tidy(raw)
+            known = memo.get(text)
+            if known is None:
+                found = tuple(words(text))
+                stems = stem_all(found)
+                content = frozenset(
+                    s for w, s in zip(found, stems, strict=True) if w not in stop and len(w) > 1
+                )
+                known = memo[text] = (content, found)
+            bags.append(known[0])
+            tokens.extend(known[1])
+        out.append(
+            SourceText(
+                windows=[*bags, *(a | b for a, b in pairwise(bags))],
+                text=f" {' '.join(tokens)} ",
+                stems=frozenset().union(*bags),
+            )
+        )
+    return out
