@@ -104,6 +104,8 @@ _SPEAKS_AFTER = re.compile(
 )
 _SPEAKS_BEFORE = re.compile(rf"\b(?:{_SPEECH}|according to)\s+$")
 _AGE_AFTER = re.compile(r"^,\s+\d{1,3},")
+#: How far around a name (characters) the speech, age and title patterns look.
+_NEAR = 200
 #: Words that are capitalised but are not names (sentence openers, months, days ...).
 _NOT_NAMES = frozenset(
     """
@@ -208,15 +210,17 @@ def people(sentences: Sequence[str]) -> dict[str, Person]:
             if surname in _NOT_PEOPLE or surname in _NOT_NAMES or len(surname) < 2:
                 continue
             seen.setdefault(surname, []).append(name)
-            before = text[:start].rstrip()
+            # only the words around a name matter: windows keep a long text linear
+            near = text[max(0, start - _NEAR) : start]
+            before = near.rstrip()
             word = before.rsplit(None, 1)[-1] if before else ""
             titled = word in _TITLES or word.lower() in _ROLES
             if titled:
                 sex = _TITLES.get(word, _ROLES.get(word.lower(), ""))
                 if sex:
                     gender.setdefault(surname, set()).add(sex)
-            after = text[end:]
-            speaks = bool(_SPEAKS_AFTER.match(after) or _SPEAKS_BEFORE.search(text[:start]))
+            after = text[end : end + _NEAR]
+            speaks = bool(_SPEAKS_AFTER.match(after) or _SPEAKS_BEFORE.search(near))
             aged = bool(_AGE_AFTER.match(after))
             if titled:
                 person.add(surname)
