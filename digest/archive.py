@@ -211,6 +211,9 @@ class IssueRecord:
     stories: tuple[StoryRecord, ...]
     #: The keys of every article the issue was made from (:func:`article_keys`).
     article_keys: tuple[str, ...] = ()
+    #: The keys of articles its editor left out of a draft (:mod:`digest.draft`):
+    #: not used, and not old news for the next issue, so they can come back.
+    held_keys: tuple[str, ...] = ()
 
     @property
     def date(self) -> dt.date:
@@ -292,6 +295,7 @@ def decide(
     *,
     issue_exists: bool,
     force: bool = False,
+    held: Mapping[str, dt.date] | None = None,
 ) -> Plan:
     """Choose the articles for the issue of ``date``. Pure: no I/O, no clock.
 
@@ -301,7 +305,9 @@ def decide(
     issue is rebuilt (``force``). Duplicates within the batch (same URL or
     text) count once: the first is judged, the others are counted in
     :attr:`Plan.duplicates`, so that every candidate is counted exactly once
-    (duplicates + used + stale + the articles chosen).
+    (duplicates + used + stale + the articles chosen). ``held`` maps the keys
+    of articles an editor left out of an issue's draft to its date: those of
+    the last issue are not old news (:func:`_held_back`).
     """
     latest = max(used_keys.values(), default=None)
     # "new since the last issue": an article no issue used, but published
@@ -329,6 +335,7 @@ def decide(
             and cutoff is not None
             and article.published is not None
             and article.published.astimezone(dt.UTC).date() < cutoff
+            and not _held_back(keys, held, cutoff)
         ):
             stale += 1
             continue
@@ -342,6 +349,12 @@ def decide(
     if fresh:
         return Plan("new", tuple(fresh), len(fresh), used, latest, stale, duplicates)
     return Plan("nothing", (), 0, used, latest, stale, duplicates)
+
+
+def _held_back(keys: Sequence[str], held: Mapping[str, dt.date] | None, cutoff: dt.date) -> bool:
+    """Whether the editor of the last issue (of ``cutoff``) left this article out of
+    its draft: it comes back in the next issue, once, whenever it was published."""
+    return held is not None and any(k in held and held[k] >= cutoff for k in keys)
 
 
 # -- the archive --------------------------------------------------------------
@@ -378,6 +391,15 @@ CREATE TABLE IF NOT EXISTS files (
     articles TEXT NOT NULL          -- JSON: [article_keys(), published or null] per article
 );
 CREATE INDEX IF NOT EXISTS files_digest ON files (digest);
+"""
+#: The articles an editor left out of an issue's draft (:attr:`IssueRecord.held_keys`).
+#: Created on the next write; an archive without it holds none, and an older
+#: digest ignores it (those articles are then judged by their date alone).
+_HELD_SCHEMA = """
+CREATE TABLE IF NOT EXISTS held (
+    key TEXT PRIMARY KEY,           -- "url:..." or "text:..."
+    issue_date TEXT NOT NULL REFERENCES issues(date) ON DELETE CASCADE
+);
 """
 
 
@@ -428,6 +450,7 @@ class FileIndex:
         date: dt.date,
         *,
         force: bool = False,
+        held: Mapping[str, dt.date] | None = None,
     ) -> None:
         self._by_source = {r.source: r for r in records}
         self._by_digest: dict[str, FileRecord] = {}
@@ -437,6 +460,7 @@ class FileIndex:
         self._date = date
         self._force = force
         self._cutoff = max((d for d in used.values() if d < date), default=None)
+        self._held = held
 
     def recorded(self, source: str, size: int, mtime_ns: int) -> str | None:
         record = self._by_source.get(source)
@@ -459,6 +483,7 @@ class FileIndex:
                 published is not None
                 and self._cutoff is not None
                 and dt.datetime.fromisoformat(published).astimezone(dt.UTC).date() < self._cutoff
+                and not _held_back(keys, self._held, self._cutoff)
             ):
                 stale += 1
             else:
@@ -559,7 +584,15 @@ class Archive:
 
     def file_index(self, date: dt.date, *, force: bool = False) -> FileIndex:
         """The files a build of ``date`` need not read again (see :class:`FileIndex`)."""
-        return FileIndex(self.files(), self.used_keys(), date, force=force)
+        return FileIndex(self.files(), self.used_keys(), date, force=force, held=self.held_keys())
+
+    def held_keys(self) -> dict[str, dt.date]:
+        """The keys of articles editors left out of drafts, with their issue's date."""
+        with self._reading() as con:
+            if con is None or not _has_table(con, "held"):
+                return {}
+            rows = con.execute("SELECT key, issue_date FROM held").fetchall()
+        return {key: dt.date.fromisoformat(day) for key, day in rows}
 
     def dates(self) -> list[dt.date]:
         """The dates of every issue, newest first."""
@@ -668,8 +701,9 @@ def _has_table(con: sqlite3.Connection, name: str) -> bool:
 
 def _migrate(con: sqlite3.Connection) -> None:
     """Bring an archive of an older schema to :data:`SCHEMA_VERSION`, in the
-    open transaction: version 1 gains the (empty) record of files."""
-    for statement in _FILES_SCHEMA.split(";"):
+    open transaction: version 1 gains the (empty) record of files; any
+    version the (empty) table of held articles."""
+    for statement in (_FILES_SCHEMA + _HELD_SCHEMA).split(";"):
         if statement.strip():
             con.execute(statement)
 
@@ -722,6 +756,7 @@ def _write_issue(con: sqlite3.Connection, record: IssueRecord) -> None:
     data = json.dumps(digest_to_dict(record.digest), ensure_ascii=False, sort_keys=True)
     con.execute("DELETE FROM articles WHERE issue_date = ?", (day,))
     con.execute("DELETE FROM stories WHERE issue_date = ?", (day,))
+    con.execute("DELETE FROM held WHERE issue_date = ?", (day,))
     con.execute(
         "INSERT INTO issues (date, id, published, digest) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (date) DO UPDATE SET digest = excluded.digest",
@@ -734,4 +769,9 @@ def _write_issue(con: sqlite3.Connection, record: IssueRecord) -> None:
     con.executemany(
         "INSERT OR IGNORE INTO articles (key, issue_date) VALUES (?, ?)",
         [(key, day) for key in record.article_keys],
+    )
+    used = set(record.article_keys)
+    con.executemany(
+        "INSERT OR REPLACE INTO held (key, issue_date) VALUES (?, ?)",
+        [(key, day) for key in record.held_keys if key not in used],
     )
