@@ -31,7 +31,15 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from digest.archive import DEFAULT_ARCHIVE_NAME, Archive, IssueRecord, Plan, decide, make_record
+from digest.archive import (
+    DEFAULT_ARCHIVE_NAME,
+    Archive,
+    FileRecord,
+    IssueRecord,
+    Plan,
+    decide,
+    make_record,
+)
 from digest.build import BuildResult, Reading, make_digest, read_sources
 from digest.config import Settings
 from digest.errors import DigestError
@@ -305,6 +313,8 @@ class PublishResult:
     known: int = 0
     #: ... and older than the last issue.
     known_stale: int = 0
+    #: Whether the issue was written as a draft (``OUT/draft/``), not published.
+    draft: bool = False
 
 
 def extend_issue(issue: Digest, more: Digest, title: str | None = None) -> Digest:
@@ -396,6 +406,7 @@ def publish(
     check: Callable[[Mapping[str, bytes]], None] | None = None,
     fetching: IngestOptions | None = None,
     lock_timeout: float = LOCK_TIMEOUT,
+    draft: bool = False,
 ) -> PublishResult:
     """Build the issue of ``date`` from what is new in ``sources`` and publish it.
 
@@ -407,7 +418,8 @@ def publish(
     reading the archive to committing it happens under :func:`build_locks`,
     so two builds at once never lose each other's stories. A build waits at
     most ``lock_timeout`` seconds for another, then raises
-    :class:`LockedError`.
+    :class:`LockedError`. ``draft`` writes the issue into ``OUT/draft/``
+    (:func:`digest.draft.write_draft`) and publishes nothing.
     """
     archive = Path(settings.archive_path) if settings.archive_path else default_archive(out)
     # Files whose articles are all in issues are not read again. The record is
@@ -421,7 +433,7 @@ def publish(
         remove_leftovers(out)
         return _publish_locked(
             reading, Archive(archive), out, date, settings, title, options, templates, force,
-            check,
+            check, draft,
         )  # fmt: skip
 
 
@@ -436,11 +448,15 @@ def _publish_locked(
     templates: Path | None,
     force: bool,
     check: Callable[[Mapping[str, bytes]], None] | None,
+    draft: bool = False,
 ) -> PublishResult:
     articles, problems = reading.articles, reading.problems
     known = (reading.known, reading.known_stale)
     previous = store.issue(date)
-    plan = decide(store.used_keys(), articles, date, issue_exists=previous is not None, force=force)
+    plan = decide(
+        store.used_keys(), articles, date, issue_exists=previous is not None, force=force,
+        held=store.held_keys(),
+    )  # fmt: skip
     if plan.action == "nothing":
         return PublishResult(plan, tuple(problems), None, None, (), *known)
     built = make_digest(plan.articles, problems, date=date, title=title, options=options)
@@ -454,12 +470,38 @@ def _publish_locked(
     shown = {(s.path, s.url) for story in built.digest.stories[kept:] for s in story.sources}
     used = [a for a in plan.articles if (a.path, a.url) in shown]
     record = make_record(built.digest, settings, used, previous, kept=kept)
+    if draft:
+        from digest.draft import write_draft
+
+        drafted = write_draft(
+            out, built.digest, record, used, previous, reading.files, store, settings, templates,
+            check,
+        )  # fmt: skip
+        return PublishResult(plan, tuple(problems), built, record, drafted, *known, draft=True)
+    written = publish_issue(out, record, store, settings, templates, check, reading.files)
+    return PublishResult(plan, tuple(problems), built, record, written, *known)
+
+
+def publish_issue(
+    out: Path,
+    record: IssueRecord,
+    store: Archive,
+    settings: Settings,
+    templates: Path | None = None,
+    check: Callable[[Mapping[str, bytes]], None] | None = None,
+    files_read: Sequence[FileRecord] = (),
+) -> tuple[Path, ...]:
+    """Render the issue ``record`` holds, then write its files and archive it together.
+
+    The second half of a build, and all of ``digest publish``: the caller
+    holds :func:`build_locks`. ``check`` sees the rendered files first and may
+    raise to stop; ``files_read`` are the records of the files read.
+    """
     files = render_outputs(
-        built.digest, settings, templates, record=record, archived=store.issues()
+        record.digest, settings, templates, record=record, archived=store.issues()
     )
     if check is not None:
         check(files)
     # the archive's transaction commits only after every file is in place;
     # any failure before the commit puts the previous files back
-    written = write_outputs(out, files, store.saving(record, reading.files))
-    return PublishResult(plan, tuple(problems), built, record, tuple(written), *known)
+    return tuple(write_outputs(out, files, store.saving(record, files_read)))

@@ -4,8 +4,9 @@ A small read-only server (standard library only) that gets the details right
 that readers rely on:
 
 * only what is meant to be public, by an allow-list (:func:`is_public`): the
-  feeds, the web pages (``index.html``, ``issues/*.html``), ``digest.json``
-  and static files under ``assets/``. Never the message (``digest.eml``), the
+  feeds, the web pages (``index.html``, ``issues/*.html``), ``digest.json``,
+  the draft's page and digest.json (``draft/``) and static files under
+  ``assets/``. Never the message (``digest.eml``), the
   send record (``sent.json``: subscribers' addresses), the email's working
   files, the archive, locks, caches or anything staged;
 * each feed's own Content-Type (``application/atom+xml``,
@@ -78,6 +79,11 @@ SUFFIX_TYPES: dict[str, str] = {
 
 #: Files served from the top of the folder: the feeds, the index, the digest model.
 PUBLIC_FILES = frozenset({*FEED_TYPES, "index.html", "digest.json"})
+#: The draft folder (``digest build --draft``) and what is served from it, as
+#: for a published issue: its page and its digest.json; never its digest.eml,
+#: its email's working files or its state.
+DRAFT_FOLDER = "draft"
+DRAFT_FILES = frozenset({"index.html", "digest.json"})
 #: The folder of the issues' web pages; every ``.html`` file in it is public.
 ISSUES_FOLDER = "issues"
 #: The folder of the pages' static files, and the kinds served from it.
@@ -165,6 +171,8 @@ def is_public(parts: tuple[str, ...] | list[str]) -> bool:
         return parts[0] in PUBLIC_FILES
     if len(parts) == 2 and parts[0] == ISSUES_FOLDER:
         return parts[1].endswith(".html")
+    if len(parts) == 2 and parts[0] == DRAFT_FOLDER:
+        return parts[1] in DRAFT_FILES
     return parts[0] == ASSETS_FOLDER and posixpath.splitext(parts[-1])[1].lower() in ASSET_SUFFIXES
 
 
