@@ -12,7 +12,10 @@ that readers rely on:
 * each feed's own Content-Type (``application/atom+xml``,
   ``application/rss+xml``, ``application/feed+json``);
 * a strong ``ETag`` (a hash of the bytes, so an identical rebuild keeps it)
-  and ``Last-Modified``; ``If-None-Match`` and ``If-Modified-Since`` give 304;
+  and ``Last-Modified`` (once the file is a second old: a file replaced twice
+  within one second would otherwise look unmodified to a reader that only
+  sends ``If-Modified-Since``); ``If-None-Match`` and ``If-Modified-Since``
+  give 304;
 * nothing outside the folder: ``..``, absolute paths and symlinks that lead
   out (or to a file that is not public) are 404.
 
@@ -43,6 +46,7 @@ import re
 import socket
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -350,7 +354,11 @@ class OutputHandler(BaseHTTPRequestHandler):
             self._plain(HTTPStatus.NOT_FOUND, "Not found\n", body)
             return
         etag = etag_of(data)
-        last_modified = email.utils.formatdate(mtime, usegmt=True)
+        # a file changed in this very second may change again within it, and
+        # Last-Modified has whole seconds: a reader that got it would then be
+        # told "not modified" for the newer file. Only the ETag, until it settles.
+        settled = mtime < int(time.time())
+        last_modified = email.utils.formatdate(mtime, usegmt=True) if settled else None
         if self._not_modified(etag, mtime):
             self.send_response(HTTPStatus.NOT_MODIFIED)
             self._validators(etag, last_modified)
@@ -379,9 +387,10 @@ class OutputHandler(BaseHTTPRequestHandler):
             return when.tzinfo is not None and mtime <= int(when.timestamp())
         return False
 
-    def _validators(self, etag: str, last_modified: str) -> None:
+    def _validators(self, etag: str, last_modified: str | None) -> None:
         self.send_header("ETag", etag)
-        self.send_header("Last-Modified", last_modified)
+        if last_modified is not None:
+            self.send_header("Last-Modified", last_modified)
         self.send_header("Cache-Control", "no-cache")
 
     def _plain(self, status: HTTPStatus, text: str, body: bool, allow: str | None = None) -> None:
