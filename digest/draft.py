@@ -495,12 +495,16 @@ def check_draft(data: object, state: DraftState) -> list[str]:
     difference naming a source the story lacks, a source the draft does not
     have, text that is not one line or over the limits.
     """
-    problems = schema_problems(data)
+    try:
+        problems = schema_problems(data)
+    except RecursionError:  # JSON nested deeper than any digest.json
+        return ["(the whole file): nested too deep"]
     if not isinstance(data, dict):
         return problems
     drafted = state.drafted
-    for key in ("version", "date", "topic", "article_count"):
-        if key in data and data[key] != drafted[key]:
+    flagged = {problem.split(":", 1)[0] for problem in problems}
+    for key in ("date", "topic", "article_count"):  # the schema fixes the version
+        if key in data and key not in flagged and data[key] != drafted[key]:
             problems.append(
                 f"{key}: cannot be changed in a draft (it is {json.dumps(drafted[key])})"
             )
@@ -515,6 +519,13 @@ def check_draft(data: object, state: DraftState) -> list[str]:
         problems.append(f"stories: {len(stories)} stories; at most {limit} (max_stories)")
     known = {json.dumps(s.shown, sort_keys=True) for s in state.sources}
     drafted_sentences = {x["text"] for story in drafted["stories"] for x in story["sentences"]}
+    # the sources of the headline-only stories the draft made (no sentence to tell)
+    headline_only = {
+        json.dumps(source, sort_keys=True)
+        for story in drafted["stories"]
+        if not story["sentences"]
+        for source in story["sources"]
+    }
     for i, story in enumerate(stories):
         if not isinstance(story, dict):
             continue
@@ -537,6 +548,12 @@ def check_draft(data: object, state: DraftState) -> list[str]:
                     problems.append(f"{at}.sources[{j}]: the same source twice in one story")
                 seen.add(token)
         sentences = story.get("sentences")
+        if (
+            sentences == []
+            and isinstance(sources, list)
+            and not {json.dumps(x, sort_keys=True) for x in sources} <= headline_only
+        ):
+            problems.append(f"{at}.sentences: an empty story; keep a sentence, or delete the story")
         for j, sentence in enumerate(sentences if isinstance(sentences, list) else []):
             if not isinstance(sentence, dict):
                 continue

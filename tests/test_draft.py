@@ -415,7 +415,7 @@ BROKEN: dict[str, tuple[Callable[[dict[str, Any]], None], list[str]]] = {
     ),
     "empty story": (
         _set('["stories", 0, "sentences"]', []),
-        ["stories[0].sentences: must not be empty"],
+        ["stories[0].sentences: an empty story; keep a sentence, or delete the story"],
     ),
     "no stories": (_set('["stories"]', []), ["stories: must not be empty"]),
     "headline over the limit": (
@@ -528,3 +528,99 @@ def test_check_only_says_whether_it_can_be_published(inputs: Path, tmp_path: Pat
     assert listing(out) == before
     data, state = read_draft(out)
     assert state.date == dt.date(2026, 11, 21) and isinstance(data, dict)
+
+
+# -- 1. digest serve shows the draft ----------------------------------------------------------
+
+
+def test_serve_shows_the_draft_but_never_its_message_or_state(inputs: Path, tmp_path: Path) -> None:
+    import urllib.error
+    import urllib.request
+
+    from digest.serve import serving
+
+    out = tmp_path / "out"
+    draft(inputs, out)
+
+    def get(base: str, path: str) -> tuple[int, bytes]:
+        try:
+            with urllib.request.urlopen(base + path, timeout=10) as answer:
+                return answer.status, answer.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, b""
+
+    with serving(out) as base:
+        assert get(base, "draft/") == (200, (out / "draft" / "index.html").read_bytes())
+        assert get(base, "draft/index.html")[0] == 200
+        assert get(base, "draft/digest.json") == (200, (out / "draft" / "digest.json").read_bytes())
+        for private in ("digest.eml", STATE_FILE, "email.html", "email.txt", "nope.html"):
+            assert get(base, f"draft/{private}")[0] == 404, private
+        assert get(base, "index.html")[0] == 404, "nothing published yet"
+
+
+def test_a_draft_that_adds_to_an_issue_publishes_what_a_build_would(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """New articles on a date that has an issue: the draft holds its stories and the new
+    one, and publishes the bytes and ids the plain build gives."""
+    bakery = inputs / "c1.md"
+    text = bakery.read_text(encoding="utf-8")
+    bakery.unlink()
+    out, plain = tmp_path / "out", tmp_path / "plain"
+    build(inputs, out)
+    build(inputs, plain)
+    first = {s.id for s in Archive(out / "archive.sqlite3").issues()[0].stories}
+    bakery.write_text(text, encoding="utf-8")
+    assert "added to the issue of" in build(inputs, out, DAY, "--draft").stdout
+    build(inputs, plain)
+    assert run("publish", str(out)).exit_code == 0
+    for name in PUBLISHED:
+        assert (out / name).read_bytes() == (plain / name).read_bytes(), name
+    (ours,), (theirs,) = (
+        Archive(out / "archive.sqlite3").issues(),
+        Archive(plain / "archive.sqlite3").issues(),
+    )
+    assert ours.stories == theirs.stories and first < {s.id for s in ours.stories}
+    assert set(ours.article_keys) == set(theirs.article_keys)
+
+
+def test_json_nested_too_deep_is_one_problem(inputs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    draft(inputs, out)
+    where = out / "draft" / "digest.json"
+    for depth, problem in ((900, "must be an object, not a list"), (100_000, "nested too deep")):
+        where.write_text("[" * depth + "]" * depth)
+        result = run("publish", str(out))
+        assert result.exit_code == 2
+        assert result.stderr.splitlines()[0] == f"{where}: (the whole file): {problem}"
+
+
+def test_a_story_split_in_two_gets_ids_of_its_own(inputs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    data = draft(inputs, out)
+    tram = story(data, "tram")
+    first, second = tram["sources"]
+    half = {
+        "headline": "Students welcome the tram",
+        "sentences": [
+            {"text": s["text"], "sources": [0]} for s in tram["sentences"] if s["sources"] == [1]
+        ],
+        "sources": [second],
+        "differences": [],
+    }
+    tram["sources"] = [first]
+    tram["sentences"] = [
+        {"text": s["text"], "sources": [0]} for s in tram["sentences"] if 0 in s["sources"]
+    ]
+    data["stories"].append(half)
+    save(out, data)
+    drafted = {s["id"] for s in json.loads((out / "draft" / STATE_FILE).read_text())["stories"]}
+    result = run("publish", str(out))
+    assert result.exit_code == 0, result.stderr
+    (issue,) = Archive(out / "archive.sqlite3").issues()
+    ids = [s.id for s in issue.stories]
+    assert len(set(ids)) == 4
+    assert len(set(ids) - drafted) == 2, "the two halves are new stories; the others keep theirs"
+    assert len(used_articles(out)) == 5
+    stories = feedparser.parse((out / "stories.atom.xml").read_bytes())
+    assert len({e.id for e in stories.entries}) == 4

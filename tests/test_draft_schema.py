@@ -48,7 +48,6 @@ def stories(draw: st.DrawFn) -> Story:
     sentences = draw(
         st.lists(
             st.builds(Sentence, text=st.text(min_size=1, max_size=80), sources=cited),
-            min_size=1,
             max_size=5,
         )
     )
