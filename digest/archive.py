@@ -69,6 +69,15 @@ CREATE TABLE IF NOT EXISTS files (
 );
 CREATE INDEX IF NOT EXISTS files_digest ON files (digest);
 """
+#: The articles an editor left out of an issue's draft (:attr:`IssueRecord.held_keys`).
+#: Created on the next write; an archive without it holds none, and an older
+#: digest ignores it (those articles are then judged by their date alone).
+_HELD_SCHEMA = """
+CREATE TABLE IF NOT EXISTS held (
+    key TEXT PRIMARY KEY,           -- "url:..." or "text:..."
+    issue_date TEXT NOT NULL REFERENCES issues(date) ON DELETE CASCADE
+);
+"""
 
 
 class Archive:
@@ -164,7 +173,15 @@ class Archive:
 
     def file_index(self, date: dt.date, *, force: bool = False) -> FileIndex:
         """The files a build of ``date`` need not read again (see :class:`FileIndex`)."""
-        return FileIndex(self.files(), self.used_keys(), date, force=force)
+        return FileIndex(self.files(), self.used_keys(), date, force=force, held=self.held_keys())
+
+    def held_keys(self) -> dict[str, dt.date]:
+        """The keys of articles editors left out of drafts, with their issue's date."""
+        with self._reading() as con:
+            if con is None or not _has_table(con, "held"):
+                return {}
+            rows = con.execute("SELECT key, issue_date FROM held").fetchall()
+        return {key: dt.date.fromisoformat(day) for key, day in rows}
 
     def dates(self) -> list[dt.date]:
         """The dates of every issue, newest first."""
@@ -273,8 +290,9 @@ def _has_table(con: sqlite3.Connection, name: str) -> bool:
 
 def _migrate(con: sqlite3.Connection) -> None:
     """Bring an archive of an older schema to :data:`SCHEMA_VERSION`, in the
-    open transaction: version 1 gains the (empty) record of files."""
-    for statement in _FILES_SCHEMA.split(";"):
+    open transaction: version 1 gains the (empty) record of files; any
+    version the (empty) table of held articles."""
+    for statement in (_FILES_SCHEMA + _HELD_SCHEMA).split(";"):
         if statement.strip():
             con.execute(statement)
 
@@ -327,6 +345,7 @@ def _write_issue(con: sqlite3.Connection, record: IssueRecord) -> None:
     data = json.dumps(digest_to_dict(record.digest), ensure_ascii=False, sort_keys=True)
     con.execute("DELETE FROM articles WHERE issue_date = ?", (day,))
     con.execute("DELETE FROM stories WHERE issue_date = ?", (day,))
+    con.execute("DELETE FROM held WHERE issue_date = ?", (day,))
     con.execute(
         "INSERT INTO issues (date, id, published, digest) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (date) DO UPDATE SET digest = excluded.digest",
@@ -339,4 +358,9 @@ def _write_issue(con: sqlite3.Connection, record: IssueRecord) -> None:
     con.executemany(
         "INSERT OR IGNORE INTO articles (key, issue_date) VALUES (?, ?)",
         [(key, day) for key in record.article_keys],
+    )
+    used = set(record.article_keys)
+    con.executemany(
+        "INSERT OR REPLACE INTO held (key, issue_date) VALUES (?, ?)",
+        [(key, day) for key in record.held_keys if key not in used],
     )

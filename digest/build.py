@@ -218,6 +218,8 @@ class Issue:
     build: BuildResult
     #: The issue as the archive will hold it (ids, first-published times).
     record: IssueRecord
+    #: The articles its new stories cite (what the record marks as used).
+    used: tuple[Article, ...] = ()
 
     @property
     def digest(self) -> Digest:
@@ -250,7 +252,7 @@ def make_issue(
     # past the story limit (or off the topic) stay new for a later issue
     shown = {(s.path, s.url) for story in built.digest.stories[kept:] for s in story.sources}
     used = [a for a in plan.articles if (a.path, a.url) in shown]
-    return Issue(built, make_record(built.digest, host, used, previous, kept=kept))
+    return Issue(built, make_record(built.digest, host, used, previous, kept=kept), tuple(used))
 
 
 def default_title(stories: Sequence[Story], date: dt.date) -> str:

@@ -59,7 +59,8 @@ app = typer.Typer(
         "  digest build               # seeds/ (or digest.toml's sources) -> out/\n"
         "  digest build news/ --date 2026-11-21 --site-url https://example.com/digest/\n"
         "  digest serve               # preview out/ on http://127.0.0.1:8000/\n"
-        "  digest send --dry-run      # who out/digest.eml would go to\n\n"
+        "  digest send --dry-run      # who out/digest.eml would go to\n"
+        "  digest build --draft       # out/draft/ to edit; then: digest publish\n\n"
         "Run digest COMMAND --help for every option of a command."
     ),
     no_args_is_help=True,
@@ -267,14 +268,22 @@ def build(
     language: Annotated[
         str, typer.Option(help="Language of the digest (BCP 47).")
     ] = Settings.language,
+    draft: Annotated[
+        bool,
+        typer.Option(
+            help="Write the issue into OUT/draft/ to read and edit, and publish nothing; "
+            "then run digest publish."
+        ),
+    ] = False,
 ) -> None:
     """Build a digest from the articles no earlier issue used, and publish it.
 
     Writes into OUT: digest.json, email.html, email.txt, digest.eml, the issue and
     story feeds (atom.xml, rss.xml, feed.json, stories.*), index.html and
     issues/DATE.html, and records the issue in the archive. Nothing new: nothing
-    is written, exit 0.
+    is written, exit 0. With --draft: only OUT/draft/ (see digest publish --help).
     """
+    from digest.draft import write_draft
     from digest.ingest import IngestOptions
     from digest.publish import publish
     from digest.summarize import SummaryOptions
@@ -303,6 +312,7 @@ def build(
             force=force,
             check=lambda files: _check_size(files["email.html"], allow_large),
             fetching=fetching,
+            draft=write_draft if draft else None,
         )
     except DigestError as exc:
         raise _fail(exc) from None
@@ -315,7 +325,13 @@ def build(
             f"no --site-url: links in the feeds and pages point at {DEFAULT_SITE_URL} "
             "and will not resolve"
         )
-    typer.echo(printable(_summary(result)))
+    summary = _summary(result)
+    if result.draft:
+        summary = (
+            f"Draft only, nothing published. {summary}. Read it (digest serve: /draft/), edit "
+            f"{out / 'draft' / 'digest.json'}, then run: digest publish {out}"
+        )
+    typer.echo(printable(summary))
 
 
 #: ``digest build`` options that also live in digest.toml -> their Settings field.
@@ -503,7 +519,8 @@ def serve(
 ) -> None:
     """Serve the public part of the output folder over HTTP, for previews and feed readers.
 
-    Only the feeds, index.html, issues/*.html, digest.json and assets/ are served;
+    Only the feeds, index.html, issues/*.html, digest.json, draft/index.html,
+    draft/digest.json and assets/ are served;
     never digest.eml, sent.json (subscribers' addresses), the email's working files or
     the archive. Feeds get their own Content-Type; every file has an ETag and
     Last-Modified and conditional requests get 304. When the unsubscribe URL (in
@@ -706,6 +723,71 @@ def send(
     typer.echo(
         f"Sent {outgoing.message_id} to {count} recipient{'s' if count != 1 else ''}"
         f"{already}, one message each, via {options.server}; recorded in {report.record}"
+    )
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "\b\n"
+        "  digest build --draft              # out/draft/: read it, edit out/draft/digest.json\n"
+        "  digest publish --check            # only say what is wrong with the edits\n"
+        "  digest publish                    # publish out/draft/ into out/"
+    )
+)
+def publish(
+    out: Annotated[
+        Path, typer.Argument(help="The output folder that digest build --draft wrote draft/ into.")
+    ] = Path("out"),
+    check: Annotated[
+        bool, typer.Option("--check", help="Check the edited draft; write nothing.")
+    ] = False,
+    allow_large: Annotated[
+        bool, typer.Option(help="Publish the email even when it is over 100 KB.")
+    ] = False,
+) -> None:
+    """Publish the draft in OUT/draft/, as edited, exactly as digest build would have.
+
+    Checks OUT/draft/digest.json first (unknown keys, wrong types, a citation of a
+    source the story lacks, an empty story, text over the limits) and prints one
+    line per problem, naming its JSON path (exit 2, nothing written). A draft
+    that passes is recorded in the archive and written out: feeds, pages, the
+    email and digest.eml, with the settings and templates the draft was built
+    with. Only the articles of the stories kept are marked used. Publishing the
+    same draft again does nothing.
+    """
+    from digest.draft import DraftProblems, load_checked, publish_draft
+
+    try:
+        if check:
+            digest, _ = load_checked(out)
+            count = len(digest.stories)
+            typer.echo(
+                f"The draft of {digest.date.isoformat()} can be published: {count} "
+                f"{'story' if count == 1 else 'stories'}; run: digest publish {out}"
+            )
+            return
+        done = publish_draft(out, check=lambda files: _check_size(files["email.html"], allow_large))
+    except DraftProblems as exc:
+        for problem in exc.problems:
+            typer.secho(f"{printable(exc.path or '')}: {printable(problem)}", err=True)
+        raise _fail(exc) from None
+    except DigestError as exc:
+        raise _fail(exc) from None
+    except OSError as exc:
+        raise _write_failed(exc, out) from None
+    day = done.digest.date.isoformat()
+    if done.record is None:
+        typer.echo(f"The draft of {day} is published already; nothing written.")
+        return
+    count = len(done.digest.stories)
+    back = f"; {done.returned} left for a later issue" if done.returned else ""
+    typer.echo(
+        printable(
+            f"Published the issue of {day}: {count} {'story' if count == 1 else 'stories'} "
+            f"from {done.used} article{'s' if done.used != 1 else ''}{back}; wrote "
+            f"{', '.join(str(p) for p in done.written)}"
+        )
     )
 
 

@@ -52,6 +52,7 @@ def decide(
     *,
     issue_exists: bool,
     force: bool = False,
+    held: Mapping[str, dt.date] | None = None,
 ) -> Plan:
     """Choose the articles for the issue of ``date``. Pure: no I/O, no clock.
 
@@ -61,7 +62,9 @@ def decide(
     issue is rebuilt (``force``). Duplicates within the batch (same URL or
     text) count once: the first is judged, the others are counted in
     :attr:`Plan.duplicates`, so that every candidate is counted exactly once
-    (duplicates + used + stale + the articles chosen).
+    (duplicates + used + stale + the articles chosen). ``held`` maps the keys
+    of articles an editor left out of an issue's draft to its date: those of
+    the last issue are not old news (:func:`_held_back`).
     """
     latest = max(used_keys.values(), default=None)
     # "new since the last issue": an article no issue used, but published
@@ -89,6 +92,7 @@ def decide(
             and cutoff is not None
             and article.published is not None
             and article.published.astimezone(dt.UTC).date() < cutoff
+            and not _held_back(keys, held, cutoff)
         ):
             stale += 1
             continue
@@ -122,6 +126,7 @@ class FileIndex:
         date: dt.date,
         *,
         force: bool = False,
+        held: Mapping[str, dt.date] | None = None,
     ) -> None:
         self._by_source = {r.source: r for r in records}
         self._by_digest: dict[str, FileRecord] = {}
@@ -131,6 +136,7 @@ class FileIndex:
         self._date = date
         self._force = force
         self._cutoff = max((d for d in used.values() if d < date), default=None)
+        self._held = held
 
     def recorded(self, source: str, size: int, mtime_ns: int) -> str | None:
         record = self._by_source.get(source)
@@ -153,8 +159,15 @@ class FileIndex:
                 published is not None
                 and self._cutoff is not None
                 and dt.datetime.fromisoformat(published).astimezone(dt.UTC).date() < self._cutoff
+                and not _held_back(keys, self._held, self._cutoff)
             ):
                 stale += 1
             else:
                 return None
         return KnownFile(record.articles, used, stale)
+
+
+def _held_back(keys: Sequence[str], held: Mapping[str, dt.date] | None, cutoff: dt.date) -> bool:
+    """Whether the editor of the last issue (of ``cutoff``) left this article out of
+    its draft: it comes back in the next issue, once, whenever it was published."""
+    return held is not None and any(k in held and held[k] >= cutoff for k in keys)

@@ -29,6 +29,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Protocol
 
 from digest.archive import Archive
 from digest.build import BuildResult, make_issue, read_sources
@@ -36,7 +37,7 @@ from digest.config import Settings
 from digest.decide import Plan, decide
 from digest.files import file_lock, remove_leftovers, write_outputs
 from digest.ingest import IngestOptions, Problem
-from digest.model import Digest
+from digest.model import Article, Digest
 from digest.names import FEEDS, default_archive
 from digest.records import FileRecord, IssueRecord, make_record
 from digest.render.outputs import Edition, RenderContext, output_files, render_edition
@@ -111,6 +112,27 @@ class PublishResult:
     known: int = 0
     #: ... and older than the last issue.
     known_stale: int = 0
+    #: Whether the issue was written as a draft (``OUT/draft/``), not published.
+    draft: bool = False
+
+
+class DraftWriter(Protocol):
+    """What writes a made issue as a draft instead of publishing it
+    (:func:`digest.draft.write_draft`): the files it wrote."""
+
+    def __call__(
+        self,
+        out: Path,
+        digest: Digest,
+        record: IssueRecord,
+        articles: Sequence[Article],
+        previous: IssueRecord | None,
+        files_read: Sequence[FileRecord],
+        store: Archive,
+        settings: Settings,
+        templates: Path | None = None,
+        check: Callable[[Mapping[str, bytes]], None] | None = None,
+    ) -> tuple[Path, ...]: ...
 
 
 #: How long a build waits for another build of the same archive or folder, in seconds.
@@ -148,6 +170,7 @@ def publish(
     check: Callable[[Mapping[str, bytes]], None] | None = None,
     fetching: IngestOptions | None = None,
     lock_timeout: float = LOCK_TIMEOUT,
+    draft: DraftWriter | None = None,
 ) -> PublishResult:
     """Build the issue of ``date`` from what is new in ``sources`` and publish it.
 
@@ -162,7 +185,8 @@ def publish(
     reading the archive to committing it happens under :func:`build_locks`,
     so two builds at once never lose each other's stories. A build waits at
     most ``lock_timeout`` seconds for another, then raises
-    :class:`~digest.files.LockedError`.
+    :class:`~digest.files.LockedError`. ``draft`` (:func:`digest.draft.write_draft`)
+    writes the issue into ``OUT/draft/`` instead, and nothing is published.
     """
     archive = Archive(archive_path(settings, out))
     # Files whose articles are all in issues are not read again. The record is
@@ -179,6 +203,7 @@ def publish(
             date,
             issue_exists=previous is not None,
             force=force,
+            held=archive.held_keys(),
         )
         known_counts = (reading.known, reading.known_stale)
         if plan.action == "nothing":
@@ -192,6 +217,15 @@ def publish(
             title=title,
             options=options,
         )
+        if draft is not None:
+            drafted = draft(
+                out, issue.digest, issue.record, issue.used, previous, reading.files, archive,
+                settings, templates, check,
+            )  # fmt: skip
+            return PublishResult(
+                plan, reading.problems, issue.build, issue.record, drafted, *known_counts,
+                draft=True,
+            )  # fmt: skip
         written = publish_issue(
             out, issue.record, archive, settings, templates, check, reading.files
         )

@@ -46,6 +46,9 @@ class IssueRecord:
     stories: tuple[StoryRecord, ...]
     #: The keys of every article the issue was made from (:func:`article_keys`).
     article_keys: tuple[str, ...] = ()
+    #: The keys of articles its editor left out of a draft (:mod:`digest.draft`):
+    #: not used, and not old news for the next issue, so they can come back.
+    held_keys: tuple[str, ...] = ()
 
     @property
     def date(self) -> dt.date:

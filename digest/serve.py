@@ -4,14 +4,18 @@ A small read-only server (standard library only) that gets the details right
 that readers rely on:
 
 * only what is meant to be public, by an allow-list (:func:`is_public`): the
-  feeds, the web pages (``index.html``, ``issues/*.html``), ``digest.json``
-  and static files under ``assets/``. Never the message (``digest.eml``), the
+  feeds, the web pages (``index.html``, ``issues/*.html``), ``digest.json``,
+  the draft's page and digest.json (``draft/``) and static files under
+  ``assets/``. Never the message (``digest.eml``), the
   send record (``sent.json``: subscribers' addresses), the email's working
   files, the archive, locks, caches or anything staged;
 * each feed's own Content-Type (``application/atom+xml``,
   ``application/rss+xml``, ``application/feed+json``);
 * a strong ``ETag`` (a hash of the bytes, so an identical rebuild keeps it)
-  and ``Last-Modified``; ``If-None-Match`` and ``If-Modified-Since`` give 304;
+  and ``Last-Modified`` (once the file is a second old: a file replaced twice
+  within one second would otherwise look unmodified to a reader that only
+  sends ``If-Modified-Since``); ``If-None-Match`` and ``If-Modified-Since``
+  give 304;
 * nothing outside the folder: ``..``, absolute paths and symlinks that lead
   out (or to a file that is not public) are 404.
 
@@ -42,6 +46,7 @@ import re
 import socket
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -78,6 +83,11 @@ SUFFIX_TYPES: dict[str, str] = {
 
 #: Files served from the top of the folder: the feeds, the index, the digest model.
 PUBLIC_FILES = frozenset({*FEED_TYPES, "index.html", "digest.json"})
+#: The draft folder (``digest build --draft``) and what is served from it, as
+#: for a published issue: its page and its digest.json; never its digest.eml,
+#: its email's working files or its state.
+DRAFT_FOLDER = "draft"
+DRAFT_FILES = frozenset({"index.html", "digest.json"})
 #: The folder of the issues' web pages; every ``.html`` file in it is public.
 ISSUES_FOLDER = "issues"
 #: The folder of the pages' static files, and the kinds served from it.
@@ -165,6 +175,8 @@ def is_public(parts: tuple[str, ...] | list[str]) -> bool:
         return parts[0] in PUBLIC_FILES
     if len(parts) == 2 and parts[0] == ISSUES_FOLDER:
         return parts[1].endswith(".html")
+    if len(parts) == 2 and parts[0] == DRAFT_FOLDER:
+        return parts[1] in DRAFT_FILES
     return parts[0] == ASSETS_FOLDER and posixpath.splitext(parts[-1])[1].lower() in ASSET_SUFFIXES
 
 
@@ -342,7 +354,11 @@ class OutputHandler(BaseHTTPRequestHandler):
             self._plain(HTTPStatus.NOT_FOUND, "Not found\n", body)
             return
         etag = etag_of(data)
-        last_modified = email.utils.formatdate(mtime, usegmt=True)
+        # a file changed in this very second may change again within it, and
+        # Last-Modified has whole seconds: a reader that got it would then be
+        # told "not modified" for the newer file. Only the ETag, until it settles.
+        settled = mtime < int(time.time())
+        last_modified = email.utils.formatdate(mtime, usegmt=True) if settled else None
         if self._not_modified(etag, mtime):
             self.send_response(HTTPStatus.NOT_MODIFIED)
             self._validators(etag, last_modified)
@@ -371,9 +387,10 @@ class OutputHandler(BaseHTTPRequestHandler):
             return when.tzinfo is not None and mtime <= int(when.timestamp())
         return False
 
-    def _validators(self, etag: str, last_modified: str) -> None:
+    def _validators(self, etag: str, last_modified: str | None) -> None:
         self.send_header("ETag", etag)
-        self.send_header("Last-Modified", last_modified)
+        if last_modified is not None:
+            self.send_header("Last-Modified", last_modified)
         self.send_header("Cache-Control", "no-cache")
 
     def _plain(self, status: HTTPStatus, text: str, body: bool, allow: str | None = None) -> None:

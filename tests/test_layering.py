@@ -45,6 +45,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("render", ("digest.render",)),
     ("build", ("digest.build",)),
     ("publish", ("digest.publish",)),
+    ("draft", ("digest.draft",)),
     ("deliver", ("digest.subscribers", "digest.send", "digest.serve")),
     ("cli", ("digest.cli", "digest.__main__")),
 ]

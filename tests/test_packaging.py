@@ -40,6 +40,7 @@ def test_wheel_carries_templates_and_seeds(wheel: Path) -> None:
     for template in TEMPLATES:
         assert f"digest/templates/{template}" in names
     assert "digest/data/stopwords-en.txt" in names
+    assert "digest/schema/digest.schema.json" in names
     assert any(n.startswith("digest/seeds/") and n.endswith(".txt") for n in names)
 
 

@@ -74,6 +74,7 @@ def folder(tmp_path: Path) -> Path:
     for name, data in FILES.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_bytes(data)
+        os.utime(root / name, (time.time() - 60,) * 2)  # settled: Last-Modified is sent
     (tmp_path / "secret.txt").write_bytes(b"outside")
     (root / "escape.txt").symlink_to(tmp_path / "secret.txt")
     # a public name that leads to a private file, and one that leads out
@@ -124,6 +125,18 @@ def test_each_file_gets_its_content_type(base: str, name: str, expected: str) ->
     assert status == 200 and body == FILES[name]
     assert headers["Content-Type"].split(";")[0] == expected
     assert content_type(name).split(";")[0] == expected
+
+
+def test_a_file_changed_this_second_has_no_last_modified(base: str, folder: Path) -> None:
+    """A reader sending only If-Modified-Since never misses a file replaced twice in a second."""
+    (folder / "atom.xml").write_bytes(b"<feed>one</feed>")
+    status, headers, _ = get(base, "/atom.xml")
+    assert status == 200 and "Last-Modified" not in headers and headers["ETag"]
+    (folder / "atom.xml").write_bytes(b"<feed>two</feed>")  # perhaps within the same second
+    status, _, body = get(base, "/atom.xml", {"If-None-Match": headers["ETag"]})
+    assert status == 200 and body == b"<feed>two</feed>"
+    os.utime(folder / "atom.xml", (time.time() - 5,) * 2)
+    assert "Last-Modified" in get(base, "/atom.xml")[1]
 
 
 def test_etag_and_last_modified_give_304(base: str, folder: Path) -> None:
