@@ -15,6 +15,7 @@ from digest.ingest.fetch import (
     Fetcher,
     FetchError,
     FetchLimits,
+    Response,
     fetch_many,
     is_url,
 )
@@ -50,6 +51,11 @@ def site() -> Iterator[Site]:
             handler.end_headers()
             return
         handler.send(200, b"<p>dated body</p>", "text/html", {"Last-Modified": stamp})
+
+    @site.add("/echo")
+    def echo(handler: Handler) -> None:  # says which target and Host the request named
+        said = f"<p>{handler.path} {handler.headers.get('Host')}</p>".encode()
+        handler.send(200, said, "text/html")
 
     @site.add("/moved")
     def moved(handler: Handler) -> None:
@@ -300,3 +306,54 @@ def test_redirect_errors_say_why_and_what_to_do(site: Site) -> None:
     with pytest.raises(FetchError) as caught:
         fetcher().fetch(site.url("/chain/0"))
     assert str(caught.value) == f"{site.url('/chain/0')}: more than 3 redirects; check the URL"
+
+
+def test_the_request_names_the_path_query_and_host_it_was_given(site: Site) -> None:
+    port = site.url("/").split(":")[2].split("/")[0]
+    asked = fetcher().fetch(site.url("/echo?q=alita&page=2"))
+    assert asked.body == f"<p>/echo?q=alita&page=2 127.0.0.1:{port}</p>".encode()
+    bare = fetcher().fetch(site.url("/echo"))
+    assert bare.body == f"<p>/echo 127.0.0.1:{port}</p>".encode()
+
+
+def test_a_scheme_in_capitals_is_still_plain_http(site: Site) -> None:
+    response = fetcher().fetch(site.url("/echo").replace("http://", "HTTP://"))
+    assert response.body.startswith(b"<p>/echo ")
+
+
+def test_the_cache_file_keeps_what_a_304_needs(tmp_path: Path) -> None:
+    path = tmp_path / ".fetch-cache.json"
+    url = "https://news.example/old"
+    response = Response(url, "https://news.example/new", "text/html", "utf-8", b"<p>body</p>")
+    cache = FetchCache(path)
+    cache.put(url, response, '"v1"', "Fri, 20 Nov 2026 08:00:00 GMT")
+    cache.save()
+    assert FetchCache(path).get(url) == {
+        "etag": '"v1"',
+        "last_modified": "Fri, 20 Nov 2026 08:00:00 GMT",
+        "final_url": "https://news.example/new",
+        "content_type": "text/html",
+        "charset": "utf-8",
+        "body": "PHA+Ym9keTwvcD4=",
+    }
+
+
+def test_a_body_without_a_validator_leaves_the_cache_file(tmp_path: Path) -> None:
+    path = tmp_path / ".fetch-cache.json"
+    url = "https://news.example/a"
+    response = Response(url, url, "text/html", None, b"<p>one</p>")
+    cache = FetchCache(path)
+    cache.put(url, response, '"v1"', None)
+    cache.save()
+    cache = FetchCache(path)
+    assert cache.get(url) is not None
+    cache.put(url, response, None, None)  # the server no longer gives a validator
+    cache.save()
+    assert FetchCache(path).get(url) is None
+
+
+def test_decode_tries_each_charset_in_turn_and_never_fails() -> None:
+    text = "Ünïcödé – “quoted”"
+    assert decode(text.encode("utf-16"), "no-such-charset", "utf-16") == text
+    assert decode(text.encode("utf-16"), "ascii", "utf-16") == text
+    assert decode(b"a\x81b", "ascii") == "a\ufffdb"  # undecodable anywhere: replaced
