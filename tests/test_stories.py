@@ -354,7 +354,9 @@ def test_intro_counts_the_articles_used() -> None:
 # -- headlines ---------------------------------------------------------------------------
 
 
-def test_headline_comes_from_an_article_whose_sentences_were_chosen() -> None:
+def test_headline_is_a_title_the_chosen_sentences_bear_out() -> None:
+    from digest.summarize.concepts import Chosen
+
     articles = [
         article(
             "h/a",
@@ -369,13 +371,37 @@ def test_headline_comes_from_an_article_whose_sentences_were_chosen() -> None:
         ),
     ]
     chosen = select_sentences(articles, 20)
-    docs = {c.candidate.doc for c in chosen}
-    headline = make_headline(articles, chosen)
-    if docs == {0}:
-        # The only title on offer is not what the sentences tell: a sentence heads it.
-        assert headline.startswith("A ferry carrying 240 passengers")
-    else:
-        assert headline == "Ferry runs aground off Naxos"
+    # Whichever sentence is chosen, the title the sentences bear out heads it,
+    # never the opinion piece's.
+    assert make_headline(articles, chosen) == "Ferry runs aground off Naxos"
+    only_a = [c for c in chosen if c.candidate.doc == 0] or [
+        Chosen(c, (0,)) for c in candidates(articles[:1]) if not c.excluded
+    ]
+    assert make_headline(articles, only_a) == "Ferry runs aground off Naxos"
+
+
+def test_a_title_no_sentence_bears_out_is_no_headline_unless_its_article_told_all() -> None:
+    from digest.summarize.concepts import Chosen
+
+    articles = [
+        article(
+            "t/a",
+            "The prominent former executive eluded the authorities to flee while awaiting trial.",
+            title="Escape: a lawyer in Beirut and a lot of mystery",
+        ),
+        article(
+            "t/b",
+            "Investigators in Tokyo are asking how he left the country unseen.",
+            title="Questions over the departure",
+        ),
+    ]
+    cands = [c for c in candidates(articles) if not c.excluded]
+    from_a = [Chosen(c, (0,)) for c in cands if c.doc == 0]
+    # every sentence is the first article's: its own headline names them
+    assert make_headline(articles, from_a) == "Escape: a lawyer in Beirut and a lot of mystery"
+    # sentences of both, and neither title borne out: a sentence heads the story
+    both = [Chosen(c, (c.doc,)) for c in cands]
+    assert make_headline(articles, both).startswith("The prominent former executive eluded")
 
 
 def test_a_one_article_story_keeps_its_own_headline() -> None:

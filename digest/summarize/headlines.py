@@ -48,11 +48,13 @@ def make_headline(articles: Sequence[Article], chosen: Sequence[Chosen]) -> str:
     sentences hold at least :data:`HEADLINE_COVERAGE` of its content words;
     among those, the one whose words occur most often in the chosen sentences
     (summed over its words: the story's subject, not the detail of one
-    sentence), then the best covered, then the earlier article. A title of an
-    article no chosen sentence comes from, or one the sentences do not bear
-    out, would promise what the story does not tell: then the story's first
-    chosen sentence, shortened, is the headline. A story of one article keeps
-    that article's own headline.
+    sentence), then the best covered, then the earlier article. Failing that,
+    the title of another of the story's articles that the chosen sentences
+    bear out just as well. A title the sentences do not bear out would promise
+    what the story does not tell -- unless every chosen sentence comes from
+    that one article: like a story of one article, it keeps that article's own
+    headline. Otherwise the story's first chosen sentence, shortened, is the
+    headline.
     """
     if len(articles) == 1 and articles[0].title and content_words(articles[0].title):
         # One article: its own headline names what it tells, whichever of its
@@ -60,23 +62,18 @@ def make_headline(articles: Sequence[Article], chosen: Sequence[Chosen]) -> str:
         return clean_title(articles[0].title)
     held = Counter(s for c in chosen for s in c.candidate.content_stems)
     told = {c.candidate.doc for c in chosen} if chosen else set(range(len(articles)))
-    best: tuple[float, float, int, str] | None = None
-    for i, article in enumerate(articles):
-        if i not in told or not article.title or not article.title.strip():
-            continue
-        title = clean_title(article.title)
-        stems = {stem(w) for w in content_words(title)}
-        if not stems:
-            continue
-        coverage = sum(1 for t in stems if held[t]) / len(stems)
-        if chosen and coverage < HEADLINE_COVERAGE:
-            continue
-        centrality = float(sum(held[t] for t in stems))
-        key = (-centrality, -coverage, i, title)
-        if best is None or key < best:
-            best = key
+    # a title of an article told, then any title of the story the sentences bear out
+    best = _best_title(articles, told, held, require=bool(chosen)) or _best_title(
+        articles, set(range(len(articles))) - told, held, require=True
+    )
     if best is not None:
-        return best[3]
+        return best
+    if len(told) == 1:
+        # Every sentence is one article's: as for a story of one article, its
+        # own headline names what they tell.
+        only = articles[next(iter(told))]
+        if only.title and content_words(only.title):
+            return clean_title(only.title)
     if chosen:
         return shorten(chosen[0].candidate.text)
     for article in articles:
@@ -84,3 +81,28 @@ def make_headline(articles: Sequence[Article], chosen: Sequence[Chosen]) -> str:
             if paragraph.strip():
                 return shorten(paragraph.strip())
     return "Untitled story"
+
+
+def _best_title(
+    articles: Sequence[Article], among: set[int], held: Counter[str], *, require: bool
+) -> str | None:
+    """The cleaned title, of the articles ``among``, whose words the chosen
+    sentences (``held``: their stems, counted) hold most often; with
+    ``require``, only one they hold at least :data:`HEADLINE_COVERAGE` of."""
+    best: tuple[float, float, int, str] | None = None
+    for i in sorted(among):
+        article = articles[i]
+        if not article.title or not article.title.strip():
+            continue
+        title = clean_title(article.title)
+        stems = {stem(w) for w in content_words(title)}
+        if not stems:
+            continue
+        coverage = sum(1 for t in stems if held[t]) / len(stems)
+        if require and coverage < HEADLINE_COVERAGE:
+            continue
+        centrality = float(sum(held[t] for t in stems))
+        key = (-centrality, -coverage, i, title)
+        if best is None or key < best:
+            best = key
+    return best[3] if best is not None else None
