@@ -333,3 +333,30 @@ def test_the_story_drops_a_repeated_attribution_between_sentences_of_one_source(
 )
 def test_a_name_or_an_it_that_points_ahead_is_no_dangling_opener(text: str) -> None:
     assert verdict(text) == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It is expected to drop to the common rate by the time the new currency is launched.",
+        "It is likely to close for good before the end of the year, the owners said.",
+        "It was estimated to cost about $5 million more than the council first planned.",
+        "It is set to open to traffic in May after four years of work on the river.",
+    ],
+)
+def test_an_it_raised_from_the_verb_after_it_is_a_dangling_opener(text: str) -> None:
+    # "It is expected to drop": the "it" is something named before (a rate, a
+    # shop), unlike "It is expected that ..." or "It is hard to say ...".
+    assert verdict(text) == "dangling opener"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It is expected that the council will vote on the bridge budget in May.",
+        "It is hard to say when the bridge over the river will open to traffic.",
+        "It is believed the ship sank in a storm off the coast on Monday night.",
+    ],
+)
+def test_an_it_before_that_or_a_to_after_an_adjective_points_ahead(text: str) -> None:
+    assert verdict(text) == ""

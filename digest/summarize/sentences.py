@@ -69,21 +69,28 @@ DANGLING_OPENERS = frozenset(
     additionally again it's that's he's she's they're they've they'd he'd she'd
     """.split()  # noqa: SIM905
 )
+#: Words after "It is" that make "it" a subject raised from what follows when a
+#: "to" comes next: "It is expected to drop" tells of something said before, while
+#: "It is expected that ..." and "It is hard to say ..." point ahead.
+_RAISING = (
+    r"(?:likely|unlikely|expected|understood|believed|thought|feared|hoped|estimated|set|due)"
+)
 #: Openers of that list that stand alone in some uses: "It is unclear whether ...",
 #: "This year ...", "Those who ...", "Both Smith and Jones ...".
 _STANDS_ALONE = re.compile(
     r"^(?:It(?:'s|’s| is| was| has been| had been| remains| seems| appears| will be| would be)"
-    r"(?: not| still| now)?(?: yet)? (?:unclear|clear|likely|unlikely|expected|possible|"
-    r"impossible|unknown|understood|believed|thought|feared|hoped|estimated|uncertain|"
+    r"(?: not| still| now)?(?: yet)? (?:(?:unclear|clear|possible|"
+    r"impossible|unknown|uncertain|"
     r"too early|not known|not clear|now|time|easy|hard|difficult|"
     r"important|worth|tempting|fair|safe|rare|common|necessary|essential|vital|crucial)\b"
+    r"|" + _RAISING + r"\b(?! to\b))"
     r"|(?:This|That|These|Those|Last|Next) (?:year|week|month|morning|afternoon|evening|"
     r"night|weekend|summer|winter|spring|autumn|fall|season|decade|time|days)\b"
     r"|Those (?:who|with|in|on|at|aged|living|affected|killed|injured|[a-z]+ing)\b"
     r"|Both [A-Z][\w’'-]+(?: [A-Z][\w’'-]+)* and [A-Z]"
     r"|There (?:is|are|was|were|will|have|has|had|may|might|could|would)\b"
     # "It's “unacceptable” for Amazon to ...", "It is hard to say ...": "it" points ahead.
-    r"|It(?:'s|’s| is| was)(?: not)? (?:\"[^\"]{1,40}\"|“[^”]{1,40}”|\w+)"
+    r"|It(?:'s|’s| is| was)(?: not)? (?:\"[^\"]{1,40}\"|“[^”]{1,40}”|(?!" + _RAISING + r" to\b)\w+)"
     r" (?:for \S+ (?:\S+ )?to|to|that)\b"
     # A name, not a pronoun: "He Jiankui's work ...".
     r"|He (?=[A-Z][a-z]))"
