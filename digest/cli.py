@@ -30,6 +30,7 @@ from digest.config import (
     text_problem,
 )
 from digest.errors import ConfigError, DigestError, ExitStatus, printable
+from digest.text import fold_space
 
 if TYPE_CHECKING:
     from digest.publish import PublishResult
@@ -146,7 +147,7 @@ def _write_failed(exc: OSError, out: Path) -> typer.Exit:
     """A failed write as one line naming the file and the fix (exit 1); a build that
     fails this way has put back every file it replaced."""
     where = exc.filename if exc.filename is not None else out
-    reason = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
+    reason = exc.strerror or fold_space(str(exc)) or type(exc).__name__
     fix = _WRITE_FIXES.get(exc.errno or 0, "check that you can write there, or give another --out")
     return _fail(DigestError(f"cannot write {os.fsdecode(where)} ({reason})", fix=fix))
 
@@ -545,7 +546,7 @@ def serve(
     try:
         server = make_server(out, host, port, unsubscribe=link)
     except (OSError, ValueError, TypeError) as exc:  # a host with a NUL, or not IDNA
-        reason = getattr(exc, "strerror", None) or " ".join(str(exc).split())
+        reason = getattr(exc, "strerror", None) or fold_space(str(exc))
         typer.secho(
             f"error: cannot listen on {printable(host)}:{port}: {reason}; "
             "check --host, or try another --port",

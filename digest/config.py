@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from digest.errors import ConfigError
+from digest.text import fold_space
 
 #: Used when no site URL is set. ``.invalid`` never resolves (RFC 2606).
 DEFAULT_SITE_URL = "https://digest.invalid/"
@@ -223,9 +224,7 @@ def parse_addresses(value: str) -> tuple[tuple[str, str], ...]:
     if _CONTROL.search(value):
         raise ValueError("must be on one line, without a line break or control character")
     found = tuple(
-        (" ".join(name.split()), addr_spec(addr))
-        for name, addr in getaddresses([value])
-        if name or addr
+        (fold_space(name), addr_spec(addr)) for name, addr in getaddresses([value]) if name or addr
     )
     if not found:
         raise ValueError(f"must be an email address, {_EXAMPLE_ADDRESS}")

@@ -54,6 +54,7 @@ from digest.keys import (
 from digest.model import Article, Digest, digest_from_dict, digest_to_dict, source_to_dict
 from digest.records import FileRecord, IssueRecord, StoryRecord
 from digest.summarize.sentences import MAX_WORDS
+from digest.text import fold_space
 
 #: The draft's folder inside the output folder.
 DRAFT_FOLDER = "draft"
@@ -185,7 +186,7 @@ def schema_problems(data: object) -> list[str]:
         elif rule == "pattern":
             message = "must be a date, YYYY-MM-DD"
         else:  # pragma: no cover - the schema uses no other rule
-            message = " ".join(error.message.split())
+            message = fold_space(error.message)
         found.append((where, message))
     found.sort(key=lambda item: [(0, p) if isinstance(p, int) else (1, p) for p in item[0]])
     return [f"{json_path(where)}: {message}" for where, message in found]

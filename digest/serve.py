@@ -61,6 +61,7 @@ from digest import subscribers
 from digest.config import addr_spec
 from digest.errors import DigestError
 from digest.names import FEED_FILES
+from digest.text import fold_space
 
 #: Content-Type of each feed, by file name.
 FEED_TYPES: dict[str, str] = {
@@ -460,7 +461,7 @@ class OutputServer(HTTPServer):
         """Write one line to the log (stderr unless given)."""
         stream = self._log or sys.stderr
         with self._log_lock, suppress(OSError, ValueError):
-            stream.write(" ".join(line.split()) + "\n")
+            stream.write(fold_space(line) + "\n")
             stream.flush()
 
     def process_request(self, request: Any, client_address: Any) -> None:

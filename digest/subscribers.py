@@ -32,6 +32,7 @@ from typing import Any
 from digest.config import addr_spec, parse_addresses, placeholders
 from digest.errors import ConfigError
 from digest.files import file_lock, write_atomic
+from digest.text import fold_space
 
 #: A secret shorter than this makes tokens that can be guessed.
 MIN_SECRET = 16
@@ -150,7 +151,7 @@ def _read_csv(path: Path, content: list[tuple[int, str]]) -> list[tuple[str, str
             raise ConfigError(
                 f"line {number}: email {exc}", path=str(path), fix="correct or remove that row"
             ) from None
-        found.append((" ".join(name.split()), spec))
+        found.append((fold_space(name), spec))
     return found
 
 

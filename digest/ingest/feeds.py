@@ -51,7 +51,7 @@ from digest.ingest.meta import (
 )
 from digest.ingest.values import parse_datetime
 from digest.model import ArticleData
-from digest.text import text_or_none
+from digest.text import fold_space, text_or_none
 
 #: The Media RSS namespace: captions, credits, titles of an entry's pictures.
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -225,7 +225,7 @@ def _media_texts(root: Any) -> frozenset[str]:
 
 
 def _plain(value: str) -> str:
-    return " ".join(html_to_text(value).split())
+    return fold_space(html_to_text(value))
 
 
 def _entry(
@@ -282,7 +282,7 @@ def _has_words(text: str) -> bool:
 
 
 def _caption(text: str, captions: frozenset[str]) -> bool:
-    return " ".join(text.split()) in captions
+    return fold_space(text) in captions
 
 
 def _same_page(entry_id: str | None, link: str | None) -> bool:
@@ -330,4 +330,4 @@ def _bozo_message(exc: object) -> str:
     message = getattr(exc, "getMessage", None)
     if callable(line) and callable(message):
         return f"XML error at line {line()}: {message()}"
-    return " ".join(str(exc).split())[:120] or type(exc).__name__
+    return fold_space(str(exc))[:120] or type(exc).__name__

@@ -63,7 +63,7 @@ from digest.ingest.meta import (
 )
 from digest.ingest.values import decode, parse_datetime
 from digest.model import ArticleData
-from digest.text import text_or_none
+from digest.text import fold_space, text_or_none
 
 # trafilatura and its helpers log their guesses; our warnings are the ones a user sees.
 for _name in ("trafilatura", "htmldate", "courlan", "justext", "readability"):
@@ -493,7 +493,7 @@ def html_to_text(fragment: str) -> str:
     A list item's line starts with "• " (an empty item leaves nothing).
     """
     if "<" not in fragment and "&" not in fragment:
-        return "\n".join(" ".join(line.split()) for line in fragment.splitlines() if line.strip())
+        return "\n".join(fold_space(line) for line in fragment.splitlines() if line.strip())
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):
@@ -504,7 +504,7 @@ def html_to_text(fragment: str) -> str:
 
 
 def _lines(parts: list[str]) -> str:
-    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    lines = (fold_space(line) for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)
 
 

@@ -31,6 +31,8 @@ from urllib.parse import urlsplit
 
 from courlan import extract_domain
 
+from digest.text import fold_space
+
 #: The earliest publication date taken as real; earlier ones are placeholders.
 EARLIEST = dt.date(1990, 1, 1)
 #: How far after the build date a publication date may lie (time zones, clocks).
@@ -202,7 +204,7 @@ def names_domain(name: str, domain: str | None) -> bool:
 
 
 def _tidy(name: str) -> str:
-    return " ".join(name.split()).strip(" _-–—|:·,;")
+    return fold_space(name).strip(" _-–—|:·,;")
 
 
 def _as_brand(name: str) -> str:
@@ -220,7 +222,7 @@ def copyright_holder(rights: str | None) -> str | None:
     -> "The New York Times"."""
     if not rights:
         return None
-    text = _COPYRIGHT.sub("", " ".join(rights.split()))
+    text = _COPYRIGHT.sub("", fold_space(rights))
     text = _HOLDER_END.split(text, maxsplit=1)[0]
     text = _CORPORATE.sub("", text.strip(" .,"))
     text = _tidy(text)
@@ -340,7 +342,7 @@ def author_name(value: object) -> str | None:
     """
     if not isinstance(value, str):
         return None
-    text = " ".join(value.split())
+    text = fold_space(value)
     bracketed = re.fullmatch(r"\S+@\S+\s*\(([^)]+)\)", text)
     if bracketed:
         text = bracketed.group(1)

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from digest.model import Article, Difference
 from digest.summarize.resolve import Person, people
 from digest.summarize.sentences import stem
-from digest.text import split_sentences, stopwords, words
+from digest.text import fold_space, split_sentences, stopwords, words
 
 #: Articles further apart than this (days) may report a number that changed.
 SAME_DAYS = 2.0
@@ -194,7 +194,7 @@ _PARENS = re.compile(r"\s*\([^()]*\)")
 
 def _words(text: str) -> str:
     """A source's words as a line shows them: no brackets (a "[3]" would read as a citation)."""
-    return " ".join(re.sub(r"[\[\]]", " ", text).split())
+    return fold_space(re.sub(r"[\[\]]", " ", text))
 
 
 def _marker(sources: Sequence[int]) -> str:

@@ -53,7 +53,7 @@ import snowballstemmer  # type: ignore[import-untyped]
 from digest.clean import is_boilerplate
 from digest.model import Article
 from digest.summarize.resolve import names_in, people, resolve_pronoun
-from digest.text import split_sentences, stopwords, words
+from digest.text import fold_space, split_sentences, stopwords, words
 
 #: Sentences with fewer words are fragments (captions, bylines, "Hope returns").
 MIN_WORDS = 7
@@ -678,7 +678,7 @@ def shorter(text: str) -> str | None:
     short = text
     for pattern, replacement in _OPTIONAL_ASIDES:
         short = pattern.sub(functools.partial(_unless_contested, replacement=replacement), short)
-    short = " ".join(short.split())
+    short = fold_space(short)
     return short if short != text else None
 
 
