@@ -642,6 +642,9 @@ def test_the_server_is_bounded_as_documented(folder: Path) -> None:
         assert server.request_queue_size == 128
         assert server.RequestHandlerClass.timeout == READ_TIMEOUT == 10.0
         assert len(server._workers) == 16 and all(w.is_alive() for w in server._workers)
+        # a worker held by a client that trickles its request (one read per 10 s, for ever)
+        # must not keep Ctrl-C from ending the process once server_close gives up on it
+        assert all(w.daemon for w in server._workers)
     finally:
         server.server_close()
 
