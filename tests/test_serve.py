@@ -765,6 +765,8 @@ def test_a_one_click_post_with_no_content_type_or_more_parameters(
     )
     kind = "multipart/form-data; boundary=b; charset=utf-8"
     assert post(one_click, link("b@x.example"), form, kind)[0] == 200
+    # a multipart type with no boundary: a form that does not parse is a 400, not a crash
+    assert post(one_click, link("c@x.example"), form, "multipart/form-data")[0] == 400
     assert {"a@x.example", "b@x.example"} <= set(subscribers.read_unsubscribed(folder))
 
 
