@@ -916,3 +916,38 @@ def test_a_failed_answer_is_one_line_and_the_worker_goes_on(
         server.server_close()
         thread.join(5)
     assert log.getvalue() == f"127.0.0.1:{port} - {line}\n"
+
+
+def test_closing_does_not_wait_for_stuck_clients(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C ends ``digest serve`` in a few seconds even with the one worker held by a
+    half-sent request and the queue full: it does not wait out their read timeouts."""
+    monkeypatch.setattr("digest.serve.QUEUED", 1)
+    server = make_server(folder, port=0, quiet=True, workers=1, timeout=8)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02})
+    thread.start()
+    port = server.server_address[1]
+    held = socket.create_connection(("127.0.0.1", port), timeout=5)
+    held.sendall(b"GET /rss.xml HTTP/1.0\r\n")  # the worker waits for the rest
+    queued = socket.create_connection(("127.0.0.1", port), timeout=5)  # fills the queue
+    time.sleep(0.3)
+    failures: list[BaseException] = []
+
+    def close() -> None:
+        try:
+            server.shutdown()
+            server.server_close()
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+
+    started = time.monotonic()
+    closer = threading.Thread(target=close, daemon=True)
+    closer.start()
+    closer.join(15)
+    took = time.monotonic() - started
+    held.close()
+    queued.close()
+    thread.join(5)
+    assert not closer.is_alive() and failures == [], failures
+    assert took < 5.5, f"closing took {took:.1f} s"
