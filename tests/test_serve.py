@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import email.utils
+import errno
 import html
 import http.client
 import io
 import json
+import mimetypes
 import os
+import re
 import signal
 import socket
 import struct
@@ -16,7 +19,9 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -27,6 +32,8 @@ from digest.cli import app
 from digest.serve import (
     MAX_POST_BYTES,
     READ_TIMEOUT,
+    OutputHandler,
+    OutputServer,
     Unsubscribe,
     content_type,
     is_public,
@@ -635,5 +642,312 @@ def test_the_server_is_bounded_as_documented(folder: Path) -> None:
         assert server.request_queue_size == 128
         assert server.RequestHandlerClass.timeout == READ_TIMEOUT == 10.0
         assert len(server._workers) == 16 and all(w.is_alive() for w in server._workers)
+        # a worker held by a client that trickles its request (one read per 10 s, for ever)
+        # must not keep Ctrl-C from ending the process once server_close gives up on it
+        assert all(w.daemon for w in server._workers)
     finally:
         server.server_close()
+
+
+# -- what the mutation run showed untested (issue 11, item 4) ---------------------------
+
+
+def raw(base: str, request: bytes, wait: float = 5.0) -> bytes:
+    """Everything the server sends for ``request`` until it closes the connection."""
+    with socket.create_connection(address(base), timeout=wait) as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    return data
+
+
+def test_head_sends_no_body_at_all(one_click: str) -> None:
+    """http.client never reads a HEAD body; a reader on a kept-alive connection would."""
+    for path in ("/feed.json", link("a@x.example")):
+        answer = raw(one_click, f"HEAD {path} HTTP/1.0\r\n\r\n".encode())
+        head, _, rest = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.0 200") and b"Content-Length: " in head
+        assert rest == b"", path
+
+
+def test_a_file_gone_after_it_was_resolved_is_a_404(
+    base: str, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file can be replaced or removed between finding it and reading it."""
+    monkeypatch.setattr("digest.serve.resolve", lambda root, path: folder / "gone.xml")
+    assert get(base, "/atom.xml")[::2] == (404, b"Not found\n")
+    status, headers, _ = get(base, "/atom.xml", method="HEAD")
+    assert status == 404 and headers["Content-Length"] == str(len(b"Not found\n"))
+
+
+def test_validators_are_the_files_own(base: str, folder: Path) -> None:
+    """Last-Modified is the file's time, not the time of the request; a 304 repeats both
+    validators; an ETag is a well-formed strong entity tag (RFC 9110 8.8.3)."""
+    status, headers, _ = get(base, "/atom.xml")
+    mtime = int(os.stat(folder / "atom.xml").st_mtime)
+    assert headers["Last-Modified"] == email.utils.formatdate(mtime, usegmt=True)
+    assert re.fullmatch(r'"[!#-~]+"', headers["ETag"])
+    status, again, _ = get(base, "/atom.xml", {"If-None-Match": headers["ETag"]})
+    assert status == 304
+    assert (again["ETag"], again["Last-Modified"]) == (headers["ETag"], headers["Last-Modified"])
+
+
+def test_if_none_match_star_and_lists_without_spaces(base: str) -> None:
+    etag = get(base, "/atom.xml")[1]["ETag"]
+    assert get(base, "/atom.xml", {"If-None-Match": "*"})[0] == 304
+    assert get(base, "/atom.xml", {"If-None-Match": f'"a",W/{etag},"b"'})[0] == 304
+    assert get(base, "/atom.xml", {"If-None-Match": '"a","b"'})[0] == 200
+
+
+def test_a_redirect_has_an_empty_body_of_length_zero(base: str, folder: Path) -> None:
+    (folder / "issues" / "index.html").write_bytes(b"list")
+    status, headers, body = get(base, "/issues")
+    assert status == 301 and body == b""
+    assert {k.lower(): v for k, v in headers.items()}["content-length"] == "0"
+
+
+def test_dot_segments_and_backslashes(folder: Path) -> None:
+    """A ``.`` segment is harmless; a name with a backslash (a separator on Windows) is
+    never served, even a public-looking one."""
+    assert resolve(folder, "/./atom.xml") == (folder / "atom.xml").resolve()
+    assert resolve(folder, "/issues/./2026-11-21.html") is not None
+    (folder / "issues" / "a\\b.html").write_bytes(b"<p>b</p>")
+    assert is_public(("issues", "a\\b.html"))
+    assert resolve(folder, "/issues/a\\b.html") is None
+    assert resolve(folder, "/issues/a%5Cb.html") is None
+
+
+def test_content_types_do_not_depend_on_the_machines_mime_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A system mime table (or the Windows registry) that maps .css or .js oddly must not
+    change what the pages are served as; suffixes compare in any case."""
+    odd = mimetypes.MimeTypes()
+    for suffix in (".css", ".js", ".CSS", ".html", ".json", ".svg", ".xml"):
+        odd.add_type("application/x-odd", suffix)
+    monkeypatch.setattr(mimetypes, "_db", odd)
+    assert mimetypes.guess_type("site.css")[0] == "application/x-odd"
+    assert content_type("assets/site.css") == "text/css; charset=utf-8"
+    assert content_type("assets/SITE.CSS") == "text/css; charset=utf-8"
+    assert content_type("assets/app.js") == "text/javascript; charset=utf-8"
+    assert content_type("issues/a.html") == "text/html; charset=utf-8"
+
+
+def test_the_unsubscribe_page_has_a_button_and_a_forged_link_says_so(one_click: str) -> None:
+    page = get(one_click, link("a@x.example"))[2].decode()
+    action = html.escape(link("a@x.example"))
+    assert page.endswith(
+        f'<p>Unsubscribe a@x.example?</p><form method="post" action="{action}">'
+        '<input type="hidden" name="List-Unsubscribe" value="One-Click">'
+        '<button type="submit">Unsubscribe</button></form></body></html>\n'
+    )
+    assert get(one_click, link("a@x.example", "forged"))[::2] == (
+        403, b"This unsubscribe link is not valid\n"
+    )  # fmt: skip
+
+
+def test_a_one_click_post_with_no_content_type_or_more_parameters(
+    one_click: str, folder: Path
+) -> None:
+    """The body is what counts (RFC 8058): a POST with no Content-Type still works, and a
+    multipart type may carry parameters besides its boundary, in any order."""
+    target = link("a@x.example")
+    answer = raw(
+        one_click,
+        f"POST {target} HTTP/1.0\r\nContent-Length: 26\r\n\r\n".encode()
+        + b"List-Unsubscribe=One-Click",
+    )
+    assert answer.startswith(b"HTTP/1.0 200")
+    form = (
+        b'--b\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\n'
+        b"One-Click\r\n--b--\r\n"
+    )
+    kind = "multipart/form-data; boundary=b; charset=utf-8"
+    assert post(one_click, link("b@x.example"), form, kind)[0] == 200
+    # a multipart type with no boundary: a form that does not parse is a 400, not a crash
+    assert post(one_click, link("c@x.example"), form, "multipart/form-data")[0] == 400
+    assert {"a@x.example", "b@x.example"} <= set(subscribers.read_unsubscribed(folder))
+
+
+def test_a_too_large_post_closes_the_connection(folder: Path) -> None:
+    """The body is never read: the connection is closed rather than reading what follows
+    as the next request."""
+    endpoint = Unsubscribe.from_url(UNSUBSCRIBE_URL, SECRET, folder)
+    with (
+        serving(folder, unsubscribe=endpoint, timeout=5) as url,
+        socket.create_connection(address(url), timeout=2) as sock,
+    ):
+        sock.sendall(
+            f"POST {link('a@x.example')} HTTP/1.1\r\nHost: x\r\n"
+            f"Content-Length: {MAX_POST_BYTES + 1}\r\n\r\n".encode()
+        )
+        data = b""
+        while chunk := sock.recv(65536):  # a TimeoutError here: the server kept it open
+            data += chunk
+    assert data.startswith(b"HTTP/1.0 413") and data.endswith(b"Too large\n")
+
+
+def request_lines(log: io.StringIO) -> list[str]:
+    return [line for line in log.getvalue().splitlines() if '"GET ' in line]
+
+
+def test_each_request_is_one_log_line_unless_quiet(folder: Path) -> None:
+    log = io.StringIO()
+    server = make_server(folder, port=0, log=log)  # digest serve's defaults
+    assert server.server_address[0] == "127.0.0.1"  # never every interface unless asked
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02})
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        assert get(base, "/atom.xml")[0] == 200 and get(base, "/missing.xml")[0] == 404
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+    lines = log.getvalue().splitlines(keepends=True)
+    assert all(line.endswith("\n") and line.count("\n") == 1 for line in lines)
+    assert [re.sub(r"\[[^]]*\]", "[]", line) for line in log.getvalue().splitlines()] == [
+        '127.0.0.1 - [] "GET /atom.xml HTTP/1.1" 200 -',
+        '127.0.0.1 - [] "GET /missing.xml HTTP/1.1" 404 -',
+    ]
+    quiet = io.StringIO()
+    with serving(folder, log=quiet) as base:  # serving() is quiet
+        assert get(base, "/atom.xml")[0] == 200
+    assert request_lines(quiet) == []
+
+
+def test_a_log_that_cannot_be_written_never_stops_the_server(folder: Path) -> None:
+    """A closed log stream, or a pipe whose reader went away (``digest serve | head``)."""
+    closed = io.StringIO()
+    closed.close()
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    broken = open(write_end, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+    try:
+        for log in (closed, broken):
+            server = make_server(folder, port=0, workers=1, log=log)
+            thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02})
+            thread.start()
+            try:
+                base = f"http://127.0.0.1:{server.server_address[1]}/"
+                assert [get(base, "/atom.xml")[0] for _ in range(3)] == [200] * 3
+            finally:
+                server.shutdown()
+                server.server_close()
+                thread.join(5)
+    finally:
+        with suppress(OSError):  # its buffer still holds what the pipe refused
+            broken.close()
+
+
+def test_a_port_in_use_is_an_os_error(folder: Path) -> None:
+    """``digest serve`` reports it as one line; the half-made server cleans up after itself."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        with pytest.raises(OSError) as caught:
+            make_server(folder, "127.0.0.1", taken.getsockname()[1], quiet=True)
+    assert caught.value.errno == errno.EADDRINUSE
+
+
+def test_a_full_queue_makes_connections_wait_not_fail(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With every worker busy and the queue full, a new connection waits for a place."""
+    monkeypatch.setattr("digest.serve.QUEUED", 1)
+    with serving(folder, workers=1, timeout=5) as base:
+        busy = socket.create_connection(address(base), timeout=5)
+        busy.sendall(b"GET /rss.xml HTTP/1.0\r\n")  # holds the one worker
+        time.sleep(0.1)
+        results: list[int] = []
+        threads = [
+            threading.Thread(target=lambda: results.append(get(base, "/rss.xml")[0]))
+            for _ in range(3)
+        ]
+        for thread in threads:
+            thread.start()
+            time.sleep(0.1)
+        time.sleep(0.5)  # the queue has been full for longer than one wait for a place
+        busy.sendall(b"\r\n")
+        assert busy.recv(12) == b"HTTP/1.0 200"
+        busy.close()
+        for thread in threads:
+            thread.join(10)
+    assert results == [200, 200, 200]
+
+
+class Failing(OutputHandler):
+    """A handler with a bug, or whose client goes away."""
+
+    failure: ClassVar[BaseException] = ValueError("a bug")
+
+    def do_GET(self) -> None:
+        if self.path == "/fail":
+            raise self.failure
+        super().do_GET()
+
+
+@pytest.mark.parametrize(
+    ("failure", "line"),
+    [
+        (ValueError("a bug"), "error while answering: ValueError: a bug"),
+        (ConnectionResetError("reset"), "dropped the connection (ConnectionResetError)"),
+        (BrokenPipeError(), "dropped the connection (BrokenPipeError)"),
+    ],
+)
+def test_a_failed_answer_is_one_line_and_the_worker_goes_on(
+    folder: Path, failure: BaseException, line: str
+) -> None:
+    log = io.StringIO()
+    handler = type("H", (Failing,), {"root": folder.resolve(), "quiet": True, "failure": failure})
+    server = OutputServer(("127.0.0.1", 0), handler, workers=1, log=log)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02})
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        with socket.create_connection(address(base), timeout=5) as sock:
+            sock.sendall(b"GET /fail HTTP/1.0\r\n\r\n")
+            assert sock.recv(100) == b""  # closed, nothing sent
+            port = sock.getsockname()[1]
+        assert get(base, "/atom.xml")[0] == 200  # the one worker is still there
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+    assert log.getvalue() == f"127.0.0.1:{port} - {line}\n"
+
+
+def test_closing_does_not_wait_for_stuck_clients(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C ends ``digest serve`` in a few seconds even with the one worker held by a
+    half-sent request and the queue full: it does not wait out their read timeouts."""
+    monkeypatch.setattr("digest.serve.QUEUED", 1)
+    server = make_server(folder, port=0, quiet=True, workers=1, timeout=8)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02})
+    thread.start()
+    port = server.server_address[1]
+    held = socket.create_connection(("127.0.0.1", port), timeout=5)
+    held.sendall(b"GET /rss.xml HTTP/1.0\r\n")  # the worker waits for the rest
+    queued = socket.create_connection(("127.0.0.1", port), timeout=5)  # fills the queue
+    time.sleep(0.3)
+    failures: list[BaseException] = []
+
+    def close() -> None:
+        try:
+            server.shutdown()
+            server.server_close()
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+
+    started = time.monotonic()
+    closer = threading.Thread(target=close, daemon=True)
+    closer.start()
+    closer.join(15)
+    took = time.monotonic() - started
+    held.close()
+    queued.close()
+    thread.join(5)
+    assert not closer.is_alive() and failures == [], failures
+    assert took < 5.5, f"closing took {took:.1f} s"
