@@ -526,65 +526,89 @@ def check_draft(data: object, state: DraftState) -> list[str]:
         for source in story["sources"]
     }
     for i, story in enumerate(stories):
-        if not isinstance(story, dict):
+        if isinstance(story, dict):
+            problems += _story_problems(
+                f"stories[{i}]", story, known, drafted_sentences, headline_only
+            )
+    return problems
+
+
+def _story_problems(
+    at: str,
+    story: dict[str, Any],
+    known: set[str],
+    drafted_sentences: set[str],
+    headline_only: set[str],
+) -> list[str]:
+    """The problems of one edited story (at JSON path ``at``) that the schema cannot see."""
+    problems = _one_line(f"{at}.headline", story.get("headline"))
+    sources = story.get("sources")
+    count = len(sources) if isinstance(sources, list) else 0
+    if isinstance(sources, list):
+        problems += _source_problems(at, sources, known)
+    sentences = story.get("sentences")
+    if (
+        sentences == []
+        and isinstance(sources, list)
+        and not {json.dumps(x, sort_keys=True) for x in sources} <= headline_only
+    ):
+        problems.append(f"{at}.sentences: an empty story; keep a sentence, or delete the story")
+    for j, sentence in enumerate(sentences if isinstance(sentences, list) else []):
+        if isinstance(sentence, dict):
+            problems += _sentence_problems(
+                f"{at}.sentences[{j}]", sentence, drafted_sentences, count
+            )
+    differences = story.get("differences")
+    for j, difference in enumerate(differences if isinstance(differences, list) else []):
+        if isinstance(difference, dict):
+            problems += _difference_problems(f"{at}.differences[{j}]", difference, count)
+    return problems
+
+
+def _source_problems(at: str, sources: list[Any], known: set[str]) -> list[str]:
+    """A story's sources: each one of the draft's, none twice."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    for j, source in enumerate(sources):
+        if not isinstance(source, dict):
             continue
-        at = f"stories[{i}]"
-        problems += _one_line(f"{at}.headline", story.get("headline"))
-        sources = story.get("sources")
-        count = len(sources) if isinstance(sources, list) else 0
-        if isinstance(sources, list):
-            seen: set[str] = set()
-            for j, source in enumerate(sources):
-                if not isinstance(source, dict):
-                    continue
-                token = json.dumps(source, sort_keys=True)
-                if token not in known:
-                    problems.append(
-                        f"{at}.sources[{j}]: not a source of this draft (a source can be "
-                        "removed, reordered or moved to another story, never changed or added)"
-                    )
-                elif token in seen:
-                    problems.append(f"{at}.sources[{j}]: the same source twice in one story")
-                seen.add(token)
-        sentences = story.get("sentences")
-        if (
-            sentences == []
-            and isinstance(sources, list)
-            and not {json.dumps(x, sort_keys=True) for x in sources} <= headline_only
-        ):
-            problems.append(f"{at}.sentences: an empty story; keep a sentence, or delete the story")
-        for j, sentence in enumerate(sentences if isinstance(sentences, list) else []):
-            if not isinstance(sentence, dict):
-                continue
-            text = sentence.get("text")
-            problems += _one_line(f"{at}.sentences[{j}].text", text)
-            if (
-                isinstance(text, str)
-                and text not in drafted_sentences
-                and len(text.split()) > SENTENCE_MAX_WORDS
-            ):
-                problems.append(
-                    f"{at}.sentences[{j}].text: {len(text.split())} words; "
-                    f"at most {SENTENCE_MAX_WORDS}"
-                )
-            problems += _indexes(f"{at}.sentences[{j}].sources", sentence.get("sources"), count)
-        differences = story.get("differences")
-        for j, difference in enumerate(differences if isinstance(differences, list) else []):
-            if not isinstance(difference, dict):
-                continue
-            where = f"{at}.differences[{j}]"
-            text, cited = difference.get("text"), difference.get("sources")
-            problems += _one_line(f"{where}.text", text)
-            problems += _indexes(f"{where}.sources", cited, count)
-            if isinstance(text, str) and isinstance(cited, list):
-                marked = {int(n) - 1 for m in _MARKER.findall(text) for n in m.split(",")}
-                if not marked:
-                    problems.append(f"{where}.text: names no source (write [1] for the first)")
-                elif not marked <= set(cited):
-                    problems.append(
-                        f"{where}.text: names a source its sources do not list "
-                        f"([N] is the story's Nth source)"
-                    )
+        token = json.dumps(source, sort_keys=True)
+        if token not in known:
+            problems.append(
+                f"{at}.sources[{j}]: not a source of this draft (a source can be "
+                "removed, reordered or moved to another story, never changed or added)"
+            )
+        elif token in seen:
+            problems.append(f"{at}.sources[{j}]: the same source twice in one story")
+        seen.add(token)
+    return problems
+
+
+def _sentence_problems(
+    where: str, sentence: dict[str, Any], drafted_sentences: set[str], count: int
+) -> list[str]:
+    """A sentence: one line, not too long when rewritten, citing sources the story has."""
+    text = sentence.get("text")
+    problems = _one_line(f"{where}.text", text)
+    words = len(text.split()) if isinstance(text, str) else 0
+    if words > SENTENCE_MAX_WORDS and text not in drafted_sentences:
+        problems.append(f"{where}.text: {words} words; at most {SENTENCE_MAX_WORDS}")
+    return problems + _indexes(f"{where}.sources", sentence.get("sources"), count)
+
+
+def _difference_problems(where: str, difference: dict[str, Any], count: int) -> list[str]:
+    """A "sources differ" line: one line, its [N] markers among the sources it cites."""
+    text, cited = difference.get("text"), difference.get("sources")
+    problems = _one_line(f"{where}.text", text) + _indexes(f"{where}.sources", cited, count)
+    if isinstance(text, str) and isinstance(cited, list):
+        marked = {int(n) - 1 for m in _MARKER.findall(text) for n in m.split(",")}
+        if not marked:
+            problems.append(f"{where}.text: names no source (write [1] for the first)")
+        elif not marked <= set(cited):
+            problems.append(
+                f"{where}.text: names a source its sources do not list "
+                f"([N] is the story's Nth source)"
+            )
     return problems
 
 

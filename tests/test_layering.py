@@ -200,3 +200,32 @@ def test_the_readme_shows_the_layers() -> None:
             module = prefix.removeprefix("digest").removeprefix(".")
             if module:
                 assert f"`{module.split('.')[0]}" in section, f"{prefix} missing from the README"
+
+
+#: The longest a function's body may be (its docstring left out): issue 13's
+#: "small rooms" -- a longer function is doing more than one job.
+MAX_FUNCTION_LINES = 60
+
+
+def test_no_function_is_longer_than_a_screen() -> None:
+    long = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            body = node.body
+            first = body[0]
+            if (
+                len(body) > 1
+                and isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
+                body = body[1:]
+            assert node.end_lineno is not None
+            lines = node.end_lineno - body[0].lineno + 1
+            if lines > MAX_FUNCTION_LINES:
+                long.append(
+                    f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {node.name}: {lines}"
+                )
+    assert not long, "\n".join(long)
