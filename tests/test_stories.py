@@ -293,6 +293,27 @@ def test_a_paraphrase_is_cited_with_clear_support_only() -> None:
     assert _cite(0, "The Szeged council", articles) == (0, 1)
 
 
+def test_a_source_that_lacks_the_word_that_makes_the_fact_is_not_cited() -> None:
+    articles = [
+        article(
+            "k/a",
+            "Coastal rot has reached the northern bays, divers reported on Friday.",
+            "Coastal rot is the deadliest strain of the kelp sickness.",
+        ),
+        # The story's words around the fact, without what the fact says: not cited.
+        article(
+            "k/b",
+            "Divers found coastal rot, a strain of the kelp sickness, in two bays on Friday.",
+        ),
+        # The fact in the same words: cited.
+        article(
+            "k/c",
+            "Marine biologists say coastal rot is the deadliest strain of the kelp sickness.",
+        ),
+    ]
+    assert _cite(0, "Coastal rot is the deadliest", articles) == (0, 2)
+
+
 # -- topic -------------------------------------------------------------------------------
 
 STADIA = [

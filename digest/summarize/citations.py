@@ -49,8 +49,13 @@ class Chosen:
 SUPPORT_OVERLAP = 0.4
 
 
-#: ... and at least this many of them.
+#: ... and at least this many of them ...
 SUPPORT_MIN_WORDS = 3
+
+#: ... and none may be missing that alone carries this share of the weight: the
+#: one word that makes the fact ("deadliest" in "X is the deadliest strain") is
+#: not made up for by the story's other words.
+SUPPORT_KEY_SHARE = 0.3
 
 
 _QUOTATION = re.compile(r"[\"“]([^\"“”]+)[\"”]")
@@ -136,6 +141,7 @@ def _supporters(
     weights = _stem_weights(chosen, specific) if not quoted else {}
     total = math.fsum(weights.values())
     figures = {s for s in mine if any(ch.isdigit() for ch in s)}
+    key = {s for s, w in weights.items() if w >= SUPPORT_KEY_SHARE * total}
     for doc, source in sorted(sources.items()):
         if doc in support:
             continue
@@ -149,6 +155,7 @@ def _supporters(
             shared = mine & bag
             if (
                 len(shared) >= SUPPORT_MIN_WORDS
+                and key <= shared
                 and math.fsum(weights[s] for s in sorted(shared)) >= SUPPORT_OVERLAP * total
             ):
                 support.add(doc)
