@@ -224,3 +224,14 @@ def test_a_big_story_is_read_from_a_bounded_number_of_reports_and_cites_any_arti
     # every article prints the wire sentence: all of them support it, read or not
     assert wire.sources == tuple(range(len(articles)))
     assert select_sentences(articles, 60) == chosen
+
+
+def test_the_lead_bonus_never_buys_two_short_sentences_over_one_full_one() -> None:
+    # Two 10-word lead sentences say two facts; one 20-word lead sentence says
+    # them and one more. Paid whole per sentence, the lead bonus took the pair.
+    short_a = fake(0, 0, 10, {"storm"})
+    short_b = fake(1, 0, 10, {"coast"})
+    full = fake(2, 0, 20, {"storm", "coast", "wind"})
+    assert _sentence_cost(short_a) + _sentence_cost(short_b) == pytest.approx(_sentence_cost(full))
+    weights = {("storm", ""): 5.0, ("coast", ""): 5.0, ("wind", ""): 1.0}
+    assert _solve([short_a, short_b, full], weights, 20) == [2]

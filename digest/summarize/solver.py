@@ -82,16 +82,28 @@ EPSILON = 1e-9
 SOLVER_GAP = 0.005
 
 
+#: The lead bonus is whole for a sentence of at least this many words and pro rata
+#: below: it is paid per sentence, so unscaled it buys several short sentences
+#: over one full one (on DUC dev, 20 gave R-1/R-2/R-L 40.99/12.16/36.59
+#: against 40.74/11.83/36.23 unscaled; 15 changed nothing, 25 gave 40.88/12.15/36.49).
+SHORT_WORDS = 20
+
+
 def _sentence_cost(cand: Candidate) -> float:
     """Objective cost of choosing a sentence, apart from its concepts (may be negative)."""
+    kinds = (
+        (OUTLOOK_BONUS if cand.outlook else 0.0)
+        + (UNKNOWN_BONUS if cand.unknown else 0.0)
+        + (REACTION_BONUS if cand.reaction else 0.0)
+        + (FIGURE_BONUS if cand.figure else 0.0)
+    )
+    lead = LEAD_BONUS * math.exp(-cand.position / POSITION_DECAY)
+    lead *= min(1.0, cand.length / SHORT_WORDS)
     return (
         PENALTY_COST * cand.penalty
         + (DANGLING_COST if cand.dangling else 0.0)
-        - LEAD_BONUS * math.exp(-cand.position / POSITION_DECAY)
-        - (OUTLOOK_BONUS if cand.outlook else 0.0)
-        - (UNKNOWN_BONUS if cand.unknown else 0.0)
-        - (REACTION_BONUS if cand.reaction else 0.0)
-        - (FIGURE_BONUS if cand.figure else 0.0)
+        - lead
+        - kinds
         + LONG_COST * max(0, cand.length - LONG_SENTENCE)
     )
 
