@@ -47,6 +47,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import snowballstemmer  # type: ignore[import-untyped]
 
@@ -139,6 +140,7 @@ _REACTION = re.compile(
 _FIGURE = re.compile(
     r"[$€£¥]\s?\d|\b\d[\d,.]*\s?(?:%|percent|per cent|million|billion|thousand|people|dead)\b"
 )
+_HAS_DIGIT = re.compile(r"\d")
 _READER = re.compile(r"\b(?:you|your|yours|you're|you’re|you've|you’ve|you'll|you’ll|yourself)\b")
 # The four patterns above are matched against lower-cased text (faster than IGNORECASE).
 _FIRST_PERSON = re.compile(
@@ -558,32 +560,38 @@ def _fields(
     """The :class:`Candidate` fields after ``tokens``, given the judge's verdict."""
     stopped = [w in stop for w in tokens]
     content = frozenset(
-        s
-        for w, s, is_stop in zip(tokens, stems, stopped, strict=True)
-        if not is_stop and len(w) > 1
+        [s for w, s, no in zip(tokens, stems, stopped, strict=True) if not no and len(w) > 1]
     )
     intern = _CONCEPTS.setdefault
     if len(_CONCEPTS) > 1 << 18:
         _CONCEPTS.clear()
     # As sentence_bigrams(), with the stop-word test done once per word.
-    pairs = [
-        (stems[i], stems[i + 1])
-        for i in range(len(tokens) - 1)
-        if not (stopped[i] and stopped[i + 1])
-    ]
-    bigrams = frozenset(intern(pair, pair) for pair in pairs)
-    concepts = bigrams.union(intern(single, single) for single in ((s, "") for s in content))
-    lower = "" if reason else text.lower()
+    bigrams = frozenset(
+        [
+            intern(pair, pair)
+            for pair, first, second in zip(pairwise(stems), stopped, stopped[1:], strict=False)
+            if not (first and second)
+        ]
+    )
+    concepts = bigrams.union([intern((single, ""), (single, "")) for single in content])
+    if reason:
+        kinds = (False, False, False, False)
+    else:
+        lower = text.lower()
+        kinds = (
+            # every figure has a digit: most sentences are spared the pattern
+            _HAS_DIGIT.search(lower) is not None and _FIGURE.search(lower) is not None,
+            _OUTLOOK.search(lower) is not None,
+            _OPEN.search(lower) is not None,
+            _REACTION.search(lower) is not None,
+        )
     return (
         stems,
         len(text.split()),
         reason,
         penalty,
         dangling,
-        not reason and bool(_FIGURE.search(lower)),
-        not reason and bool(_OUTLOOK.search(lower)),
-        not reason and bool(_OPEN.search(lower)),
-        not reason and bool(_REACTION.search(lower)),
+        *kinds,
         content,
         bigrams,
         concepts,
