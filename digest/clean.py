@@ -136,7 +136,38 @@ def _url(value: str | None) -> str | None:
 
 # -- sentence-level boilerplate ----------------------------------------------------
 
+#: Offers to the reader: the site's newsletter, social accounts, shows and apps.
+_OFFER_SENTENCE = [
+    # newsletter / social calls to action
+    re.compile(
+        r"\b(?:sign up|subscribe)\b[^.]{0,40}\b(?:newsletter|updates|inbox|channel)\b", re.I
+    ),
+    re.compile(
+        r"\bfollow us on\b|\blike us on facebook\b|\bshare (?:this|on)\b[^.]{0,20}"
+        r"\b(?:twitter|facebook|x|social)\b",
+        re.I,
+    ),
+    # the site's own products offered to the reader: a show, a newsletter, an app
+    re.compile(
+        r"^(?:now\s+|and\s+)?(?:you can (?:now\s+|also\s+)?|don't forget to\s+|be sure to\s+)?"
+        r"(?:listen|hear|subscribe|download|get|sign up|follow|try|catch|tune in|join)\b"
+        r"[^.]{0,80}\b(?:podcasts?|newsletters?|apps?|briefings?|bulletins?|alerts?|"
+        r"each (?:morning|day|week|weekday)|every (?:morning|day|week|weekday)|daily|weekly|"
+        r"in your inbox|on (?:apple|spotify|itunes|google|amazon|stitcher|alexa)|"
+        r"wherever you (?:get|listen))\b",
+        re.I,
+    ),
+    re.compile(
+        r"\bwherever you get your podcasts\b|\bavailable (?:now )?on (?:apple podcasts|spotify|"
+        r"itunes|google play|the app store)\b|\b(?:get|download) (?:the|our) [\w' ]{0,30}\bapp\b"
+        r"[^.]{0,30}\b(?:free|now|today|here)\b",
+        re.I,
+    ),
+]
+
 _BOILERPLATE_SENTENCE = [
+    *_OFFER_SENTENCE,
+    re.compile(r"^stay tuned\b", re.I),
     # affiliate / commission disclosures
     re.compile(
         r"\b(?:earn|earns|receive|get|make)s?\b[^.]{0,40}\b(?:commission|affiliate|compensation)",
@@ -149,15 +180,6 @@ _BOILERPLATE_SENTENCE = [
         r"\b(?:check out|see|read|take a look at|browse|head (?:over )?to|don't miss)\s+"
         r"(?:our|my)\s+(?:\w+\s+){0,3}?(?:guides?|lists?|list of|round-?ups?|reviews?|"
         r"picks|rankings?|coverage|articles?|explainers?|hub|page)\b",
-        re.I,
-    ),
-    # newsletter / social calls to action
-    re.compile(
-        r"\b(?:sign up|subscribe)\b[^.]{0,40}\b(?:newsletter|updates|inbox|channel)\b", re.I
-    ),
-    re.compile(
-        r"\bfollow us on\b|\blike us on facebook\b|\bshare (?:this|on)\b[^.]{0,20}"
-        r"\b(?:twitter|facebook|x|social)\b",
         re.I,
     ),
     re.compile(r"^\s*(?:click|tap) here\b", re.I),
@@ -188,23 +210,6 @@ _BOILERPLATE_SENTENCE = [
         re.I,
     ),
     re.compile(r"(?:^|\s)#(?:ad|sponsored|spon|paid|partner|gifted)\b", re.I),
-    # the site's own products offered to the reader: a show, a newsletter, an app
-    re.compile(
-        r"^(?:now\s+|and\s+)?(?:you can (?:now\s+|also\s+)?|don't forget to\s+|be sure to\s+)?"
-        r"(?:listen|hear|subscribe|download|get|sign up|follow|try|catch|tune in|join)\b"
-        r"[^.]{0,80}\b(?:podcasts?|newsletters?|apps?|briefings?|bulletins?|alerts?|"
-        r"each (?:morning|day|week|weekday)|every (?:morning|day|week|weekday)|daily|weekly|"
-        r"in your inbox|on (?:apple|spotify|itunes|google|amazon|stitcher|alexa)|"
-        r"wherever you (?:get|listen))\b",
-        re.I,
-    ),
-    re.compile(r"^stay tuned\b", re.I),
-    re.compile(
-        r"\bwherever you get your podcasts\b|\bavailable (?:now )?on (?:apple podcasts|spotify|"
-        r"itunes|google play|the app store)\b|\b(?:get|download) (?:the|our) [\w' ]{0,30}\bapp\b"
-        r"[^.]{0,30}\b(?:free|now|today|here)\b",
-        re.I,
-    ),
     # the signature of an embedded social post: "— Jo Roe (@jo) May 8, 2026"
     re.compile(r"^[—–-]\s*[^()]{1,80}\(@\w{1,15}\)\s+\w+\.?\s+\d{1,2},\s+\d{4}\s*$"),
     # teasers: a label or a promise of something the reader cannot see here
@@ -337,6 +342,8 @@ class _Line:
     punctuated: bool
     #: True for a list item or a table row.
     item: bool = False
+    #: True for a short line that makes the reader an offer (see :func:`_is_pitch`).
+    pitch: bool = False
 
 
 def clean(data: ArticleData) -> Article:
@@ -353,7 +360,7 @@ def clean(data: ArticleData) -> Article:
         index = next((i for i, line in enumerate(lines) if not line.item and _is_title(line)), None)
         if index is not None:
             title = shorten(lines.pop(index).text, TITLE_MAX_CHARS)
-    blocks = _drop_trailing_headings(_blocks(lines))
+    blocks = _drop_trailing_headings(_blocks(_without_pitches(lines)))
     if not title and not any(b.kind == "paragraph" for b in blocks):
         raise IngestError(
             "has no article text left after cleaning, and no title",
@@ -406,7 +413,8 @@ def _clean_lines(raw_lines: Iterable[str], live: bool = False) -> Iterable[_Line
         if kept:
             text = " ".join(kept)
             # a line in capitals is display text (a subhead, a banner), never prose
-            yield _Line(text, text.endswith(_TERMINAL) and not _is_shouted(text), item)
+            punctuated = text.endswith(_TERMINAL) and not _is_shouted(text)
+            yield _Line(text, punctuated, item, _is_pitch(sentences, kept))
 
 
 def _is_shouted(line: str) -> bool:
@@ -491,6 +499,39 @@ def clean_sentences(sentences: list[str]) -> list[str]:
     if kept and all(_CALL_TO_ACTION.match(s) for s in kept) and len(kept) < len(sentences):
         return []
     return kept
+
+
+#: A line of at most this many sentences that makes an offer may be all pitch.
+_PITCH_SENTENCES = 3
+
+
+def _is_pitch(sentences: list[str], kept: list[str]) -> bool:
+    """A short line with an offer in it: "Start your day with The Memo. The Memo is
+    what investors read first. Sign up for the free newsletter." """
+    return (
+        len(sentences) <= _PITCH_SENTENCES
+        and len(kept) < len(sentences)
+        and any(p.search(s) for s in sentences if s not in kept for p in _OFFER_SENTENCE)
+    )
+
+
+def _without_pitches(lines: list[_Line]) -> list[_Line]:
+    """The lines without a pitch at the article's start or end (where promotions sit),
+    so long as prose is left."""
+    start, end = 0, len(lines)
+    while (
+        start < end
+        and lines[start].pitch
+        and any(line.punctuated and not line.pitch for line in lines[start + 1 : end])
+    ):
+        start += 1
+    while (
+        end > start
+        and lines[end - 1].pitch
+        and any(line.punctuated and not line.pitch for line in lines[start : end - 1])
+    ):
+        end -= 1
+    return lines[start:end]
 
 
 def mend_fragment(sentence: str) -> str | None:

@@ -80,6 +80,34 @@ def test_a_pointer_left_alone_after_a_disclosure_goes_too(pointer: str) -> None:
     assert article.blocks == (Block("paragraph", PROSE),)
 
 
+@pytest.mark.parametrize(
+    "pitch",
+    [
+        "Start your week with The Ledger. The Ledger is the first read of busy bankers. "
+        "Sign up for the free daily newsletter.",
+        "Like what you read? Follow us on Twitter for the latest council news.",
+    ],
+)
+def test_a_short_paragraph_that_makes_an_offer_at_either_end_is_all_pitch(pitch: str) -> None:
+    assert _clean(f"Budget news\n{pitch}\n{PROSE}").paragraphs == (PROSE,)
+    assert _clean(f"Budget news\n{PROSE}\n{PROSE}\n{pitch}").paragraphs == (PROSE, PROSE)
+    # in the middle of an article, or as its only prose, the news around the offer stays
+    middle = _clean(f"Budget news\n{PROSE}\n{pitch}\n{PROSE}").paragraphs
+    assert len(middle) == 3
+    assert _clean(f"Budget news\n{pitch}").paragraphs
+
+
+def test_a_long_paragraph_keeps_its_news_when_it_ends_in_an_offer() -> None:
+    news = (
+        "The council approved the budget on Tuesday. The vote was seven to two. "
+        "Work on the bridge starts in May. The mayor called it a fair deal."
+    )
+    article = _clean(f"Budget news\n{news} Sign up for our free daily newsletter.\n{PROSE}")
+    assert article.paragraphs == (news, PROSE)
+    # two sentences of news with the offer after them: kept where the article has no other
+    assert _clean(f"Budget news\n{PROSE} Sign up for our daily newsletter.").paragraphs == (PROSE,)
+
+
 @pytest.mark.parametrize("promo", PROMOTIONS)
 def test_self_promotion_is_removed_wherever_it_sits(promo: str) -> None:
     article = _clean(f"Budget news\n{PROSE} {promo}")
