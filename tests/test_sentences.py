@@ -152,6 +152,8 @@ def test_a_link_word_goes_with_a_resolved_pronoun_only() -> None:
         ),
         ("Watch the moment the bowler removes the opener at the Oval on Sunday.", "reader address"),
         ("The council is expected to vote on the plan, and the mayor says…", "teaser"),
+        ("Voters in the city go to the polls on Sunday - find out who is standing.", "teaser"),
+        ("The row over the harbour deepens: here's what we know so far about it.", "teaser"),
         ("Is this the end of the road for the city’s oldest football club?", "question"),
         (
             "It was the latest, and the worst, in a series of attacks on the city.",
@@ -169,6 +171,7 @@ def test_sentences_that_do_not_stand_alone_are_left_out(text: str, reason: str) 
     [
         "“I am not at all concerned about the vote,” Hunter said after the meeting.",
         "The minister said the plan was “a step in the right direction” for farmers.",
+        "The mayor – seen here at the opening in May – said the harbour would reopen.",
         "It is unclear whether the council will approve the budget before the summer.",
         "This year, for the first time, visitors can vote for their favourite light artwork.",
         "There were twelve people on the boat when it capsized near the harbour.",

@@ -111,6 +111,15 @@ _TEASER = re.compile(
     re.I,
 )
 
+#: A pointer to what the reader cannot see here, after a dash or colon: "Voters go to
+#: the polls - find out who's involved", "The row deepens: here's what we know".
+_TEASER_TAIL = re.compile(
+    r"(?:\s[-–—|]|:)\s+(?:find out|read|see|watch|listen|learn|discover|click|look|"
+    r"here(?:['’]s| is| are))\b",
+    re.I,
+)
+_DASHES = re.compile(r"\s[-–—|]\s|:\s")
+
 #: Whether plans count as what comes next ("plans to", "is considering", "priority").
 PLANS = True
 #: Status and next steps: what is still open, what happens next and when.
@@ -342,7 +351,7 @@ def judge(text: str, tokens: Sequence[str], inside_quote: bool = False) -> tuple
     outside_quotes = _QUOTED.sub(" ", text) if quoted else text
     if "?" in outside_quotes:
         return "question", 1.0, False
-    if _TEASER.search(text.strip()):
+    if _TEASER.search(text.strip()) or (_DASHES.search(text) and _TEASER_TAIL.search(text)):
         return "teaser", 1.0, False
     if ("you" in lower and _READER.search(outside_quotes.lower())) or _IMPERATIVE.match(text):
         return "reader address", 1.0, False
