@@ -154,6 +154,7 @@ def test_a_link_word_goes_with_a_resolved_pronoun_only() -> None:
         ("The council is expected to vote on the plan, and the mayor says…", "teaser"),
         ("Voters in the city go to the polls on Sunday - find out who is standing.", "teaser"),
         ("The row over the harbour deepens: here's what we know so far about it.", "teaser"),
+        ("From new trams to faster ferries, here’s what to watch in the city this year.", "teaser"),
         ("Is this the end of the road for the city’s oldest football club?", "question"),
         (
             "It was the latest, and the worst, in a series of attacks on the city.",

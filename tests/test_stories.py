@@ -425,6 +425,28 @@ def test_a_title_no_sentence_bears_out_is_no_headline_unless_its_article_told_al
     assert make_headline(articles, both).startswith("The prominent former executive eluded")
 
 
+def test_the_lead_sentence_s_own_title_heads_the_story_when_the_sentences_touch_it() -> None:
+    from digest.summarize.concepts import Chosen
+
+    articles = [
+        article(
+            "l/a",
+            "The mayor blamed the storm after the river broke through the outer wall.",
+            title="Floodwater breaks into the old town, and residents flee",
+        ),
+        article(
+            "l/b",
+            "Residents, including families with children, left within hours.",
+            title="Evacuation in the valley",
+        ),
+    ]
+    cands = [c for c in candidates(articles) if not c.excluded]
+    both = [Chosen(c, (c.doc,)) for c in sorted(cands, key=lambda c: c.doc)]
+    # neither title is borne out; the lead sentence's article shares "residents" with them
+    headline = make_headline(articles, both)
+    assert headline == "Floodwater breaks into the old town, and residents flee"
+
+
 def test_a_one_article_story_keeps_its_own_headline() -> None:
     # Its sentences are its own, whichever fit the budget: its headline names them.
     single = article(

@@ -53,8 +53,9 @@ def make_headline(articles: Sequence[Article], chosen: Sequence[Chosen]) -> str:
     bear out just as well. A title the sentences do not bear out would promise
     what the story does not tell -- unless every chosen sentence comes from
     that one article: like a story of one article, it keeps that article's own
-    headline. Otherwise the story's first chosen sentence, shortened, is the
-    headline.
+    headline. Failing that, the title of the first chosen sentence's article
+    when the chosen sentences share at least one of its words; otherwise the
+    story's first chosen sentence, shortened, is the headline.
     """
     if len(articles) == 1 and articles[0].title and content_words(articles[0].title):
         # One article: its own headline names what it tells, whichever of its
@@ -75,6 +76,12 @@ def make_headline(articles: Sequence[Article], chosen: Sequence[Chosen]) -> str:
         if only.title and content_words(only.title):
             return clean_title(only.title)
     if chosen:
+        # The lead sentence's own article, when the sentences share a word of its
+        # title: feed summaries are short, and a headline is better than the lead
+        # sentence told twice.
+        lead = articles[chosen[0].candidate.doc]
+        if lead.title and any(held[stem(w)] for w in content_words(clean_title(lead.title))):
+            return clean_title(lead.title)
         return shorten(chosen[0].candidate.text)
     for article in articles:
         for paragraph in article.paragraphs:

@@ -115,10 +115,11 @@ _TEASER = re.compile(
 #: the polls - find out who's involved", "The row deepens: here's what we know".
 _TEASER_TAIL = re.compile(
     r"(?:\s[-–—|]|:)\s+(?:find out|read|see|watch|listen|learn|discover|click|look|"
-    r"here(?:['’]s| is| are))\b",
+    r"here(?:['’]s| is| are))\b"
+    r"|,\s+here(?:['’]s| is| are) (?:what|how|why|where|when|who|everything)\b",
     re.I,
 )
-_DASHES = re.compile(r"\s[-–—|]\s|:\s")
+_DASHES = re.compile(r"\s[-–—|]\s|:\s|,\s+here")
 
 #: Whether plans count as what comes next ("plans to", "is considering", "priority").
 PLANS = True
