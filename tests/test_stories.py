@@ -122,27 +122,59 @@ def test_articles_weeks_apart_need_stronger_evidence() -> None:
     assert date_factor(400.0) < date_factor(365.0)
 
 
-def test_two_articles_from_one_outlet_are_less_alike() -> None:
-    two_outlets = similar_pairs(FERRY)
-    same = [
-        Article(a.path, a.title, a.blocks, outlet="Reuters", published=a.published) for a in FERRY
+def with_outlets(articles: list[Article], *outlets: str) -> list[Article]:
+    return [
+        Article(a.path, a.title, a.blocks, outlet=o, published=a.published)
+        for a, o in zip(articles, outlets, strict=True)
     ]
-    one_outlet = similar_pairs(same)
+
+
+def test_two_articles_from_one_outlet_are_less_alike() -> None:
+    two_outlets = similar_pairs(with_outlets(FERRY, "Island Courier", "Harbour Herald"))
+    one_outlet = similar_pairs(with_outlets(FERRY, "Island Courier", "island courier"))
     assert one_outlet[(0, 1)] == two_outlets[(0, 1)] * grouping.SAME_OUTLET
+    # case, punctuation and a leading "The" do not make it another outlet
+    again = similar_pairs(with_outlets(FERRY, "The Island Courier", "Island-Courier"))
+    assert again[(0, 1)] == one_outlet[(0, 1)]
 
 
 def test_one_outlets_follow_up_days_later_is_not_marked_down() -> None:
-    # A wire service files a story a day: its follow-ups are the norm, not a second item.
+    # An outlet files a story a day: its follow-ups are the norm, not a second item.
     later = DAY + dt.timedelta(days=grouping.SAME_OUTLET_DAYS + 2)
     pair = [
-        Article(FERRY[0].path, FERRY[0].title, FERRY[0].blocks, outlet="Reuters", published=DAY),
-        Article(FERRY[1].path, FERRY[1].title, FERRY[1].blocks, outlet="Reuters", published=later),
+        Article(FERRY[0].path, FERRY[0].title, FERRY[0].blocks, outlet="Courier", published=DAY),
+        Article(FERRY[1].path, FERRY[1].title, FERRY[1].blocks, outlet="Courier", published=later),
     ]
-    other = [
-        pair[0],
-        Article(FERRY[1].path, FERRY[1].title, FERRY[1].blocks, outlet="AP", published=later),
-    ]
+    other = [pair[0], *with_outlets(pair[1:], "Herald")]
     assert similar_pairs(pair)[(0, 1)] == similar_pairs(other)[(0, 1)]
+
+
+def test_a_news_agency_is_not_marked_down_for_telling_one_item_twice() -> None:
+    # A wire service files the first take and then write-throughs of one item on one day.
+    take = article(
+        "wire/1",
+        "Wildfire crews evacuated the hill town of Tarrowby on Friday as flames crossed the "
+        "ridge road, officials said.",
+        "About 900 residents left before the only road out was closed.",
+        outlet="Associated Press",
+    )
+    write_through = article(
+        "wire/2",
+        "Flames crossed the ridge road and forced crews to evacuate Tarrowby on Friday, where "
+        "about 900 residents fled before the road out was shut.",
+        "Officials said two water-bombing aircraft were sent from the coast.",
+        outlet="The Associated Press",
+    )
+    courier = with_outlets([take, write_through], "Courier", "Courier")
+    two = with_outlets([take, write_through], "Courier", "Herald")
+    agency = similar_pairs([take, write_through])[(0, 1)]
+    assert agency == similar_pairs(two)[(0, 1)]
+    assert similar_pairs(courier)[(0, 1)] == agency * grouping.SAME_OUTLET < agency
+    for name in ("AP", "Reuters", "AFP", "Agence France-Presse", "Xinhua News Agency"):
+        assert grouping.outlet_code(name) is None
+    assert grouping.outlet_code("The Guardian") == grouping.outlet_code("guardian") == "guardian"
+    assert grouping.outlet_code("Reuters Institute blog") is not None
+    assert grouping.outlet_code("  ") is None
 
 
 def test_long_posting_lists_pair_each_article_with_a_few_neighbours_only() -> None:

@@ -27,7 +27,9 @@ Method:
    for weeks with strong shared evidence), times :data:`SAME_OUTLET` when
    both come from one outlet within :data:`SAME_OUTLET_DAYS` (an outlet
    rarely tells one news item twice in one news cycle; over the following
-   days its follow-ups are the norm, as a wire service files one a day),
+   days its follow-ups are the norm, as a wire service files one a day; a
+   news agency, :data:`NEWS_AGENCIES`, is never marked down: it files one
+   item many times),
    and times :func:`headline_factor` when both have headlines and neither
    headline's words are in the other article (two pieces on one subject:
    "Alibaba's Hong Kong listing" and "Hong Kong chaos").
@@ -100,6 +102,47 @@ PRIOR_ARTICLES = 20.0
 SAME_OUTLET = 0.85
 #: ... when they are at most this many days apart (or undated).
 SAME_OUTLET_DAYS = 3.0
+#: News agencies (wire services) are not marked down as one outlet: an agency
+#: tells one news item many times -- the first take, the write-throughs that
+#: update it through the day, a follow-up each day it runs -- for the papers
+#: that print it. (Marked down, an agency's daily follow-ups of a running
+#: story fell out of it: DUC dev ARI 0.926 against 0.938, with the pages and
+#: feeds unchanged.) Names as :func:`outlet_code` folds them.
+NEWS_AGENCIES = frozenset(
+    {
+        "aap",
+        "afp",
+        "agence france presse",
+        "agencia efe",
+        "anadolu agency",
+        "ansa",
+        "ap",
+        "ap news",
+        "associated press",
+        "australian associated press",
+        "canadian press",
+        "deutsche presse agentur",
+        "dpa",
+        "efe",
+        "interfax",
+        "kyodo",
+        "kyodo news",
+        "pa media",
+        "press association",
+        "press trust of india",
+        "pti",
+        "reuters",
+        "ria novosti",
+        "tass",
+        "thomson reuters",
+        "united press international",
+        "upi",
+        "xinhua",
+        "xinhua news agency",
+        "yonhap",
+        "yonhap news agency",
+    }
+)
 #: Two headlines must share this much (see :func:`headline_factor`); 0: headlines not used.
 HEADLINE_SHARED = 0.4
 #: Days apart that cost nothing (time zones, a late edition, next-day coverage).
@@ -177,6 +220,17 @@ def article_bag(article: Article) -> Counter[str]:
 #: A stand-in headline is at most this many words long.
 FIRST_SENTENCE_WORDS = 40
 _FIRST_SENTENCE = re.compile(r".+?(?:[.!?](?=\s+[\"“‘(]?[A-Z])|$)")
+
+
+def outlet_code(outlet: str | None) -> str | None:
+    """The outlet as the same-outlet factor compares it, or None: no outlet, or a news agency.
+
+    Case, punctuation and a leading "The" do not count ("The Associated
+    Press", "associated press"). See :data:`NEWS_AGENCIES`.
+    """
+    name = re.sub(r"[\W_]+", " ", (outlet or "").casefold()).strip()
+    name = name.removeprefix("the ")
+    return name if name and name not in NEWS_AGENCIES else None
 
 
 def date_factor(days: float) -> float:
@@ -337,10 +391,7 @@ def pair_similarities(
     similarity *= date_factors(gap)
     codes: dict[str, int] = {}
     outlet = np.array(
-        [
-            codes.setdefault(o, len(codes)) if (o := (a.outlet or "").strip().casefold()) else -1
-            for a in articles
-        ]
+        [codes.setdefault(o, len(codes)) if (o := outlet_code(a.outlet)) else -1 for a in articles]
     )
     if len(pairs):
         left, right = outlet[pairs[:, 0]], outlet[pairs[:, 1]]
@@ -481,10 +532,7 @@ def merge_fragments(
         totals[start : start + step] = np.asarray(left.multiply(right).sum(axis=1)).ravel()
     gap = np.nan_to_num(np.abs(middle[pairs[:, 0]] - middle[pairs[:, 1]]), nan=0.0)
     totals *= date_factors(gap)
-    outlets = [
-        Counter(o for i in m if (o := (articles[i].outlet or "").strip().casefold()))
-        for m in groups
-    ]
+    outlets = [Counter(o for i in m if (o := outlet_code(articles[i].outlet))) for m in groups]
     sizes = [len(m) for m in groups]
     for k, (a, b) in enumerate(pairs.tolist()):
         if gap[k] > SAME_OUTLET_DAYS:
