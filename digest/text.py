@@ -58,6 +58,14 @@ _LOWER_ABBREVIATIONS = frozenset(
 )
 
 
+#: A piece ending in a title before a name never ends a sentence: Punkt splits
+#: "..., said Lt. Josh Smith." after "Lt." when the title is not at the start.
+_ENDS_IN_TITLE = re.compile(
+    r"(?:^|[\s(\"“])(?:Lt|Sgt|Capt|Col|Gen|Maj|Cpl|Pvt|Adm|Cmdr|Det|Insp|Supt|Gov|Sen|Rep|"
+    r"Rev|Fr|Prof|Dr|Mr|Mrs|Ms|Hon|Pres|Amb|Atty)\.$"
+)
+
+
 def split_sentences(paragraph: str) -> list[str]:
     """Split one paragraph into sentences.
 
@@ -81,7 +89,9 @@ def _split_cached(paragraph: str) -> tuple[str, ...]:
         piece = str(raw).strip()
         if not piece:
             continue
-        if pieces and (piece[0].islower() or piece[0] in "(,;:)]"):
+        if pieces and (
+            piece[0].islower() or piece[0] in "(,;:)]" or _ENDS_IN_TITLE.search(pieces[-1])
+        ):
             pieces[-1] = f"{pieces[-1]} {piece}"
         else:
             pieces.append(piece)

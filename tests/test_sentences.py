@@ -248,6 +248,9 @@ def test_tidy_drops_what_a_reader_loses_nothing_by() -> None:
     assert tidy("Fortunately, the press tour produced good news for the fans.") == (
         "The press tour produced good news for the fans."
     )
+    assert tidy("For example, the new ferry does not run at full speed in winter.") == (
+        "The new ferry does not run at full speed in winter."
+    )
     assert tidy(
         "Cameron, best known for his work on the Avatar films, explained the plan on Monday."
     ) == ("Cameron explained the plan on Monday.")
@@ -364,3 +367,20 @@ def test_an_it_raised_from_the_verb_after_it_is_a_dangling_opener(text: str) -> 
 )
 def test_an_it_before_that_or_a_to_after_an_adjective_points_ahead(text: str) -> None:
     assert verdict(text) == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police found the car near the harbour, said Lt. Dana Rowe of the county police.",
+        "The bill was signed on Monday by Gov. Alan Pike after a long debate.",
+        "The prize went to Dr. Mina Osei and Prof. Lars Holm of the city university.",
+    ],
+)
+def test_a_title_before_a_name_never_ends_a_sentence(text: str) -> None:
+    from digest.text import split_sentences
+
+    assert split_sentences(f"{text} The council met again on Friday.") == [
+        text,
+        "The council met again on Friday.",
+    ]

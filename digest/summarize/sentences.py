@@ -410,7 +410,9 @@ _DATELINE = re.compile(
 )
 _LEADING_LINK = re.compile(
     r"^(?:However|Meanwhile|In addition|Additionally|Also|Moreover|Furthermore|Still|"
-    r"Nevertheless|Nonetheless|In the meantime|At the same time|Separately|On (?:Monday|Tuesday|"
+    r"Nevertheless|Nonetheless|In the meantime|At the same time|Separately|For example|"
+    r"For instance|Presumably|In other words|That said|By contrast|In contrast|Even so|"
+    r"On the other hand|On (?:Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday)|(?:Earlier|Later) (?:this|that|on) \w+|"
     + _EDITORIAL
     + r"),\s+(?=[A-Za-z\"“])(?!(?:he|she|it|they|this|that|these|those|his|her|its|their)\b)"
