@@ -151,6 +151,7 @@ def test_a_link_word_goes_with_a_resolved_pronoun_only() -> None:
             "reader address",
         ),
         ("Watch the moment the bowler removes the opener at the Oval on Sunday.", "reader address"),
+        ("Score the harbour tour tickets now for the lowest price ever.", "reader address"),
         ("The council is expected to vote on the plan, and the mayor says…", "teaser"),
         ("Voters in the city go to the polls on Sunday - find out who is standing.", "teaser"),
         ("The row over the harbour deepens: here's what we know so far about it.", "teaser"),

@@ -101,7 +101,9 @@ _IMPERATIVE = re.compile(
     r"^(?:watch|listen|read|see|look|check|click|tap|sign|subscribe|join|follow|"
     r"find out|learn|discover|remember|relax|imagine|consider|meet|get|grab|try|take a look|"
     r"don[’']t|do not|never miss|make sure|be sure|scroll|share|buy|shop|order|visit|"
-    r"download|explore|enjoy|head|keep|let[’']s)\b(?! (?:is|are|was|were|has|have|had|said)\b)",
+    r"download|explore|enjoy|head|keep|let[’']s|snag|nab|"
+    r"score(?= (?:a|an|the|this|these|one|big|up to)\b))\b"
+    r"(?! (?:is|are|was|were|has|have|had|said)\b)",
     re.I,
 )
 #: Teasers: "Here's what we know", "What you need to know", a cut-off "…".
