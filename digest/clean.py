@@ -95,6 +95,9 @@ def scrub(text: str, *, one_line: bool = False) -> str:
     Line-breaking controls become line feeds, or spaces when ``one_line``;
     everything else the text says is kept.
     """
+    if text.replace("\n", "").replace("\t", "").isprintable():
+        # every character scrubbing removes or breaks at is unprintable: none here
+        return text.replace("\n", " ") if one_line else text
     text = text.replace("\r\n", "\n")
     text = _ESCAPE_SEQUENCE.sub("", text)
     text = _LINE_BREAKS.sub(" " if one_line else "\n", text)
@@ -297,6 +300,10 @@ _LIST_RUN = 3
 _RUN_TOGETHER = re.compile(
     r"(?<![\w.@/:-])([^\W\d_][a-z]{3,})([.!?][\"”’)]?)(?=[A-Z](?:[a-z]{2}|\s))"
 )
+#: What every run-together match holds: an end mark, then a capital.
+_RUN_TOGETHER_HINT = re.compile(r"[.!?][\"”’)]?[A-Z]")
+#: How a line with a glued read time (:data:`_GLUED_READ_TIME`) ends, case-folded.
+_READ_TIME_ENDS = ("min", "mins", "minute", "minutes", "read")
 #: The picture link an embedded social post leaves in its text.
 _POST_LINK = re.compile(r"\s*\bpic\.twitter\.com/\w+")
 #: A dateline in brackets glued to the sentence it opens: "(Agency)The council".
@@ -388,7 +395,7 @@ def split_run_together(text: str) -> str:
     and after a dateline glued to the first word ("(Agency)The council ...")."""
     if ")" in text:
         text = _GLUED_DATELINE.sub(") ", text)
-    if "." not in text and "!" not in text and "?" not in text:
+    if not _RUN_TOGETHER_HINT.search(text):
         return text
     return _RUN_TOGETHER.sub(r"\1\2 ", text)
 
@@ -402,8 +409,12 @@ def _clean_lines(raw_lines: Iterable[str], live: bool = False) -> Iterable[_Line
         line = _ITEM_MARK.sub("", line)
         if live:
             line = _TIME_STAMP.sub("", line) if _TIME_STAMP.match(line) else line
-        line = _POST_LINK.sub("", _GLUED_READ_TIME.sub("", line)).rstrip()
-        line = split_run_together(line)
+        # the patterns need these words: most lines are spared the scan
+        if line.rstrip().casefold().endswith(_READ_TIME_ENDS):
+            line = _GLUED_READ_TIME.sub("", line)
+        if "pic.twitter.com" in line:
+            line = _POST_LINK.sub("", line)
+        line = split_run_together(line.rstrip())
         if not has_words(line) or is_junk_line(line):
             continue
         sentences = split_sentences(line)
@@ -419,6 +430,8 @@ def _clean_lines(raw_lines: Iterable[str], live: bool = False) -> Iterable[_Line
 
 def _is_shouted(line: str) -> bool:
     """A line in capitals only: a subhead, an inline link to another story, a banner."""
+    if not line.isupper():  # a lower-case letter, or no cased letter at all
+        return False
     letters = [c for c in line if c.isalpha()]
     return len(letters) >= _SHOUTED_LETTERS and all(c.isupper() for c in letters)
 
@@ -473,11 +486,53 @@ _OPENING_TRIGGERS = re.compile(
 )
 
 
+#: For each pattern of :data:`_BOILERPLATE_SENTENCE`, in order, words (lower-case) one
+#: of which every match holds: a pattern whose words are missing need not scan.
+_NEEDLES: tuple[tuple[str, ...], ...] = (
+    ("sign up", "subscribe"),
+    ("follow us on", "like us on facebook", "share "),
+    (
+        "podcast", "newsletter", "app", "briefing", "bulletin", "alert", "each ", "every ",
+        "daily", "weekly", "in your inbox", "on apple", "on spotify", "on itunes", "on google",
+        "on amazon", "on stitcher", "on alexa", "wherever you ",
+    ),
+    ("wherever you get your podcasts", "available ", "app"),
+    ("stay tuned",),
+    ("commission", "affiliate", "compensation"),
+    ("affiliate ",),
+    ("as an amazon associate",),
+    ("our", "my"),
+    ("click here", "tap here"),
+    (
+        "all rights reserved", "©", "copyright", "privacy policy", "terms of ",
+        "we use cookies", "may not be ",
+    ),
+    (
+        "compensated", "sponsored", "paid for", "brought to you", "made possible",
+        "in partnership", "underwritten",
+    ),
+    ("compensated", "paid", "given"),
+    ("share", "portion", "cut", "percentage", "commission", "fee", "if you "),
+    ("#",),
+    ("(@",),
+    (":", "|", "–", "—"),
+    ("here", "this is", "find out", "learn", "see", "discover", "take a look at"),
+)  # fmt: skip
+#: Letters that match an ASCII letter when case is ignored but do not lower-case to
+#: one ("ſ" matches "s"): with one of them every pattern scans.
+_FOLDS_TO_ASCII = frozenset("İıſK")
+
+
 def _is_boilerplate_sentence(sentence: str) -> bool:
     lower = sentence.lower()
-    return (
-        any(t in lower for t in _BOILERPLATE_TRIGGERS) or bool(_OPENING_TRIGGERS.match(sentence))
-    ) and any(p.search(sentence) for p in _BOILERPLATE_SENTENCE)
+    if not (any(t in lower for t in _BOILERPLATE_TRIGGERS) or _OPENING_TRIGGERS.match(sentence)):
+        return False
+    if not _FOLDS_TO_ASCII.isdisjoint(sentence):
+        return any(p.search(sentence) for p in _BOILERPLATE_SENTENCE)
+    return any(
+        any(n in lower for n in needles) and p.search(sentence)
+        for needles, p in zip(_NEEDLES, _BOILERPLATE_SENTENCE, strict=True)
+    )
 
 
 def is_boilerplate(sentence: str) -> bool:
@@ -543,9 +598,11 @@ def mend_fragment(sentence: str) -> str | None:
     a leading clause, the clause is cut and the rest kept if it is long
     enough to be a sentence on its own.
     """
-    if "\ufffd" in sentence or any(len(w) > _MAX_WORD_CHARS for w in sentence.split()):
+    if "\ufffd" in sentence or max(map(len, sentence.split()), default=0) > _MAX_WORD_CHARS:
         return None
-    damage = _INLINE_NOTE.search(sentence) or _CUT_OFF.search(sentence)
+    damage = (("(" in sentence or "[" in sentence) and _INLINE_NOTE.search(sentence)) or (
+        "?" in sentence and _CUT_OFF.search(sentence)
+    )
     if not damage:
         return sentence
     comma = sentence.find(", ", damage.end() - 1)

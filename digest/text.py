@@ -11,7 +11,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 
 
@@ -31,7 +30,8 @@ def text_or_none(value: object) -> str | None:
 
 def normalize_space(text: str) -> str:
     """Collapse runs of whitespace (including NBSP) into single spaces."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text).replace("\u00a0", " ")).strip()
+    # str.split() splits at exactly the characters the regex \s matches
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 #: A boundary Punkt sometimes misses: a plain lower-case word, a full stop,
@@ -105,8 +105,9 @@ def _split_missed(sentence: str) -> list[str]:
     parts: list[str] = []
     start = 0
     for match in _MISSED_BOUNDARY.finditer(sentence):
-        word = re.search(r"(\S+)$", sentence[: match.start()])
-        token = word.group(1) if word else ""
+        before = sentence[: match.start()]
+        # the word before the mark (none when a space comes first)
+        token = before.rsplit(None, 1)[-1] if before and not before[-1].isspace() else ""
         if not re.fullmatch(r"[a-z]+(?:-[a-z]+)*", token) or token in _LOWER_ABBREVIATIONS:
             continue
         parts.append(sentence[start : match.end(1)].strip())

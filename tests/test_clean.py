@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digest.clean import (
@@ -532,3 +532,61 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped() -> None:
     article = clean(ArticleData(path="news/caf\udce9\n.md", text=PROSE, title="T"))
     assert article.path == "news/caf\\xe9\\x0a.md"
     article.path.encode("utf-8")  # every output can carry it
+
+
+_PIECES = st.sampled_from(
+    [
+        "sign up", "subscribe", "newsletter", "follow us on", "twitter", "share this", "listen",
+        "podcasts", "app", "each morning", "daily", "on spotify", "wherever you get your podcasts",
+        "available on", "the app store", "download our", "free", "stay tuned", "we earn",
+        "commission", "affiliate links", "as an amazon associate", "check out", "our", "my",
+        "guide", "click here", "all rights reserved", "©", "copyright", "privacy policy",
+        "terms of use", "we use cookies", "may not be republished", "this post", "sponsored",
+        "paid for", "i was", "compensated", "given a free", "may earn a", "share of",
+        "if you buy", "through", "the links", "#ad", "— Jo Roe", "(@jo)", "May 8, 2026",
+        "watch", "video:", "|", "–", "here's", "how", "find out", "what", "the", "council",
+        "vote", "budget", ".", ",", "Sign Up", "SUBSCRIBE", "Our", "ſubscribe", "K",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=6).map(" ".join))
+def test_the_word_shortcut_gives_every_pattern_s_verdict(sentence: str) -> None:
+    # the cleaner skips a pattern whose words are missing; the verdict must be the
+    # one every pattern gives
+    import digest.clean as cleaner
+
+    lower = sentence.lower()
+    gate = any(t in lower for t in cleaner._BOILERPLATE_TRIGGERS) or bool(
+        cleaner._OPENING_TRIGGERS.match(sentence)
+    )
+    every = gate and any(p.search(sentence) for p in cleaner._BOILERPLATE_SENTENCE)
+    assert cleaner._is_boilerplate_sentence(sentence) == every
+
+
+@pytest.mark.parametrize(
+    "junk", DISCLOSURES + PROMOTIONS + FURNITURE + SPONSORSHIP + OWN_PRODUCTS + TEASERS
+)
+def test_every_pattern_a_junk_sentence_matches_finds_one_of_its_words(junk: str) -> None:
+    import digest.clean as cleaner
+
+    pairs = zip(cleaner._NEEDLES, cleaner._BOILERPLATE_SENTENCE, strict=True)
+    for needles, pattern in pairs:
+        if pattern.search(junk):
+            assert any(n in junk.lower() for n in needles), pattern.pattern
+
+
+@pytest.mark.parametrize("index", range(18))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(data=st.data())
+def test_every_text_a_pattern_matches_holds_one_of_its_words(
+    index: int, data: st.DataObject
+) -> None:
+    import digest.clean as cleaner
+
+    assert len(cleaner._NEEDLES) == len(cleaner._BOILERPLATE_SENTENCE) == 18
+    pattern = cleaner._BOILERPLATE_SENTENCE[index]
+    text = data.draw(st.from_regex(pattern))
+    if cleaner._FOLDS_TO_ASCII.isdisjoint(text):
+        assert any(n in text.lower() for n in cleaner._NEEDLES[index]), text
