@@ -162,6 +162,9 @@ def test_a_link_word_goes_with_a_resolved_pronoun_only() -> None:
             "dangling opener",
         ),
         ("This is a developing story that carries the possibility of a sequel.", "dangling opener"),
+        ("One of those divers is Mara Quist, who mapped the wreck in 2015.", "dangling opener"),
+        ("Of those, twelve were children under ten, the council said.", "dangling opener"),
+        ("The mayor rode the new ferry across the harbour in eleven minutes flat!", "exclamation"),
     ],
 )
 def test_sentences_that_do_not_stand_alone_are_left_out(text: str, reason: str) -> None:
@@ -173,6 +176,8 @@ def test_sentences_that_do_not_stand_alone_are_left_out(text: str, reason: str) 
     [
         "“I am not at all concerned about the vote,” Hunter said after the meeting.",
         "The minister said the plan was “a step in the right direction” for farmers.",
+        "The crowd shouted “Go home!” as the mayor left the hall after the vote.",
+        "Many of the residents left the city before the storm arrived on Monday.",
         "The mayor – seen here at the opening in May – said the harbour would reopen.",
         "It is unclear whether the council will approve the budget before the summer.",
         "This year, for the first time, visitors can vote for their favourite light artwork.",

@@ -123,6 +123,13 @@ _TEASER_TAIL = re.compile(
 )
 _DASHES = re.compile(r"\s[-–—|]\s|:\s|,\s+here")
 
+#: "One of those scientists ...", "Many of them ...": a part of a group the reader
+#: was told of in a sentence not shown.
+_PART_OF_EARLIER = re.compile(
+    r"^(?:One|Some|Many|Most|All|Each|Both|Neither|Either|None|Several|Few|Two|Three|"
+    r"Half|Much|Any|Another|Others|Of) (?:of )?(?:those|these|them|whom|which)\b"
+)
+
 #: Whether plans count as what comes next ("plans to", "is considering", "priority").
 PLANS = True
 #: Status and next steps: what is still open, what happens next and when.
@@ -365,6 +372,11 @@ def judge(text: str, tokens: Sequence[str], inside_quote: bool = False) -> tuple
     opens_quote = text.lstrip()[:1] in ('"', "“")
     if first in DANGLING_OPENERS and not opens_quote and not _STANDS_ALONE.match(text):
         return "dangling opener", 1.0, True
+    if _PART_OF_EARLIER.match(text):
+        return "dangling opener", 1.0, True
+    if text.rstrip().endswith("!") and not opens_quote:
+        # the writer exclaiming, outside any quotation: not the register of news
+        return "exclamation", 1.0, False
     if quoted and _no_speaker(text, outside_quotes):
         return "quote without speaker", 1.0, True
     if opens_quote and QUOTES_OPENING == "exclude":
