@@ -325,6 +325,10 @@ _TIME_STAMP = re.compile(
     re.I,
 )
 #: The blogger's own voice in a live blog: about the blog, not the news.
+#: A live match report's minute: "13 min:", "90+2 min –", "45' -".
+_MATCH_MINUTE = re.compile(
+    r"^\d{1,3}(?:\+\d{1,2})?\s*(?:min|mins|minutes?\b|['’])\s*[:–—-]\s", re.I
+)
 _LIVE_CHATTER = re.compile(
     r"\b(?:we(?:'ll| will| may| might| could|'re| are| have|'ve)|i(?:'ll| will|'m| am))\b"
     r"[^.]{0,60}\b(?:bring you|be back|have more|keep you|start|lose|losing|wait|waiting|"
@@ -408,6 +412,8 @@ def _clean_lines(raw_lines: Iterable[str], live: bool = False) -> Iterable[_Line
         item = any(p.match(line) for p in (_ITEM_MARK, _NUMBERED, _TABLE_ROW))
         line = _ITEM_MARK.sub("", line)
         if live:
+            if _MATCH_MINUTE.match(line):
+                continue  # play by play: "13 min: Lingard bursts down the left."
             line = _TIME_STAMP.sub("", line) if _TIME_STAMP.match(line) else line
         # the patterns need these words: most lines are spared the scan
         if line.rstrip().casefold().endswith(_READ_TIME_ENDS):

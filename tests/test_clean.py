@@ -326,6 +326,18 @@ def test_live_blog_chatter_goes_in_a_live_blog(chatter: str) -> None:
     assert not any("GMT" in b.text for b in article.blocks)
 
 
+def test_a_live_match_report_s_play_by_play_goes() -> None:
+    text = (
+        f"{PROSE}\n13 min: The winger bursts down the left and wins a corner.\n"
+        "90+2 min – The keeper tips the header over the bar.\n45' - Half time at the harbour."
+    )
+    live = clean(ArticleData(path="live", text=text, title="Quincy v Harbour Town – live!"))
+    assert live.paragraphs == (PROSE,)
+    # in an ordinary report the same line is a sentence of it
+    report = clean(ArticleData(path="report", text=text, title="Quincy beat Harbour Town"))
+    assert len(report.paragraphs) == 4
+
+
 def test_the_same_words_in_an_ordinary_article_are_a_quote_or_news_and_stay() -> None:
     said = "We'll bring you the result as soon as it comes in, the returning officer said."
     article = clean(ArticleData(path="a", text=f"{PROSE} {said}", title="Council votes"))
