@@ -549,7 +549,8 @@ def _send_one(
     if code != 250:
         client.rset()
         raise SendError(
-            f"{options.server} refused the sender {outgoing.sender}: {code} {_text(reply)}"
+            f"{options.server} refused the sender {outgoing.sender}: {code} {_text(reply)}",
+            fix="log in as one who may send from it (--user), or rebuild with another --from",
         )
     code, reply = client.rcpt(spec)
     if code not in (250, 251):
@@ -798,9 +799,9 @@ def send_issue(
 
         failure: DigestError | None = None
         try:
-            states = deliver(outgoing, options, plan.todo, secret=secret, note=note)
+            deliver(outgoing, options, plan.todo, secret=secret, note=note)
         except DigestError as exc:
-            failure, states = exc, {}
+            failure = exc
         finally:
             journal.close()
         final = read_record(eml)  # the journal folded in: every recipient's state
@@ -813,7 +814,13 @@ def send_issue(
         else:
             path.unlink(missing_ok=True)
         journal.path.unlink(missing_ok=True)
-        refused = tuple((a, reasons.get(a, "?")) for a, s in states.items() if s == REFUSED)
+        # from the record, not from deliver: a session that failed later returns
+        # nothing, yet the recipients it refused before are refused all the same
+        refused = tuple(
+            (a, reasons.get(a, "?"))
+            for a, s in final[len(sends)]["recipients"].items()
+            if s == REFUSED
+        )
         report = SendReport(path, plan, tuple(delivered), refused)
         if failure is not None:
             raise _partly(failure, report)
@@ -833,9 +840,11 @@ def _partly(failure: DigestError | None, report: SendReport) -> DigestError:
         parts.append(f"refused {shown}{more}")
     if sent or failure is None or report.refused:
         parts.append(f"sent to {sent} of {total} recipient{'s' if total != 1 else ''}")
-    fix = failure.fix if failure is not None else None
+    fixes = [failure.fix] if failure is not None and failure.fix else []
+    if report.refused:
+        fixes.append("correct or leave out the refused addresses")
     if sent < total:
-        again = "digest send again sends only to those not yet sent"
-        fix = f"{fix}; {again}" if fix else f"correct or leave out the refused addresses; {again}"
+        fixes.append("digest send again sends only to those not yet sent")
+    fix = "; ".join(fixes) or None
     kind = type(failure) if failure is not None else SendError
     return kind("; ".join(parts), path=failure.path if failure else None, fix=fix)

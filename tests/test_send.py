@@ -12,6 +12,7 @@ import asyncio
 import datetime as dt
 import email
 import email.policy
+import errno
 import http.client
 import json
 import os
@@ -1146,3 +1147,211 @@ def test_a_dry_run_names_who_has_it_and_who_may(built: Path) -> None:
         "  Skipped, already sent (pass --resend): a@x.example",
         "  Skipped, may have it already (pass --resend): b@x.example",
     ]
+
+
+# -- what a mail server sees of a session (the mutation run left these untested) ------
+
+
+class Polite(Inbox):
+    """Records whether the client said QUIT before it hung up."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.quits = 0
+
+    async def handle_QUIT(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope
+    ) -> str:
+        self.quits += 1
+        return "221 Bye"
+
+
+def test_a_session_ends_with_quit(built: Path) -> None:
+    handler = Polite()
+    with smtp_server(handler) as port:
+        code, _, err = send(str(built), *none_args(port), "--to", "a@x.example, b@x.example")
+    assert code == 0, err
+    assert len(handler.envelopes) == 2 and handler.quits == 1
+
+
+class RefusesSender(Polite):
+    async def handle_MAIL(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        return "553 5.7.1 sender not allowed"
+
+
+def test_a_refused_sender_is_named_with_the_server_s_reason(built: Path) -> None:
+    handler = RefusesSender()
+    with smtp_server(handler) as port:
+        code, _, err = send(str(built), *none_args(port), "--to", "a@x.example, b@x.example")
+    assert code == 5
+    assert err == (
+        f"error: 127.0.0.1:{port} refused the sender digest@news.example: "
+        "553 5.7.1 sender not allowed; log in as one who may send from it (--user), or "
+        "rebuild with another --from; digest send again sends only to those not yet sent\n"
+    )
+    assert handler.envelopes == [] and handler.quits == 1
+    assert not (built / SENT_RECORD).exists(), "nothing went out: nothing recorded"
+
+
+class Forwards(Inbox):
+    """Takes every recipient as 251: not local, will forward (a success)."""
+
+    async def handle_RCPT(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        envelope.rcpt_tos.append(address)
+        return "251 2.1.5 user not local; will forward"
+
+
+def test_a_recipient_taken_for_forwarding_is_sent(built: Path) -> None:
+    handler = Forwards()
+    with smtp_server(handler) as port:
+        code, out, err = send(str(built), *none_args(port), "--to", "a@x.example")
+    assert code == 0, err
+    assert [e.rcpt_tos for e in handler.envelopes] == [["a@x.example"]]
+    assert states(built) == [{"a@x.example": "sent"}] and "to 1 recipient," in out
+
+
+class Latin1Refusal(Inbox):
+    """An old server that words its refusals in Latin-1, not UTF-8."""
+
+    async def handle_RCPT(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> Any:
+        if address.startswith("gone"):
+            return "550 5.1.1 Empfänger unbekannt".encode("latin-1")
+        return await super().handle_RCPT(server, session, envelope, address, options)
+
+
+def test_a_reply_that_is_not_utf8_is_shown_not_a_traceback(built: Path) -> None:
+    handler = Latin1Refusal()
+    with smtp_server(handler) as port:
+        result = runner.invoke(
+            app, ["send", str(built), *none_args(port), "--to", "gone@x.example, ok@x.example"]
+        )
+    assert result.exit_code == 5 and isinstance(result.exception, SystemExit), result.stderr
+    assert "refused gone@x.example (550 5.1.1 Empf\ufffdnger unbekannt)" in result.stderr
+    assert [e.rcpt_tos for e in handler.envelopes] == [["ok@x.example"]]
+    assert states(built) == [{"gone@x.example": "refused", "ok@x.example": "sent"}]
+
+
+class RefusesContent(Inbox):
+    """Reads each message, then refuses the one to ``spam@``: nothing delivered to it."""
+
+    async def handle_DATA(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope
+    ) -> str:
+        if envelope.rcpt_tos == ["spam@x.example"]:
+            return "554 5.7.1 message refused as spam"
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_message_refused_after_its_content_is_refused_and_tried_again(built: Path) -> None:
+    handler = RefusesContent()
+    everyone = ["--to", "spam@x.example, ok@x.example"]
+    with smtp_server(handler) as port:
+        code, _, err = send(str(built), *none_args(port), *everyone)
+        assert code == 5
+        assert "refused spam@x.example (554 5.7.1 message refused as spam)" in err
+        assert "sent to 1 of 2 recipients" in err
+        assert states(built) == [{"spam@x.example": "refused", "ok@x.example": "sent"}]
+        # surely not delivered: a plain send tries it again, and only it
+        code, _, err = send(str(built), *none_args(port), *everyone)
+    assert code == 5 and "sent to 0 of 1 recipient;" in err
+    assert [e.rcpt_tos for e in handler.envelopes] == [["ok@x.example"]]
+
+
+class RefusesThenDrops(Inbox):
+    """Refuses the first recipient, then drops the connection at the next RCPT."""
+
+    async def handle_RCPT(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if address == REFUSED:
+            return "550 5.1.1 no such user"
+        server.transport.abort()
+        return "250 never seen"
+
+
+def test_a_session_lost_after_a_refusal_names_both(built: Path) -> None:
+    with smtp_server(RefusesThenDrops()) as port:
+        code, _, err = send(str(built), *none_args(port), "--to", f"{REFUSED}, b@x.example")
+    assert code == 5
+    assert err == (
+        f"error: 127.0.0.1:{port} closed the connection: Connection unexpectedly closed; "
+        f"refused {REFUSED} (550 5.1.1 no such user); sent to 0 of 2 recipients; "
+        "correct or leave out the refused addresses; "
+        "digest send again sends only to those not yet sent\n"
+    )
+    assert not (built / SENT_RECORD).exists(), "surely nothing delivered: nothing recorded"
+
+
+class ReadsTheJournal(Inbox):
+    """At each RCPT, copies the send's journal as it is on disk at that moment."""
+
+    def __init__(self, journal: Path) -> None:
+        super().__init__()
+        self.journal, self.seen = journal, []
+
+    async def handle_RCPT(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        self.seen.append(self.journal.read_text(encoding="utf-8"))
+        return await super().handle_RCPT(server, session, envelope, address, options)
+
+
+def test_the_journal_says_each_step_and_why_before_the_next_begins(built: Path) -> None:
+    handler = ReadsTheJournal(built / "sent.json.journal")
+    with smtp_server(handler) as port:
+        code, _, _ = send(str(built), *none_args(port), "--to", f"{REFUSED}, b@x.example")
+    assert code == 5
+    first, second = ([json.loads(line) for line in text.splitlines()] for text in handler.seen)
+    assert first == []
+    assert second == [
+        {"send": 0, "to": REFUSED, "status": "refused", "reason": "550 5.1.1 no such user"}
+    ]
+    assert not (built / "sent.json.journal").exists(), "folded into sent.json at the end"
+
+
+def test_a_disk_that_fills_during_a_send_stops_it_before_the_next_message(
+    inbox: tuple[Inbox, int], built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The journal cannot be synced before the second message would go out (the
+    OS refuses it at fsync, as NFS and quotas do): that message never goes out,
+    and the error names the journal and the fix (exit 2)."""
+    handler, port = inbox
+    journal = built / "sent.json.journal"
+    real_fsync, synced = os.fsync, []
+
+    def full(fd: int) -> None:
+        if journal.exists() and os.path.samestat(os.fstat(fd), os.stat(journal)):
+            synced.append(fd)
+            if len(synced) == 3:  # a: sending, a: sent, then b: sending
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", full)
+    code, _, err = send(str(built), *none_args(port), "--to", "a@x.example, b@x.example")
+    monkeypatch.undo()
+    assert code == 2
+    assert err == (
+        f"error: {journal}: cannot record the send to b@x.example (No space left on device); "
+        "stopped; sent to 1 of 2 recipients; free some space, then digest send again (it "
+        "sends only to the others); digest send again sends only to those not yet sent\n"
+    )
+    assert [e.rcpt_tos for e in handler.envelopes] == [["a@x.example"]]
+    assert states(built)[0]["a@x.example"] == "sent"
+
+
+def test_a_dry_run_without_a_login_names_every_skipped_address(built: Path) -> None:
+    for gone in ("b@x.example", "c@x.example"):
+        subscribers.record_unsubscribe(built, gone)
+    code, out, err = send(
+        str(built), "--dry-run", *none_args(25), "--to", "a@x.example, b@x.example, c@x.example"
+    )
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == f"Would send {built / 'digest.eml'} via 127.0.0.1:25 (none)"
+    assert lines[-2:] == ["  To: a@x.example", "  Skipped, unsubscribed: b@x.example, c@x.example"]
