@@ -33,7 +33,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from typer.testing import CliRunner
 
 from digest import subscribers
@@ -272,6 +272,7 @@ def test_bad_credentials_are_clear(inbox: tuple[Inbox, int], built: Path) -> Non
     )  # fmt: skip
     assert code == 5
     assert f"refused the login of {USER}" in err and "535" in err
+    assert "; check --user and the password in the environment variable;" in err
     assert "wrong" not in out + err
     assert handler.envelopes == [] and not (built / SENT_RECORD).exists()
 
@@ -292,7 +293,11 @@ def test_a_password_never_goes_unencrypted_to_a_remote_host(built: Path) -> None
 def test_starttls_is_required_when_asked_for(inbox: tuple[Inbox, int], built: Path) -> None:
     _, port = inbox  # this server offers no STARTTLS
     code, _, err = send(str(built), "--host", "127.0.0.1", "--port", str(port))
-    assert code == 5 and "does not offer STARTTLS" in err
+    assert code == 5
+    assert err == (
+        f"error: 127.0.0.1:{port} does not offer STARTTLS; use --security tls or none; "
+        "digest send again sends only to those not yet sent\n"
+    )
 
 
 def test_dry_run_prints_and_sends_nothing(built: Path) -> None:
@@ -1355,3 +1360,85 @@ def test_a_dry_run_without_a_login_names_every_skipped_address(built: Path) -> N
     lines = out.splitlines()
     assert lines[0] == f"Would send {built / 'digest.eml'} via 127.0.0.1:25 (none)"
     assert lines[-2:] == ["  To: a@x.example", "  Skipped, unsubscribed: b@x.example, c@x.example"]
+
+
+def test_a_login_on_a_server_without_auth_is_clear(built: Path) -> None:
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()  # no authenticator: the server offers no AUTH
+    try:
+        code, out, err = send(
+            str(built), *none_args(controller.port), "--user", USER,
+            env={"DIGEST_SMTP_PASSWORD": PASSWORD},
+        )  # fmt: skip
+    finally:
+        controller.stop()
+    assert code == 5
+    assert err.startswith(
+        f"error: 127.0.0.1:{controller.port} does not offer login (AUTH); "
+        "leave out --user, or use --security starttls;"
+    )
+    assert PASSWORD not in out + err and handler.envelopes == []
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_a_certificate_nobody_vouches_for_is_refused(
+    built: Path, tls_files: tuple[Path, Path], security: str
+) -> None:
+    """Without a trusted certificate the connection stops before the login or the
+    message: a self-signed server is not taken on trust."""
+    key, cert = tls_files
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(cert, key)
+    handler, port = Inbox(), free_port()
+    kwargs: dict[str, Any] = (
+        {"tls_context": server_context, "require_starttls": True}
+        if security == "starttls"
+        else {"ssl_context": server_context}
+    )
+    controller = Controller(
+        handler, hostname="127.0.0.1", port=port, authenticator=_authenticate, **kwargs
+    )
+    controller.start()
+    try:
+        code, out, err = send(
+            str(built), "--host", "127.0.0.1", "--port", str(port), "--security", security,
+            "--timeout", "5", "--user", USER, env={"DIGEST_SMTP_PASSWORD": PASSWORD},
+        )  # fmt: skip
+    finally:
+        controller.stop()
+    assert code == 5 and "CERTIFICATE_VERIFY_FAILED" in err, err
+    assert handler.envelopes == [] and not (built / SENT_RECORD).exists()
+    assert PASSWORD not in out + err
+
+
+class RefusesDataCommand(SMTP):
+    """Answers the DATA command itself with 452 for ``busy@``: nothing went out to it."""
+
+    async def smtp_DATA(self, arg: str) -> None:
+        if self.envelope is not None and self.envelope.rcpt_tos == ["busy@x.example"]:
+            await self.push("452 4.3.1 insufficient system storage")
+            return
+        await super().smtp_DATA(arg)
+
+
+class DataController(Controller):
+    def factory(self) -> SMTP:
+        return RefusesDataCommand(self.handler, **self.SMTP_kwargs)
+
+
+def test_a_refused_data_command_refuses_that_recipient_only(built: Path) -> None:
+    handler = Inbox()
+    controller = DataController(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        code, _, err = send(
+            str(built), *none_args(controller.port), "--to", "busy@x.example, ok@x.example"
+        )
+    finally:
+        controller.stop()
+    assert code == 5
+    assert "refused busy@x.example (452 4.3.1 insufficient system storage)" in err
+    assert "sent to 1 of 2 recipients" in err
+    assert [e.rcpt_tos for e in handler.envelopes] == [["ok@x.example"]]
+    assert states(built) == [{"busy@x.example": "refused", "ok@x.example": "sent"}]
