@@ -22,6 +22,7 @@ import socket
 import ssl
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -239,7 +240,11 @@ def test_a_refused_connection_is_clear_and_records_nothing(built: Path) -> None:
         str(built), "--host", "127.0.0.1", "--port", str(port), "--security", "none"
     )
     assert code == 5
-    assert f"could not connect to 127.0.0.1:{port}" in err and "--host" in err
+    assert f"could not connect to 127.0.0.1:{port}: " in err and "Connection refused" in err
+    assert err.endswith(
+        "; check --host, --port and --security, and that the server is running; "
+        "digest send again sends only to those not yet sent\n"
+    )
     assert "Traceback" not in out + err
     assert not (built / SENT_RECORD).exists()
 
@@ -1442,3 +1447,59 @@ def test_a_refused_data_command_refuses_that_recipient_only(built: Path) -> None
     assert "sent to 1 of 2 recipients" in err
     assert [e.rcpt_tos for e in handler.envelopes] == [["ok@x.example"]]
     assert states(built) == [{"busy@x.example": "refused", "ok@x.example": "sent"}]
+
+
+@contextmanager
+def silent_server(hang_up_after: float) -> Iterator[int]:
+    """A port that takes connections (the kernel's backlog) and never says a word,
+    as a server stuck behind a load balancer does; it hangs up after
+    ``hang_up_after`` seconds, so a client without a timeout cannot wait forever."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    timer = threading.Timer(hang_up_after, listener.close)
+    timer.start()
+    try:
+        yield int(listener.getsockname()[1])
+    finally:
+        timer.cancel()
+        listener.close()
+
+
+@pytest.mark.parametrize("security", ["none", "tls"])
+def test_a_server_that_never_answers_times_out(built: Path, security: str) -> None:
+    with silent_server(hang_up_after=4) as port:
+        start = time.monotonic()
+        code, _, err = send(
+            str(built), "--host", "127.0.0.1", "--port", str(port), "--security", security,
+            "--timeout", "1",
+        )  # fmt: skip
+        elapsed = time.monotonic() - start
+    assert code == 5, err
+    assert f"could not connect to 127.0.0.1:{port}: " in err and "timed out;" in err
+    assert elapsed < 3, f"--timeout 1 took {elapsed:.1f} s"
+    assert not (built / SENT_RECORD).exists()
+
+
+def test_implicit_tls_delivers_to_a_server_the_context_trusts(
+    built: Path, tls_files: tuple[Path, Path]
+) -> None:
+    key, cert = tls_files
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(cert, key)
+    handler, port = Inbox(), free_port()
+    controller = Controller(
+        handler, hostname="127.0.0.1", port=port, authenticator=_authenticate,
+        ssl_context=server_context, auth_require_tls=False,  # it is TLS from the start
+    )  # fmt: skip
+    controller.start()
+    try:
+        options = SmtpOptions(
+            host="127.0.0.1", port=port, security=Security.TLS, user=USER, password=PASSWORD,
+            timeout=5, ssl_context=ssl.create_default_context(cafile=str(cert)),
+        )  # fmt: skip
+        outgoing = prepare(built, recipients(SETTINGS, ["a@x.example", "b@x.example"]))
+        report = send_issue(outgoing, options)
+    finally:
+        controller.stop()
+    assert [e.rcpt_tos for e in handler.envelopes] == [["a@x.example"], ["b@x.example"]]
+    assert report.sent == ("a@x.example", "b@x.example") and report.refused == ()
+    assert states(built) == [{"a@x.example": "sent", "b@x.example": "sent"}]
