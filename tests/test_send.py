@@ -40,6 +40,7 @@ from typer.testing import CliRunner
 from digest import subscribers
 from digest.cli import app
 from digest.config import Settings
+from digest.errors import DigestError
 from digest.mail import build_message, header_names
 from digest.render.email import render_html, render_text
 from digest.send import SENT_RECORD, Security, SmtpOptions, prepare, recipients, send_issue
@@ -1503,3 +1504,190 @@ def test_implicit_tls_delivers_to_a_server_the_context_trusts(
     assert [e.rcpt_tos for e in handler.envelopes] == [["a@x.example"], ["b@x.example"]]
     assert report.sent == ("a@x.example", "b@x.example") and report.refused == ()
     assert states(built) == [{"a@x.example": "sent", "b@x.example": "sent"}]
+
+
+# -- the record of sends, exactly (the mutation run left these untested) --------------
+
+
+def test_the_record_says_what_was_sent_where_and_when(
+    inbox: tuple[Inbox, int], built: Path
+) -> None:
+    handler, port = inbox
+    options = SmtpOptions(host="127.0.0.1", port=port, security=Security.NONE, timeout=5)
+    outgoing = prepare(built, recipients(SETTINGS, ["a@x.example", "Bé <b@x.example>"]))
+    here = dt.timezone(dt.timedelta(hours=2))
+    report = send_issue(outgoing, options, now=dt.datetime(2026, 11, 21, 9, 0, tzinfo=here))
+    assert report.record == built / SENT_RECORD and report.sent == ("a@x.example", "b@x.example")
+    assert json.loads((built / SENT_RECORD).read_text(encoding="utf-8")) == {
+        "version": 3,
+        "sends": [
+            {
+                "message_id": "<issue-2026-11-21@news.example>",
+                "subject": "Springfield Digest: Springfield this week (2026-11-21)",
+                "server": f"127.0.0.1:{port}",
+                "started_at": "2026-11-21T07:00:00+00:00",
+                "recipients": {"a@x.example": "sent", "b@x.example": "sent"},
+                "sent_at": "2026-11-21T07:00:00+00:00",
+            }
+        ],
+    }
+    assert handler.messages()["b@x.example"]["To"] == "Bé <b@x.example>"
+
+
+def test_each_recipient_s_state_counts_across_every_recorded_send(built: Path) -> None:
+    """Sent wins over sending, whatever the order; addresses compare without case;
+    another issue's sends do not count; a version 2 send (a list and one status)
+    still counts; refused is as good as never tried."""
+    mine, other = "<issue-2026-11-21@news.example>", "<issue-2026-11-14@news.example>"
+    record = {
+        "version": 3,
+        "sends": [
+            {"message_id": mine, "recipients": {"A@X.example": "sending"}},
+            {"message_id": mine, "recipients": {"a@x.example": "sent", "f@x.example": "sent"}},
+            {"message_id": other, "recipients": {"c@x.example": "sent"}},
+            {"message_id": mine, "recipients": ["d@x.example"], "status": "sending"},
+            {"message_id": mine, "recipients": ["h@x.example"]},
+            {
+                "message_id": mine,
+                "recipients": {"e@x.example": "refused", "g@x.example": "pending"},
+            },
+            {"message_id": mine, "recipients": {"f@x.example": "sending"}},
+        ],
+    }
+    (built / SENT_RECORD).write_text(json.dumps(record), encoding="utf-8")
+    everyone = ", ".join(f"{n}@x.example" for n in "abcdefgh")
+    code, out, _ = send(str(built), "--dry-run", "--to", everyone)
+    assert code == 0
+    assert out.splitlines()[-7:] == [
+        "  4 messages, one for each recipient:",
+        "  To: b@x.example",
+        "  To: c@x.example",
+        "  To: e@x.example",
+        "  To: g@x.example",
+        "  Skipped, already sent (pass --resend): a@x.example, f@x.example, h@x.example",
+        "  Skipped, may have it already (pass --resend): d@x.example",
+    ]
+
+
+def test_a_send_a_crash_left_is_settled_by_the_next(inbox: tuple[Inbox, int], built: Path) -> None:
+    """What a killed send leaves (the intent in sent.json, the journal beside it)
+    is folded in first: whoever got it is not sent it again, the one whose message
+    was out is held for --resend, and the journal is gone."""
+    handler, port = inbox
+    mine = "<issue-2026-11-21@news.example>"
+    intent = {"message_id": mine, "started_at": "2026-11-21T07:00:00+00:00"}
+    intent["recipients"] = {f"{n}@x.example": "pending" for n in "abc"}
+    (built / SENT_RECORD).write_text(json.dumps({"version": 3, "sends": [intent]}))
+    (built / "sent.json.journal").write_bytes(
+        b'{"send": 0, "to": "a@x.example", "status": "sending"}\n'
+        b'{"send": 0, "to": "a@x.example", "status": "sent"}\n'
+        b'{"send": 0, "to": "b@x.example", "status": "sending"}\n'
+    )
+    result = runner.invoke(
+        app, ["send", str(built), *none_args(port), "--to", "a@x.example, b@x.example, c@x.example"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "skipped 1 recipient(s) who may have it already" in result.stderr
+    assert "(1 had it already)" in result.stdout
+    assert [e.rcpt_tos for e in handler.envelopes] == [["c@x.example"]]
+    assert states(built) == [
+        {"a@x.example": "sent", "b@x.example": "sending", "c@x.example": "pending"},
+        {"c@x.example": "sent"},
+    ]
+    assert not (built / "sent.json.journal").exists()
+
+
+def test_a_failed_send_keeps_an_empty_record_as_it_was(
+    inbox: tuple[Inbox, int], built: Path
+) -> None:
+    _, port = inbox
+    (built / SENT_RECORD).write_text('{"version": 3, "sends": []}\n', encoding="utf-8")
+    code, _, _ = send(str(built), *none_args(port), "--to", REFUSED)
+    assert code == 5
+    assert json.loads((built / SENT_RECORD).read_text()) == {"version": 3, "sends": []}
+
+
+def test_nothing_goes_out_unless_the_intent_is_recorded(
+    inbox: tuple[Inbox, int], built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handler, port = inbox
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    code, _, err = send(str(built), *none_args(port))
+    monkeypatch.undo()
+    assert code == 2
+    assert err == (
+        f"error: {built / SENT_RECORD}: cannot write the send record (No space left on "
+        "device); it must be a file in a folder you can write to\n"
+    )
+    assert handler.envelopes == [] and not (built / SENT_RECORD).exists()
+
+
+def test_a_send_waits_for_another_then_says_who_holds_the_lock(built: Path) -> None:
+    from digest.files import file_lock
+
+    outgoing = prepare(built, recipients(SETTINGS, ["a@x.example"]))
+    options = SmtpOptions(host="127.0.0.1", port=free_port(), security=Security.NONE)
+    done = threading.Event()
+
+    def hold() -> None:  # another digest send, in another process in real life
+        with file_lock(built / "sent.json.lock", timeout=1, holder="a test"):
+            done.wait(5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    time.sleep(0.1)
+    try:
+        start = time.monotonic()
+        with pytest.raises(DigestError) as caught:
+            send_issue(outgoing, options, lock_timeout=0.3)
+        waited = time.monotonic() - start
+    finally:
+        done.set()
+        holder.join()
+    assert str(caught.value) == (
+        f"{built}: another digest send is still running (waited 0.3 s for sent.json.lock); "
+        "try again when it has finished"
+    )
+    assert 0.3 <= waited < 2 and not (built / SENT_RECORD).exists()
+
+
+@pytest.mark.parametrize(
+    ("count", "shown"),
+    [(1, "a@x.example"), (3, "a@x.example, b@x.example, c@x.example"),
+     (4, "a@x.example, b@x.example, c@x.example ...")],
+)  # fmt: skip
+def test_a_send_never_confirmed_says_when_and_for_whom(built: Path, count: int, shown: str) -> None:
+    mine = "<issue-2026-11-21@news.example>"
+    listing = [f"{n}@x.example" for n in "abcd"[:count]]
+    record = {
+        "version": 3,
+        "sends": [
+            {"message_id": mine, "started_at": "2026-11-20T07:00:00+00:00",
+             "recipients": {a: "sent" for a in listing}, "sent_at": "2026-11-20T07:00:00+00:00"},
+            {"message_id": "<other@news.example>", "started_at": "2026-11-22T07:00:00+00:00",
+             "recipients": {}},
+            {"message_id": mine, "started_at": "2026-11-21T07:00:00+00:00",
+             "recipients": {a: "sending" for a in listing}},
+        ],
+    }  # fmt: skip
+    (built / SENT_RECORD).write_text(json.dumps(record), encoding="utf-8")
+    code, _, err = send(str(built), *none_args(free_port()), "--to", ", ".join(listing))
+    assert code == 1
+    # sent (in the first send) wins over sending (in the last)
+    assert err == (
+        f"error: {mine} was already sent on 2026-11-20T07:00:00+00:00 to {count} "
+        "recipient(s); pass --resend to send it again\n"
+    )
+    record["sends"] = record["sends"][1:]
+    (built / SENT_RECORD).write_text(json.dumps(record), encoding="utf-8")
+    code, _, err = send(str(built), *none_args(free_port()), "--to", ", ".join(listing))
+    assert code == 1
+    assert err == (
+        f"error: {mine} may already have been sent to {count} recipient(s): the send of "
+        f"2026-11-21T07:00:00+00:00 was never confirmed for {shown}; check whether it "
+        "arrived; pass --resend to send it again\n"
+    )
