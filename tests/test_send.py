@@ -1691,3 +1691,100 @@ def test_a_send_never_confirmed_says_when_and_for_whom(built: Path, count: int, 
         f"2026-11-21T07:00:00+00:00 was never confirmed for {shown}; check whether it "
         "arrived; pass --resend to send it again\n"
     )
+
+
+def replace_header(data: bytes, name: bytes, line: bytes) -> bytes:
+    """``data`` with the header ``name`` (and its continuation lines) replaced by ``line``."""
+    head, sep, body = data.partition(b"\r\n\r\n")
+    out, skipping = [], False
+    for raw in head.split(b"\r\n"):
+        if raw[:1] in (b" ", b"\t") and skipping:
+            continue
+        skipping = raw.lower().startswith(name.lower() + b":")
+        if skipping:
+            if line:
+                out.append(line)
+        else:
+            out.append(raw)
+    return b"\r\n".join(out) + sep + body
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "message"),
+    [
+        (b"Date", b"", "the message has no Date header"),
+        (b"From", b"From: a@news.example, b@news.example", "does not have exactly one From"),
+        (b"From", b"From: undisclosed-recipients:;", "does not have exactly one From"),
+        (b"Content-Type", b'Content-Type: text/plain; charset="us-ascii"', "one HTML part"),
+    ],
+)
+def test_a_message_digest_did_not_build_is_refused_before_connecting(
+    built: Path, name: bytes, line: bytes, message: str
+) -> None:
+    eml = built / "digest.eml"
+    data = replace_header(eml.read_bytes(), name, line)
+    if name == b"Content-Type":
+        data = data.partition(b"\r\n\r\n")[0] + b"\r\n\r\nOnly a text part.\r\n"
+    eml.write_bytes(data)
+    code, _, err = send(str(built), *none_args(free_port()), "--to", "a@x.example")
+    assert code == 2 and message in err, err
+    assert err.startswith(f"error: {eml}: ") and err.endswith(
+        "; rebuild it with digest build\n" if name != b"From" else "; rebuild it\n"
+    )
+    assert not (built / SENT_RECORD).exists()
+
+
+def test_two_missing_headers_are_both_named(built: Path) -> None:
+    eml = built / "digest.eml"
+    data = replace_header(replace_header(eml.read_bytes(), b"Message-ID", b""), b"Date", b"")
+    eml.write_bytes(data)
+    code, _, err = send(str(built), "--dry-run", "--to", "a@x.example")
+    assert code == 2
+    missing = "the message has no Date, Message-ID header"
+    assert err == f"error: {eml}: {missing}; rebuild it with digest build\n"
+
+
+def test_to_and_to_file_together_are_one_list_each_address_once(built: Path) -> None:
+    listing = built.parent / "list.txt"
+    listing.write_text("b@x.example\nA@X.example\nc@x.example\n", encoding="utf-8")
+    code, out, err = send(
+        str(built), "--dry-run", "--to", "a@x.example, b@x.example", "--to-file", str(listing)
+    )
+    assert code == 0, err
+    assert [line for line in out.splitlines() if "To:" in line] == [
+        "  To: a@x.example", "  To: b@x.example", "  To: c@x.example"
+    ]  # fmt: skip
+    # the same from digest.toml, the file first; --to alone replaces both
+    (built.parent / "digest.toml").write_text(
+        '[email]\nto = "z@x.example, b@x.example"\nto_file = "list.txt"\n', encoding="utf-8"
+    )
+    code, out, _ = send(str(built), "--dry-run")
+    assert [line for line in out.splitlines() if "To:" in line] == [
+        "  To: b@x.example", "  To: A@X.example", "  To: c@x.example", "  To: z@x.example"
+    ]  # fmt: skip
+    code, out, _ = send(str(built), "--dry-run", "--to", "y@x.example")
+    assert [line for line in out.splitlines() if "To:" in line] == ["  To: y@x.example"]
+
+
+def test_a_port_given_is_kept_whatever_the_security(built: Path) -> None:
+    code, out, _ = send(str(built), "--dry-run", "--security", "tls", "--port", "587")
+    assert code == 0 and "via localhost:587 (tls)" in out.splitlines()[0]
+    (built.parent / "digest.toml").write_text(
+        f'[smtp]\nport = 2525\nsecurity = "tls"\n{DIGEST_TOML}', encoding="utf-8"
+    )
+    code, out, _ = send(str(built), "--dry-run")
+    assert code == 0 and "via localhost:2525 (tls)" in out.splitlines()[0]
+
+
+def test_smtp_options_from_settings_read_the_environment() -> None:
+    settings = replace(SETTINGS, smtp_host="smtp.news.example", smtp_port=465,
+                       smtp_security="tls", smtp_user="desk", smtp_password_env="PW")  # fmt: skip
+    options = SmtpOptions.from_settings(settings, {"PW": "pass word"}, timeout=7)
+    assert (options.host, options.port, options.security) == ("smtp.news.example", 465, "tls")
+    assert (options.user, options.password, options.timeout) == ("desk", "pass word", 7)
+    assert "pass word" not in repr(options) and options.server == "smtp.news.example:465"
+    empty = SmtpOptions.from_settings(replace(settings, smtp_user=""), {"PW": ""})
+    assert (empty.user, empty.password, empty.timeout) == (None, None, 30.0)
+    with pytest.raises(DigestError) as caught:
+        SmtpOptions.from_settings(replace(settings, smtp_security="ssl"), {})
+    assert str(caught.value) == "SMTP security 'ssl' is unknown; use starttls, tls or none"
