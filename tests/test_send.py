@@ -1788,3 +1788,81 @@ def test_smtp_options_from_settings_read_the_environment() -> None:
     with pytest.raises(DigestError) as caught:
         SmtpOptions.from_settings(replace(settings, smtp_security="ssl"), {})
     assert str(caught.value) == "SMTP security 'ssl' is unknown; use starttls, tls or none"
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("directory", "cannot read the send record (Is a directory); it must be the file "
+         "digest send writes; move it away or repair it"),
+        ("binary", "cannot read the send record (UnicodeDecodeError); it must be the file "
+         "digest send writes; move it away or repair it"),
+        ("garbage", "the send record is unreadable; repair it, or move it away (it says "
+         "which issues were sent)"),
+        ("no-sends", "the send record is unreadable; repair it, or move it away (it says "
+         "which issues were sent)"),
+    ],
+)  # fmt: skip
+def test_a_broken_sent_record_names_itself_and_the_fix(
+    built: Path, kind: str, message: str
+) -> None:
+    record = built / SENT_RECORD
+    if kind == "directory":
+        record.mkdir()
+    else:
+        data = {"binary": b"\xff\xfe\x00", "garbage": b"{not json", "no-sends": b'{"v": 3}'}
+        record.write_bytes(data[kind])
+    code, _, err = send(str(built), "--dry-run", "--to", "a@x.example")
+    assert code == 2
+    assert err == f"error: {record}: {message}\n"
+
+
+def test_a_journal_that_cannot_be_read_names_itself(built: Path) -> None:
+    journal = built / "sent.json.journal"
+    journal.mkdir()
+    code, _, err = send(str(built), "--dry-run", "--to", "a@x.example")
+    assert code == 2
+    assert err == (
+        f"error: {journal}: cannot read the journal of a send (Is a directory); "
+        "it must be the file digest send writes\n"
+    )
+
+
+def test_a_record_holding_junk_keeps_what_it_can_read(built: Path) -> None:
+    mine = "<issue-2026-11-21@news.example>"
+    record = {
+        "version": 3,
+        "sends": [
+            "not a send",
+            {"message_id": mine, "recipients": {"a@x.example": "sent", "7": 7}},
+            {"message_id": mine, "recipients": ["b@x.example", 3], "status": "sent"},
+            {"message_id": mine, "recipients": 5, "status": "refused"},
+            {"message_id": mine, "recipients": {}},
+        ],
+    }
+    (built / SENT_RECORD).write_text(json.dumps(record), encoding="utf-8")
+    (built / "sent.json.journal").write_bytes(
+        b'{"send": 0, "to": "c@x.example", "status": "sent"}\n'
+        b'{"send": -1, "to": "d@x.example", "status": "sent"}\n'
+        b'{"send": 3, "to": "e@x.example", "status": "sent"}\n'
+        b'{"send": 3, "to": "f@x.example", "status": "sending"}\n'
+        b'{"send": 0, "to": 9, "status": "sent"}\n'
+        b'{"send": "0", "to": "g@x.example", "status": "sent"}\n'
+        b'{"send": 0, "to": "h@x.example", "status": "refused"}\n'
+        b'{"send": 4, "to": "i@x.example", "status": "sent"}\n'
+    )
+    everyone = ", ".join(f"{n}@x.example" for n in "abcdefghi")
+    code, out, _ = send(str(built), "--dry-run", "--to", everyone)
+    assert code == 0
+    # the four that are sends count (the string is dropped); the journal's notes
+    # apply to those by index, and only with an address and a state digest writes
+    assert out.splitlines()[-7:] == [
+        "  4 messages, one for each recipient:",
+        "  To: d@x.example",
+        "  To: g@x.example",
+        "  To: h@x.example",
+        "  To: i@x.example",
+        "  Skipped, already sent (pass --resend): a@x.example, b@x.example, c@x.example, "
+        "e@x.example",
+        "  Skipped, may have it already (pass --resend): f@x.example",
+    ]
