@@ -1668,10 +1668,10 @@ def test_a_send_never_confirmed_says_when_and_for_whom(built: Path, count: int, 
         "sends": [
             {"message_id": mine, "started_at": "2026-11-20T07:00:00+00:00",
              "recipients": {a: "sent" for a in listing}, "sent_at": "2026-11-20T07:00:00+00:00"},
-            {"message_id": "<other@news.example>", "started_at": "2026-11-22T07:00:00+00:00",
-             "recipients": {}},
             {"message_id": mine, "started_at": "2026-11-21T07:00:00+00:00",
              "recipients": {a: "sending" for a in listing}},
+            {"message_id": "<other@news.example>", "started_at": "2026-11-22T07:00:00+00:00",
+             "recipients": {"z@x.example": "sent"}, "sent_at": "2026-11-22T07:00:00+00:00"},
         ],
     }  # fmt: skip
     (built / SENT_RECORD).write_text(json.dumps(record), encoding="utf-8")
@@ -1715,6 +1715,7 @@ def replace_header(data: bytes, name: bytes, line: bytes) -> bytes:
         (b"Date", b"", "the message has no Date header"),
         (b"From", b"From: a@news.example, b@news.example", "does not have exactly one From"),
         (b"From", b"From: undisclosed-recipients:;", "does not have exactly one From"),
+        (b"From", b"From: Desk <desk>", "does not have exactly one From"),
         (b"Content-Type", b'Content-Type: text/plain; charset="us-ascii"', "one HTML part"),
     ],
 )
@@ -1866,3 +1867,68 @@ def test_a_record_holding_junk_keeps_what_it_can_read(built: Path) -> None:
         "e@x.example",
         "  Skipped, may have it already (pass --resend): f@x.example",
     ]
+
+
+@pytest.mark.parametrize(
+    ("injected", "message"),
+    [
+        (b"Cc: evil@attacker.example", "the message has a Cc header, which digest never writes"),
+        (b"Subject: again", "the message has 2 Subject headers"),
+    ],
+)
+def test_a_header_digest_does_not_write_is_named_exactly(
+    built: Path, injected: bytes, message: str
+) -> None:
+    eml = built / "digest.eml"
+    eml.write_bytes(eml.read_bytes().replace(b"\r\nFrom:", b"\r\n" + injected + b"\r\nFrom:", 1))
+    code, _, err = send(str(built), "--dry-run", "--to", "a@x.example")
+    assert code == 2 and err == f"error: {eml}: {message}; rebuild it with digest build\n"
+
+
+def test_no_recipient_chosen_says_where_to_choose_them(built: Path) -> None:
+    (built.parent / "digest.toml").unlink()
+    code, _, err = send(str(built), "--dry-run")
+    assert code == 2
+    assert err == (
+        "error: no recipients chosen: no --to or --to-file, and [email] to is the placeholder "
+        "Subscribers <subscribers@example.com>; give --to ADDRESS or --to-file FILE, or set "
+        "to or to_file in the [email] table of digest.toml\n"
+    )
+
+
+def test_prepare_keeps_each_recipient_once_and_needs_one(built: Path) -> None:
+    outgoing = prepare(built, [("Ana", "ana@x.example"), ("", "ANA@x.example"), ("", "b@x")])
+    assert outgoing.recipients == (("Ana", "ana@x.example"), ("", "b@x"))
+    assert outgoing.sender == "digest@news.example" and outgoing.path == built / "digest.eml"
+    with pytest.raises(DigestError) as caught:
+        prepare(built / "digest.eml", ())
+    assert str(caught.value) == f"{built / 'digest.eml'}: the message has no recipients; give --to"
+
+
+def test_a_send_to_nobody_left_sends_and_records_nothing(
+    inbox: tuple[Inbox, int], built: Path
+) -> None:
+    handler, port = inbox
+    subscribers.record_unsubscribe(built, "a@x.example")
+    result = runner.invoke(app, ["send", str(built), *none_args(port), "--to", "a@x.example"])
+    assert result.exit_code == 0, result.stderr
+    assert "skipped 1 recipient(s) who unsubscribed: a@x.example" in result.stderr
+    assert "to 0 recipients" in result.stdout
+    assert handler.envelopes == [] and not (built / SENT_RECORD).exists()
+
+
+def test_a_journal_that_cannot_be_opened_stops_the_send_before_any_message(
+    inbox: tuple[Inbox, int], built: Path
+) -> None:
+    """The journal is a link to a folder that is gone (a synced folder, a moved
+    disk): the send stops, naming it, before any message goes out."""
+    handler, port = inbox
+    journal = built / "sent.json.journal"
+    journal.symlink_to(built.parent / "gone" / "sent.json.journal")
+    code, _, err = send(str(built), *none_args(port), "--to", "a@x.example")
+    assert code == 2
+    assert err == (
+        f"error: {journal}: cannot write the journal of the send (No such file or directory); "
+        "the folder of the .eml must be writable\n"
+    )
+    assert handler.envelopes == []
