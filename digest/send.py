@@ -735,16 +735,19 @@ def check_not_sent(plan: SendPlan, outgoing: Outgoing, sends: Sequence[Mapping[s
         return
     mine = [s for s in sends if s.get("message_id") == outgoing.message_id]
     if plan.unknown:
-        started = next((s.get("started_at") for s in reversed(mine)), None)
+        started = next((s["started_at"] for s in reversed(mine) if s.get("started_at")), None)
         raise AlreadySentError(
             f"{outgoing.message_id} may already have been sent to {len(plan.unknown)} "
-            f"recipient(s): the send of {started} was never confirmed for "
-            f"{', '.join(plan.unknown[:3])}{' ...' if len(plan.unknown) > 3 else ''}",
+            f"recipient(s): the send {f'of {started} ' if started else ''}was never confirmed "
+            f"for {', '.join(plan.unknown[:3])}{' ...' if len(plan.unknown) > 3 else ''}",
             fix="check whether it arrived; pass --resend to send it again",
         )
-    when = next((s.get("sent_at") for s in reversed(mine) if s.get("sent_at")), None)
+    when = next((s["sent_at"] for s in reversed(mine) if s.get("sent_at")), None)
+    # a send a crash cut short, settled by the next, has no sent_at: when it began
+    when = when or next((s["started_at"] for s in reversed(mine) if s.get("started_at")), None)
     raise AlreadySentError(
-        f"{outgoing.message_id} was already sent on {when} to {len(plan.already)} recipient(s)",
+        f"{outgoing.message_id} was already sent{f' on {when}' if when else ''} to "
+        f"{len(plan.already)} recipient(s)",
         fix="pass --resend to send it again",
     )
 

@@ -1434,7 +1434,7 @@ class DataController(Controller):
 
 
 def test_a_refused_data_command_refuses_that_recipient_only(built: Path) -> None:
-    handler = Inbox()
+    handler = Polite()
     controller = DataController(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
@@ -1448,6 +1448,7 @@ def test_a_refused_data_command_refuses_that_recipient_only(built: Path) -> None
     assert "sent to 1 of 2 recipients" in err
     assert [e.rcpt_tos for e in handler.envelopes] == [["ok@x.example"]]
     assert states(built) == [{"busy@x.example": "refused", "ok@x.example": "sent"}]
+    assert handler.quits == 1, "the session went on, and ended politely"
 
 
 @contextmanager
@@ -1932,3 +1933,33 @@ def test_a_journal_that_cannot_be_opened_stops_the_send_before_any_message(
         "the folder of the .eml must be writable\n"
     )
     assert handler.envelopes == []
+
+
+def test_a_send_a_crash_cut_short_says_when_it_began(built: Path) -> None:
+    """The record a crash left, settled by the next send, has no sent_at; an old
+    record may have no time at all: the error never says "None"."""
+    mine = "<issue-2026-11-21@news.example>"
+    intent = {"message_id": mine, "started_at": "2026-11-21T07:00:00+00:00"}
+    intent["recipients"] = {"a@x.example": "pending", "b@x.example": "pending"}
+    (built / SENT_RECORD).write_text(json.dumps({"version": 3, "sends": [intent]}))
+    (built / "sent.json.journal").write_bytes(
+        b'{"send": 0, "to": "a@x.example", "status": "sent"}\n'
+        b'{"send": 0, "to": "b@x.example", "status": "sending"}\n'
+    )
+    code, _, err = send(str(built), *none_args(free_port()), "--to", "a@x.example")
+    assert code == 1
+    assert err == (
+        f"error: {mine} was already sent on 2026-11-21T07:00:00+00:00 to 1 recipient(s); "
+        "pass --resend to send it again\n"
+    )
+    old = {"message_id": mine, "recipients": {"a@x.example": "sent", "b@x.example": "sending"}}
+    (built / SENT_RECORD).write_text(json.dumps({"version": 3, "sends": [old]}))
+    code, _, err = send(str(built), *none_args(free_port()), "--to", "a@x.example")
+    assert code == 1 and err == (
+        f"error: {mine} was already sent to 1 recipient(s); pass --resend to send it again\n"
+    )
+    code, _, err = send(str(built), *none_args(free_port()), "--to", "b@x.example")
+    assert code == 1 and err == (
+        f"error: {mine} may already have been sent to 1 recipient(s): the send was never "
+        "confirmed for b@x.example; check whether it arrived; pass --resend to send it again\n"
+    )
