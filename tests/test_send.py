@@ -285,7 +285,10 @@ def test_bad_credentials_are_clear(inbox: tuple[Inbox, int], built: Path) -> Non
 
 def test_a_missing_password_is_named_before_connecting(built: Path) -> None:
     code, _, err = send(str(built), "--user", USER, "--password-env", "NO_SUCH_VARIABLE_XYZ")
-    assert code == 2 and "no SMTP password" in err and "--password-env" in err
+    assert code == 2 and err == (
+        f"error: no SMTP password for user {USER}; "
+        "put it in the environment variable named by --password-env\n"
+    )
 
 
 def test_a_password_never_goes_unencrypted_to_a_remote_host(built: Path) -> None:
@@ -293,7 +296,10 @@ def test_a_password_never_goes_unencrypted_to_a_remote_host(built: Path) -> None
         str(built), "--host", "smtp.example.com", "--security", "none", "--user", USER,
         env={"DIGEST_SMTP_PASSWORD": PASSWORD},
     )  # fmt: skip
-    assert code == 2 and "unencrypted" in err
+    assert code == 2 and err == (
+        "error: refusing to send the SMTP password unencrypted to smtp.example.com; "
+        "use --security starttls or tls\n"
+    )
 
 
 def test_starttls_is_required_when_asked_for(inbox: tuple[Inbox, int], built: Path) -> None:
@@ -1511,13 +1517,19 @@ def test_implicit_tls_delivers_to_a_server_the_context_trusts(
 
 
 def test_the_record_says_what_was_sent_where_and_when(
-    inbox: tuple[Inbox, int], built: Path
+    inbox: tuple[Inbox, int], built: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     handler, port = inbox
     options = SmtpOptions(host="127.0.0.1", port=port, security=Security.NONE, timeout=5)
     outgoing = prepare(built, recipients(SETTINGS, ["a@x.example", "Bé <b@x.example>"]))
     here = dt.timezone(dt.timedelta(hours=2))
-    report = send_issue(outgoing, options, now=dt.datetime(2026, 11, 21, 9, 0, tzinfo=here))
+    monkeypatch.setenv("TZ", "America/New_York")  # the record is in UTC wherever it is sent
+    time.tzset()
+    try:
+        report = send_issue(outgoing, options, now=dt.datetime(2026, 11, 21, 9, 0, tzinfo=here))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
     assert report.record == built / SENT_RECORD and report.sent == ("a@x.example", "b@x.example")
     assert json.loads((built / SENT_RECORD).read_text(encoding="utf-8")) == {
         "version": 3,
@@ -1844,6 +1856,8 @@ def test_a_record_holding_junk_keeps_what_it_can_read(built: Path) -> None:
     }
     (built / SENT_RECORD).write_text(json.dumps(record), encoding="utf-8")
     (built / "sent.json.journal").write_bytes(
+        b'{"send": 0, "to": "c@x.exa\n'
+        b'["a line that is not a note"]\n'
         b'{"send": 0, "to": "c@x.example", "status": "sent"}\n'
         b'{"send": -1, "to": "d@x.example", "status": "sent"}\n'
         b'{"send": 3, "to": "e@x.example", "status": "sent"}\n'
@@ -1914,7 +1928,10 @@ def test_a_send_to_nobody_left_sends_and_records_nothing(
     result = runner.invoke(app, ["send", str(built), *none_args(port), "--to", "a@x.example"])
     assert result.exit_code == 0, result.stderr
     assert "skipped 1 recipient(s) who unsubscribed: a@x.example" in result.stderr
-    assert "to 0 recipients" in result.stdout
+    assert result.stdout == (
+        f"Sent <issue-2026-11-21@news.example> to 0 recipients, one message each, via "
+        f"127.0.0.1:{port}; recorded in {built / SENT_RECORD}\n"
+    )
     assert handler.envelopes == [] and not (built / SENT_RECORD).exists()
 
 
