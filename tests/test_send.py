@@ -1745,6 +1745,10 @@ def test_a_message_digest_did_not_build_is_refused_before_connecting(
     assert err.startswith(f"error: {eml}: ") and err.endswith(
         "; rebuild it with digest build\n" if name != b"From" else "; rebuild it\n"
     )
+    if name == b"From":
+        assert err == (
+            f"error: {eml}: the message does not have exactly one From address; rebuild it\n"
+        )
     assert not (built / SENT_RECORD).exists()
 
 
@@ -1980,3 +1984,18 @@ def test_a_send_a_crash_cut_short_says_when_it_began(built: Path) -> None:
         f"error: {mine} may already have been sent to 1 recipient(s): the send was never "
         "confirmed for b@x.example; check whether it arrived; pass --resend to send it again\n"
     )
+
+
+def test_a_message_without_a_header_block_is_named_with_the_reason(built: Path) -> None:
+    eml = built / "digest.eml"
+    eml.write_bytes(b"")
+    code, _, err = send(str(built), "--dry-run", "--to", "a@x.example")
+    assert code == 2 and err == (
+        f"error: {eml}: not a message that digest built (no blank line ends the headers); "
+        "rebuild it\n"
+    )
+
+
+def test_a_bad_to_is_named_as_the_option(built: Path) -> None:
+    code, _, err = send(str(built), "--dry-run", "--to", "not an address")
+    assert code == 2 and err.startswith("error: --to must be an email address"), err
