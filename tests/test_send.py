@@ -323,7 +323,10 @@ def test_dry_run_prints_and_sends_nothing(built: Path) -> None:
 
 def test_no_message_file_is_clear(tmp_path: Path) -> None:
     code, _, err = send(str(tmp_path), "--dry-run")
-    assert code == 2 and "digest.eml: no such message file" in err and "digest build" in err
+    assert code == 2 and err == (
+        f"error: {tmp_path / 'digest.eml'}: no such message file; "
+        "run digest build first or give the .eml\n"
+    )
 
 
 def test_a_newline_in_to_cannot_add_a_header(built: Path) -> None:
