@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -597,3 +598,26 @@ def test_a_cache_that_cannot_be_written_says_so_and_leaves_no_temporary(tmp_path
 def test_fetch_many_of_nothing_is_nothing() -> None:
     ticks: list[int] = []
     assert fetch_many(fetcher(), [], ticks.append) == [] and ticks == []
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_fetch_many_never_asks_one_server_more_than_workers_at_once(workers: int) -> None:
+    site, lock = Site(), threading.Lock()
+    busy, most = [0], [0]
+
+    @site.add("/busy")
+    def slow_page(handler: Handler) -> None:
+        with lock:
+            busy[0] += 1
+            most[0] = max(most[0], busy[0])
+        time.sleep(0.15)
+        with lock:
+            busy[0] -= 1
+        handler.send(200, b"<p>ok</p>", "text/html")
+
+    limits = FetchLimits(connect_timeout=2, total_timeout=4, workers=workers)
+    with serve(site):
+        urls = [site.url(f"/busy?n={n}") for n in range(6)]
+        results = fetch_many(Fetcher(limits=limits), urls)
+    assert all(isinstance(r, Response) for r in results)
+    assert most[0] == workers
