@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -621,3 +625,52 @@ def test_fetch_many_never_asks_one_server_more_than_workers_at_once(workers: int
         results = fetch_many(Fetcher(limits=limits), urls)
     assert all(isinstance(r, Response) for r in results)
     assert most[0] == workers
+
+
+@pytest.fixture(scope="module")
+def https_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """An HTTPS server on 127.0.0.1 with a self-signed certificate (made with the
+    openssl command); yields its base URL and the certificate."""
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed")
+    folder = tmp_path_factory.mktemp("tls")
+    key, cert = folder / "key.pem", folder / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    site = Site()
+    site.static("/page", "<p>over TLS</p>", "text/html; charset=utf-8")
+    handler = type("TlsHandler", (Handler,), {"site": site})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"https://127.0.0.1:{server.server_address[1]}", cert
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_https_is_fetched_from_a_server_the_system_trusts(
+    https_site: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base, cert = https_site
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # as if the system trusted it
+    response = fetcher().fetch(base + "/page")
+    assert response.body == b"<p>over TLS</p>" and response.charset == "utf-8"
+
+
+def test_https_from_a_certificate_nobody_vouches_for_is_refused(
+    https_site: tuple[str, Path],
+) -> None:
+    base, _ = https_site
+    with pytest.raises(FetchError) as caught:
+        fetcher().fetch(base + "/page")
+    assert str(caught.value) == f"{base}/page: TLS error (CERTIFICATE_VERIFY_FAILED)"
