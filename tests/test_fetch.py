@@ -674,3 +674,18 @@ def test_https_from_a_certificate_nobody_vouches_for_is_refused(
     with pytest.raises(FetchError) as caught:
         fetcher().fetch(base + "/page")
     assert str(caught.value) == f"{base}/page: TLS error (CERTIFICATE_VERIFY_FAILED)"
+
+
+def test_a_304_gives_back_the_cached_final_url_and_type_and_a_200_the_new_body(
+    odd: Site, tmp_path: Path
+) -> None:
+    url = odd.url("/etag")
+    cache = FetchCache(tmp_path / ".fetch-cache.json")
+    moved = Response(url, "https://news.example/elsewhere", "", None, b"<p>old</p>")
+    cache.put(url, moved, '"v1"', None)
+    again = Fetcher(limits=FAST, cache=cache).fetch(url)
+    assert again.from_cache and again.body == b"<p>old</p>"
+    assert (again.final_url, again.content_type, again.charset) == (moved.final_url, "", None)
+    cache.put(url, moved, '"v0"', None)  # the server's page changed since
+    fresh = Fetcher(limits=FAST, cache=cache).fetch(url)
+    assert not fresh.from_cache and fresh.body == b"<p>fresh</p>" and fresh.final_url == url
