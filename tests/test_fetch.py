@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import ssl
 import subprocess
 import threading
@@ -689,3 +690,21 @@ def test_a_304_gives_back_the_cached_final_url_and_type_and_a_200_the_new_body(
     cache.put(url, moved, '"v0"', None)  # the server's page changed since
     fresh = Fetcher(limits=FAST, cache=cache).fetch(url)
     assert not fresh.from_cache and fresh.body == b"<p>fresh</p>" and fresh.final_url == url
+
+
+def test_a_server_that_does_not_speak_http_is_one_line(tmp_path: Path) -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def answer() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(4096)
+            conn.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/"
+    with listener, pytest.raises(FetchError) as caught:
+        fetcher().fetch(url)
+    thread.join(5)
+    assert str(caught.value) == f"{url}: cannot fetch (NOT HTTP AT ALL)"
