@@ -549,7 +549,8 @@ def _send_one(
     if code != 250:
         client.rset()
         raise SendError(
-            f"{options.server} refused the sender {outgoing.sender}: {code} {_text(reply)}"
+            f"{options.server} refused the sender {outgoing.sender}: {code} {_text(reply)}",
+            fix="log in as one who may send from it (--user), or rebuild with another --from",
         )
     code, reply = client.rcpt(spec)
     if code not in (250, 251):
@@ -734,16 +735,19 @@ def check_not_sent(plan: SendPlan, outgoing: Outgoing, sends: Sequence[Mapping[s
         return
     mine = [s for s in sends if s.get("message_id") == outgoing.message_id]
     if plan.unknown:
-        started = next((s.get("started_at") for s in reversed(mine)), None)
+        started = next((s["started_at"] for s in reversed(mine) if s.get("started_at")), None)
         raise AlreadySentError(
             f"{outgoing.message_id} may already have been sent to {len(plan.unknown)} "
-            f"recipient(s): the send of {started} was never confirmed for "
-            f"{', '.join(plan.unknown[:3])}{' ...' if len(plan.unknown) > 3 else ''}",
+            f"recipient(s): the send {f'of {started} ' if started else ''}was never confirmed "
+            f"for {', '.join(plan.unknown[:3])}{' ...' if len(plan.unknown) > 3 else ''}",
             fix="check whether it arrived; pass --resend to send it again",
         )
-    when = next((s.get("sent_at") for s in reversed(mine) if s.get("sent_at")), None)
+    when = next((s["sent_at"] for s in reversed(mine) if s.get("sent_at")), None)
+    # a send a crash cut short, settled by the next, has no sent_at: when it began
+    when = when or next((s["started_at"] for s in reversed(mine) if s.get("started_at")), None)
     raise AlreadySentError(
-        f"{outgoing.message_id} was already sent on {when} to {len(plan.already)} recipient(s)",
+        f"{outgoing.message_id} was already sent{f' on {when}' if when else ''} to "
+        f"{len(plan.already)} recipient(s)",
         fix="pass --resend to send it again",
     )
 
@@ -798,9 +802,9 @@ def send_issue(
 
         failure: DigestError | None = None
         try:
-            states = deliver(outgoing, options, plan.todo, secret=secret, note=note)
+            deliver(outgoing, options, plan.todo, secret=secret, note=note)
         except DigestError as exc:
-            failure, states = exc, {}
+            failure = exc
         finally:
             journal.close()
         final = read_record(eml)  # the journal folded in: every recipient's state
@@ -813,7 +817,13 @@ def send_issue(
         else:
             path.unlink(missing_ok=True)
         journal.path.unlink(missing_ok=True)
-        refused = tuple((a, reasons.get(a, "?")) for a, s in states.items() if s == REFUSED)
+        # from the record, not from deliver: a session that failed later returns
+        # nothing, yet the recipients it refused before are refused all the same
+        refused = tuple(
+            (a, reasons.get(a, "?"))
+            for a, s in final[len(sends)]["recipients"].items()
+            if s == REFUSED
+        )
         report = SendReport(path, plan, tuple(delivered), refused)
         if failure is not None:
             raise _partly(failure, report)
@@ -833,9 +843,11 @@ def _partly(failure: DigestError | None, report: SendReport) -> DigestError:
         parts.append(f"refused {shown}{more}")
     if sent or failure is None or report.refused:
         parts.append(f"sent to {sent} of {total} recipient{'s' if total != 1 else ''}")
-    fix = failure.fix if failure is not None else None
+    fixes = [failure.fix] if failure is not None and failure.fix else []
+    if report.refused:
+        fixes.append("correct or leave out the refused addresses")
     if sent < total:
-        again = "digest send again sends only to those not yet sent"
-        fix = f"{fix}; {again}" if fix else f"correct or leave out the refused addresses; {again}"
+        fixes.append("digest send again sends only to those not yet sent")
+    fix = "; ".join(fixes) or None
     kind = type(failure) if failure is not None else SendError
     return kind("; ".join(parts), path=failure.path if failure else None, fix=fix)

@@ -12,6 +12,7 @@ import asyncio
 import datetime as dt
 import email
 import email.policy
+import errno
 import http.client
 import json
 import os
@@ -21,6 +22,7 @@ import socket
 import ssl
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,12 +34,13 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from typer.testing import CliRunner
 
 from digest import subscribers
 from digest.cli import app
 from digest.config import Settings
+from digest.errors import DigestError
 from digest.mail import build_message, header_names
 from digest.render.email import render_html, render_text
 from digest.send import SENT_RECORD, Security, SmtpOptions, prepare, recipients, send_issue
@@ -238,7 +241,11 @@ def test_a_refused_connection_is_clear_and_records_nothing(built: Path) -> None:
         str(built), "--host", "127.0.0.1", "--port", str(port), "--security", "none"
     )
     assert code == 5
-    assert f"could not connect to 127.0.0.1:{port}" in err and "--host" in err
+    assert f"could not connect to 127.0.0.1:{port}: " in err and "Connection refused" in err
+    assert err.endswith(
+        "; check --host, --port and --security, and that the server is running; "
+        "digest send again sends only to those not yet sent\n"
+    )
     assert "Traceback" not in out + err
     assert not (built / SENT_RECORD).exists()
 
@@ -271,13 +278,17 @@ def test_bad_credentials_are_clear(inbox: tuple[Inbox, int], built: Path) -> Non
     )  # fmt: skip
     assert code == 5
     assert f"refused the login of {USER}" in err and "535" in err
+    assert "; check --user and the password in the environment variable;" in err
     assert "wrong" not in out + err
     assert handler.envelopes == [] and not (built / SENT_RECORD).exists()
 
 
 def test_a_missing_password_is_named_before_connecting(built: Path) -> None:
     code, _, err = send(str(built), "--user", USER, "--password-env", "NO_SUCH_VARIABLE_XYZ")
-    assert code == 2 and "no SMTP password" in err and "--password-env" in err
+    assert code == 2 and err == (
+        f"error: no SMTP password for user {USER}; "
+        "put it in the environment variable named by --password-env\n"
+    )
 
 
 def test_a_password_never_goes_unencrypted_to_a_remote_host(built: Path) -> None:
@@ -285,13 +296,20 @@ def test_a_password_never_goes_unencrypted_to_a_remote_host(built: Path) -> None
         str(built), "--host", "smtp.example.com", "--security", "none", "--user", USER,
         env={"DIGEST_SMTP_PASSWORD": PASSWORD},
     )  # fmt: skip
-    assert code == 2 and "unencrypted" in err
+    assert code == 2 and err == (
+        "error: refusing to send the SMTP password unencrypted to smtp.example.com; "
+        "use --security starttls or tls\n"
+    )
 
 
 def test_starttls_is_required_when_asked_for(inbox: tuple[Inbox, int], built: Path) -> None:
     _, port = inbox  # this server offers no STARTTLS
     code, _, err = send(str(built), "--host", "127.0.0.1", "--port", str(port))
-    assert code == 5 and "does not offer STARTTLS" in err
+    assert code == 5
+    assert err == (
+        f"error: 127.0.0.1:{port} does not offer STARTTLS; use --security tls or none; "
+        "digest send again sends only to those not yet sent\n"
+    )
 
 
 def test_dry_run_prints_and_sends_nothing(built: Path) -> None:
@@ -305,7 +323,10 @@ def test_dry_run_prints_and_sends_nothing(built: Path) -> None:
 
 def test_no_message_file_is_clear(tmp_path: Path) -> None:
     code, _, err = send(str(tmp_path), "--dry-run")
-    assert code == 2 and "digest.eml: no such message file" in err and "digest build" in err
+    assert code == 2 and err == (
+        f"error: {tmp_path / 'digest.eml'}: no such message file; "
+        "run digest build first or give the .eml\n"
+    )
 
 
 def test_a_newline_in_to_cannot_add_a_header(built: Path) -> None:
@@ -1146,3 +1167,838 @@ def test_a_dry_run_names_who_has_it_and_who_may(built: Path) -> None:
         "  Skipped, already sent (pass --resend): a@x.example",
         "  Skipped, may have it already (pass --resend): b@x.example",
     ]
+
+
+# -- what a mail server sees of a session (the mutation run left these untested) ------
+
+
+class Polite(Inbox):
+    """Records whether the client said QUIT before it hung up."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.quits = 0
+
+    async def handle_QUIT(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope
+    ) -> str:
+        self.quits += 1
+        return "221 Bye"
+
+
+def test_a_session_ends_with_quit(built: Path) -> None:
+    handler = Polite()
+    with smtp_server(handler) as port:
+        code, _, err = send(str(built), *none_args(port), "--to", "a@x.example, b@x.example")
+    assert code == 0, err
+    assert len(handler.envelopes) == 2 and handler.quits == 1
+
+
+class RefusesSender(Polite):
+    async def handle_MAIL(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        return "553 5.7.1 sender not allowed"
+
+
+def test_a_refused_sender_is_named_with_the_server_s_reason(built: Path) -> None:
+    handler = RefusesSender()
+    with smtp_server(handler) as port:
+        code, _, err = send(str(built), *none_args(port), "--to", "a@x.example, b@x.example")
+    assert code == 5
+    assert err == (
+        f"error: 127.0.0.1:{port} refused the sender digest@news.example: "
+        "553 5.7.1 sender not allowed; log in as one who may send from it (--user), or "
+        "rebuild with another --from; digest send again sends only to those not yet sent\n"
+    )
+    assert handler.envelopes == [] and handler.quits == 1
+    assert not (built / SENT_RECORD).exists(), "nothing went out: nothing recorded"
+
+
+class Forwards(Inbox):
+    """Takes every recipient as 251: not local, will forward (a success)."""
+
+    async def handle_RCPT(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        envelope.rcpt_tos.append(address)
+        return "251 2.1.5 user not local; will forward"
+
+
+def test_a_recipient_taken_for_forwarding_is_sent(built: Path) -> None:
+    handler = Forwards()
+    with smtp_server(handler) as port:
+        code, out, err = send(str(built), *none_args(port), "--to", "a@x.example")
+    assert code == 0, err
+    assert [e.rcpt_tos for e in handler.envelopes] == [["a@x.example"]]
+    assert states(built) == [{"a@x.example": "sent"}] and "to 1 recipient," in out
+
+
+class Latin1Refusal(Inbox):
+    """An old server that words its refusals in Latin-1, not UTF-8."""
+
+    async def handle_RCPT(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> Any:
+        if address.startswith("gone"):
+            return "550 5.1.1 Empfänger unbekannt".encode("latin-1")
+        return await super().handle_RCPT(server, session, envelope, address, options)
+
+
+def test_a_reply_that_is_not_utf8_is_shown_not_a_traceback(built: Path) -> None:
+    handler = Latin1Refusal()
+    with smtp_server(handler) as port:
+        result = runner.invoke(
+            app, ["send", str(built), *none_args(port), "--to", "gone@x.example, ok@x.example"]
+        )
+    assert result.exit_code == 5 and isinstance(result.exception, SystemExit), result.stderr
+    assert "refused gone@x.example (550 5.1.1 Empf\ufffdnger unbekannt)" in result.stderr
+    assert [e.rcpt_tos for e in handler.envelopes] == [["ok@x.example"]]
+    assert states(built) == [{"gone@x.example": "refused", "ok@x.example": "sent"}]
+
+
+class RefusesContent(Inbox):
+    """Reads each message, then refuses the one to ``spam@``: nothing delivered to it."""
+
+    async def handle_DATA(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope
+    ) -> str:
+        if envelope.rcpt_tos == ["spam@x.example"]:
+            return "554 5.7.1 message refused as spam"
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_message_refused_after_its_content_is_refused_and_tried_again(built: Path) -> None:
+    handler = RefusesContent()
+    everyone = ["--to", "spam@x.example, ok@x.example"]
+    with smtp_server(handler) as port:
+        code, _, err = send(str(built), *none_args(port), *everyone)
+        assert code == 5
+        assert "refused spam@x.example (554 5.7.1 message refused as spam)" in err
+        assert "sent to 1 of 2 recipients" in err
+        assert states(built) == [{"spam@x.example": "refused", "ok@x.example": "sent"}]
+        # surely not delivered: a plain send tries it again, and only it
+        code, _, err = send(str(built), *none_args(port), *everyone)
+    assert code == 5 and "sent to 0 of 1 recipient;" in err
+    assert [e.rcpt_tos for e in handler.envelopes] == [["ok@x.example"]]
+
+
+class RefusesThenDrops(Inbox):
+    """Refuses the first recipient, then drops the connection at the next RCPT."""
+
+    async def handle_RCPT(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if address == REFUSED:
+            return "550 5.1.1 no such user"
+        server.transport.abort()
+        return "250 never seen"
+
+
+def test_a_session_lost_after_a_refusal_names_both(built: Path) -> None:
+    with smtp_server(RefusesThenDrops()) as port:
+        code, _, err = send(str(built), *none_args(port), "--to", f"{REFUSED}, b@x.example")
+    assert code == 5
+    assert err == (
+        f"error: 127.0.0.1:{port} closed the connection: Connection unexpectedly closed; "
+        f"refused {REFUSED} (550 5.1.1 no such user); sent to 0 of 2 recipients; "
+        "correct or leave out the refused addresses; "
+        "digest send again sends only to those not yet sent\n"
+    )
+    assert not (built / SENT_RECORD).exists(), "surely nothing delivered: nothing recorded"
+
+
+class ReadsTheJournal(Inbox):
+    """At each RCPT, copies the send's journal as it is on disk at that moment."""
+
+    def __init__(self, journal: Path) -> None:
+        super().__init__()
+        self.journal, self.seen = journal, []
+
+    async def handle_RCPT(  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        self.seen.append(self.journal.read_text(encoding="utf-8"))
+        return await super().handle_RCPT(server, session, envelope, address, options)
+
+
+def test_the_journal_says_each_step_and_why_before_the_next_begins(built: Path) -> None:
+    handler = ReadsTheJournal(built / "sent.json.journal")
+    with smtp_server(handler) as port:
+        code, _, _ = send(str(built), *none_args(port), "--to", f"{REFUSED}, b@x.example")
+    assert code == 5
+    first, second = ([json.loads(line) for line in text.splitlines()] for text in handler.seen)
+    assert first == []
+    assert second == [
+        {"send": 0, "to": REFUSED, "status": "refused", "reason": "550 5.1.1 no such user"}
+    ]
+    assert not (built / "sent.json.journal").exists(), "folded into sent.json at the end"
+
+
+def test_a_disk_that_fills_during_a_send_stops_it_before_the_next_message(
+    inbox: tuple[Inbox, int], built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The journal cannot be synced before the second message would go out (the
+    OS refuses it at fsync, as NFS and quotas do): that message never goes out,
+    and the error names the journal and the fix (exit 2)."""
+    handler, port = inbox
+    journal = built / "sent.json.journal"
+    real_fsync, synced = os.fsync, []
+
+    def full(fd: int) -> None:
+        if journal.exists() and os.path.samestat(os.fstat(fd), os.stat(journal)):
+            synced.append(fd)
+            if len(synced) == 3:  # a: sending, a: sent, then b: sending
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", full)
+    code, _, err = send(str(built), *none_args(port), "--to", "a@x.example, b@x.example")
+    monkeypatch.undo()
+    assert code == 2
+    assert err == (
+        f"error: {journal}: cannot record the send to b@x.example (No space left on device); "
+        "stopped; sent to 1 of 2 recipients; free some space, then digest send again (it "
+        "sends only to the others); digest send again sends only to those not yet sent\n"
+    )
+    assert [e.rcpt_tos for e in handler.envelopes] == [["a@x.example"]]
+    assert states(built)[0]["a@x.example"] == "sent"
+
+
+def test_a_dry_run_without_a_login_names_every_skipped_address(built: Path) -> None:
+    for gone in ("b@x.example", "c@x.example"):
+        subscribers.record_unsubscribe(built, gone)
+    code, out, err = send(
+        str(built), "--dry-run", *none_args(25), "--to", "a@x.example, b@x.example, c@x.example"
+    )
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == f"Would send {built / 'digest.eml'} via 127.0.0.1:25 (none)"
+    assert lines[-2:] == ["  To: a@x.example", "  Skipped, unsubscribed: b@x.example, c@x.example"]
+
+
+def test_a_login_on_a_server_without_auth_is_clear(built: Path) -> None:
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()  # no authenticator: the server offers no AUTH
+    try:
+        code, out, err = send(
+            str(built), *none_args(controller.port), "--user", USER,
+            env={"DIGEST_SMTP_PASSWORD": PASSWORD},
+        )  # fmt: skip
+    finally:
+        controller.stop()
+    assert code == 5
+    assert err.startswith(
+        f"error: 127.0.0.1:{controller.port} does not offer login (AUTH); "
+        "leave out --user, or use --security starttls;"
+    )
+    assert PASSWORD not in out + err and handler.envelopes == []
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_a_certificate_nobody_vouches_for_is_refused(
+    built: Path, tls_files: tuple[Path, Path], security: str
+) -> None:
+    """Without a trusted certificate the connection stops before the login or the
+    message: a self-signed server is not taken on trust."""
+    key, cert = tls_files
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(cert, key)
+    handler, port = Inbox(), free_port()
+    kwargs: dict[str, Any] = (
+        {"tls_context": server_context, "require_starttls": True}
+        if security == "starttls"
+        else {"ssl_context": server_context}
+    )
+    controller = Controller(
+        handler, hostname="127.0.0.1", port=port, authenticator=_authenticate, **kwargs
+    )
+    controller.start()
+    try:
+        code, out, err = send(
+            str(built), "--host", "127.0.0.1", "--port", str(port), "--security", security,
+            "--timeout", "5", "--user", USER, env={"DIGEST_SMTP_PASSWORD": PASSWORD},
+        )  # fmt: skip
+    finally:
+        controller.stop()
+    assert code == 5 and "CERTIFICATE_VERIFY_FAILED" in err, err
+    assert handler.envelopes == [] and not (built / SENT_RECORD).exists()
+    assert PASSWORD not in out + err
+
+
+class RefusesDataCommand(SMTP):
+    """Answers the DATA command itself with 452 for ``busy@``: nothing went out to it."""
+
+    async def smtp_DATA(self, arg: str) -> None:
+        if self.envelope is not None and self.envelope.rcpt_tos == ["busy@x.example"]:
+            await self.push("452 4.3.1 insufficient system storage")
+            return
+        await super().smtp_DATA(arg)
+
+
+class DataController(Controller):
+    def factory(self) -> SMTP:
+        return RefusesDataCommand(self.handler, **self.SMTP_kwargs)
+
+
+def test_a_refused_data_command_refuses_that_recipient_only(built: Path) -> None:
+    handler = Polite()
+    controller = DataController(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        code, _, err = send(
+            str(built), *none_args(controller.port), "--to", "ok@x.example, busy@x.example"
+        )  # the refused one last: the session still ends with QUIT
+    finally:
+        controller.stop()
+    assert code == 5
+    assert "refused busy@x.example (452 4.3.1 insufficient system storage)" in err
+    assert "sent to 1 of 2 recipients" in err
+    assert [e.rcpt_tos for e in handler.envelopes] == [["ok@x.example"]]
+    assert states(built) == [{"ok@x.example": "sent", "busy@x.example": "refused"}]
+    assert handler.quits == 1, "the session went on, and ended politely"
+
+
+@contextmanager
+def silent_server(hang_up_after: float) -> Iterator[int]:
+    """A port that takes connections (the kernel's backlog) and never says a word,
+    as a server stuck behind a load balancer does; it hangs up after
+    ``hang_up_after`` seconds, so a client without a timeout cannot wait forever."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    timer = threading.Timer(hang_up_after, listener.close)
+    timer.start()
+    try:
+        yield int(listener.getsockname()[1])
+    finally:
+        timer.cancel()
+        listener.close()
+
+
+@pytest.mark.parametrize("security", ["none", "tls"])
+def test_a_server_that_never_answers_times_out(built: Path, security: str) -> None:
+    with silent_server(hang_up_after=4) as port:
+        start = time.monotonic()
+        code, _, err = send(
+            str(built), "--host", "127.0.0.1", "--port", str(port), "--security", security,
+            "--timeout", "1",
+        )  # fmt: skip
+        elapsed = time.monotonic() - start
+    assert code == 5, err
+    assert f"could not connect to 127.0.0.1:{port}: " in err and "timed out;" in err
+    assert elapsed < 3, f"--timeout 1 took {elapsed:.1f} s"
+    assert not (built / SENT_RECORD).exists()
+
+
+def test_implicit_tls_delivers_to_a_server_the_context_trusts(
+    built: Path, tls_files: tuple[Path, Path]
+) -> None:
+    key, cert = tls_files
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(cert, key)
+    handler, port = Inbox(), free_port()
+    controller = Controller(
+        handler, hostname="127.0.0.1", port=port, authenticator=_authenticate,
+        ssl_context=server_context, auth_require_tls=False,  # it is TLS from the start
+    )  # fmt: skip
+    controller.start()
+    try:
+        options = SmtpOptions(
+            host="127.0.0.1", port=port, security=Security.TLS, user=USER, password=PASSWORD,
+            timeout=5, ssl_context=ssl.create_default_context(cafile=str(cert)),
+        )  # fmt: skip
+        outgoing = prepare(built, recipients(SETTINGS, ["a@x.example", "b@x.example"]))
+        report = send_issue(outgoing, options)
+    finally:
+        controller.stop()
+    assert [e.rcpt_tos for e in handler.envelopes] == [["a@x.example"], ["b@x.example"]]
+    assert report.sent == ("a@x.example", "b@x.example") and report.refused == ()
+    assert states(built) == [{"a@x.example": "sent", "b@x.example": "sent"}]
+
+
+# -- the record of sends, exactly (the mutation run left these untested) --------------
+
+
+def test_the_record_says_what_was_sent_where_and_when(
+    inbox: tuple[Inbox, int], built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handler, port = inbox
+    options = SmtpOptions(host="127.0.0.1", port=port, security=Security.NONE, timeout=5)
+    outgoing = prepare(built, recipients(SETTINGS, ["a@x.example", "Bé <b@x.example>"]))
+    here = dt.timezone(dt.timedelta(hours=2))
+    monkeypatch.setenv("TZ", "America/New_York")  # the record is in UTC wherever it is sent
+    time.tzset()
+    try:
+        report = send_issue(outgoing, options, now=dt.datetime(2026, 11, 21, 9, 0, tzinfo=here))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert report.record == built / SENT_RECORD and report.sent == ("a@x.example", "b@x.example")
+    assert json.loads((built / SENT_RECORD).read_text(encoding="utf-8")) == {
+        "version": 3,
+        "sends": [
+            {
+                "message_id": "<issue-2026-11-21@news.example>",
+                "subject": "Springfield Digest: Springfield this week (2026-11-21)",
+                "server": f"127.0.0.1:{port}",
+                "started_at": "2026-11-21T07:00:00+00:00",
+                "recipients": {"a@x.example": "sent", "b@x.example": "sent"},
+                "sent_at": "2026-11-21T07:00:00+00:00",
+            }
+        ],
+    }
+    assert handler.messages()["b@x.example"]["To"] == "Bé <b@x.example>"
+
+
+def test_each_recipient_s_state_counts_across_every_recorded_send(built: Path) -> None:
+    """Sent wins over sending, whatever the order; addresses compare without case;
+    another issue's sends do not count; a version 2 send (a list and one status)
+    still counts; refused is as good as never tried."""
+    mine, other = "<issue-2026-11-21@news.example>", "<issue-2026-11-14@news.example>"
+    record = {
+        "version": 3,
+        "sends": [
+            {"message_id": mine, "recipients": {"A@X.example": "sending"}},
+            {"message_id": mine, "recipients": {"a@x.example": "sent", "f@x.example": "sent"}},
+            {"message_id": other, "recipients": {"c@x.example": "sent"}},
+            {"message_id": mine, "recipients": ["d@x.example"], "status": "sending"},
+            {"message_id": mine, "recipients": ["h@x.example"]},
+            {
+                "message_id": mine,
+                "recipients": {"e@x.example": "refused", "g@x.example": "pending"},
+            },
+            {"message_id": mine, "recipients": {"f@x.example": "sending"}},
+        ],
+    }
+    (built / SENT_RECORD).write_text(json.dumps(record), encoding="utf-8")
+    everyone = ", ".join(f"{n}@x.example" for n in "abcdefgh")
+    code, out, _ = send(str(built), "--dry-run", "--to", everyone)
+    assert code == 0
+    assert out.splitlines()[-7:] == [
+        "  4 messages, one for each recipient:",
+        "  To: b@x.example",
+        "  To: c@x.example",
+        "  To: e@x.example",
+        "  To: g@x.example",
+        "  Skipped, already sent (pass --resend): a@x.example, f@x.example, h@x.example",
+        "  Skipped, may have it already (pass --resend): d@x.example",
+    ]
+
+
+def test_a_send_a_crash_left_is_settled_by_the_next(inbox: tuple[Inbox, int], built: Path) -> None:
+    """What a killed send leaves (the intent in sent.json, the journal beside it)
+    is folded in first: whoever got it is not sent it again, the one whose message
+    was out is held for --resend, and the journal is gone."""
+    handler, port = inbox
+    mine = "<issue-2026-11-21@news.example>"
+    intent = {"message_id": mine, "started_at": "2026-11-21T07:00:00+00:00"}
+    intent["recipients"] = {f"{n}@x.example": "pending" for n in "abc"}
+    (built / SENT_RECORD).write_text(json.dumps({"version": 3, "sends": [intent]}))
+    (built / "sent.json.journal").write_bytes(
+        b'{"send": 0, "to": "a@x.example", "status": "sending"}\n'
+        b'{"send": 0, "to": "a@x.example", "status": "sent"}\n'
+        b'{"send": 0, "to": "b@x.example", "status": "sending"}\n'
+    )
+    result = runner.invoke(
+        app, ["send", str(built), *none_args(port), "--to", "a@x.example, b@x.example, c@x.example"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "skipped 1 recipient(s) who may have it already" in result.stderr
+    assert "(1 had it already)" in result.stdout
+    assert [e.rcpt_tos for e in handler.envelopes] == [["c@x.example"]]
+    assert states(built) == [
+        {"a@x.example": "sent", "b@x.example": "sending", "c@x.example": "pending"},
+        {"c@x.example": "sent"},
+    ]
+    assert not (built / "sent.json.journal").exists()
+
+
+def test_a_failed_send_keeps_an_empty_record_as_it_was(
+    inbox: tuple[Inbox, int], built: Path
+) -> None:
+    _, port = inbox
+    (built / SENT_RECORD).write_text('{"version": 3, "sends": []}\n', encoding="utf-8")
+    code, _, _ = send(str(built), *none_args(port), "--to", REFUSED)
+    assert code == 5
+    assert json.loads((built / SENT_RECORD).read_text()) == {"version": 3, "sends": []}
+
+
+def test_nothing_goes_out_unless_the_intent_is_recorded(
+    inbox: tuple[Inbox, int], built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handler, port = inbox
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    code, _, err = send(str(built), *none_args(port))
+    monkeypatch.undo()
+    assert code == 2
+    assert err == (
+        f"error: {built / SENT_RECORD}: cannot write the send record (No space left on "
+        "device); it must be a file in a folder you can write to\n"
+    )
+    assert handler.envelopes == [] and not (built / SENT_RECORD).exists()
+
+
+def test_a_send_waits_for_another_then_says_who_holds_the_lock(built: Path) -> None:
+    from digest.files import file_lock
+
+    outgoing = prepare(built, recipients(SETTINGS, ["a@x.example"]))
+    options = SmtpOptions(host="127.0.0.1", port=free_port(), security=Security.NONE)
+    done = threading.Event()
+
+    def hold() -> None:  # another digest send, in another process in real life
+        with file_lock(built / "sent.json.lock", timeout=1, holder="a test"):
+            done.wait(5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    time.sleep(0.1)
+    try:
+        start = time.monotonic()
+        with pytest.raises(DigestError) as caught:
+            send_issue(outgoing, options, lock_timeout=0.3)
+        waited = time.monotonic() - start
+    finally:
+        done.set()
+        holder.join()
+    assert str(caught.value) == (
+        f"{built}: another digest send is still running (waited 0.3 s for sent.json.lock); "
+        "try again when it has finished"
+    )
+    assert 0.3 <= waited < 2 and not (built / SENT_RECORD).exists()
+
+
+@pytest.mark.parametrize(
+    ("count", "shown"),
+    [(1, "a@x.example"), (3, "a@x.example, b@x.example, c@x.example"),
+     (4, "a@x.example, b@x.example, c@x.example ...")],
+)  # fmt: skip
+def test_a_send_never_confirmed_says_when_and_for_whom(built: Path, count: int, shown: str) -> None:
+    mine = "<issue-2026-11-21@news.example>"
+    listing = [f"{n}@x.example" for n in "abcd"[:count]]
+    record = {
+        "version": 3,
+        "sends": [
+            {"message_id": mine, "started_at": "2026-11-20T07:00:00+00:00",
+             "recipients": {a: "sent" for a in listing}, "sent_at": "2026-11-20T07:00:00+00:00"},
+            {"message_id": mine, "started_at": "2026-11-21T07:00:00+00:00",
+             "recipients": {a: "sending" for a in listing}},
+            {"message_id": "<other@news.example>", "started_at": "2026-11-22T07:00:00+00:00",
+             "recipients": {"z@x.example": "sent"}, "sent_at": "2026-11-22T07:00:00+00:00"},
+        ],
+    }  # fmt: skip
+    (built / SENT_RECORD).write_text(json.dumps(record), encoding="utf-8")
+    code, _, err = send(str(built), *none_args(free_port()), "--to", ", ".join(listing))
+    assert code == 1
+    # sent (in the first send) wins over sending (in the last)
+    assert err == (
+        f"error: {mine} was already sent on 2026-11-20T07:00:00+00:00 to {count} "
+        "recipient(s); pass --resend to send it again\n"
+    )
+    record["sends"] = record["sends"][1:]
+    (built / SENT_RECORD).write_text(json.dumps(record), encoding="utf-8")
+    code, _, err = send(str(built), *none_args(free_port()), "--to", ", ".join(listing))
+    assert code == 1
+    assert err == (
+        f"error: {mine} may already have been sent to {count} recipient(s): the send of "
+        f"2026-11-21T07:00:00+00:00 was never confirmed for {shown}; check whether it "
+        "arrived; pass --resend to send it again\n"
+    )
+
+
+def replace_header(data: bytes, name: bytes, line: bytes) -> bytes:
+    """``data`` with the header ``name`` (and its continuation lines) replaced by ``line``."""
+    head, sep, body = data.partition(b"\r\n\r\n")
+    out, skipping = [], False
+    for raw in head.split(b"\r\n"):
+        if raw[:1] in (b" ", b"\t") and skipping:
+            continue
+        skipping = raw.lower().startswith(name.lower() + b":")
+        if skipping:
+            if line:
+                out.append(line)
+        else:
+            out.append(raw)
+    return b"\r\n".join(out) + sep + body
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "message"),
+    [
+        (b"Date", b"", "the message has no Date header"),
+        (b"From", b"From: a@news.example, b@news.example", "does not have exactly one From"),
+        (b"From", b"From: undisclosed-recipients:;", "does not have exactly one From"),
+        (b"From", b"From: Desk <desk>", "does not have exactly one From"),
+        (b"Content-Type", b'Content-Type: text/plain; charset="us-ascii"', "one HTML part"),
+    ],
+)
+def test_a_message_digest_did_not_build_is_refused_before_connecting(
+    built: Path, name: bytes, line: bytes, message: str
+) -> None:
+    eml = built / "digest.eml"
+    data = replace_header(eml.read_bytes(), name, line)
+    if name == b"Content-Type":
+        data = data.partition(b"\r\n\r\n")[0] + b"\r\n\r\nOnly a text part.\r\n"
+    eml.write_bytes(data)
+    code, _, err = send(str(built), *none_args(free_port()), "--to", "a@x.example")
+    assert code == 2 and message in err, err
+    assert err.startswith(f"error: {eml}: ") and err.endswith(
+        "; rebuild it with digest build\n" if name != b"From" else "; rebuild it\n"
+    )
+    if name == b"From":
+        assert err == (
+            f"error: {eml}: the message does not have exactly one From address; rebuild it\n"
+        )
+    assert not (built / SENT_RECORD).exists()
+
+
+def test_two_missing_headers_are_both_named(built: Path) -> None:
+    eml = built / "digest.eml"
+    data = replace_header(replace_header(eml.read_bytes(), b"Message-ID", b""), b"Date", b"")
+    eml.write_bytes(data)
+    code, _, err = send(str(built), "--dry-run", "--to", "a@x.example")
+    assert code == 2
+    missing = "the message has no Date, Message-ID header"
+    assert err == f"error: {eml}: {missing}; rebuild it with digest build\n"
+
+
+def test_to_and_to_file_together_are_one_list_each_address_once(built: Path) -> None:
+    listing = built.parent / "list.txt"
+    listing.write_text("b@x.example\nA@X.example\nc@x.example\n", encoding="utf-8")
+    code, out, err = send(
+        str(built), "--dry-run", "--to", "a@x.example, b@x.example", "--to-file", str(listing)
+    )
+    assert code == 0, err
+    assert [line for line in out.splitlines() if "To:" in line] == [
+        "  To: a@x.example", "  To: b@x.example", "  To: c@x.example"
+    ]  # fmt: skip
+    # the same from digest.toml, the file first; --to alone replaces both
+    (built.parent / "digest.toml").write_text(
+        '[email]\nto = "z@x.example, b@x.example"\nto_file = "list.txt"\n', encoding="utf-8"
+    )
+    code, out, _ = send(str(built), "--dry-run")
+    assert [line for line in out.splitlines() if "To:" in line] == [
+        "  To: b@x.example", "  To: A@X.example", "  To: c@x.example", "  To: z@x.example"
+    ]  # fmt: skip
+    code, out, _ = send(str(built), "--dry-run", "--to", "y@x.example")
+    assert [line for line in out.splitlines() if "To:" in line] == ["  To: y@x.example"]
+
+
+def test_a_port_given_is_kept_whatever_the_security(built: Path) -> None:
+    code, out, _ = send(str(built), "--dry-run", "--security", "tls", "--port", "587")
+    assert code == 0 and "via localhost:587 (tls)" in out.splitlines()[0]
+    (built.parent / "digest.toml").write_text(
+        f'[smtp]\nport = 2525\nsecurity = "tls"\n{DIGEST_TOML}', encoding="utf-8"
+    )
+    code, out, _ = send(str(built), "--dry-run")
+    assert code == 0 and "via localhost:2525 (tls)" in out.splitlines()[0]
+
+
+def test_smtp_options_from_settings_read_the_environment() -> None:
+    settings = replace(SETTINGS, smtp_host="smtp.news.example", smtp_port=465,
+                       smtp_security="tls", smtp_user="desk", smtp_password_env="PW")  # fmt: skip
+    options = SmtpOptions.from_settings(settings, {"PW": "pass word"}, timeout=7)
+    assert (options.host, options.port, options.security) == ("smtp.news.example", 465, "tls")
+    assert (options.user, options.password, options.timeout) == ("desk", "pass word", 7)
+    assert "pass word" not in repr(options) and options.server == "smtp.news.example:465"
+    empty = SmtpOptions.from_settings(replace(settings, smtp_user=""), {"PW": ""})
+    assert (empty.user, empty.password, empty.timeout) == (None, None, 30.0)
+    with pytest.raises(DigestError) as caught:
+        SmtpOptions.from_settings(replace(settings, smtp_security="ssl"), {})
+    assert str(caught.value) == "SMTP security 'ssl' is unknown; use starttls, tls or none"
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("directory", "cannot read the send record (Is a directory); it must be the file "
+         "digest send writes; move it away or repair it"),
+        ("binary", "cannot read the send record (UnicodeDecodeError); it must be the file "
+         "digest send writes; move it away or repair it"),
+        ("garbage", "the send record is unreadable; repair it, or move it away (it says "
+         "which issues were sent)"),
+        ("no-sends", "the send record is unreadable; repair it, or move it away (it says "
+         "which issues were sent)"),
+    ],
+)  # fmt: skip
+def test_a_broken_sent_record_names_itself_and_the_fix(
+    built: Path, kind: str, message: str
+) -> None:
+    record = built / SENT_RECORD
+    if kind == "directory":
+        record.mkdir()
+    else:
+        data = {"binary": b"\xff\xfe\x00", "garbage": b"{not json", "no-sends": b'{"v": 3}'}
+        record.write_bytes(data[kind])
+    code, _, err = send(str(built), "--dry-run", "--to", "a@x.example")
+    assert code == 2
+    assert err == f"error: {record}: {message}\n"
+
+
+def test_a_journal_that_cannot_be_read_names_itself(built: Path) -> None:
+    journal = built / "sent.json.journal"
+    journal.mkdir()
+    code, _, err = send(str(built), "--dry-run", "--to", "a@x.example")
+    assert code == 2
+    assert err == (
+        f"error: {journal}: cannot read the journal of a send (Is a directory); "
+        "it must be the file digest send writes\n"
+    )
+
+
+def test_a_record_holding_junk_keeps_what_it_can_read(built: Path) -> None:
+    mine = "<issue-2026-11-21@news.example>"
+    record = {
+        "version": 3,
+        "sends": [
+            "not a send",
+            {"message_id": mine, "recipients": {"a@x.example": "sent", "7": 7}},
+            {"message_id": mine, "recipients": ["b@x.example", 3], "status": "sent"},
+            {"message_id": mine, "recipients": 5, "status": "refused"},
+            {"message_id": mine, "recipients": {}},
+        ],
+    }
+    (built / SENT_RECORD).write_text(json.dumps(record), encoding="utf-8")
+    (built / "sent.json.journal").write_bytes(
+        b'{"send": 0, "to": "c@x.exa\n'
+        b'["a line that is not a note"]\n'
+        b'{"send": 0, "to": "c@x.example", "status": "sent"}\n'
+        b'{"send": -1, "to": "d@x.example", "status": "sent"}\n'
+        b'{"send": 3, "to": "e@x.example", "status": "sent"}\n'
+        b'{"send": 3, "to": "f@x.example", "status": "sending"}\n'
+        b'{"send": 0, "to": 9, "status": "sent"}\n'
+        b'{"send": "0", "to": "g@x.example", "status": "sent"}\n'
+        b'{"send": 0, "to": "h@x.example", "status": "refused"}\n'
+        b'{"send": 4, "to": "i@x.example", "status": "sent"}\n'
+    )
+    everyone = ", ".join(f"{n}@x.example" for n in "abcdefghi")
+    code, out, _ = send(str(built), "--dry-run", "--to", everyone)
+    assert code == 0
+    # the four that are sends count (the string is dropped); the journal's notes
+    # apply to those by index, and only with an address and a state digest writes
+    assert out.splitlines()[-7:] == [
+        "  4 messages, one for each recipient:",
+        "  To: d@x.example",
+        "  To: g@x.example",
+        "  To: h@x.example",
+        "  To: i@x.example",
+        "  Skipped, already sent (pass --resend): a@x.example, b@x.example, c@x.example, "
+        "e@x.example",
+        "  Skipped, may have it already (pass --resend): f@x.example",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("injected", "message"),
+    [
+        (b"Cc: evil@attacker.example", "the message has a Cc header, which digest never writes"),
+        (b"Subject: again", "the message has 2 Subject headers"),
+    ],
+)
+def test_a_header_digest_does_not_write_is_named_exactly(
+    built: Path, injected: bytes, message: str
+) -> None:
+    eml = built / "digest.eml"
+    eml.write_bytes(eml.read_bytes().replace(b"\r\nFrom:", b"\r\n" + injected + b"\r\nFrom:", 1))
+    code, _, err = send(str(built), "--dry-run", "--to", "a@x.example")
+    assert code == 2 and err == f"error: {eml}: {message}; rebuild it with digest build\n"
+
+
+def test_no_recipient_chosen_says_where_to_choose_them(built: Path) -> None:
+    (built.parent / "digest.toml").unlink()
+    code, _, err = send(str(built), "--dry-run")
+    assert code == 2
+    assert err == (
+        "error: no recipients chosen: no --to or --to-file, and [email] to is the placeholder "
+        "Subscribers <subscribers@example.com>; give --to ADDRESS or --to-file FILE, or set "
+        "to or to_file in the [email] table of digest.toml\n"
+    )
+
+
+def test_prepare_keeps_each_recipient_once_and_needs_one(built: Path) -> None:
+    outgoing = prepare(built, [("Ana", "ana@x.example"), ("", "ANA@x.example"), ("", "b@x")])
+    assert outgoing.recipients == (("Ana", "ana@x.example"), ("", "b@x"))
+    assert outgoing.sender == "digest@news.example" and outgoing.path == built / "digest.eml"
+    with pytest.raises(DigestError) as caught:
+        prepare(built / "digest.eml", ())
+    assert str(caught.value) == f"{built / 'digest.eml'}: the message has no recipients; give --to"
+
+
+def test_a_send_to_nobody_left_sends_and_records_nothing(
+    inbox: tuple[Inbox, int], built: Path
+) -> None:
+    handler, port = inbox
+    subscribers.record_unsubscribe(built, "a@x.example")
+    result = runner.invoke(app, ["send", str(built), *none_args(port), "--to", "a@x.example"])
+    assert result.exit_code == 0, result.stderr
+    assert "skipped 1 recipient(s) who unsubscribed: a@x.example" in result.stderr
+    assert result.stdout == (
+        f"Sent <issue-2026-11-21@news.example> to 0 recipients, one message each, via "
+        f"127.0.0.1:{port}; recorded in {built / SENT_RECORD}\n"
+    )
+    assert handler.envelopes == [] and not (built / SENT_RECORD).exists()
+
+
+def test_a_journal_that_cannot_be_opened_stops_the_send_before_any_message(
+    inbox: tuple[Inbox, int], built: Path
+) -> None:
+    """The journal is a link to a folder that is gone (a synced folder, a moved
+    disk): the send stops, naming it, before any message goes out."""
+    handler, port = inbox
+    journal = built / "sent.json.journal"
+    journal.symlink_to(built.parent / "gone" / "sent.json.journal")
+    code, _, err = send(str(built), *none_args(port), "--to", "a@x.example")
+    assert code == 2
+    assert err == (
+        f"error: {journal}: cannot write the journal of the send (No such file or directory); "
+        "the folder of the .eml must be writable\n"
+    )
+    assert handler.envelopes == []
+
+
+def test_a_send_a_crash_cut_short_says_when_it_began(built: Path) -> None:
+    """The record a crash left, settled by the next send, has no sent_at; an old
+    record may have no time at all: the error never says "None"."""
+    mine = "<issue-2026-11-21@news.example>"
+    intent = {"message_id": mine, "started_at": "2026-11-21T07:00:00+00:00"}
+    intent["recipients"] = {"a@x.example": "pending", "b@x.example": "pending"}
+    (built / SENT_RECORD).write_text(json.dumps({"version": 3, "sends": [intent]}))
+    (built / "sent.json.journal").write_bytes(
+        b'{"send": 0, "to": "a@x.example", "status": "sent"}\n'
+        b'{"send": 0, "to": "b@x.example", "status": "sending"}\n'
+    )
+    code, _, err = send(str(built), *none_args(free_port()), "--to", "a@x.example")
+    assert code == 1
+    assert err == (
+        f"error: {mine} was already sent on 2026-11-21T07:00:00+00:00 to 1 recipient(s); "
+        "pass --resend to send it again\n"
+    )
+    old = {"message_id": mine, "recipients": {"a@x.example": "sent", "b@x.example": "sending"}}
+    (built / SENT_RECORD).write_text(json.dumps({"version": 3, "sends": [old]}))
+    code, _, err = send(str(built), *none_args(free_port()), "--to", "a@x.example")
+    assert code == 1 and err == (
+        f"error: {mine} was already sent to 1 recipient(s); pass --resend to send it again\n"
+    )
+    code, _, err = send(str(built), *none_args(free_port()), "--to", "b@x.example")
+    assert code == 1 and err == (
+        f"error: {mine} may already have been sent to 1 recipient(s): the send was never "
+        "confirmed for b@x.example; check whether it arrived; pass --resend to send it again\n"
+    )
+
+
+def test_a_message_without_a_header_block_is_named_with_the_reason(built: Path) -> None:
+    eml = built / "digest.eml"
+    eml.write_bytes(b"")
+    code, _, err = send(str(built), "--dry-run", "--to", "a@x.example")
+    assert code == 2 and err == (
+        f"error: {eml}: not a message that digest built (no blank line ends the headers); "
+        "rebuild it\n"
+    )
+
+
+def test_a_bad_to_is_named_as_the_option(built: Path) -> None:
+    code, _, err = send(str(built), "--dry-run", "--to", "not an address")
+    assert code == 2 and err.startswith("error: --to must be an email address"), err

@@ -38,6 +38,7 @@ from urllib.parse import urljoin, urlsplit
 from digest import __version__
 from digest.config import Settings
 from digest.errors import IngestError
+from digest.text import fold_space
 
 #: Sent with every request, so site owners can tell who is asking.
 USER_AGENT = f"digest/{__version__} (newsletter builder; Python http.client)"
@@ -286,7 +287,8 @@ class Fetcher:
         except ssl.SSLError as exc:
             raise FetchError(f"TLS error ({exc.reason or exc})", path=original) from None
         except (OSError, http.client.HTTPException) as exc:
-            detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+            # a garbled status line comes back in the exception, CR/LF and all
+            detail = fold_space(getattr(exc, "strerror", None) or str(exc)) or type(exc).__name__
             raise FetchError(f"cannot fetch ({detail})", path=original) from None
         finally:
             conn.close()
