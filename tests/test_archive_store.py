@@ -3,7 +3,10 @@ keeps of the files a build read, and what it cannot keep."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import os
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,7 +15,7 @@ import pytest
 from digest import publish as publish_module
 from digest.archive import Archive, ArchiveError
 from digest.config import Settings
-from digest.records import make_record
+from digest.records import IssueRecord, make_record
 
 from .test_archive import D1, D2, SITE, article, topic_folder
 
@@ -62,3 +65,43 @@ def test_an_article_taken_meanwhile_is_found_among_any_number_of_keys(tmp_path: 
     # without the taken key, the same many keys are saved
     store.save(replace(make_record(later, host), article_keys=tuple(others)))
     assert len(store.used_keys()) == len(first.article_keys) + 1200
+
+
+def test_an_archive_that_cannot_be_opened_names_it_and_the_fix(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.sqlite3"
+    garbage.write_bytes(b"not a database " * 100)
+    with pytest.raises(ArchiveError) as caught:
+        Archive(garbage).used_keys()
+    assert str(caught.value) == (
+        f"{garbage}: cannot open the archive: file is not a database; "
+        "check the path given to --archive"
+    )
+    newer = tmp_path / "newer.sqlite3"
+    with contextlib.closing(sqlite3.connect(newer)) as con:
+        con.execute("PRAGMA user_version = 3")
+    for read in (Archive(newer).issues, lambda: Archive(newer).save(record_of(D1))):
+        with pytest.raises(ArchiveError) as caught:
+            read()
+        assert str(caught.value) == (
+            f"{newer}: the archive has schema 3, newer than this digest understands; upgrade digest"
+        )
+
+
+def record_of(day: dt.date) -> IssueRecord:
+    from .test_render import make_digest
+
+    digest = make_digest(headline=f"News of {day}")
+    digest = type(digest)(**{**digest.__dict__, "date": day})
+    return make_record(digest, Settings(site_url=SITE).site_host, [article(f"Text of {day}.")])
+
+
+def test_issues_are_found_by_date_newest_first_in_a_new_folder(tmp_path: Path) -> None:
+    store = Archive(tmp_path / "new" / "nested" / "archive.sqlite3")  # folders made by save
+    days = [D1 + dt.timedelta(days=n) for n in range(4)]
+    for day in days:
+        store.save(record_of(day))
+    assert store.dates() == days[::-1]
+    assert [r.date for r in store.issues(dates=[days[0], days[2]])] == [days[2], days[0]]
+    assert [r.date for r in store.issues(dates=[days[3]])] == [days[3]]
+    assert [r.date for r in store.issues(limit=2)] == days[:1:-1]
+    assert store.issue(days[1]) == record_of(days[1])
