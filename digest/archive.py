@@ -255,7 +255,7 @@ class Archive:
                     con.execute(statement)
             _migrate(con)
             con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            _write_issue(con, record)
+            _write_issue(con, record, self.path)
             _write_files(con, files)
             yield
             con.execute("COMMIT")
@@ -326,7 +326,7 @@ def _storable(source: str) -> bool:
     return True
 
 
-def _write_issue(con: sqlite3.Connection, record: IssueRecord) -> None:
+def _write_issue(con: sqlite3.Connection, record: IssueRecord, path: Path) -> None:
     day = record.date.isoformat()
     # the decision was made before the transaction: make sure no other build
     # has published any of these articles in another issue since
@@ -340,6 +340,7 @@ def _write_issue(con: sqlite3.Connection, record: IssueRecord) -> None:
         if taken:
             raise ArchiveError(
                 f"an article of this issue was published meanwhile in the issue of {taken[1]}",
+                path=str(path),
                 fix="run the build again",
             )
     data = json.dumps(digest_to_dict(record.digest), ensure_ascii=False, sort_keys=True)
