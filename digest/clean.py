@@ -416,7 +416,7 @@ def _clean_lines(raw_lines: Iterable[str], live: bool = False) -> Iterable[_Line
                 continue  # play by play: "13 min: Lingard bursts down the left."
             line = _TIME_STAMP.sub("", line) if _TIME_STAMP.match(line) else line
         # the patterns need these words: most lines are spared the scan
-        if line.rstrip().casefold().endswith(_READ_TIME_ENDS):
+        if line.rstrip()[-8:].casefold().endswith(_READ_TIME_ENDS):
             line = _GLUED_READ_TIME.sub("", line)
         if "pic.twitter.com" in line:
             line = _POST_LINK.sub("", line)

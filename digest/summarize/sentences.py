@@ -121,7 +121,6 @@ _TEASER_TAIL = re.compile(
     r"|,\s+here(?:['’]s| is| are) (?:what|how|why|where|when|who|everything)\b",
     re.I,
 )
-_DASHES = re.compile(r"\s[-–—|]\s|:\s|,\s+here")
 
 #: "One of those scientists ...", "Many of them ...": a part of a group the reader
 #: was told of in a sentence not shown.
@@ -361,7 +360,7 @@ def judge(text: str, tokens: Sequence[str], inside_quote: bool = False) -> tuple
     outside_quotes = _QUOTED.sub(" ", text) if quoted else text
     if "?" in outside_quotes:
         return "question", 1.0, False
-    if _TEASER.search(text.strip()) or (_DASHES.search(text) and _TEASER_TAIL.search(text)):
+    if _TEASER.search(text.strip()) or _TEASER_TAIL.search(text):
         return "teaser", 1.0, False
     if ("you" in lower and _READER.search(outside_quotes.lower())) or _IMPERATIVE.match(text):
         return "reader address", 1.0, False
