@@ -586,7 +586,7 @@ def test_two_pieces_on_one_subject_with_unrelated_headlines_stay_apart() -> None
 def test_copies_add_pairs_not_evidence() -> None:
     # Two stories of 150 articles whose mean similarity is only what articles on one
     # country share (0.05): counted as 22,500 independent pairs, that mean would pass
-    # (0.04 + 0.18 / 150); at most EVIDENCE_PAIRS count, so it must reach 0.058.
+    # (0.04 + 0.18 / 22,500 ** 0.6); at most EVIDENCE_PAIRS count, so it must reach 0.057.
     size = 150
     mean = 0.05
     pairs = {(0, 1): mean * size * size}
@@ -598,6 +598,28 @@ def test_copies_add_pairs_not_evidence() -> None:
     assert average_linkage(2, strong, grouping.SAME_STORY, grouping.PAIR_DOUBT, [size, size]) == [
         [0, 1]
     ]
+
+
+def test_a_follow_up_like_all_of_a_story_joins_it_where_one_such_pair_would_not() -> None:
+    # Nine articles are one story (0.3 between each two). A follow-up days later
+    # shares the story's vocabulary with each of them, but only at 0.09: nine pairs
+    # of that are evidence (0.04 + 0.18 / 9 ** 0.6 = 0.088); at the square root
+    # (0.10) it stayed a story of its own. One pair of 0.09 is not evidence.
+    story = {(a, b): 0.3 for a in range(9) for b in range(a + 1, 9)}
+    late = {(a, 9): 0.09 for a in range(9)}
+    assert average_linkage(10, story | late, grouping.SAME_STORY, grouping.PAIR_DOUBT) == [
+        list(range(10))
+    ]
+    assert average_linkage(2, {(0, 1): 0.09}, grouping.SAME_STORY, grouping.PAIR_DOUBT) == [
+        [0],
+        [1],
+    ]
+    # Two articles must be clearly similar: 0.22 and no less.
+    assert average_linkage(2, {(0, 1): 0.215}, grouping.SAME_STORY, grouping.PAIR_DOUBT) == [
+        [0],
+        [1],
+    ]
+    assert average_linkage(2, {(0, 1): 0.225}, grouping.SAME_STORY, grouping.PAIR_DOUBT) == [[0, 1]]
 
 
 def test_a_story_with_nothing_to_tell_gives_its_place_to_one_that_can_be_told() -> None:
