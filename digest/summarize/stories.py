@@ -448,7 +448,7 @@ def average_linkage(
     """
 
     def enough(mean: float, pairs_count: int) -> bool:
-        return mean >= threshold + doubt / min(pairs_count, EVIDENCE_PAIRS) ** PAIR_EXPONENT
+        return mean >= threshold + doubt / math.pow(min(pairs_count, EVIDENCE_PAIRS), PAIR_EXPONENT)
 
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     weight = dict(enumerate(sizes)) if sizes is not None else dict.fromkeys(range(n), 1)
