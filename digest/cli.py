@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from enum import Enum, StrEnum
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlsplit
@@ -107,6 +106,8 @@ def default_sources() -> list[Path]:
     local = Path("seeds")
     if local.is_dir():
         return [local]
+    from importlib.resources import files  # here: a help text never needs it
+
     packaged = Path(str(files("digest") / "seeds"))
     if packaged.is_dir():
         return [packaged]

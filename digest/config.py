@@ -7,13 +7,9 @@ command-line options, which win. No business logic lives here.
 
 from __future__ import annotations
 
-import difflib
-import ipaddress
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
-from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -221,6 +217,8 @@ def parse_addresses(value: str) -> tuple[tuple[str, str], ...]:
     A line break, a control character or an address hidden in another one is
     refused: every ``@`` outside quotes must belong to exactly one address.
     """
+    from email.utils import getaddresses  # here: a help text never needs the email package
+
     if _CONTROL.search(value):
         raise ValueError("must be on one line, without a line break or control character")
     found = tuple(
@@ -277,6 +275,8 @@ def list_identifier(value: str) -> str:
 
 def host_name(value: str) -> str:
     """An SMTP host: a host name or an IP address."""
+    import ipaddress
+
     host = value.strip()
     try:
         ipaddress.ip_address(host.removeprefix("[").removesuffix("]"))
@@ -539,6 +539,8 @@ def load_settings(path: Path, base: Settings | None = None) -> Settings:
         ) from None
     except UnicodeDecodeError:
         raise ConfigError("is not valid UTF-8", path=str(path), fix="re-save it as UTF-8") from None
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -702,6 +704,8 @@ def _where(name: str, lines: dict[str, int]) -> str:
 
 
 def _suggest(name: str) -> str:
+    import difflib
+
     candidates = [k.name for k in KEYS] + [k.name.split(".")[-1] for k in KEYS] + _TABLES
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
     if not close:
