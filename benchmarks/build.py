@@ -314,10 +314,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         totals = [sum(r["times"].values()) for r in results]
         cpus = [r["cpu"] for r in results]
         peaks = [r["peak_mib"] for r in results]
-        found = sorted(first["predicted"])
+        found = sorted(k for k in first["predicted"] if k in labels)
         truth = [labels[k] for k in found]
         guess = [first["predicted"][k] for k in found]
-        ari = f"; grouping ARI {adjusted_rand_score(truth, guess):.3f}" if labels and found else ""
+        ari = f"; grouping ARI {adjusted_rand_score(truth, guess):.3f}" if found else ""
         print(
             f"{first['articles']} articles -> {first['groups']} groups, {first['stories']} stories"
             f"{ari}; min/median of {len(results)}: "
