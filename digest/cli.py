@@ -692,14 +692,11 @@ def send(
         recipients,
         send_issue,
         token_secret,
-        with_usual_port,
     )
     from digest.subscribers import read_unsubscribed
 
     try:
         settings = _settings(ctx, config, SEND_SETTINGS_OPTIONS)
-        port_given = "smtp_port" in _given(ctx, SEND_SETTINGS_OPTIONS)
-        settings = with_usual_port(settings, port_given=port_given)
         options = SmtpOptions.from_settings(settings, os.environ, timeout=timeout)
         # the envelope comes from the editor's settings, never the message's headers
         eml = find_message(message)

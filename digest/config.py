@@ -89,7 +89,8 @@ class Settings:
 
     # -- sending (digest send) --
     smtp_host: str = "localhost"
-    smtp_port: int = 587
+    #: None: the usual port for ``smtp_security`` (587 starttls, 465 tls, 25 none).
+    smtp_port: int | None = None
     #: "starttls", "tls" (implicit TLS) or "none".
     smtp_security: str = "starttls"
     smtp_user: str | None = None
@@ -505,8 +506,8 @@ to = "Subscribers <subscribers@example.com>"
 
 [smtp]
 host = "localhost"
-port = 587
 security = "starttls"                # "starttls", "tls" (implicit TLS) or "none"
+# port = 587                         # default: 587 for starttls, 465 for tls, 25 for none
 # user = "digest"
 password_env = "DIGEST_SMTP_PASSWORD"  # the password is read from this variable, never this file
 

@@ -36,7 +36,7 @@ import os
 import smtplib
 import ssl
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.parser import BytesParser
 from enum import StrEnum
@@ -101,14 +101,6 @@ def default_port(security: Security) -> int:
     return {Security.STARTTLS: 587, Security.TLS: 465, Security.NONE: 25}[security]
 
 
-def with_usual_port(settings: Settings, *, port_given: bool) -> Settings:
-    """``settings`` with the usual port for its security mode (:func:`default_port`)
-    when no port was set anywhere (``port_given``: on the command line)."""
-    if port_given or settings.smtp_port != Settings.smtp_port:
-        return settings
-    return replace(settings, smtp_port=default_port(Security(settings.smtp_security)))
-
-
 @dataclass(frozen=True)
 class SmtpOptions:
     """Where and how to connect."""
@@ -138,7 +130,8 @@ class SmtpOptions:
         password = environ.get(settings.smtp_password_env) or None
         return cls(
             host=settings.smtp_host,
-            port=settings.smtp_port,
+            # a port set anywhere (the settings file, --port) is kept, whatever the security
+            port=default_port(security) if settings.smtp_port is None else settings.smtp_port,
             security=security,
             user=settings.smtp_user or None,
             password=password,

@@ -1795,6 +1795,13 @@ def test_a_port_given_is_kept_whatever_the_security(built: Path) -> None:
     )
     code, out, _ = send(str(built), "--dry-run")
     assert code == 0 and "via localhost:2525 (tls)" in out.splitlines()[0]
+    # the usual port of the other mode, set in the file, is kept too (it was once
+    # taken for "not set" and became 465)
+    (built.parent / "digest.toml").write_text(
+        f'[smtp]\nport = 587\nsecurity = "tls"\n{DIGEST_TOML}', encoding="utf-8"
+    )
+    code, out, _ = send(str(built), "--dry-run")
+    assert code == 0 and "via localhost:587 (tls)" in out.splitlines()[0]
 
 
 def test_smtp_options_from_settings_read_the_environment() -> None:
