@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import email.policy
+import errno
 import json
 import os
 import smtplib
@@ -658,6 +659,16 @@ def _fold(sends: list[dict[str, Any]], journal: Path) -> bool:
     return True
 
 
+#: What to do about a send record that could not be written, by errno (else: a
+#: file in a folder one may write to). A send stopped by it has sent nothing more
+#: than its journal says, so running it again sends only to the others.
+_RECORD_FIXES = {
+    errno.ENOSPC: "free some space on that disk, then digest send again",
+    errno.EDQUOT: "free some space within your disk quota, then digest send again",
+    errno.EROFS: "the disk is read-only: move the .eml to a writable folder",
+}
+
+
 def write_record(eml: Path, sends: Sequence[Mapping[str, Any]]) -> Path:
     """Write ``sends`` as the record beside ``eml``, atomically."""
     path = record_path(eml)
@@ -670,7 +681,7 @@ def write_record(eml: Path, sends: Sequence[Mapping[str, Any]]) -> Path:
         raise ConfigError(
             f"cannot write the send record ({exc.strerror or exc})",
             path=str(path),
-            fix="it must be a file in a folder you can write to",
+            fix=_RECORD_FIXES.get(exc.errno or 0, "it must be a file in a folder you can write to"),
         ) from None
     return path
 

@@ -1637,9 +1637,28 @@ def test_nothing_goes_out_unless_the_intent_is_recorded(
     assert code == 2
     assert err == (
         f"error: {built / SENT_RECORD}: cannot write the send record (No space left on "
-        "device); it must be a file in a folder you can write to\n"
+        "device); free some space on that disk, then digest send again\n"
     )
     assert handler.envelopes == [] and not (built / SENT_RECORD).exists()
+
+
+def test_a_send_record_that_cannot_be_written_otherwise_says_where_it_must_be(
+    inbox: tuple[Inbox, int], built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handler, port = inbox
+
+    def broken(fd: int) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(os, "fsync", broken)
+    code, _, err = send(str(built), *none_args(port))
+    monkeypatch.undo()
+    assert code == 2
+    assert err == (
+        f"error: {built / SENT_RECORD}: cannot write the send record (Input/output error); "
+        "it must be a file in a folder you can write to\n"
+    )
+    assert handler.envelopes == []
 
 
 def test_a_send_waits_for_another_then_says_who_holds_the_lock(built: Path) -> None:
