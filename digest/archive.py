@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -122,6 +123,13 @@ _UPSERT_FILE = (
 )
 
 
+#: How every connection is opened: transactions only where a write begins one
+#: (``BEGIN IMMEDIATE``), and a wait of up to 30 s for another build's lock.
+_open = functools.partial(sqlite3.connect, isolation_level=None, timeout=30)
+#: ... and by a ``file:`` URI, to name a mode: ``rw`` never creates the file.
+_open_uri = functools.partial(_open, uri=True)
+
+
 def _marks(count: int) -> str:
     """``count`` SQL parameters: ``?,?,?``."""
     return ",".join("?" * count)
@@ -138,7 +146,7 @@ class Archive:
         try:
             if write:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                con = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+                con = _open(self.path)
             else:
                 con = self._open_existing()
             con.execute(_FOREIGN_KEYS)
@@ -168,9 +176,9 @@ class Archive:
         """
         uri = self.path.resolve().as_uri()
         try:
-            con = sqlite3.connect(uri + "?mode=rw", uri=True, isolation_level=None, timeout=30)
+            con = _open_uri(uri + "?mode=rw")
         except sqlite3.OperationalError:  # a file we may only read
-            return sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None, timeout=30)
+            return _open_uri(uri + "?mode=ro")
         try:
             con.execute(_COUNT_TABLES).fetchone()  # recovers, if need be
         except BaseException:
