@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import sqlite3
 from dataclasses import replace
@@ -15,6 +16,7 @@ import pytest
 from digest import publish as publish_module
 from digest.archive import Archive, ArchiveError
 from digest.config import Settings
+from digest.model import digest_to_dict
 from digest.records import IssueRecord, make_record
 
 from .test_archive import D1, D2, SITE, article, topic_folder
@@ -108,3 +110,18 @@ def test_issues_are_found_by_date_newest_first_in_a_new_folder(tmp_path: Path) -
     assert [r.date for r in store.issues(dates=[days[3]])] == [days[3]]
     assert [r.date for r in store.issues(limit=2)] == days[:1:-1]
     assert store.issue(days[1]) == record_of(days[1])
+
+
+def test_the_stored_digest_is_canonical_json(tmp_path: Path) -> None:
+    """One digest is stored as one text: keys sorted, non-ASCII text kept as it is
+    (readable with the sqlite3 shell, and no bigger than it need be)."""
+    from .test_render import make_digest
+
+    digest = make_digest("Café on the quay reopens — “at last”", "The café reopened.")
+    path = tmp_path / "archive.sqlite3"
+    Archive(path).save(make_record(digest, Settings(site_url=SITE).site_host))
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        (stored,) = con.execute("SELECT digest FROM issues").fetchone()
+    assert "Café on the quay reopens — “at last”" in stored
+    assert stored == json.dumps(digest_to_dict(digest), ensure_ascii=False, sort_keys=True)
+    assert list(json.loads(stored)) == sorted(json.loads(stored))
