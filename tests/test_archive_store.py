@@ -125,3 +125,18 @@ def test_the_stored_digest_is_canonical_json(tmp_path: Path) -> None:
     assert "Café on the quay reopens — “at last”" in stored
     assert stored == json.dumps(digest_to_dict(digest), ensure_ascii=False, sort_keys=True)
     assert list(json.loads(stored)) == sorted(json.loads(stored))
+
+
+def test_the_file_index_of_the_issue_just_built_knows_its_files_unless_forced(
+    tmp_path: Path,
+) -> None:
+    inputs = topic_folder(tmp_path, "b")
+    out, settings = tmp_path / "out", Settings(site_url=SITE)
+    publish_module.publish([inputs], out=out, date=D1, settings=settings)
+    store = Archive(out / "archive.sqlite3")
+    digests = [f.digest for f in store.files()]
+    assert len(digests) == 2
+    # a build of the same day need read none of them again ...
+    assert all(store.file_index(D1).known(d) is not None for d in digests)
+    # ... but a forced rebuild of that issue needs its articles, so reads them
+    assert all(store.file_index(D1, force=True).known(d) is None for d in digests)
