@@ -141,18 +141,20 @@ class StagedFiles:
 
     def __init__(self, out_dir: Path, files: Mapping[str, bytes]) -> None:
         self.targets = [out_dir / name for name in files]
-        self._staged: list[Path] = []
+        #: Each target with the file staged for it, in the order given.
+        self._staged: list[tuple[Path, Path]] = []
         self._backups: dict[Path, Path | None] = {}
         try:
-            for target, data in zip(self.targets, files.values(), strict=True):
-                self._staged.append(_stage(target, data))
+            for name, data in files.items():
+                target = out_dir / name
+                self._staged.append((target, _stage(target, data)))
         except BaseException:
             self.rollback()
             raise
 
     def replace(self) -> None:
         """Move every staged file into place (each move is atomic)."""
-        for target, tmp in zip(self.targets, self._staged, strict=True):
+        for target, tmp in self._staged:
             self._backups[target] = _backup(target)
             os.replace(tmp, target)
 
@@ -160,7 +162,7 @@ class StagedFiles:
         """Undo :meth:`replace` (as far as it got) and drop the staged files."""
         _restore(self._backups)
         self._backups = {}
-        for tmp in self._staged:
+        for _target, tmp in self._staged:
             tmp.unlink(missing_ok=True)
 
     def finish(self) -> None:

@@ -80,9 +80,7 @@ def _canonical(url: str) -> str | None:
     netloc = host if port is None or _DEFAULT_PORTS.get(scheme) == port else f"{host}:{port}"
     if scheme == "http":  # the same article is served on both
         scheme = "https"
-    path = parts.path or "/"
-    if len(path) > 1:
-        path = path.rstrip("/")
+    path = parts.path.rstrip("/") or "/"  # "", "/" and "//" are all the root
     query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True))
     query = [(k, v) for k, v in query if not _TRACKING.match(k)]
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))

@@ -593,17 +593,18 @@ def test_a_build_waits_for_another_then_goes_on(tmp_path: Path) -> None:
     out = tmp_path / "out"
     settings_ = Settings(site_url=SITE)
     lock = out / "archive.sqlite3.lock"
-    release = threading.Event()
+    held, release = threading.Event(), threading.Event()
 
     def hold() -> None:
         with files_module.file_lock(lock, timeout=5, holder="test"):
+            held.set()
             release.wait(5)
 
     holder = threading.Thread(target=hold)
     holder.start()
-    deadline = time.monotonic() + 5
-    while not lock.exists() and time.monotonic() < deadline:
-        time.sleep(0.01)
+    # the lock is held, not merely its file created (a busy machine can run
+    # the build between the two)
+    assert held.wait(5)
     # a bounded wait, then one clear line
     with pytest.raises(files_module.LockedError, match="another build is still running"):
         publish_module.publish([a], out=out, date=D1, settings=settings_, lock_timeout=0.3)

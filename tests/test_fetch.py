@@ -420,6 +420,26 @@ def odd() -> Iterator[Site]:
             handler.wfile.flush()
         time.sleep(3)
 
+    @site.add("/slow-headers")
+    def slow_headers(handler: Handler) -> None:  # each line in time, all of them too late
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
+        for n in range(12):
+            handler.wfile.write(f"X-Line-{n}: waiting\r\n".encode())
+            handler.wfile.flush()
+            time.sleep(0.1)
+        handler.wfile.write(b"Content-Length: 9\r\n\r\n<p>hi</p>")
+        handler.close_connection = True
+
+    @site.add("/slow-redirect")
+    def slow_redirect(handler: Handler) -> None:  # a redirect that comes too late to follow
+        handler.wfile.write(b"HTTP/1.1 302 Found\r\n")
+        for n in range(12):
+            handler.wfile.write(f"X-Line-{n}: waiting\r\n".encode())
+            handler.wfile.flush()
+            time.sleep(0.1)
+        handler.wfile.write(b"Location: /never-followed\r\nContent-Length: 0\r\n\r\n")
+        handler.close_connection = True
+
     @site.add("/moved-etag")
     def moved_etag(handler: Handler) -> None:
         handler.redirect("/etag", 301)
@@ -531,6 +551,57 @@ def test_a_body_that_stops_coming_ends_at_the_deadline(odd: Site) -> None:
     assert 0.9 < elapsed < 1.25, elapsed
 
 
+def test_headers_that_take_too_long_end_at_the_deadline_before_the_body(odd: Site) -> None:
+    """No single wait is over the connect timeout, but the answer ends after the
+    total: the body is not read, and the error names the URL."""
+    limits = FetchLimits(connect_timeout=1.0, total_timeout=0.6)
+    with pytest.raises(FetchError) as caught:
+        Fetcher(limits=limits).fetch(odd.url("/slow-headers"))
+    assert str(caught.value) == (
+        f"{odd.url('/slow-headers')}: took longer than 0.6 s; try again later or remove the source"
+    )
+
+
+def test_a_redirect_past_the_deadline_is_not_followed(odd: Site) -> None:
+    limits = FetchLimits(connect_timeout=1.0, total_timeout=0.6)
+    with pytest.raises(FetchError) as caught:
+        Fetcher(limits=limits).fetch(odd.url("/slow-redirect"))
+    assert str(caught.value) == (
+        f"{odd.url('/slow-redirect')}: took longer than 0.6 s; try again later or remove the source"
+    )
+    assert odd.hits["/never-followed"] == 0
+
+
+def test_an_https_server_that_never_answers_times_out() -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted: list[socket.socket] = []
+    outcome: list[BaseException] = []
+    url = f"https://127.0.0.1:{listener.getsockname()[1]}/"
+
+    def silent() -> None:  # takes the connection, never starts TLS
+        conn, _ = listener.accept()
+        accepted.append(conn)
+
+    def fetch() -> None:
+        try:
+            Fetcher(limits=FetchLimits(connect_timeout=0.3, total_timeout=0.5)).fetch(url)
+        except FetchError as exc:
+            outcome.append(exc)
+
+    threading.Thread(target=silent, daemon=True).start()
+    fetching = threading.Thread(target=fetch, daemon=True)
+    fetching.start()
+    fetching.join(5)
+    stuck = fetching.is_alive()
+    for conn in accepted:
+        conn.close()  # lets a stuck fetch end
+    listener.close()
+    assert not stuck, "the TLS handshake waited with no timeout"
+    (error,) = outcome
+    assert str(error).startswith(f"{url}: ")
+    assert "timed out (no answer within 0.3 s)" in str(error) or "took longer" in str(error)
+
+
 def test_a_validator_is_sent_only_to_the_url_it_came_from(odd: Site, tmp_path: Path) -> None:
     """The cache holds an ETag for the address that redirects: the request after the
     redirect carries no If-None-Match, and gets the body."""
@@ -626,6 +697,22 @@ def test_fetch_many_never_asks_one_server_more_than_workers_at_once(workers: int
         results = fetch_many(Fetcher(limits=limits), urls)
     assert all(isinstance(r, Response) for r in results)
     assert most[0] == workers
+
+
+def test_fetch_many_names_its_threads_so_a_stack_dump_says_whose_they_are() -> None:
+    site, seen = Site(), set()
+
+    @site.add("/who")
+    def who(handler: Handler) -> None:
+        # the fetching threads live in this process: while one waits for this
+        # answer, a dump of the process's threads shows it by name
+        seen.update(t.name for t in threading.enumerate())
+        handler.send(200, b"<p>ok</p>", "text/html")
+
+    with serve(site):
+        results = fetch_many(fetcher(), [site.url("/who?n=1"), site.url("/who?n=2")])
+    assert all(isinstance(r, Response) for r in results)
+    assert {n for n in seen if n.startswith("digest-fetch_")} >= {"digest-fetch_0"}
 
 
 @pytest.fixture(scope="module")

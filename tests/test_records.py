@@ -3,11 +3,14 @@ stories by, as a build and a rebuild make them."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 import feedparser
 
 from digest.config import Settings
+from digest.keys import article_keys
+from digest.model import Article, Block, Sentence, Source, Story
 from digest.records import make_record
 from digest.render.outputs import Edition, RenderContext, render_edition
 
@@ -46,3 +49,65 @@ def test_an_update_keeps_the_published_stories_as_they_were() -> None:
     assert new.id.startswith("tag:moved.example,2026-11-21:story/")
     assert new.id not in {s.id for s in record.stories}
     assert new.published == record.published
+
+
+def test_the_ids_of_repeated_stories_are_the_ids_they_were_first_published_with() -> None:
+    # feed readers know entries by these ids: a new version of digest must
+    # give a repeated story the id it had, so the values themselves are pinned
+    digest = make_digest()
+    twice = replace(digest, stories=(digest.stories[0],) * 2)
+    assert [s.id for s in make_record(twice, HOST).stories] == [
+        "tag:news.example,2026-11-21:story/b8d73dada84d6d3a9d43",
+        "tag:news.example,2026-11-21:story/0e36b752530ecda27cb4",
+    ]
+    # a third copy is an entry of its own too
+    thrice = replace(digest, stories=(digest.stories[0],) * 3)
+    ids = [s.id for s in make_record(thrice, HOST).stories]
+    assert len(set(ids)) == 3
+    assert ids[2] == "tag:news.example,2026-11-21:story/47993f1ec7874c089dbe"
+
+
+def test_a_rebuild_keeps_the_issue_time_it_was_first_published_with() -> None:
+    digest = make_digest()
+    first = make_record(digest, HOST)
+    assert first.published == dt.datetime(2026, 11, 21, tzinfo=dt.UTC)
+    # an issue first published at another time (an archive of an older version)
+    earlier = replace(first, published=dt.datetime(2026, 11, 21, 6, 30, tzinfo=dt.UTC))
+    rebuilt = make_record(digest, HOST, previous=earlier)
+    assert rebuilt.published == earlier.published
+    assert rebuilt.id == earlier.id
+
+
+def test_without_kept_no_story_of_the_previous_record_is_taken_as_it_was() -> None:
+    digest = make_digest()
+    previous = make_record(digest, HOST)
+    # the issue of that date rebuilt from other stories: none is the old first one
+    other = replace(digest, stories=(digest.stories[1], digest.stories[0]))
+    rebuilt = make_record(other, HOST, previous=previous)
+    assert [s.key for s in rebuilt.stories] == [
+        previous.stories[1].key,
+        previous.stories[0].key,
+    ]
+    assert rebuilt.stories == (previous.stories[1], previous.stories[0])
+
+
+def _article(path: str, text: str, url: str | None = None) -> Article:
+    return Article(path, "Budget passed", (Block("paragraph", text),), url=url)
+
+
+def test_a_story_is_known_by_its_articles_text_when_they_are_given() -> None:
+    # the same article moved to another file (it has no URL): its story keeps its id
+    digest = make_digest()
+
+    def built(path: str) -> tuple[str, ...]:
+        article = _article(path, "The council voted for the budget on Friday.")
+        source = Source.from_article(article)
+        story = Story("Council passes budget", (Sentence("The council voted.", (0,)),), (source,))
+        record = make_record(replace(digest, stories=(story,)), HOST, [article])
+        return tuple(s.id for s in record.stories)
+
+    assert built("inbox/budget.md") == built("archive/2026/budget.md")
+    # and the record keeps the keys of every article it was made from
+    article = _article("a.md", "Some text.", "https://a.example/1")
+    record = make_record(digest, HOST, [article])
+    assert record.article_keys == article_keys(article)

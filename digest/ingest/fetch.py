@@ -277,8 +277,8 @@ class Fetcher:
         except FetchError:
             raise
         except TimeoutError:
-            if deadline - time.monotonic() < 0.05:
-                self._remaining(deadline, original)  # raises: the whole fetch took too long
+            if deadline - time.monotonic() < 0.05:  # the wait was cut to the deadline
+                raise self._too_long(original) from None
             raise FetchError(
                 f"timed out (no answer within {self.limits.connect_timeout:g} s)",
                 path=original,
@@ -324,12 +324,15 @@ class Fetcher:
     def _remaining(self, deadline: float, original: str) -> float:
         left = deadline - time.monotonic()
         if left <= 0:
-            raise FetchError(
-                f"took longer than {self.limits.total_timeout:g} s",
-                path=original,
-                fix="try again later or remove the source",
-            )
+            raise self._too_long(original)
         return min(left, self.limits.connect_timeout)
+
+    def _too_long(self, original: str) -> FetchError:
+        return FetchError(
+            f"took longer than {self.limits.total_timeout:g} s",
+            path=original,
+            fix="try again later or remove the source",
+        )
 
 
 #: ``progress(n)`` is called after each URL is done, with how many just finished.
