@@ -446,3 +446,32 @@ def test_json_feed_dates_are_utc_whatever_the_machines_zone() -> None:
     published = dt.datetime(2026, 11, 21, 8, 30, tzinfo=dt.timezone(dt.timedelta(hours=2)))
     (only,) = json.loads(render_json([item(1, published)], SITE))["items"]
     assert only["date_published"] == only["date_modified"] == "2026-11-21T06:30:00Z"
+
+
+def test_render_feeds_gives_the_stories_feeds_their_own_identity() -> None:
+    feeds = render_feeds([record()], SITE)
+    for name in ("stories.atom.xml", "stories.rss.xml"):
+        parsed = feedparser.parse(feeds[name])
+        assert parsed.feed.title == "Alita Weekly: stories", name
+    assert json.loads(feeds["stories.json"])["title"] == "Alita Weekly: stories"
+    assert json.loads(feeds["stories.json"])["feed_url"] == SITE_URL + "stories.json"
+    assert feedparser.parse(feeds["atom.xml"]).feed.title == "Alita Weekly"
+
+
+def test_xml_feeds_are_indented_one_element_a_line() -> None:
+    """Readable and diffable by the editor who publishes them."""
+    published = dt.datetime(2026, 11, 21, tzinfo=dt.UTC)
+    atom = render_atom([item(1, published)], SITE).decode()
+    assert "\n  <entry>\n    <id>tag:news.example,2026:item/1</id>\n" in atom
+    rss = render_rss([item(1, published)], SITE).decode()
+    assert "\n  <channel>\n    <title>Alita Weekly</title>\n" in rss
+    assert "\n    <item>\n      <title>Item 1</title>\n" in rss
+
+
+def test_the_issues_json_feed_describes_the_newsletter() -> None:
+    feed = json.loads(render_json([], SITE))
+    assert (feed["title"], feed["description"]) == (
+        "Alita Weekly",
+        "Alita Weekly: the news, digested.",
+    )
+    assert feed["feed_url"] == SITE_URL + "feed.json"
