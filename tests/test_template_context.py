@@ -9,7 +9,7 @@ no fewer (a field no template reads), and every field says what it is.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import fields
+from dataclasses import dataclass, field, fields
 
 import jinja2
 import jinja2.meta
@@ -78,3 +78,16 @@ def test_the_site_is_a_part_of_the_settings_with_their_defaults() -> None:
     assert given.site == Site(name="N", site_url="https://x.example/a", view_url=given.view_url)
     assert given.site.issue_url("2026-11-21") == "https://x.example/2026-11-21"
     assert (given.site_host, given.base_url) == ("x.example", "https://x.example/a/")
+
+
+def test_a_field_without_help_is_documented_as_empty_text() -> None:
+    """A field someone forgot to document reads as "" (a string the help check
+    above can test and name), never None or made-up text."""
+
+    @dataclass(frozen=True)
+    class Sketch(TemplateContext):
+        documented: str = field(metadata={"help": "Says what it is."})
+        forgotten: str = ""
+
+    assert Sketch.documented_fields() == {"documented": "Says what it is.", "forgotten": ""}
+    assert Sketch(documented="a").as_dict() == {"documented": "a", "forgotten": ""}

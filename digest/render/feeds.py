@@ -179,12 +179,11 @@ def _feedgen(items: Sequence[FeedItem], settings: Site, kind: FeedKind, fmt: str
     if fmt == "rss":  # RSS's own <author> must be an email address: name the author in dc:creator
         fg.load_extension("dc", atom=False, rss=True)
     newest = max((item.published for item in items), default=_EPOCH)
-    fg.updated(newest)
-    fg.lastBuildDate(newest)
+    fg.updated(newest)  # atom:updated and RSS's lastBuildDate both
     for item in items:
         entry = fg.add_entry(order="append")
-        entry.id(item.id)
-        # RSS: the guid is a tag URI, not a URL, so isPermaLink="false"
+        # the Atom id and the RSS guid both; the guid is a tag URI, not a URL,
+        # so isPermaLink="false"
         entry.guid(item.id, permalink=False)
         entry.title(text(item.title))
         entry.link(href=item.url, rel="alternate")
@@ -194,7 +193,7 @@ def _feedgen(items: Sequence[FeedItem], settings: Site, kind: FeedKind, fmt: str
             entry.author({"name": xml_text(settings.author)})
         entry.published(item.published)
         entry.updated(item.published)
-        entry.description(text(item.summary))
+        entry.description(text(item.summary), isSummary=True)  # Atom: <summary>
         entry.content(xml_text(item.html), type="html")
     return fg
 
