@@ -194,7 +194,8 @@ def _feedgen(items: Sequence[FeedItem], settings: Site, kind: FeedKind, fmt: str
             entry.author({"name": xml_text(settings.author)})
         entry.published(item.published)
         entry.updated(item.published)
-        entry.description(text(item.summary))
+        # RSS description; Atom summary (its content, the HTML, is set next)
+        entry.description(text(item.summary), isSummary=True)
         entry.content(xml_text(item.html), type="html")
     return fg
 
