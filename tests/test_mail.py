@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digest.config import Site
-from digest.errors import ConfigError, RenderError
+from digest.errors import ConfigError, OutputTooLargeError, RenderError
 from digest.mail import (
     LINE,
     PERSONAL_MARK,
@@ -317,6 +317,25 @@ def test_an_unsubscribe_mailto_that_cannot_be_a_header_is_refused(
     assert caught.value.fix == "write it as user@host"
 
 
+def test_the_email_size_refusal_and_warning() -> None:
+    from digest.mail import EMAIL_MAX_BYTES, EMAIL_WARN_BYTES, check_email_size
+
+    assert check_email_size(b"x" * EMAIL_WARN_BYTES) is None
+    assert check_email_size(b"x" * (EMAIL_WARN_BYTES + 1)) == (
+        "the email is 80 KB; Gmail clips messages over 102 KB"
+    )
+    assert check_email_size(b"x" * EMAIL_MAX_BYTES) == (
+        "the email is 100 KB; Gmail clips messages over 102 KB"
+    )
+    with pytest.raises(OutputTooLargeError) as caught:
+        check_email_size(b"x" * (EMAIL_MAX_BYTES + 1))  # refused unless asked
+    assert caught.value.message == (
+        "the email is 100 KB, over the 100 KB limit (Gmail clips at 102 KB)"
+    )
+    assert caught.value.fix == "lower --words, give fewer articles, or pass --allow-large"
+    assert check_email_size(b"x" * (EMAIL_MAX_BYTES + 1), allow_large=True)
+
+
 # -- personal marks -----------------------------------------------------------
 
 
@@ -349,6 +368,60 @@ def test_the_built_unsubscribe_url_carries_marks_for_its_placeholders() -> None:
     plain = replace(SITE, unsubscribe_url="https://news.example/u")
     assert unsubscribe_url(DIGEST, plain) == "https://news.example/u"
     assert unsubscribe_url(DIGEST, SITE) is None
+
+
+# -- the whole head ---------------------------------------------------------------
+
+
+def test_the_head_of_a_built_message_line_by_line() -> None:
+    site = replace(
+        SITE,
+        name="Harbour Times",
+        email_from="Desk <desk@news.example>",
+        unsubscribe_url="https://news.example/u?list=1",
+        unsubscribe_mailto="leave@news.example",
+    )
+    data = build_message(DIGEST, site, "t\n", "<p>h</p>\n").data
+    head = data.partition(b"\r\n\r\n")[0].decode("ascii").split("\r\n")
+    assert head[:-2] == [
+        "Subject: Harbour Times: Springfield this week (2026-11-21)",
+        "From: Desk <desk@news.example>",
+        "To: Ana <ana@x.example>",
+        "Date: Sat, 21 Nov 2026 00:00:00 +0000",
+        "Message-ID: <issue-2026-11-21@news.example>",
+        'List-Id: "Harbour Times" <harbour-times.news.example>',
+        "List-Unsubscribe: <https://news.example/u?list=1>,",
+        " <mailto:leave@news.example?subject=unsubscribe>",
+        "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+        "MIME-Version: 1.0",
+    ]
+    assert head[-2] == "Content-Type: multipart/alternative;"
+    assert re.fullmatch(r' boundary="=_digest_[0-9a-f]{24}"', head[-1])
+    # the boundary comes from the content: the same parts, the same bytes
+    assert build_message(DIGEST, site, "t\n", "<p>h</p>\n").data == data
+    assert (
+        build_message(DIGEST, site, "t2\n", "<p>h</p>\n").data.split(b"boundary")[1]
+        != (data.split(b"boundary")[1])
+    )
+
+
+def test_a_long_list_name_is_encoded_and_the_identifier_kept_plain() -> None:
+    site = replace(SITE, name="Zürich Harbour Times and Ferry Gazette of the Lake " * 2)
+    data = build_message(DIGEST, site, "t\n", "<p>h</p>\n").data
+    head = data.partition(b"\r\n\r\n")[0].decode("ascii")
+    list_id = head.split("List-Id:")[1].split("\r\nMIME-Version")[0]
+    identifier = list_id.rsplit(" ", 1)[1]
+    assert re.fullmatch(r"<[a-z0-9.-]+>", identifier), list_id
+    assert "=?utf-8?" in list_id
+    assert parse(data)["List-Id"] == f"{plain_text(site.name)} {identifier}"
+
+
+def test_a_long_list_identifier_is_never_encoded() -> None:
+    identifier = "harbour-times-and-ferry-gazette." * 3 + "news.example"
+    assert len(identifier) > LINE
+    data = build_message(DIGEST, replace(SITE, list_id=identifier), "t\n", "<p>h</p>\n").data
+    assert f"\r\n <{identifier}>\r\n".encode() in data  # alone on its line, over 78
+    assert parse(data)["List-Id"] == f'"Digest" <{identifier}>'
 
 
 # -- the read-back check ----------------------------------------------------------
@@ -502,13 +575,47 @@ def test_personalize_with_only_an_email_placeholder_needs_no_token() -> None:
 
 def test_personalize_refuses_what_it_cannot_fill() -> None:
     data = build_message(DIGEST, PERSONAL, "text\n", "<p>html</p>\n").data
-    with pytest.raises(ValueError, match="need each recipient's token"):
+    with pytest.raises(ValueError, match=r"^its unsubscribe links need each recipient's token$"):
         personalize(data, ("", "bo@y.example"))
-    with pytest.raises(ValueError, match="need each recipient's token"):
+    with pytest.raises(ValueError, match=r"^its unsubscribe links need each recipient's token$"):
         personalize(data, ("", "bo@y.example"), "")
     single = b"Subject: x\r\nContent-Type: text/plain\r\n\r\nbody\r\n"
-    with pytest.raises(ValueError, match="not one text and one HTML part"):
+    with pytest.raises(ValueError, match=r"^its body is not one text and one HTML part$"):
         personalize(single, ("", "bo@y.example"))
+
+
+def test_personalize_keeps_an_encoded_subject_byte_for_byte() -> None:
+    digest = replace(DIGEST, title="Zürich 🎉 " + "harbour news " * 6)
+    data = build_message(digest, PERSONAL, "text\n", "<p>html</p>\n").data
+    subject_lines = data.split(b"\r\nFrom:")[0]
+    assert b"=?utf-8?" in subject_lines and b"\r\n " in subject_lines
+    out = personalize(data, ("", "bo@y.example"), "T")
+    assert out.startswith(subject_lines + b"\r\nFrom:")
+    assert parse(out)["Subject"] == subject(digest, PERSONAL)
+
+
+def test_personalize_reads_a_header_folded_with_a_tab() -> None:
+    title = "A very long title " * 8
+    data = build_message(replace(DIGEST, title=title), SITE, "t\n", "<p>h</p>\n").data
+    head, _, body = data.partition(b"\r\n\r\n")
+    tabbed = head.replace(b"\r\n ", b"\r\n\t") + b"\r\n\r\n" + body
+    assert tabbed != data
+    out = personalize(tabbed, ("", "bo@y.example"))
+    assert out.startswith(tabbed.split(b"\r\nFrom:")[0] + b"\r\nFrom:")  # kept whole
+    assert parse(out)["Subject"].split() == parse(data)["Subject"].split()
+    assert header_names(out) == header_names(data)
+
+
+def test_an_8bit_byte_in_a_hand_edited_head_is_refused_or_read_never_a_crash() -> None:
+    data = build_message(DIGEST, PERSONAL, "text\n", "<p>html</p>\n").data
+    edited = data.replace(b"Subject: Digest:", b"Subject: Caf\xc3\xa9:", 1)
+    assert edited != data
+    assert personal_placeholders(edited) == {"email", "token"}
+    renamed = data.replace(b"\r\nDate:", b"\r\nD\xc3\xa4te:", 1)
+    assert renamed != data
+    assert personal_placeholders(renamed) == {"email", "token"}
+    with pytest.raises(ValueError, match="not one text and one HTML part"):
+        personalize(renamed, ("", "bo@y.example"), "T")
 
 
 def test_a_mark_an_article_holds_is_never_filled() -> None:
