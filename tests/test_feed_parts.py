@@ -422,3 +422,33 @@ def test_a_template_override_reaches_the_feeds(tmp_path: Path) -> None:
     files = render_edition(edition(), RenderContext(SITE, folder))
     entry = feedparser.parse(files["atom.xml"]).entries[0]
     assert entry.content[0].value.strip() == "<p>OVERRIDE 2 stories from 3 articles.</p>"
+
+
+def test_a_story_entry_numbers_its_unlinked_sources_after_the_issue_link() -> None:
+    (first, _) = story_items([record()], SITE)
+    # link 1 is its one source, link 2 the issue: the unlinked source is 3
+    assert "The council voted.&nbsp;[1, 3] Parks get money.&nbsp;[3]" in first.html
+    assert '<ol start="3">\n<li>Vote on budget</li>' in first.html
+    assert "<h2>" not in first.html  # the headline is the entry's title
+
+
+def test_an_issue_entry_heads_its_lead_story_unless_it_is_the_title() -> None:
+    (plain,) = issue_items([record()], SITE)
+    assert "<h2>Council passes budget</h2>" in plain.html and "<h2>Stadium opens</h2>" in plain.html
+    titled = replace(make_digest(), title="Council passes budget")
+    (entry,) = issue_items([record(titled)], SITE)
+    assert "<h2>Council passes budget</h2>" not in entry.html
+    assert "<h2>Stadium opens</h2>" in entry.html
+
+
+def test_a_story_template_override_reaches_the_stories_feeds(tmp_path: Path) -> None:
+    (tmp_path / "story.html.j2").write_text(
+        "<p>STORY {{ story.headline }} of {{ issue_url }}</p>\n", encoding="utf-8"
+    )
+    feeds = render_feeds([record()], SITE, tmp_path)
+    entry = feedparser.parse(feeds["stories.atom.xml"]).entries[0]
+    assert entry.content[0].value.strip() == (
+        "<p>STORY Council passes budget of https://news.example/harbour/issues/2026-11-21.html</p>"
+    )
+    issue = feedparser.parse(feeds["atom.xml"]).entries[0]
+    assert "STORY" not in issue.content[0].value
