@@ -158,6 +158,9 @@ def test_every_header_line_and_encoded_word_is_within_the_rfc_limits(text: str) 
     ("display", "lines"),
     [
         ("Ann", "To: Ann <ann@x.example>\r\n"),
+        ("Ann Lee", "To: Ann Lee <ann@x.example>\r\n"),
+        # an atom too long for its line stays an atom: the address goes on the next
+        ("A" * 75, "To: " + "A" * 75 + "\r\n <ann@x.example>\r\n"),
         ("", "To: ann@x.example\r\n"),
         ("Doe, Jane", "To: =?utf-8?q?Doe=2C_Jane?= <ann@x.example>\r\n"),
         ('Ed "the" Smith', "To: =?utf-8?q?Ed_=22the=22_Smith?= <ann@x.example>\r\n"),
@@ -446,6 +449,30 @@ def test_a_long_list_name_is_encoded_and_the_identifier_kept_plain() -> None:
     assert parse(data)["List-Id"] == f"{plain_text(site.name)} {identifier}"
 
 
+@pytest.mark.parametrize(
+    ("name", "lines"),
+    [
+        ("x" * 60, 'List-Id: "' + "x" * 60 + '"\r\n <harbour.example>\r\n'),
+        (
+            "x" * 61,
+            "List-Id: =?utf-8?q?" + "x" * 57 + "?=\r\n =?utf-8?q?xxxx?= <harbour.example>\r\n",
+        ),
+        ('Ed "the" \\ Times', 'List-Id: "Ed \\"the\\" \\\\ Times" <harbour.example>\r\n'),
+    ],
+    ids=["quoted-60", "encoded-61", "escaped"],
+)
+def test_the_list_name_is_a_quoted_string_up_to_60_characters(name: str, lines: str) -> None:
+    site = replace(SITE, name=name, list_id="harbour.example")
+    data = build_message(DIGEST, site, "t\n", "<p>h</p>\n").data
+    head = data.partition(b"\r\n\r\n")[0].decode("ascii") + "\r\n"
+    start = head.index("List-Id:")
+    assert head[start : head.index("MIME-Version:")] == lines
+    assert parse(data)["List-Id"].replace('\\"', '"').replace("\\\\", "\\") in (
+        f'"{name}" <harbour.example>',
+        f"{name} <harbour.example>",
+    )
+
+
 def test_a_long_list_identifier_is_never_encoded() -> None:
     identifier = "harbour-times-and-ferry-gazette." * 3 + "news.example"
     assert len(identifier) > LINE
@@ -479,11 +506,12 @@ def test_a_refusal_says_nothing_was_written_and_asks_for_a_report() -> None:
         (b"Subject: " + b"x" * 990 + b"\r\n\r\n", "a header line is longer than 998 characters"),
         (b" continued\r\nSubject: x\r\n\r\n", "a header line is malformed: b' continued'"),
         (b"Subject x\r\n\r\n", "a header line is malformed: b'Subject x'"),
+        (b"S" * 50 + b"\r\n\r\n", "a header line is malformed: b'" + "S" * 40 + "'"),
         (b"Subject: caf\xc3\xa9\r\n\r\n", "a header line is malformed: b'Subject: caf\\xc3\\xa9'"),
         (b"Subject: a\x00b\r\n\r\n", "a header line is malformed: b'Subject: a\\x00b'"),
         (b"Subject: a\rb\r\n\r\n", "a header line is malformed: b'Subject: a\\rb'"),
     ],
-    ids=["no-end", "long", "leading-continuation", "no-colon", "8bit", "nul", "bare-cr"],
+    ids=["no-end", "long", "leading-continuation", "no-colon", "cut", "8bit", "nul", "bare-cr"],
 )
 def test_header_names_refuses_anything_but_clean_lines(head: bytes, problem: str) -> None:
     with pytest.raises(ValueError, match=f"^{re.escape(problem)}$"):
