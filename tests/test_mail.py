@@ -249,6 +249,27 @@ def test_a_bad_list_id_is_a_config_error_naming_it() -> None:
         list_id_parts(replace(SITE, list_id="no-dot"))
 
 
+def test_an_address_setting_that_is_not_addresses_is_a_config_error_naming_it() -> None:
+    from digest.mail import addresses, sender
+
+    assert addresses("Ana <ana@x.example>, bo@y.example", "email_to") == (
+        ("Ana", "ana@x.example"),
+        ("", "bo@y.example"),
+    )
+    with pytest.raises(ConfigError) as caught:
+        addresses("a@x.example\nb@x.example", "email_to")
+    assert caught.value.message == (
+        "email_to must be on one line, without a line break or control character"
+    )
+    assert caught.value.fix == "give email_to on one line"
+    assert sender("Desk <desk@x.example>", "email_from") == ("Desk", "desk@x.example")
+    with pytest.raises(ConfigError) as caught:
+        sender("a@x.example, b@x.example", "email_from")
+    assert caught.value.message == (
+        "email_from must be one email address, like Name <name@example.com>"
+    )
+
+
 @pytest.mark.parametrize(
     ("mailto", "url"),
     [
@@ -291,8 +312,9 @@ def test_unsubscribe_targets_are_the_https_url_then_the_mailto() -> None:
         "https://news.example/u nsub",
         "https://news.example/u?who={name}",
         "https://news.example/" + "u" * 900,
+        "https://news.example/" + "u" * (901 - len("https://news.example/")),
     ],
-    ids=["http", "space", "placeholder", "long"],
+    ids=["http", "space", "placeholder", "long", "901"],
 )
 def test_an_unsubscribe_url_that_cannot_be_a_header_is_refused(url: str) -> None:
     with pytest.raises(
@@ -301,7 +323,9 @@ def test_an_unsubscribe_url_that_cannot_be_a_header_is_refused(url: str) -> None
         r"\(or has a placeholder other than \{email\} and \{token\}\); ",
     ) as caught:
         unsubscribe_targets(replace(SITE, unsubscribe_url=url))
-    assert caught.value.fix and "https://" in caught.value.fix
+    assert caught.value.fix == (
+        "give an https:// URL without spaces (RFC 8058 one-click needs HTTPS)"
+    )
 
 
 def test_an_unsubscribe_url_of_just_under_the_limit_is_kept() -> None:
