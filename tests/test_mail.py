@@ -407,6 +407,21 @@ def test_the_built_unsubscribe_url_carries_marks_for_its_placeholders() -> None:
 # -- the whole head ---------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("email_from", "a@x.example, b@x.example", "email_from must be one email address"),
+        ("email_to", "nobody", "email_to must be an email address"),
+    ],
+)
+def test_a_bad_address_setting_is_named_when_the_message_is_built(
+    setting: str, value: str, message: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        build_message(DIGEST, replace(SITE, **{setting: value}), "t\n", "<p>h</p>\n")
+    assert caught.value.message.startswith(message), caught.value.message
+
+
 def test_the_head_of_a_built_message_line_by_line() -> None:
     site = replace(
         SITE,
