@@ -100,6 +100,18 @@ def words_of(lines: str) -> list[str]:
             " Abc =?utf-8?b?w6nDqcOpw6nDqcOpw6nDqcOpw6nDqcOpw6nDqcOpw6nDqcOpw6nDqcOpw6k=?=\r\n"
             " =?utf-8?b?w6nDqcOpw6nDqcOpw6nDqQ==?=\r\n",
         ),
+        # a word that fills the line to 78 exactly stays on it
+        ("x" * 69, "Subject: " + "x" * 69 + "\r\n"),
+        # a word of 77 fits a line of its own; one of 78 does not, and is encoded
+        ("a " + "x" * 77, "Subject: a\r\n " + "x" * 77 + "\r\n"),
+        (
+            "a " + "x" * 78,
+            "Subject: a =?utf-8?q?" + "x" * 55 + "?=\r\n =?utf-8?q?" + "x" * 23 + "?=\r\n",
+        ),
+        # half an encoded word is encoded too: no client may join two into one
+        ("=?utf-8?q?Cc: evil?=", "Subject: =?utf-8?b?PT91dGYtOD9xP0NjOiBldmlsPz0=?=\r\n"),
+        ("x=?y", "Subject: =?utf-8?q?x=3D=3Fy?=\r\n"),
+        ("x?=y", "Subject: =?utf-8?q?x=3F=3Dy?=\r\n"),
         # where Q and B are as long, Q (readable in a raw header)
         ("Tür", "Subject: =?utf-8?q?T=C3=BCr?=\r\n"),
         # a long Q run measures each accent as its =XX=XX, not its bytes
@@ -119,6 +131,12 @@ def words_of(lines: str) -> list[str]:
         "looks-encoded",
         "long-word",
         "fold",
+        "fills-78",
+        "word-77",
+        "word-78",
+        "half-encoded-words",
+        "opening-only",
+        "closing-only",
         "tie",
         "long-q",
         "room-24",
