@@ -452,3 +452,44 @@ def test_a_story_template_override_reaches_the_stories_feeds(tmp_path: Path) -> 
     )
     issue = feedparser.parse(feeds["atom.xml"]).entries[0]
     assert "STORY" not in issue.content[0].value
+
+
+def test_every_renderer_reads_the_override_templates(tmp_path: Path) -> None:
+    overrides = {
+        "email.txt.j2": "TEXT {{ digest.title }}\n",
+        "email.mjml.j2": (
+            "<mjml><mj-body><mj-section><mj-column><mj-text>HTML {{ digest.title }}"
+            "</mj-text></mj-column></mj-section></mj-body></mjml>\n"
+        ),
+        "index.html.j2": "<p>INDEX {{ issues | length }}</p>\n",
+        "issue.html.j2": "<p>PAGE {{ digest.title }}</p>\n",
+    }
+    for name, text in overrides.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    files = render_edition(edition(), RenderContext(SITE, tmp_path))
+    assert files["email.txt"] == b"TEXT Springfield this week\n"
+    assert b"HTML Springfield this week" in files["email.html"]
+    assert files["index.html"] == b"<p>INDEX 1</p>\n"
+    assert files["issues/2026-11-21.html"] == b"<p>PAGE Springfield this week</p>\n"
+    eml = email.message_from_bytes(files["digest.eml"], policy=email.policy.default)
+    text, _ = eml.iter_parts()  # type: ignore[attr-defined]
+    assert text.get_content().replace("\r\n", "\n") == "TEXT Springfield this week\n"
+
+
+def test_each_kind_of_feed_is_titled_and_linked_as_its_own() -> None:
+    feeds = render_feeds([record()], SITE)
+    for name, title in [
+        ("atom.xml", "Harbour Weekly"),
+        ("rss.xml", "Harbour Weekly"),
+        ("stories.atom.xml", "Harbour Weekly: stories"),
+        ("stories.rss.xml", "Harbour Weekly: stories"),
+    ]:
+        parsed = feedparser.parse(feeds[name])
+        assert parsed.feed.title == title, name
+        assert {link.rel: link.href for link in parsed.feed.links}["self"] == SITE.base_url + name
+    for name, title in [
+        ("feed.json", "Harbour Weekly"),
+        ("stories.json", "Harbour Weekly: stories"),
+    ]:
+        feed = json.loads(feeds[name])
+        assert (feed["title"], feed["feed_url"]) == (title, SITE.base_url + name)
