@@ -493,3 +493,40 @@ def test_each_kind_of_feed_is_titled_and_linked_as_its_own() -> None:
     ]:
         feed = json.loads(feeds[name])
         assert (feed["title"], feed["feed_url"]) == (title, SITE.base_url + name)
+
+
+def test_json_feed_dates_do_not_depend_on_the_machine_s_time_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time
+
+    late = item(published=dt.datetime(2026, 11, 21, 1, 30, tzinfo=dt.UTC))
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        feed = json.loads(render_json([late], SITE))
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert feed["items"][0]["date_published"] == "2026-11-21T01:30:00Z"
+
+
+def test_xml_feeds_are_indented_for_people_reading_them() -> None:
+    for render in (render_atom, render_rss):
+        lines = render([item()], SITE).decode().splitlines()
+        assert len(lines) > 10 and any(line.startswith("    <") for line in lines), render
+
+
+def test_a_record_without_a_story_s_id_is_refused_not_published_without_it() -> None:
+    rec = record()
+    with pytest.raises(ValueError, match="zip"):
+        story_items([replace(rec, stories=rec.stories[:1])], SITE)
+
+
+def test_an_untitled_story_s_title_is_its_text_up_to_80_characters() -> None:
+    text = "x" * 40 + " " + "y" * 39  # 80 characters: the whole title
+    longer = text + "z"  # 81: cut at the last word
+    for first, title in [(text, text), (longer, "x" * 40 + "…")]:
+        story = Story("", (Sentence(first, (0,)),), make_digest().stories[0].sources)
+        (only,) = story_items([record(replace(make_digest(), stories=(story,)))], SITE)
+        assert only.title == title
