@@ -107,6 +107,8 @@ def test_shorten_keeps_text_up_to_its_limit_and_cuts_whole_words_after() -> None
     for mark in ",;:.-–—":
         assert shorten(f"one two{mark} three four", 15) == "one two…", mark
     assert shorten("one two! three four", 15) == "one two!…"
+    assert shorten("One TAX two three four", 12) == "One TAX…"  # only punctuation goes
+    assert shorten("one two three", 9) == "one two…"  # the cut falls on a space
 
 
 # -- items ------------------------------------------------------------------------
