@@ -166,12 +166,53 @@ def test_a_broken_override_is_one_line_naming_its_file_and_line(
     assert error.fix == "fix the template, or leave it out of --templates"
 
 
-def test_a_runtime_error_in_an_included_override_names_that_file(tmp_path: Path) -> None:
-    (tmp_path / "entry.html.j2").write_text('<p>\n{% include "part.html" %}</p>', encoding="utf-8")
-    (tmp_path / "part.html").write_text("one\ntwo {{ missing.attr }}\n", encoding="utf-8")
+@pytest.mark.parametrize("suffix", [".html", ".txt", ".xml", ".mjml", ".j2"])
+def test_a_runtime_error_in_an_included_override_names_that_file(
+    tmp_path: Path, suffix: str
+) -> None:
+    part = f"part{suffix}"
+    (tmp_path / "entry.html.j2").write_text(f'<p>\n{{% include "{part}" %}}</p>', encoding="utf-8")
+    (tmp_path / part).write_text("one\ntwo {{ missing.attr }}\n", encoding="utf-8")
     with pytest.raises(RenderError) as caught:
         render_template("entry.html.j2", tmp_path, entry())
-    assert caught.value.message == f"{tmp_path / 'part.html'}: line 2: 'missing' is undefined"
+    assert caught.value.message == f"{tmp_path / part}: line 2: 'missing' is undefined"
+
+
+def test_the_templates_are_found_beside_the_package_else_in_the_checkout() -> None:
+    import digest
+
+    package = Path(digest.__file__).parent
+    beside = package / "templates"
+    expected = beside if beside.is_dir() else package.parent / "templates"
+    assert templates_dir() == expected
+    assert (templates_dir() / "email.mjml.j2").is_file()
+
+
+def test_an_installed_package_uses_its_own_templates(tmp_path: Path) -> None:
+    """As in a wheel: ``templates`` inside the package wins over any folder near it."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    import digest
+
+    site = tmp_path / "site"
+    shutil.copytree(
+        Path(digest.__file__).parent, site / "digest", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    (site / "digest" / "templates").mkdir(exist_ok=True)
+    (site / "digest" / "templates" / "entry.html.j2").write_text("x", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    out = subprocess.run(
+        [sys.executable, "-c", "import digest.render as r; print(r.templates_dir())"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == str(site / "digest" / "templates")
 
 
 def test_a_long_error_message_is_folded_onto_one_line(tmp_path: Path) -> None:
