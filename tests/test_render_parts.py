@@ -548,3 +548,18 @@ def test_an_index_entry_counts_its_stories() -> None:
     assert IndexContext.documented_fields()["root"] == (
         "The path from the page to the output folder's root."
     )
+
+
+def test_a_context_field_without_help_reads_as_undocumented() -> None:
+    """What the template-context check relies on: an undocumented field's help is ""."""
+    from dataclasses import dataclass, field
+
+    from digest.render.context import TemplateContext
+
+    @dataclass(frozen=True)
+    class Partly(TemplateContext):
+        documented: str = field(metadata={"help": "Has help."})
+        bare: str = ""
+
+    assert Partly.documented_fields() == {"documented": "Has help.", "bare": ""}
+    assert Partly("a", "b").as_dict() == {"documented": "a", "bare": "b"}
