@@ -188,44 +188,6 @@ def test_the_templates_are_found_beside_the_package_else_in_the_checkout() -> No
     assert (templates_dir() / "email.mjml.j2").is_file()
 
 
-def test_an_installed_package_uses_its_own_templates(tmp_path: Path) -> None:
-    """As in a wheel: ``templates`` inside the package wins over any folder near it."""
-    import os
-    import shutil
-    import subprocess
-    import sys
-
-    import digest
-
-    site = tmp_path / "site"
-    shutil.copytree(
-        Path(digest.__file__).parent, site / "digest", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    (site / "digest" / "templates").mkdir(exist_ok=True)
-    (site / "digest" / "templates" / "entry.html.j2").write_text("x", encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(site)}
-    out = subprocess.run(
-        [sys.executable, "-c", "import digest.render as r; print(r.templates_dir())"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert out.stdout.strip() == str(site / "digest" / "templates")
-
-
-def test_a_long_error_message_is_folded_onto_one_line(tmp_path: Path) -> None:
-    (tmp_path / "entry.html.j2").write_text(
-        "{% if intro %}\n{{ intro }}\n{% endfor %}", encoding="utf-8"
-    )
-    with pytest.raises(RenderError) as caught:
-        render_template("entry.html.j2", tmp_path, entry())
-    message = caught.value.message
-    assert message.startswith(f"{tmp_path / 'entry.html.j2'}: line 3: Encountered unknown tag")
-    assert "\n" not in message and "  " not in message
-
-
 # -- small filters --------------------------------------------------------------------
 
 
