@@ -525,3 +525,54 @@ def test_a_context_field_without_help_reads_as_undocumented() -> None:
 
     assert Partly.documented_fields() == {"documented": "Has help.", "bare": ""}
     assert Partly("a", "b").as_dict() == {"documented": "a", "bare": "b"}
+
+
+def test_the_default_widths_are_72_and_later_lines_are_not_indented() -> None:
+    line = "x" * 36 + " " + "y" * 36  # 73 characters
+    assert plain_paragraph([CitedSentence(line, ())]) == "x" * 36 + "\n" + "y" * 36
+    assert plain_paragraph([CitedSentence(line[:-1], ())]) == line[:-1]  # 72 fit
+    assert hanging(line) == "x" * 36 + "\n" + "y" * 36
+    assert hanging(line[:-1]) == line[:-1]
+
+
+def test_a_difference_citing_one_past_the_last_source_is_left_out() -> None:
+    story = Story(
+        "H",
+        (Sentence("One.", (0,)),),
+        sources("ab"),
+        differences=(Difference("Cites [3].", (2,)),),
+    )
+    assert lay_out(story).differences == ()
+
+
+def test_the_issue_layout_is_short_only_when_asked() -> None:
+    from digest.render.stories import lay_out_issue
+
+    many = Story("Many", (Sentence("One.", (0,)),), sources("abcdefg"))
+    digest = make_digest()
+    digest = digest.__class__(**{**digest.__dict__, "stories": (many,)})
+    (full,) = lay_out_issue(digest)
+    assert full.more == 0 and len(full.sources) == 7
+    (short,) = lay_out_issue(digest, short=True)
+    assert short.more == 3 and len(short.sources) == 4
+
+
+def test_a_feed_entry_counts_only_the_links_it_shows_before_its_unlinked_sources() -> None:
+    """A short edition lists four of the eight sources, three of them linked: the
+    unlinked one is numbered 4, after the links shown, not after all seven."""
+    linked = sources("abcdefg")
+    local = Source("Local", None, "Paper", None, "x.md")
+    story = Story("Many", (Sentence("One.", (0, 7)), Sentence("Two.", (1,))), (*linked, local))
+    (layout,) = lay_out_for_reader([story])
+    assert [(s.title, s.number) for s in layout.cited] == [
+        ("Article 1", 1),
+        ("Article 2", 2),
+        ("Local", 4),
+    ]
+    assert len([s for s in layout.sources if s.url]) == 3
+
+
+def test_only_the_lead_story_loses_a_headline_that_is_the_title() -> None:
+    digest = make_digest()
+    layouts = lay_out_for_reader(digest.stories, "Stadium opens")
+    assert [s.show_headline for s in layouts] == [True, True]
