@@ -576,3 +576,17 @@ def test_only_the_lead_story_loses_a_headline_that_is_the_title() -> None:
     digest = make_digest()
     layouts = lay_out_for_reader(digest.stories, "Stadium opens")
     assert [s.show_headline for s in layouts] == [True, True]
+
+
+def test_unlinked_sources_are_numbered_on_across_the_stories_of_an_entry() -> None:
+    def story(name: str) -> Story:
+        own = (
+            Source(f"{name} online", f"https://{name}.example/", name, None, f"{name}.md"),
+            Source(f"{name} in print", None, name, None, f"{name}-print.md"),
+        )
+        return Story(name, (Sentence("One.", (0, 1)),), own)
+
+    first, second = lay_out_for_reader([story("a"), story("b")])
+    # links 1 and 2 are the two stories' linked sources; the unlinked ones follow
+    assert [s.number for s in first.cited] == [1, 3]
+    assert [s.number for s in second.cited] == [2, 4]
