@@ -590,3 +590,49 @@ def test_unlinked_sources_are_numbered_on_across_the_stories_of_an_entry() -> No
     # links 1 and 2 are the two stories' linked sources; the unlinked ones follow
     assert [s.number for s in first.cited] == [1, 3]
     assert [s.number for s in second.cited] == [2, 4]
+
+
+def test_a_new_source_once_three_are_cited_leaves_room_for_no_other() -> None:
+    story = Story(
+        "H",
+        (Sentence("One.", (0, 1)), Sentence("Two.", (2,)), Sentence("Three.", (3, 4))),
+        sources("abcde"),
+    )
+    layout = lay_out(story, short=True)
+    assert numbers(layout) == [[1, 2], [3], [4]]
+    assert titles(layout.cited) == [f"Article {n}" for n in (1, 2, 3, 4)]
+
+
+def test_sources_without_an_outlet_are_told_apart_by_their_link_or_file() -> None:
+    def bare(i: int, url: str | None) -> Source:
+        return Source(f"Article {i + 1}", url, None, None, f"{i}.md")
+
+    for first, second in [
+        (bare(0, "https://x.example/1"), bare(1, "https://x.example/2")),
+        (bare(0, None), bare(1, None)),
+    ]:
+        third = Source("Article 3", "https://b.example/", "B", None, "2.md")
+        story = Story("H", (Sentence("One.", (0, 1, 2)),), (first, second, third))
+        # two outlets already: the first two, each its own
+        assert titles(lay_out(story, short=True).cited) == ["Article 1", "Article 2"]
+
+
+def test_a_sentence_citing_one_past_the_last_source_cites_nothing_there() -> None:
+    story = Story("H", (Sentence("One.", (2, 0)),), sources("ab"))
+    assert numbers(lay_out(story)) == [[1]] and lay_out(story).show_headline
+
+
+def test_unlinked_sources_are_numbered_upwards_and_counted_per_story() -> None:
+    local = [Source(f"Print {n}", None, f"P{n}", None, f"p{n}.md") for n in (1, 2)]
+    two = Story("T", (Sentence("One.", (0, 2)), Sentence("Two.", (1, 3))), (*sources("ab"), *local))
+    layout = lay_out(two, start=1, unlinked_start=20)
+    assert [s.number for s in layout.cited if not s.url] == [20, 21]
+    # two links and one unlinked source, then one link and one unlinked: the
+    # three links come first, the unlinked ones are 4 (first story) and 5
+    first = Story(
+        "F", (Sentence("One.", (0, 2)), Sentence("Two.", (1,))), (*sources("ab"), local[0])
+    )
+    second = Story("S", (Sentence("One.", (0, 1)),), (*sources("c"), local[1]))
+    first_layout, second_layout = lay_out_for_reader([first, second])
+    assert [s.number for s in first_layout.cited] == [1, 2, 4]
+    assert [s.number for s in second_layout.cited] == [3, 5]
