@@ -460,8 +460,9 @@ def test_a_short_story_is_one_paragraph_and_a_long_one_two_balanced() -> None:
     assert paragraphs(sentences(900)) == (tuple(sentences(900)),)
     # the split that best balances the two: 100+100 | 150+60, not 100 | 100+150+60
     assert [len(p) for p in paragraphs(sentences(100, 100, 150, 60, 1))] == [2, 3]
-    # on a tie the earlier split wins
     assert [len(p) for p in paragraphs(sentences(300, 100, 100, 300))] == [2, 2]
+    # on a tie the earlier split wins: 250 | 10+250 and 250+10 | 250 are as even
+    assert [len(p) for p in paragraphs(sentences(250, 10, 250))] == [1, 2]
     assert [len(p) for p in paragraphs(sentences(500, 1))] == [1, 1]
 
 
