@@ -344,12 +344,6 @@ def list_id_parts(settings: Site) -> tuple[str, str]:
     return plain_text(settings.name), identifier
 
 
-def list_id(settings: Site) -> str:
-    """The ``List-Id`` value as it reads: ``"Name" <id>``."""
-    name, identifier = list_id_parts(settings)
-    return " ".join(t.text for t in _list_id_tokens(name, identifier))
-
-
 def _list_id_tokens(name: str, identifier: str) -> list[_Token]:
     return [*_phrase_tokens(name, quote=True), _Token(f"<{identifier}>", True, False)]
 
@@ -390,11 +384,6 @@ def unsubscribe_targets(settings: Site, digest: Digest | None = None) -> list[st
             )
         targets.append(mailto)
     return targets
-
-
-def list_unsubscribe(settings: Site) -> str | None:
-    """The ``List-Unsubscribe`` value, or None."""
-    return ", ".join(f"<{t}>" for t in unsubscribe_targets(settings)) or None
 
 
 def addresses(value: str, setting: str) -> tuple[tuple[str, str], ...]:
