@@ -89,6 +89,7 @@ def test_the_outputs_are_the_renderers_files_in_order() -> None:
     from digest.render.outputs import RENDERERS
 
     assert list(RENDERERS) == ["json", "email", "eml", "feeds", "index", "issue-page"]
+    assert RENDERERS["issue-page"].files is None  # its file is named by the issue's date
     assert publish_module.OUTPUTS == (
         "digest.json",
         "email.html",

@@ -86,24 +86,6 @@ class Page(HTMLParser):
 # -- the registry ----------------------------------------------------------------------
 
 
-def test_output_files_are_every_fixed_file_in_the_order_written() -> None:
-    assert output_files() == (
-        "digest.json",
-        "email.html",
-        "email.txt",
-        "digest.eml",
-        "atom.xml",
-        "rss.xml",
-        "feed.json",
-        "stories.atom.xml",
-        "stories.rss.xml",
-        "stories.json",
-        "index.html",
-    )
-    assert list(RENDERERS) == ["json", "email", "eml", "feeds", "index", "issue-page"]
-    assert RENDERERS["issue-page"].files is None
-
-
 def test_an_edition_renders_every_output_and_its_page() -> None:
     files = render_edition(edition(record()), RenderContext(SITE))
     assert list(files) == [*output_files(), "issues/2026-11-21.html"]
