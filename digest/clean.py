@@ -63,7 +63,7 @@ from typing import cast
 
 from digest.errors import IngestError, printable
 from digest.model import Article, ArticleData, Block, BlockKind
-from digest.text import normalize_space, split_sentences
+from digest.text import any_of, normalize_space, split_sentences
 
 # -- characters ----------------------------------------------------------------------
 
@@ -527,17 +527,20 @@ _NEEDLES: tuple[tuple[str, ...], ...] = (
 #: Letters that match an ASCII letter when case is ignored but do not lower-case to
 #: one ("ſ" matches "s"): with one of them every pattern scans.
 _FOLDS_TO_ASCII = frozenset("İıſK")
+#: The triggers and each pattern's needles as one search each (:func:`any_of`).
+_TRIGGER = any_of(_BOILERPLATE_TRIGGERS)
+_NEEDLE_PATTERNS = tuple(any_of(needles) for needles in _NEEDLES)
 
 
 def _is_boilerplate_sentence(sentence: str) -> bool:
     lower = sentence.lower()
-    if not (any(t in lower for t in _BOILERPLATE_TRIGGERS) or _OPENING_TRIGGERS.match(sentence)):
+    if not (_TRIGGER.search(lower) or _OPENING_TRIGGERS.match(sentence)):
         return False
     if not _FOLDS_TO_ASCII.isdisjoint(sentence):
         return any(p.search(sentence) for p in _BOILERPLATE_SENTENCE)
     return any(
-        any(n in lower for n in needles) and p.search(sentence)
-        for needles, p in zip(_NEEDLES, _BOILERPLATE_SENTENCE, strict=True)
+        needles.search(lower) and p.search(sentence)
+        for needles, p in zip(_NEEDLE_PATTERNS, _BOILERPLATE_SENTENCE, strict=True)
     )
 
 

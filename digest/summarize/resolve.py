@@ -304,6 +304,17 @@ def antecedent(
     return mention.person
 
 
+def has_pronoun(sentence: str) -> bool:
+    """Whether :func:`resolve_pronoun` could change ``sentence``: it opens with
+    "He"/"She"/"His"/"Her" or a quotation's speaker is a pronoun. (Most sentences
+    do not, and they need no :func:`people`.)"""
+    return bool(
+        _SUBJECT_PRONOUN.match(sentence)
+        or _POSSESSIVE.match(sentence)
+        or _SPEAKER_PRONOUN.search(sentence)
+    )
+
+
 def resolve_pronoun(sentence: str, previous: str | None, known: dict[str, Person]) -> str:
     """``sentence`` with an opening "He"/"She"/"His"/"Her" or a quote's "he said" named, if sure.
 

@@ -47,14 +47,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
+from itertools import compress, pairwise
 
 import snowballstemmer  # type: ignore[import-untyped]
 
 from digest.clean import is_boilerplate
 from digest.model import Article
-from digest.summarize.resolve import names_in, people, resolve_pronoun
-from digest.text import fold_space, split_sentences, stopwords, words
+from digest.summarize.resolve import Person, has_pronoun, names_in, people, resolve_pronoun
+from digest.text import any_of, fold_space, split_sentences, stopwords, words
 
 #: Sentences with fewer words are fragments (captions, bylines, "Hope returns").
 MIN_WORDS = 7
@@ -166,6 +166,14 @@ _FIRST_PERSON = re.compile(
     r"we've|we’ve|we'd|we’d|we'll|we’ll|our|ours|ourselves|us|let's|let’s)(?![\w’'-])"
     r"|^[\"“‘(]?(?:We|Our|My|Let's|Let’s)\b"
 )
+#: Words one of which every match of :data:`_FIRST_PERSON` is (as :func:`words` gives
+#: them): a sentence with none of them is spared the pattern.
+_FIRST_PERSON_WORDS = frozenset(
+    "i i'm i've i'd i'll me my myself we we're we've we'd we'll our ours ourselves us let's".split()  # noqa: SIM905
+)
+#: What every match of :data:`_TEASER` holds, and of :data:`_TEASER_TAIL` (lower-cased).
+_TEASER_HINT = any_of(("here", "what", "…", "..."))
+_TEASER_TAIL_HINT = re.compile(r"\s[-–—|]|:|here")
 _PRONOUN_SPEAKER = re.compile(
     r"(?:[\"”’],?\s+|^|\s)(?:[Hh]e|[Ss]he|[Tt]hey)\s+(?:said|says|added|adds|explained|told|"
     r"continued|insisted|wrote|recalled|stated|noted|beams|laughs|mumbles|admits|admitted)\b"
@@ -360,11 +368,13 @@ def judge(text: str, tokens: Sequence[str], inside_quote: bool = False) -> tuple
     outside_quotes = _QUOTED.sub(" ", text) if quoted else text
     if "?" in outside_quotes:
         return "question", 1.0, False
-    if _TEASER.search(text.strip()) or _TEASER_TAIL.search(text):
+    if (_TEASER_HINT.search(lower) and _TEASER.search(text.strip())) or (
+        _TEASER_TAIL_HINT.search(lower) and _TEASER_TAIL.search(text)
+    ):
         return "teaser", 1.0, False
     if ("you" in lower and _READER.search(outside_quotes.lower())) or _IMPERATIVE.match(text):
         return "reader address", 1.0, False
-    if _FIRST_PERSON.search(outside_quotes.strip()):
+    if not _FIRST_PERSON_WORDS.isdisjoint(tokens) and _FIRST_PERSON.search(outside_quotes.strip()):
         # The author's own voice (or a quotation the splitter cut).
         return "first person", 1.0, False
     first = tokens[0] if tokens else ""
@@ -524,25 +534,22 @@ def standalone(texts: Sequence[str]) -> list[str]:
     resolved ("Smith ..."); otherwise the sentence stays as it was (and the
     judge leaves it out). See :mod:`digest.summarize.resolve`.
     """
-    known = people(texts)
+    known: dict[str, Person] | None = None  # the article's people, found when first needed
     out: list[str] = []
     previous: str | None = None
     for text in texts:
         resolved = text
-        if known and previous is not None:
+        if previous is not None:
             bare = _LINK_BEFORE_PRONOUN.sub("", text)
             bare = bare[:1].upper() + bare[1:]
-            attempt = resolve_pronoun(bare, previous, known)
-            resolved = attempt if attempt != bare else text
+            if has_pronoun(bare):
+                if known is None:
+                    known = people(texts)
+                attempt = resolve_pronoun(bare, previous, known)
+                resolved = attempt if attempt != bare else text
         out.append(resolved)
         previous = resolved
     return out
-
-
-#: Concept tuples, interned: every sentence holding a concept shares one tuple,
-#: so that a story's candidates leave few objects for the garbage collector
-#: to scan (it took a third of the time of making them).
-_CONCEPTS: dict[tuple[str, str], tuple[str, str]] = {}
 
 
 #: What :func:`_judged` gives: the :class:`Candidate` fields after ``tokens``.
@@ -583,22 +590,14 @@ def _fields(
     dangling: bool,
 ) -> _Judged:
     """The :class:`Candidate` fields after ``tokens``, given the judge's verdict."""
-    stopped = [w in stop for w in tokens]
+    stopped = list(map(stop.__contains__, tokens))
     content = frozenset(
         [s for w, s, no in zip(tokens, stems, stopped, strict=True) if not no and len(w) > 1]
     )
-    intern = _CONCEPTS.setdefault
-    if len(_CONCEPTS) > 1 << 18:
-        _CONCEPTS.clear()
     # As sentence_bigrams(), with the stop-word test done once per word.
-    bigrams = frozenset(
-        [
-            intern(pair, pair)
-            for pair, first, second in zip(pairwise(stems), stopped, stopped[1:], strict=False)
-            if not (first and second)
-        ]
-    )
-    concepts = bigrams.union([intern((single, ""), (single, "")) for single in content])
+    keep = [not (first and second) for first, second in pairwise(stopped)]
+    bigrams = frozenset(compress(pairwise(stems), keep))
+    concepts = bigrams.union([(single, "") for single in content])
     if reason:
         kinds = (False, False, False, False)
     else:

@@ -245,9 +245,15 @@ def _reduce(cands: Sequence[Candidate], weights: dict[Concept, float]) -> _Reduc
         for s in members:
             of_item[s].append(g)
     clash = [0] * n
-    for a in range(n):
+    bags = [(c.tokens, c.content_stems, len(c.content_stems)) for c in cands]
+    for a, (tokens, mine, size) in enumerate(bags):
         for b in range(a + 1, n):
-            if _near_duplicate(cands[a], cands[b]):
+            other, theirs, n_theirs = bags[b]
+            # _near_duplicate(), inlined; a Jaccard of 0.6 needs sizes within that ratio
+            if tokens == other or (
+                min(size, n_theirs) >= (DUPLICATE - 1e-9) * max(size, n_theirs)
+                and (common := len(mine & theirs)) / (size + n_theirs - common or 1) >= DUPLICATE
+            ):
                 clash[a] |= 1 << b
                 clash[b] |= 1 << a
     return _Reduced(
@@ -281,11 +287,12 @@ class _Search:
     def bound(self, i: int, room: int, banned: int) -> float:
         """The fractional-knapsack bound of what sentences ``order[i:]`` can add."""
         gain, lengths = self.gain, self.problem.lengths
-        items = sorted(
+        items = [
             (-gain[s] / lengths[s], s)
             for s in self.order[i:]
             if gain[s] > 0 and lengths[s] <= room and not banned >> s & 1
-        )
+        ]
+        items.sort()
         total = 0.0
         for density, s in items:
             if lengths[s] <= room:
