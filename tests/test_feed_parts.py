@@ -105,10 +105,13 @@ def test_shorten_keeps_text_up_to_its_limit_and_cuts_whole_words_after() -> None
     assert shorten("one two three", 12) == "one two…"
     assert shorten("one two, three", 12) == "one two…"  # no comma before the ellipsis
     for mark in ",;:.-–—":
-        assert shorten(f"one two{mark} three four", 15) == "one two…", mark
-    assert shorten("one two! three four", 15) == "one two!…"
-    assert shorten("One TAX two three four", 12) == "One TAX…"  # only punctuation goes
+        assert shorten(f"one two{mark} three four", 14) == "one two…", mark
+    assert shorten("one two! three four", 14) == "one two!…"
+    assert shorten("One TAX two three four", 11) == "One TAX…"  # only punctuation goes
     assert shorten("one two three", 9) == "one two…"  # the cut falls on a space
+    # a word that ends right at the cut is whole and stays
+    assert shorten("one two three four", 8) == "one two…"
+    assert shorten("one two, three four", 9) == "one two…"
 
 
 # -- items ------------------------------------------------------------------------

@@ -303,11 +303,11 @@ def test_a_story_without_headline_or_text_is_numbered() -> None:
 
 
 def test_a_long_first_sentence_is_cut_to_eighty_characters_as_a_title() -> None:
-    long = " ".join(["word"] * 30)  # 149 characters
+    long = " ".join(["word"] * 30)  # 149 characters; 16 words end at the 79th
     story = Story("", (Sentence(long, ()),), ())
     digest = Digest(title="T", date=dt.date(2026, 11, 21), stories=(story,), intro="")
     title = story_items([record(digest)], SITE)[0].title
-    assert title == " ".join(["word"] * 15) + "…" and len(title) == 75
+    assert title == " ".join(["word"] * 16) + "…" and len(title) == 80
     assert story_items([record(digest)], SITE)[0].summary == long
 
 
@@ -420,7 +420,10 @@ def test_a_story_entry_numbers_its_links_then_its_issue_link() -> None:
 def test_shorten_keeps_a_word_that_ends_right_at_the_cut() -> None:
     # 8 characters before the ellipsis end in a space: "two" is whole, keep it
     assert shorten("one two three four", 9) == "one two…"
-    assert shorten("one two three four", 8) == "one…"
+    # 7 characters end in "two" and the 8th is a space: "two" is whole too
+    assert shorten("one two three four", 8) == "one two…"
+    # the 8th is inside "three": its start goes, "two" stays
+    assert shorten("one two three four", 10) == "one two…"
 
 
 def test_a_record_of_another_story_count_is_refused_not_cut() -> None:

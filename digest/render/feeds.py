@@ -88,7 +88,9 @@ def shorten(text: str, limit: int = SUMMARY_CHARS) -> str:
     text = fold_space(text)
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.-–—")
+    head = text[: limit - 1]
+    # drop the last word only when the cut falls inside it
+    cut = (head if text[limit - 1] == " " else head.rsplit(" ", 1)[0]).rstrip(",;:.-–—")
     return cut + "…"
 
 
