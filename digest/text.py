@@ -124,6 +124,10 @@ def words(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
 
 
+#: A trie of strings: each character leads to the rest; "" marks a string's end.
+_Trie = dict[str, "_Trie"]
+
+
 def any_of(needles: Iterable[str]) -> re.Pattern[str]:
     """A pattern that finds any of ``needles`` (literal strings), as one trie.
 
@@ -133,7 +137,7 @@ def any_of(needles: Iterable[str]) -> re.Pattern[str]:
     instead of trying every string. (A plain alternation of the strings is
     no faster than the loop: the regular expression engine tries every one.)
     """
-    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    trie: _Trie = {}
     for needle in needles:
         if not needle:
             raise ValueError("any_of: an empty needle matches everything")
@@ -142,7 +146,7 @@ def any_of(needles: Iterable[str]) -> re.Pattern[str]:
             node = node.setdefault(char, {})
         node[""] = {}
 
-    def branch(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+    def branch(node: _Trie) -> str:
         if "" in node:  # a needle ends here: what follows cannot change a search
             return ""
         alternatives = [re.escape(char) + branch(child) for char, child in sorted(node.items())]

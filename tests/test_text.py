@@ -46,12 +46,39 @@ _ARTICLE = [
 ]
 
 
-@pytest.mark.parametrize("sentence", _ARTICLE)
-def test_a_sentence_without_a_pronoun_is_one_resolve_leaves_alone(sentence: str) -> None:
+_OPENERS = ("He", "She", "His", "Her", "The mayor", "Lee", "“Yes,” she", "“No,” he", "Ann Lee")
+_MIDDLES = (" said", " warned", " opened", " told reporters", " plan", " bridge,")
+_ENDS = (" the bridge would open in May.", " that the toll would rise.", " it was a great day.")
+
+
+@given(st.sampled_from(_OPENERS), st.sampled_from(_MIDDLES), st.sampled_from(_ENDS))
+def test_resolve_pronoun_changes_only_a_sentence_has_pronoun_finds(
+    opener: str, middle: str, end: str
+) -> None:
+    # standalone() asks has_pronoun() before it finds the article's people: a
+    # sentence it passes over must be one resolve_pronoun would leave alone
+    sentence = opener + middle + end
     known = people(_ARTICLE)
     assert known  # the mayor is known, so only the pronoun test can leave a sentence alone
-    if not has_pronoun(sentence):
-        assert resolve_pronoun(sentence, _ARTICLE[0], known) == sentence
+    if resolve_pronoun(sentence, _ARTICLE[0], known) != sentence:
+        assert has_pronoun(sentence), sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "pronoun"),
+    [
+        ("She said the bridge would open in May.", True),
+        ("His plan was approved by the council on Monday.", True),
+        ("“It is a great day,” she said, before the crowd cheered.", True),
+        ("The mayor said the bridge would open in May.", False),
+        ("Shelters opened across the city on Monday night.", False),
+        ("But she warned that the toll would rise next year.", False),  # the link word is first
+    ],
+)
+def test_has_pronoun_finds_an_opening_or_speaking_pronoun(sentence: str, pronoun: bool) -> None:
+    assert has_pronoun(sentence) is pronoun
+    if not pronoun:
+        assert resolve_pronoun(sentence, _ARTICLE[0], people(_ARTICLE)) == sentence
 
 
 def test_standalone_resolves_the_pronouns_of_an_article_whose_people_it_finds_late() -> None:

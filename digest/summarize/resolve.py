@@ -320,6 +320,7 @@ def resolve_pronoun(sentence: str, previous: str | None, known: dict[str, Person
 
     ``previous`` is the sentence before it in its article (as resolved), ``known``
     the article's :func:`people`. Anything doubtful comes back unchanged.
+    (:func:`has_pronoun` tests for the three cases below; a new case goes there too.)
     """
     if not previous or not known:
         return sentence

@@ -169,8 +169,13 @@ def _near_duplicate(a: Candidate, b: Candidate) -> bool:
     """Whether two sentences say nearly the same words (content-word Jaccard >= 0.6)."""
     if a.tokens == b.tokens:
         return True
-    union = len(a.content_stems | b.content_stems)
-    return union > 0 and len(a.content_stems & b.content_stems) / union >= DUPLICATE
+    mine, theirs = a.content_stems, b.content_stems
+    # the Jaccard is at most the ratio of the sizes: most pairs need no intersection
+    if min(len(mine), len(theirs)) < (DUPLICATE - 1e-9) * max(len(mine), len(theirs)):
+        return False
+    shared = len(mine & theirs)
+    union = len(mine) + len(theirs) - shared
+    return union > 0 and shared / union >= DUPLICATE
 
 
 def _solve(cands: Sequence[Candidate], weights: dict[Concept, float], budget: int) -> list[int]:
@@ -245,15 +250,9 @@ def _reduce(cands: Sequence[Candidate], weights: dict[Concept, float]) -> _Reduc
         for s in members:
             of_item[s].append(g)
     clash = [0] * n
-    bags = [(c.tokens, c.content_stems, len(c.content_stems)) for c in cands]
-    for a, (tokens, mine, size) in enumerate(bags):
+    for a in range(n):
         for b in range(a + 1, n):
-            other, theirs, n_theirs = bags[b]
-            # _near_duplicate(), inlined; a Jaccard of 0.6 needs sizes within that ratio
-            if tokens == other or (
-                min(size, n_theirs) >= (DUPLICATE - 1e-9) * max(size, n_theirs)
-                and (common := len(mine & theirs)) / (size + n_theirs - common or 1) >= DUPLICATE
-            ):
+            if _near_duplicate(cands[a], cands[b]):
                 clash[a] |= 1 << b
                 clash[b] |= 1 << a
     return _Reduced(

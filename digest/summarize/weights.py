@@ -159,8 +159,8 @@ def concept_weights(
     unigrams = n_docs >= UNIGRAM_MIN_DOCS
     # Votes only for the concepts kept: the frequency filters need no votes.
     votes: dict[Concept, float] = {}
-    common = UNIGRAM_SHARE * n_docs if unigrams else math.inf
-    kept = [c for c, n in reports.items() if n >= threshold and (c[1] or n >= common)]
+    unigram_bar = UNIGRAM_SHARE * n_docs if unigrams else math.inf
+    kept = [c for c, n in reports.items() if n >= threshold and (c[1] or n >= unigram_bar)]
     for concept in kept:
         total = 0.0
         for part, first, holding, lead in articles:
