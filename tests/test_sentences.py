@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from digest.model import Article, Block
 from digest.summarize.concepts import select_sentences
-from digest.summarize.resolve import people, resolve_pronoun
+from digest.summarize.resolve import People, names_in, people, resolve_pronoun
 from digest.summarize.sentences import (
     candidates,
     judge,
@@ -107,6 +107,39 @@ def test_resolution_never_puts_in_a_wrong_name(previous: str, sentence: str) -> 
     known = people([previous, sentence])
     assert resolve_pronoun(sentence, previous, known) == sentence
     assert resolved(previous, sentence)[1] == sentence
+
+
+_ARTICLE_LINES = st.sampled_from(
+    [
+        "Mayor Karen Holt opened the bridge on Friday.",
+        "Holt said the bridge took twenty years.",
+        "Karen Holt, 54, cut the ribbon.",
+        "Mr Alex Holt, her brother, was there too.",
+        "Producer Jon Landau said the film would be made.",
+        "The late Jon Landau was thanked.",
+        "Jane Landau said she was proud.",
+        "Tom Reyes met Sarah Jones in Paris.",
+        "Police said Reyes was not hurt.",
+        "Sarah Jones, who runs the shop, said sales were up.",
+        "Ms Jones said that was true, according to Reyes.",
+        "In May, director Hanna Berg said it was done.",
+        "Goldman Sachs said profits fell.",
+    ]
+)
+
+
+@given(st.lists(_ARTICLE_LINES, max_size=8))
+@settings(max_examples=200, deadline=None)
+def test_people_asked_one_surname_at_a_time_agree_with_people(lines: list[str]) -> None:
+    known = people(lines)
+    lazy = People(lines)
+    surnames = {n.split()[-1].rstrip(".") for t in lines for _, _, n in names_in(t)}
+    for surname in sorted(surnames | {"Nobody", "Sachs"}):
+        assert (surname in lazy) == (surname in known)
+        if surname in known:
+            assert lazy[surname] == known[surname]
+    with pytest.raises(KeyError):
+        lazy["Nobody"]
 
 
 def test_an_organisation_is_never_a_he() -> None:

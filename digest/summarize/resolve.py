@@ -193,61 +193,110 @@ def first_names() -> dict[str, str]:
     return out
 
 
+#: One name as an article writes it: the form, and whether a title or role, speech or
+#: an age around it shows a person (the title's gender, "" for none).
+_Sighting = tuple[str, bool, bool, str]
+
+
+def _surname(name: str) -> str | None:
+    """The surname a name is known by, or None when it cannot be a person's."""
+    surname = name.split()[-1].rstrip(".")
+    if surname in _NOT_PEOPLE or surname in _NOT_NAMES or len(surname) < 2:
+        return None
+    return surname
+
+
+def _sighting(text: str, start: int, end: int, name: str) -> _Sighting:
+    near = text[max(0, start - _NEAR) : start]
+    before = near.rstrip()
+    word = before.rsplit(None, 1)[-1] if before else ""
+    titled = word in _TITLES or word.lower() in _ROLES
+    sex = _TITLES.get(word, _ROLES.get(word.lower(), "")) if titled else ""
+    speaks = bool(_SPEAKS_AFTER.match(text[end : end + _NEAR]) or _SPEAKS_BEFORE.search(near))
+    aged = bool(_AGE_AFTER.match(text[end : end + _NEAR]))
+    return name, titled, speaks or aged, sex
+
+
+def _person(surname: str, sightings: Sequence[_Sighting]) -> Person | None:
+    """The person a surname's sightings in one article show, or None."""
+    forms = [form for form, _, _, _ in sightings]
+    titled = any(t for _, t, _, _ in sightings)
+    speaks = any(s for _, t, s, _ in sightings if not t)
+    if not (titled or (speaks and any(len(form.split()) >= 2 for form in forms))):
+        return None
+    full = max(forms, key=lambda f: (len(f.split()), f))
+    firsts = {f.split()[0] for f in forms if len(f.split()) >= 2}
+    if len(firsts) > 1:
+        return None  # two people share the surname: never guess between them
+    sexes = {sex for _, _, _, sex in sightings if sex}
+    if len(full.split()) >= 2 and full.split()[0] in first_names():
+        sexes = sexes | {first_names()[full.split()[0]]}
+    if len(sexes) > 1:  # signs of both genders: matches neither pronoun
+        return Person(full, surname, "?")
+    return Person(full, surname, next(iter(sexes)) if sexes else "")
+
+
 def people(sentences: Sequence[str]) -> dict[str, Person]:
     """The people an article names, by surname: names the article shows as persons.
 
     A name is a person's when the article gives it a title or role, or when
     it speaks or has an age and the article writes it in full somewhere.
     """
-    seen: dict[str, list[str]] = {}
-    gender: dict[str, set[str]] = {}
-    person: set[str] = set()
-    speaking: set[str] = set()
+    seen: dict[str, list[_Sighting]] = {}
     for text in sentences:
         for start, end, name in names_in(text):
-            tokens = name.split()
-            surname = tokens[-1].rstrip(".")
-            if surname in _NOT_PEOPLE or surname in _NOT_NAMES or len(surname) < 2:
-                continue
-            seen.setdefault(surname, []).append(name)
-            # only the words around a name matter: windows keep a long text linear
-            near = text[max(0, start - _NEAR) : start]
-            before = near.rstrip()
-            word = before.rsplit(None, 1)[-1] if before else ""
-            titled = word in _TITLES or word.lower() in _ROLES
-            if titled:
-                sex = _TITLES.get(word, _ROLES.get(word.lower(), ""))
-                if sex:
-                    gender.setdefault(surname, set()).add(sex)
-            after = text[end : end + _NEAR]
-            speaks = bool(_SPEAKS_AFTER.match(after) or _SPEAKS_BEFORE.search(near))
-            aged = bool(_AGE_AFTER.match(after))
-            if titled:
-                person.add(surname)
-            elif speaks or aged:
-                speaking.add(surname)
-    for surname in speaking:
-        if any(len(form.split()) >= 2 for form in seen[surname]):
-            person.add(surname)
-    names = first_names()
+            surname = _surname(name)
+            if surname is not None:
+                seen.setdefault(surname, []).append(_sighting(text, start, end, name))
     out: dict[str, Person] = {}
-    for surname in sorted(person):
-        forms = seen[surname]
-        # Every longer form must end with the same surname and agree on the first name.
-        full = max(forms, key=lambda f: (len(f.split()), f))
-        firsts = {f.split()[0] for f in forms if len(f.split()) >= 2}
-        if len(firsts) > 1:
-            continue  # two people share the surname: never guess between them
-        sexes = gender.get(surname, set())
-        if len(full.split()) >= 2 and full.split()[0] in names:
-            sexes = sexes | {names[full.split()[0]]}
-        out[surname] = Person(full, surname, next(iter(sexes)) if len(sexes) == 1 else "")
-        if len(sexes) > 1:
-            out[surname] = Person(full, surname, "?")
+    for surname in sorted(seen):
+        person = _person(surname, seen[surname])
+        if person is not None:
+            out[surname] = person
     return out
 
 
-def mentions(text: str, known: dict[str, Person]) -> list[Mention]:
+class People:
+    """:func:`people` of an article, found one surname at a time as it is asked for.
+
+    ``surname in known`` and ``known[surname]`` give what ``people(sentences)``
+    would (a surname's entry depends only on the sentences that hold it), but
+    only the sentences holding an asked-for surname are read: the resolver
+    asks about the one or two names of the sentence before a pronoun, and
+    reading every name of the article cost most of the time it took.
+    """
+
+    def __init__(self, sentences: Sequence[str]) -> None:
+        self._sentences = sentences
+        self._found: dict[str, Person | None] = {}
+
+    def _get(self, surname: str) -> Person | None:
+        if surname not in self._found:
+            sightings = [
+                _sighting(text, start, end, name)
+                for text in self._sentences
+                if surname in text
+                for start, end, name in names_in(text)
+                if _surname(name) == surname
+            ]
+            self._found[surname] = _person(surname, sightings) if sightings else None
+        return self._found[surname]
+
+    def __contains__(self, surname: object) -> bool:
+        return isinstance(surname, str) and self._get(surname) is not None
+
+    def __getitem__(self, surname: str) -> Person:
+        person = self._get(surname)
+        if person is None:
+            raise KeyError(surname)
+        return person
+
+
+#: What the resolver looks people up in: :func:`people`'s dict or a :class:`People`.
+Known = dict[str, Person] | People
+
+
+def mentions(text: str, known: Known) -> list[Mention]:
     """The known people named in ``text``, in order."""
     found: list[Mention] = []
     for start, end, name in names_in(text):
@@ -272,9 +321,7 @@ def _subject_like(text: str, mention: Mention) -> bool:
     return False
 
 
-def antecedent(
-    pronoun: str, sentence: str, previous: str, known: dict[str, Person]
-) -> Person | None:
+def antecedent(pronoun: str, sentence: str, previous: str, known: Known) -> Person | None:
     """The one person ``pronoun`` ("he"/"she"/"his"/"her") in ``sentence`` can mean, or None."""
     sex = "m" if pronoun.lower() in ("he", "his") else "f"
     other = _SHE if sex == "m" else _HE
@@ -315,14 +362,14 @@ def has_pronoun(sentence: str) -> bool:
     )
 
 
-def resolve_pronoun(sentence: str, previous: str | None, known: dict[str, Person]) -> str:
+def resolve_pronoun(sentence: str, previous: str | None, known: Known) -> str:
     """``sentence`` with an opening "He"/"She"/"His"/"Her" or a quote's "he said" named, if sure.
 
     ``previous`` is the sentence before it in its article (as resolved), ``known``
     the article's :func:`people`. Anything doubtful comes back unchanged.
     (:func:`has_pronoun` tests for the three cases below; a new case goes there too.)
     """
-    if not previous or not known:
+    if not previous:  # (with nobody known, no antecedent is found below)
         return sentence
     opener = _SUBJECT_PRONOUN.match(sentence)
     if opener:

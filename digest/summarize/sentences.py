@@ -53,7 +53,7 @@ import snowballstemmer  # type: ignore[import-untyped]
 
 from digest.clean import is_boilerplate
 from digest.model import Article
-from digest.summarize.resolve import Person, has_pronoun, names_in, people, resolve_pronoun
+from digest.summarize.resolve import People, has_pronoun, names_in, resolve_pronoun
 from digest.text import any_of, fold_space, split_sentences, stopwords, words
 
 #: Sentences with fewer words are fragments (captions, bylines, "Hope returns").
@@ -534,7 +534,7 @@ def standalone(texts: Sequence[str]) -> list[str]:
     resolved ("Smith ..."); otherwise the sentence stays as it was (and the
     judge leaves it out). See :mod:`digest.summarize.resolve`.
     """
-    known: dict[str, Person] | None = None  # the article's people, found when first needed
+    known = People(texts)  # the article's people, found as they are asked for
     out: list[str] = []
     previous: str | None = None
     for text in texts:
@@ -543,8 +543,6 @@ def standalone(texts: Sequence[str]) -> list[str]:
             bare = _LINK_BEFORE_PRONOUN.sub("", text)
             bare = bare[:1].upper() + bare[1:]
             if has_pronoun(bare):
-                if known is None:
-                    known = people(texts)
                 attempt = resolve_pronoun(bare, previous, known)
                 resolved = attempt if attempt != bare else text
         out.append(resolved)
