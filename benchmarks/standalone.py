@@ -66,6 +66,9 @@ _CONNECTIVES = (
     r"|additionally|that's|there's|here's|such"
 )
 _OPENER = re.compile(rf"^[\"“‘]?(?:{_PRONOUNS}|{_CONNECTIVES})\b(?!-)", re.I)
+#: A pronoun just after a short opening phrase that names nobody ("For many
+#: residents, he represents ...", "At 16, she moved ..."): it points back too.
+_PHRASE_OPENER = re.compile(r"^[^,;:\"“”]{2,60},\s+(?:he|she|they|his|her|their)\b")
 _FIRST_PERSON = re.compile(
     r"(?<![\w’'-])(?:I|I'm|I’m|I've|I’ve|I'd|I’d|me|my|we|our|us)(?![\w’'-])"
 )
@@ -106,6 +109,9 @@ def flags(sentence: str, previous: str | None) -> list[str]:
         named_before = previous is not None and len(_NAME.findall(previous)) > 1
         if not (word in ("he", "she", "his", "her", "they", "their") and named_before):
             found.append("opener")
+    phrase = _PHRASE_OPENER.match(sentence.strip())
+    if phrase and not opener and not _NAME.search(phrase.group(0), 1):
+        found.append("opener")
     if _FIRST_PERSON.search(bare):
         found.append("first person")
     if _READER.search(bare.strip()):

@@ -190,7 +190,10 @@ _BOILERPLATE_SENTENCE = [
     re.compile(
         r"\ball rights reserved\b|^\s*(?:©|copyright\b)|\bprivacy policy\b|"
         r"\bterms of (?:use|service)\b|\bwe use cookies\b|"
-        r"\bmay not be (?:re)?(?:published|broadcast|rewritten|redistributed|reproduced)\b",
+        r"\bmay not be (?:re)?(?:published|broadcast|rewritten|redistributed|reproduced)\b|"
+        # the letters page's own footer: "The Times is committed to publishing ... letters
+        # to the editor", "Send a letter to the editor"
+        r"\bletters? to the editor\b",
         re.I,
     ),
     # sponsorship: this content (or its author) was paid for, or the site takes a cut
@@ -481,7 +484,7 @@ _BOILERPLATE_TRIGGERS = (
     "fee ", "if you ", "#", "podcast", "newsletter", "app", "briefing", "bulletin", "alert",
     "each ", "every ", "daily", "weekly", "inbox", "spotify", "itunes", "wherever you",
     "stay tuned", "(@", "may not be", "on apple", "on google", "on amazon", "stitcher", "alexa",
-    "cut from", "share from",
+    "cut from", "share from", " to the editor",
 )  # fmt: skip
 #: Sentence openings that start a teaser or an offer (checked with the triggers).
 _OPENING_TRIGGERS = re.compile(
@@ -511,7 +514,7 @@ _NEEDLES: tuple[tuple[str, ...], ...] = (
     ("click here", "tap here"),
     (
         "all rights reserved", "©", "copyright", "privacy policy", "terms of ",
-        "we use cookies", "may not be ",
+        "we use cookies", "may not be ", " to the editor",
     ),
     (
         "compensated", "sponsored", "paid for", "brought to you", "made possible",

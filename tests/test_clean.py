@@ -60,6 +60,7 @@ FURNITURE = [
     "Copyright Springfield Times, all rights reserved.",
     "By continuing you agree to our privacy policy and terms of use.",
     "We use cookies to improve your experience on this site.",
+    "The Springfield Times welcomes a range of views in its letters to the editor.",
 ]
 
 
@@ -557,7 +558,8 @@ _PIECES = st.sampled_from(
         "paid for", "i was", "compensated", "given a free", "may earn a", "share of",
         "if you buy", "through", "the links", "#ad", "— Jo Roe", "(@jo)", "May 8, 2026",
         "watch", "video:", "|", "–", "here's", "how", "find out", "what", "the", "council",
-        "vote", "budget", ".", ",", "Sign Up", "SUBSCRIBE", "Our", "ſubscribe", "K",
+        "vote", "budget", "letters to the editor", ".", ",", "Sign Up", "SUBSCRIBE", "Our",
+        "ſubscribe", "K",
     ]
 )  # fmt: skip
 

@@ -142,6 +142,54 @@ def test_people_asked_one_surname_at_a_time_agree_with_people(lines: list[str]) 
         lazy["Nobody"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "For many residents, he represents the dream of leaving the country and doing well.",
+        "At 16, she moved to the capital to study music at the conservatory there.",
+        "Rebranded as a neutral fact-checking account, it posted a series of tweets.",
+        "On DIY repair forums, she was told that the first step was to replace the battery.",
+        "Speaking in St Mary's Hall on Monday, he said the hall would reopen in spring.",
+        "Unlike Smith, he has never held office in the city before this year.",
+        "In his first week, they cut the budget for the new library by a third.",
+    ],
+)
+def test_a_pronoun_after_an_opening_phrase_is_a_dangling_opener(text: str) -> None:
+    assert verdict(text) == "dangling opener"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the person may be named in the phrase: "her" is Swift's
+        "According to Swift, her former label is keeping her from singing her old hits.",
+        "In the Obama years, his party lost the House and the Senate to the Republicans.",
+        # "it" that points ahead, and a clause with a subject of its own
+        "In 2019, it was announced that the plant would close by the end of the year.",
+        "When the council met on Monday, it voted to close the old bridge for good.",
+        "For the first time, the festival lets visitors vote for their favourite artwork.",
+    ],
+)
+def test_an_opening_phrase_without_a_pronoun_after_it_stands_alone(text: str) -> None:
+    assert verdict(text) == ""
+
+
+def test_a_pronoun_after_an_opening_phrase_gets_the_name() -> None:
+    out = resolved(
+        "Mayor Karen Holt opened the new bridge over the river on Friday morning.",
+        "Speaking at the ceremony on the river bank, she said the bridge took twenty years.",
+    )
+    assert out[1] == (
+        "Speaking at the ceremony on the river bank, Karen Holt said the bridge took twenty years."
+    )
+    assert verdict(out[1]) == ""
+
+
+def test_it_is_worth_noting_that_goes() -> None:
+    text = "It's worth noting that the rights to the first recordings stay with the label."
+    assert tidy(text) == "The rights to the first recordings stay with the label."
+
+
 def test_an_organisation_is_never_a_he() -> None:
     previous = "Goldman Sachs said on Monday that profits had fallen by a third."
     sentence = "He said the bank would cut jobs."

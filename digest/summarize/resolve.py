@@ -137,6 +137,23 @@ _NOT_PEOPLE = frozenset(
 #: Leading words dropped from a name found by :data:`_NAME`.
 _SKIPPED = _NOT_NAMES | {t.rstrip(".") for t in _TITLES}
 _SUBJECT_PRONOUN = re.compile(r"^(He|She)\s+(?=[a-z])")
+#: An opening phrase before a comma, prepositional or a participle's ("For many
+#: residents", "Speaking at the hall on Monday", "Rebranded as a news account"): it
+#: holds no subject of its own, so a "he" after it points back past it -- never at a
+#: name inside it ("Unlike Smith, he ..." is someone else). Format it with what the
+#: rest of the phrase may hold.
+_OPENING = (
+    r"(?:(?:In|On|At|For|From|To|With|Without|By|Like|Unlike|Despite|During|Throughout|"
+    r"Among|Amid|Under|Over|Within|Outside|Inside|Beyond|Across|Behind|Through|Against|"
+    r"Toward|Towards|Upon|Of|Along|Around|Aside from|Apart from|Instead of|Besides|"
+    r"As (?:a|an|the)|[A-Z][a-z]+(?:ing|ed))\b{rest}{{0,80}})"
+)
+#: ... any words but a clause's punctuation and quotes,
+OPENING_PHRASE = _OPENING.format(rest=r"[^,;:()\"“”]")
+#: ... or no name (a capital before a lower-case letter; an acronym is no name):
+#: a possessive or an "it" after it may mean someone or something named there.
+OPENING_PHRASE_NO_NAME = _OPENING.format(rest=r"(?:[^,;:()\"“”A-Z]|[A-Z](?![a-z]))")
+_PHRASE_PRONOUN = re.compile(r"^(" + OPENING_PHRASE + r",\s+)(he|she)\s+(?=[a-z])")
 _POSSESSIVE = re.compile(r"^(His|Her)\s+(?=[a-z])")
 _SPEAKER_PRONOUN = re.compile(rf"([”\"’],?\s+)(he|she)(\s+(?:{_SPEECH})\b)")
 _HE = re.compile(r"\b(?:he|him|his|himself)\b", re.I)
@@ -353,11 +370,13 @@ def antecedent(pronoun: str, sentence: str, previous: str, known: Known) -> Pers
 
 def has_pronoun(sentence: str) -> bool:
     """Whether :func:`resolve_pronoun` could change ``sentence``: it opens with
-    "He"/"She"/"His"/"Her" or a quotation's speaker is a pronoun. (Most sentences
+    "He"/"She"/"His"/"Her" (or "he"/"she" after an opening phrase) or a
+    quotation's speaker is a pronoun. (Most sentences
     do not, and they need no :func:`people`.)"""
     return bool(
         _SUBJECT_PRONOUN.match(sentence)
         or _POSSESSIVE.match(sentence)
+        or _PHRASE_PRONOUN.match(sentence)
         or _SPEAKER_PRONOUN.search(sentence)
     )
 
@@ -376,6 +395,12 @@ def resolve_pronoun(sentence: str, previous: str | None, known: Known) -> str:
         person = antecedent(opener.group(1), sentence, previous, known)
         if person is not None:
             return person.full + sentence[opener.end(1) :]
+        return sentence
+    after_phrase = _PHRASE_PRONOUN.match(sentence)
+    if after_phrase:
+        person = antecedent(after_phrase.group(2), sentence, previous, known)
+        if person is not None:
+            return after_phrase.group(1) + person.full + sentence[after_phrase.end(2) :]
         return sentence
     possessive = _POSSESSIVE.match(sentence)
     if possessive:

@@ -53,7 +53,14 @@ import snowballstemmer  # type: ignore[import-untyped]
 
 from digest.clean import is_boilerplate
 from digest.model import Article
-from digest.summarize.resolve import People, has_pronoun, names_in, resolve_pronoun
+from digest.summarize.resolve import (
+    OPENING_PHRASE,
+    OPENING_PHRASE_NO_NAME,
+    People,
+    has_pronoun,
+    names_in,
+    resolve_pronoun,
+)
 from digest.text import any_of, fold_space, split_sentences, stopwords, words
 
 #: Sentences with fewer words are fragments (captions, bylines, "Hope returns").
@@ -127,6 +134,16 @@ _TEASER_TAIL = re.compile(
 _PART_OF_EARLIER = re.compile(
     r"^(?:One|Some|Many|Most|All|Each|Both|Neither|Either|None|Several|Few|Two|Three|"
     r"Half|Much|Any|Another|Others|Of) (?:of )?(?:those|these|them|whom|which)\b"
+)
+
+#: A pronoun after an opening phrase that names nobody, pointing back all the same:
+#: "For many residents, he represents ...", "At 16, she moved ...", "Rebranded as a
+#: news account, it posted ..." (unless what follows stands alone: "In May, it is
+#: unclear whether ...").
+_PRONOUN_AFTER_PHRASE = re.compile(
+    r"^" + OPENING_PHRASE + r",\s+(?:he|she|they)\b"
+    r"|^" + OPENING_PHRASE_NO_NAME + r",\s+(?:(?:his|her|their|its)\b"
+    r"|it\b(?!['’]s\b| is\b| was\b| remains\b| seems\b| appears\b))"
 )
 
 #: Whether plans count as what comes next ("plans to", "is considering", "priority").
@@ -383,6 +400,8 @@ def judge(text: str, tokens: Sequence[str], inside_quote: bool = False) -> tuple
         return "dangling opener", 1.0, True
     if _PART_OF_EARLIER.match(text):
         return "dangling opener", 1.0, True
+    if "," in text and _PRONOUN_AFTER_PHRASE.match(text):
+        return "dangling opener", 1.0, True
     if text.rstrip().endswith("!") and not opens_quote:
         # the writer exclaiming, outside any quotation: not the register of news
         return "exclamation", 1.0, False
@@ -455,10 +474,14 @@ _NOTE = re.compile(
     r"\s*\((?:note|ed|editor['’]s note|pictured|above|below|left|right|see [^()]*)\b[^()]{0,200}\)",
     re.I,
 )
-#: "It was reported that ..." and kin: the sentence says the same without them.
+#: "It was reported that ...", "It's worth noting that ..." and kin: the sentence says
+#: the same without them.
 _REPORTED_THAT = re.compile(
     r"^It (?:was|is|has been|had been) (?:reported|understood|learned|learnt|announced|revealed|"
     r"confirmed|claimed|said|thought|believed) that\s+(?=[A-Za-z\"“])"
+    # the writer's aside: "It's worth noting that ..."
+    r"|^It(?:'s|’s| is) worth (?:noting|remembering|mentioning|pointing out|adding|recalling)"
+    r" that\s+(?=[A-Za-z\"“])"
 )
 #: A name's "best known for ..." aside between commas: background the reader loses nothing by.
 _KNOWN_FOR = re.compile(
@@ -471,11 +494,11 @@ def tidy(text: str) -> str:
 
     Drops a dateline, short parentheses and editors' notes, a leading link or
     comment word ("However, ", "But the ...", "Fortunately, "), "It was
-    reported that", a "best known for ..." aside, and a trailing attribution
-    to an unnamed source. "PHNOM PENH, Cambodia (AP) — Rebels attacked a
-    village, a military spokesman said Thursday." becomes "Rebels attacked a
-    village." Attributions to a named speaker (capitalised) and anything
-    inside quotes are kept.
+    reported that" and "It's worth noting that", a "best known for ..."
+    aside, and a trailing attribution to an unnamed source. "PHNOM PENH,
+    Cambodia (AP) — Rebels attacked a village, a military spokesman said
+    Thursday." becomes "Rebels attacked a village." Attributions to a named
+    speaker (capitalised) and anything inside quotes are kept.
     """
     if text[:2].isupper():
         text = _DATELINE.sub("", text)
@@ -483,7 +506,7 @@ def tidy(text: str) -> str:
         text = _NOTE.sub("", text)
         text = _PARENTHESIS.sub("", text)
     text = _LEADING_LINK.sub("", text)
-    if text.startswith("It "):
+    if text.startswith("It"):
         text = _REPORTED_THAT.sub("", text)
     if "known for" in text and _ANY_QUOTE_SET.isdisjoint(text):
         text = _KNOWN_FOR.sub("", text)
