@@ -286,15 +286,24 @@ class People:
     def __init__(self, sentences: Sequence[str]) -> None:
         self._sentences = sentences
         self._found: dict[str, Person | None] = {}
+        self._names: dict[int, list[tuple[int, int, str, str | None]]] = {}
+
+    def _names_in(self, i: int) -> list[tuple[int, int, str, str | None]]:
+        """names_in() of sentence ``i`` with each name's surname, read once."""
+        found = self._names.get(i)
+        if found is None:
+            text = self._sentences[i]
+            found = self._names[i] = [(s, e, n, _surname(n)) for s, e, n in names_in(text)]
+        return found
 
     def _get(self, surname: str) -> Person | None:
         if surname not in self._found:
             sightings = [
                 _sighting(text, start, end, name)
-                for text in self._sentences
+                for i, text in enumerate(self._sentences)
                 if surname in text
-                for start, end, name in names_in(text)
-                if _surname(name) == surname
+                for start, end, name, its_surname in self._names_in(i)
+                if its_surname == surname
             ]
             self._found[surname] = _person(surname, sightings) if sightings else None
         return self._found[surname]

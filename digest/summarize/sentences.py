@@ -48,6 +48,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress, pairwise
+from operator import itemgetter
 
 import snowballstemmer  # type: ignore[import-untyped]
 
@@ -195,7 +196,7 @@ _PRONOUN_SPEAKER = re.compile(
     r"(?:[\"”’],?\s+|^|\s)(?:[Hh]e|[Ss]he|[Tt]hey)\s+(?:said|says|added|adds|explained|told|"
     r"continued|insisted|wrote|recalled|stated|noted|beams|laughs|mumbles|admits|admitted)\b"
 )
-_LOWER_START = re.compile(r"(?:^|\s)[a-z]")
+_ASCII_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]|‘.*?’(?!\w)")
 _ASIDE = re.compile(r"\((?:note|ed|editor)\b|\[\s*(?:note|ed)\b", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.!…][\"'”’)\]]*$")
@@ -292,17 +293,19 @@ def sentence_bigrams(tokens: Sequence[str], stems: Sequence[str]) -> list[tuple[
     ]
 
 
-def _looks_like_heading(text: str) -> bool:
-    tokens = text.split()
-    # A quarter of the words start lower-case: prose, not a title or all caps.
-    if len(_LOWER_START.findall(text)) * 4 >= len(tokens):
+def _looks_like_heading(text: str, tokens: Sequence[str] | None = None) -> bool:
+    """Whether a line reads as a heading; ``tokens`` is ``text.split()`` if known."""
+    tokens = text.split() if tokens is None else tokens
+    # A quarter of the words start lower-case (a-z): prose, not a title or all caps.
+    lower = sum(map(_ASCII_LOWER.__contains__, map(itemgetter(0), tokens)))
+    if lower * 4 >= len(tokens):
         return False
     letters = sum(map(str.isalpha, text))
     if not letters:
         return True
     if sum(map(str.isupper, text)) / letters > 0.6:
         return True
-    raw = [w.lstrip(_QUOTE_CHARS + "'‘(") for w in text.split()]
+    raw = [w.lstrip(_QUOTE_CHARS + "'‘(") for w in tokens]
     raw = [w for w in raw if w[:1].isalpha()]
     capitalised = sum(w[:1].isupper() for w in raw)
     return len(raw) >= 3 and capitalised / len(raw) > 0.75
@@ -333,6 +336,8 @@ _CLOSE_SINGLE = re.compile(r"[\w.,!?…]['’](?!\w)")
 
 def _unclosed_single(text: str) -> bool:
     """Whether a single quotation mark opens a quotation that this sentence does not close."""
+    if "'" not in text and "‘" not in text:  # every opening mark is one of them
+        return False
     return any(not _CLOSE_SINGLE.search(text, m.end()) for m in _OPEN_SINGLE.finditer(text))
 
 
@@ -358,7 +363,8 @@ def judge(text: str, tokens: Sequence[str], inside_quote: bool = False) -> tuple
     a quotation without its speaker, the writer's own voice (first person
     outside quotes) and reader address ("you", "Check out ...").
     """
-    length = len(text.split())
+    split = text.split()
+    length = len(split)
     stripped = text.strip().rstrip(_QUOTE_CHARS + "'’”)]").rstrip()
     if length < MIN_WORDS:
         return "fragment", 1.0, False
@@ -377,7 +383,7 @@ def judge(text: str, tokens: Sequence[str], inside_quote: bool = False) -> tuple
     lower = text.lower()
     if is_boilerplate(text):
         return "boilerplate", 1.0, False
-    if _looks_like_heading(text):
+    if _looks_like_heading(text, split):
         return "heading", 1.0, False
     if not _has_verb_shape(tokens):
         return "no verb", 1.0, False
