@@ -61,9 +61,11 @@ _LOWER_ABBREVIATIONS = frozenset(
 
 #: A piece ending in a title before a name never ends a sentence: Punkt splits
 #: "..., said Lt. Josh Smith." after "Lt." when the title is not at the start.
+#: A capitalised word without a vowel is an abbreviation too ("Cmndr.", "Mt.",
+#: "Drs."), except "St.", which ends many an address ("... on Main St.").
 _ENDS_IN_TITLE = re.compile(
     r"(?:^|[\s(\"“])(?:Lt|Sgt|Capt|Col|Gen|Maj|Cpl|Pvt|Adm|Cmdr|Det|Insp|Supt|Gov|Sen|Rep|"
-    r"Rev|Fr|Prof|Dr|Mr|Mrs|Ms|Hon|Pres|Amb|Atty)\.$"
+    r"Rev|Fr|Prof|Dr|Mr|Mrs|Ms|Hon|Pres|Amb|Atty|(?!St\.)[B-DF-HJ-NP-TV-Z][b-df-hj-np-tv-xz]{1,4})\.$"
 )
 
 

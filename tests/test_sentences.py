@@ -462,6 +462,9 @@ def test_an_it_before_that_or_a_to_after_an_adjective_points_ahead(text: str) ->
         "Police found the car near the harbour, said Lt. Dana Rowe of the county police.",
         "The bill was signed on Monday by Gov. Alan Pike after a long debate.",
         "The prize went to Dr. Mina Osei and Prof. Lars Holm of the city university.",
+        # a capitalised word without a vowel is an abbreviation, listed or not
+        "The tribunal cleared Cmndr. Ivo Marek of the charges against him on Monday.",
+        "The two climbers reached Mt. Kenya after a week, the park rangers said.",
     ],
 )
 def test_a_title_before_a_name_never_ends_a_sentence(text: str) -> None:
@@ -470,4 +473,13 @@ def test_a_title_before_a_name_never_ends_a_sentence(text: str) -> None:
     assert split_sentences(f"{text} The council met again on Friday.") == [
         text,
         "The council met again on Friday.",
+    ]
+
+
+def test_a_street_abbreviation_still_ends_a_sentence() -> None:
+    from digest.text import split_sentences
+
+    assert split_sentences("The shop is on Main St. The council met on Friday.") == [
+        "The shop is on Main St.",
+        "The council met on Friday.",
     ]
