@@ -567,3 +567,22 @@ def test_copies_of_one_report_share_one_vote() -> None:
     weights = concept_weights(candidates(arts), len(arts))
     alone = concept_weights(candidates([arts[0], arts[2]]), 2)
     assert weights == pytest.approx(alone)
+
+
+def test_two_sentences_giving_the_same_figures_are_not_both_told() -> None:
+    # The same penalty in other words: content-word overlap is low, the figures agree.
+    court = [
+        article(
+            "court/a",
+            "Dana Pike, 41, could face up to 12 years in prison and have to pay $80,000 "
+            "after pleading guilty to fraud at the county court on Monday.",
+            "The fraud ran through a chain of shell companies registered in three states.",
+            "Pike faces a maximum of 12 years behind bars and a fine of $80,000, the court "
+            "clerk confirmed.",
+            "Investigators traced the money to accounts opened under false names in 2015.",
+        ),
+    ]
+    chosen = [c.candidate.text for c in select_sentences(court, 200)]
+    penalties = [t for t in chosen if "12 years" in t]
+    assert len(penalties) == 1, chosen
+    assert len(chosen) >= 3  # the budget is not the reason

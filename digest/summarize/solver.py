@@ -11,8 +11,10 @@ Part of the default summarizer (:mod:`digest.summarize.concepts`).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from digest.summarize.sentences import (
     Candidate,
@@ -165,9 +167,29 @@ def _prune(cands: Sequence[Candidate], weights: dict[Concept, float]) -> list[Ca
     return [cands[i] for i in sorted(keep)]
 
 
+#: Two sentences that give this many of the same figures tell the same fact, however
+#: they word it: "Smith, 55, could face up to 10 years in prison and have to pay
+#: $250,000" and "Smith faces a maximum of 10 years in prison and a $250,000 fine."
+SAME_FIGURES = 2
+
+#: A figure as written ("10", "250,000", "3.5"); a year (1900-2099) is not one: two
+#: sentences about the same year may tell different things.
+_FIGURE_TEXT = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+@lru_cache(maxsize=4096)
+def figures(text: str) -> frozenset[str]:
+    """The figures a sentence gives, years left out."""
+    return frozenset(f for f in _FIGURE_TEXT.findall(text) if not _YEAR.fullmatch(f))
+
+
 def _near_duplicate(a: Candidate, b: Candidate) -> bool:
-    """Whether two sentences say nearly the same words (content-word Jaccard >= 0.6)."""
+    """Whether two sentences say nearly the same thing: content-word Jaccard >= 0.6,
+    or :data:`SAME_FIGURES` of the same figures."""
     if a.tokens == b.tokens:
+        return True
+    if len(figures(a.text) & figures(b.text)) >= SAME_FIGURES:
         return True
     mine, theirs = a.content_stems, b.content_stems
     # the Jaccard is at most the ratio of the sizes: most pairs need no intersection
