@@ -321,7 +321,42 @@ def test_stated_time_reads_dates_weekdays_and_relative_days() -> None:
     assert stated_time("Officers searched the farm on Monday.", None) is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In each case, the company paid the fines within a month of the ruling.",
+        "In both cases, the judges ordered a new trial for the two men.",
+        "At that time, the mill employed more than four hundred people in the town.",
+        "By then, the rebels had fled the area around the village compound.",
+        "Since then, the council has met only twice to discuss the new bridge.",
+        "After that, every request went through the company's lawyers in Boston.",
+        "Aside from those, the car has automatic braking and a rear camera as standard.",
+    ],
+)
+def test_an_opening_phrase_that_points_back_leaves_a_sentence_out(text: str) -> None:
+    assert verdict(text) == "dangling opener"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This year, the company paid its fines within a month of each ruling.",
+        "At this point, the council has not decided when the new bridge will open.",
+        "In the past week, the city opened two new libraries on the east side.",
+    ],
+)
+def test_an_opening_phrase_about_now_or_its_own_time_stands_alone(text: str) -> None:
+    assert verdict(text) == ""
+
+
 # -- compression: what a reader loses nothing by -----------------------------------------------
+
+
+def test_tidy_drops_a_connective_of_cause_or_response() -> None:
+    for opener in ("As a result", "In response", "For this reason", "Despite this", "In turn"):
+        assert tidy(f"{opener}, the league cancelled the first two weeks of the season.") == (
+            "The league cancelled the first two weeks of the season."
+        )
 
 
 def test_tidy_drops_what_a_reader_loses_nothing_by() -> None:

@@ -147,6 +147,23 @@ _PRONOUN_AFTER_PHRASE = re.compile(
     r"|it\b(?!['’]s\b| is\b| was\b| remains\b| seems\b| appears\b))"
 )
 
+#: An opening phrase that points back at what the reader was told before: "In each
+#: case, ...", "In both cases", "At that time", "On that day", "By then", "Since then",
+#: "After that", "Aside from those". ("This year ..." and "At this point" speak of now.)
+_POINTS_BACK = re.compile(
+    r"^(?:(?:In|At|On|For|By|From|Under|With|Of|During|Until|Since) )?"
+    r"(?:each|both|either|neither|that|those|such|the same|the latter|the former|"
+    r"this(?= (?:case|instance|way|regard|respect|scenario|situation|context|sense|"
+    r"spirit|capacity|role)\b)|these(?= (?:cases|instances|ways|regards|respects|"
+    r"scenarios|situations|contexts)\b))\s+"
+    r"(?:cases?|instances?|ways?|events?|respects?|regards?|times?|points?|moments?|"
+    r"periods?|situations?|scenarios?|senses?|contexts?|spirit|capacity|role|stage|"
+    r"occasions?|days?|nights?|weeks?|months?|years?)\b[^,;]{0,30},\s+"
+    r"|^(?:By|Since|Until|Till|Even|Back|Before|Only) then,\s+"
+    r"|^(?:Before|After|Since|Besides|Like|Unlike|Beyond|Other than|Apart from|Aside from|"
+    r"In addition to) (?:that|this|these|those|it|them),\s+"
+)
+
 #: Whether plans count as what comes next ("plans to", "is considering", "priority").
 PLANS = True
 #: Status and next steps: what is still open, what happens next and when.
@@ -406,7 +423,7 @@ def judge(text: str, tokens: Sequence[str], inside_quote: bool = False) -> tuple
         return "dangling opener", 1.0, True
     if _PART_OF_EARLIER.match(text):
         return "dangling opener", 1.0, True
-    if "," in text and _PRONOUN_AFTER_PHRASE.match(text):
+    if "," in text and (_PRONOUN_AFTER_PHRASE.match(text) or _POINTS_BACK.match(text)):
         return "dangling opener", 1.0, True
     if text.rstrip().endswith("!") and not opens_quote:
         # the writer exclaiming, outside any quotation: not the register of news
@@ -456,11 +473,17 @@ _DATELINE = re.compile(
     r"\((?:AP|AFP|Reuters|UPI|[A-Z]{2,6})\)\s+[—–-]+\s+"
     r"|^[A-Z][A-Z.'’ -]{2,}(?:,\s+[A-Z][\w.'’ -]{1,30})?\s+[—–]\s+"
 )
+#: Connectives of cause and response: what follows is as true without them ("As a
+#: result, the league cancelled ..." tells that the league cancelled).
+_CONSEQUENCE = (
+    r"As a (?:result|consequence)|Consequently|Accordingly|In response|In turn|As such|"
+    r"For (?:this|that) reason|(?:Despite|Because of|In spite of) (?:this|that)"
+)
 _LEADING_LINK = re.compile(
     r"^(?:However|Meanwhile|In addition|Additionally|Also|Moreover|Furthermore|Still|"
     r"Nevertheless|Nonetheless|In the meantime|At the same time|Separately|For example|"
     r"For instance|Presumably|In other words|That said|By contrast|In contrast|Even so|"
-    r"On the other hand|On (?:Monday|Tuesday|"
+    r"On the other hand|" + _CONSEQUENCE + r"|On (?:Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday)|(?:Earlier|Later) (?:this|that|on) \w+|"
     + _EDITORIAL
     + r"),\s+(?=[A-Za-z\"“])(?!(?:he|she|it|they|this|that|these|those|his|her|its|their)\b)"
@@ -471,7 +494,8 @@ _LEADING_LINK = re.compile(
 #: A link word before a pronoun: dropped only when the pronoun is then resolved.
 _LINK_BEFORE_PRONOUN = re.compile(
     r"^(?:(?:However|Meanwhile|Still|Nevertheless|Nonetheless|In addition|Additionally|"
-    r"Moreover|Furthermore|Later|Earlier|" + _EDITORIAL + r"),\s+|(?:But|And|Yet|So)\s+)"
+    r"Moreover|Furthermore|Later|Earlier|" + _CONSEQUENCE + "|" + _EDITORIAL + r"),\s+"
+    r"|(?:But|And|Yet|So)\s+)"
     r"(?=(?:he|she|his|her)\s)"
 )
 _PARENTHESIS = re.compile(r"\s+\([^()]{1,40}\)(?=[\s,.;])")
