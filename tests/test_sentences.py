@@ -152,6 +152,9 @@ def test_people_asked_one_surname_at_a_time_agree_with_people(lines: list[str]) 
         "Speaking in St Mary's Hall on Monday, he said the hall would reopen in spring.",
         "Unlike Smith, he has never held office in the city before this year.",
         "In his first week, they cut the budget for the new library by a third.",
+        # a long phrase: over 80 characters before the comma
+        "Speaking in the great hall of the old castle as the mayor held the keys of the "
+        "city aloft, she said the town would never forget the day.",
     ],
 )
 def test_a_pronoun_after_an_opening_phrase_is_a_dangling_opener(text: str) -> None:

@@ -146,7 +146,7 @@ _OPENING = (
     r"(?:(?:In|On|At|For|From|To|With|Without|By|Like|Unlike|Despite|During|Throughout|"
     r"Among|Amid|Under|Over|Within|Outside|Inside|Beyond|Across|Behind|Through|Against|"
     r"Toward|Towards|Upon|Of|Along|Around|Aside from|Apart from|Instead of|Besides|"
-    r"As (?:a|an|the)|[A-Z][a-z]+(?:ing|ed))\b{rest}{{0,80}})"
+    r"As (?:a|an|the)|[A-Z][a-z]+(?:ing|ed))\b{rest}{{0,120}})"
 )
 #: ... any words but a clause's punctuation and quotes,
 OPENING_PHRASE = _OPENING.format(rest=r"[^,;:()\"“”]")
