@@ -240,6 +240,8 @@ def test_a_link_word_goes_with_a_resolved_pronoun_only() -> None:
         ("Voters in the city go to the polls on Sunday - find out who is standing.", "teaser"),
         ("The row over the harbour deepens: here's what we know so far about it.", "teaser"),
         ("From new trams to faster ferries, here’s what to watch in the city this year.", "teaser"),
+        ("Here’s a roundup of the new ferries and routes planned for the coming summer.", "teaser"),
+        ("Here are five things the council decided about the harbour on Monday night.", "teaser"),
         ("Is this the end of the road for the city’s oldest football club?", "question"),
         (
             "It was the latest, and the worst, in a series of attacks on the city.",

@@ -114,9 +114,10 @@ _IMPERATIVE = re.compile(
     r"(?! (?:is|are|was|were|has|have|had|said)\b)",
     re.I,
 )
-#: Teasers: "Here's what we know", "What you need to know", a cut-off "…".
+#: Teasers: "Here's what we know", "Here's a roundup of ...", "What you need to know", a
+#: cut-off "…". A sentence that opens with "Here's" points at what follows it on the page.
 _TEASER = re.compile(
-    r"^(?:here[’']s|here is|here are) (?:how|why|what|where|when|who|everything|the)\b"
+    r"^(?:here[’']s|here is|here are)\b"
     r"|\bwhat (?:you|we) (?:need to|should) know\b|(?:…|\.\.\.)[\"”’]?$",
     re.I,
 )
