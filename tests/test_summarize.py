@@ -586,3 +586,22 @@ def test_two_sentences_giving_the_same_figures_are_not_both_told() -> None:
     penalties = [t for t in chosen if "12 years" in t]
     assert len(penalties) == 1, chosen
     assert len(chosen) >= 3  # the budget is not the reason
+
+
+def test_a_sentence_whose_words_another_already_holds_is_not_told_again() -> None:
+    outbreak = [
+        article(
+            "flu/a",
+            "More than 900 people have fallen ill since March in what is the worst cholera "
+            "outbreak the coastal province has seen.",
+            "Doctors at the main hospital asked for more beds and clean water supplies.",
+        ),
+        article(
+            "flu/b",
+            "The coastal province's cholera outbreak is the worst it has seen, the minister said.",
+            "Schools in the port district will stay closed until the end of the month.",
+        ),
+    ]
+    chosen = [c.candidate.text for c in select_sentences(outbreak, 200)]
+    assert sum("worst" in t for t in chosen) == 1, chosen
+    assert len(chosen) >= 3  # the budget is not the reason

@@ -167,6 +167,13 @@ def _prune(cands: Sequence[Candidate], weights: dict[Concept, float]) -> list[Ca
     return [cands[i] for i in sorted(keep)]
 
 
+#: A sentence whose content words are this share of another's says nothing more than
+#: it: "The country's Ebola outbreak is the second deadliest in history." beside
+#: "More than 1,600 people have died in what is the second-deadliest Ebola outbreak in
+#: history." (Only for sentences of at least CONTAINED_MIN content words.)
+CONTAINED = 0.8
+CONTAINED_MIN = 5
+
 #: Two sentences that give this many of the same figures tell the same fact, however
 #: they word it: "Smith, 55, could face up to 10 years in prison and have to pay
 #: $250,000" and "Smith faces a maximum of 10 years in prison and a $250,000 fine."
@@ -192,8 +199,11 @@ def _near_duplicate(a: Candidate, b: Candidate) -> bool:
     if len(figures(a.text) & figures(b.text)) >= SAME_FIGURES:
         return True
     mine, theirs = a.content_stems, b.content_stems
+    small = min(len(mine), len(theirs))
+    if small >= CONTAINED_MIN and len(mine & theirs) >= CONTAINED * small:
+        return True
     # the Jaccard is at most the ratio of the sizes: most pairs need no intersection
-    if min(len(mine), len(theirs)) < (DUPLICATE - 1e-9) * max(len(mine), len(theirs)):
+    if small < (DUPLICATE - 1e-9) * max(len(mine), len(theirs)):
         return False
     shared = len(mine & theirs)
     union = len(mine) + len(theirs) - shared
