@@ -16,8 +16,9 @@ Every digest sentence is checked by the *flag rules* below and each flagged
 one is printed with its rules, so that a reader can judge it:
 
 * ``opener``: it opens with a pronoun or a connective that points back at a
-  sentence the reader has not seen ("He said ...", "But ...", "This ...");
-  a pronoun is fine when the sentence before it in the story names someone;
+  sentence the reader has not seen ("He said ...", "But ...", "This ...",
+  "In each case, ...", "By then, ..."); a pronoun is fine when the sentence
+  before it in the story names someone;
 * ``first person``: I / me / my / we / our / us outside quotation marks;
 * ``reader``: you / your outside quotes, or an imperative to the reader;
 * ``no speaker``: a quotation whose speaker is a bare pronoun or missing;
@@ -83,8 +84,16 @@ _PRONOUN_SPEAKER = re.compile(
     re.I,
 )
 _TEASER = re.compile(
-    r"^here['’]s (?:how|why|what|where|when|who)\b|^(?:find out|learn|discover)\b"
+    r"^here(?:['’]s| is| are)\b|^(?:find out|learn|discover)\b"
     r"|(?:…|\.\.\.|\[…\]|read more\.?)$",
+    re.I,
+)
+#: An opening phrase that points back: "In each case, ...", "By then, ...", "After that, ...".
+_BACK_PHRASE = re.compile(
+    r"^(?:in|at|on|for|by|from|of|under|with|during) "
+    r"(?:each|both|that|those|such|the same|the latter|the former)\s+\w+,"
+    r"|^(?:by|since|until|even|back|before) then,"
+    r"|^(?:after|before|since|aside from) (?:that|this|those),",
     re.I,
 )
 _NAME = re.compile(r"\b[A-Z][a-z]+")
@@ -110,7 +119,9 @@ def flags(sentence: str, previous: str | None) -> list[str]:
         if not (word in ("he", "she", "his", "her", "they", "their") and named_before):
             found.append("opener")
     phrase = _PHRASE_OPENER.match(sentence.strip())
-    if phrase and not opener and not _NAME.search(phrase.group(0), 1):
+    if (phrase and not opener and not _NAME.search(phrase.group(0), 1)) or (
+        not opener and _BACK_PHRASE.match(sentence.strip())
+    ):
         found.append("opener")
     if _FIRST_PERSON.search(bare):
         found.append("first person")
