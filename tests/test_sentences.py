@@ -357,6 +357,52 @@ def test_an_opening_phrase_about_now_or_its_own_time_stands_alone(text: str) -> 
 # -- compression: what a reader loses nothing by -----------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("raw", "tidied"),
+    [
+        ("(CNN) The mayor made an unscheduled visit to the harbour on Saturday.",
+         "The mayor made an unscheduled visit to the harbour on Saturday."),
+        ("Hong Kong (CNN Business) A muddled view of the talks weighed on investors.",
+         "A muddled view of the talks weighed on investors."),
+        ("NEW DELHI: Nearly 150 travellers returned home on Wednesday after the ruling.",
+         "Nearly 150 travellers returned home on Wednesday after the ruling."),
+        ("Boston, MA – The harbour company is adding a strategist to its board.",
+         "The harbour company is adding a strategist to its board."),
+        ("Used copies sold for $200 online. (They are much cheaper now.)",
+         "Used copies sold for $200 online."),
+    ],
+)  # fmt: skip
+def test_tidy_drops_wire_tags_datelines_and_a_trailing_aside(raw: str, tidied: str) -> None:
+    assert tidy(raw) == tidied
+
+
+def test_tidy_keeps_a_place_that_is_the_subject() -> None:
+    text = "Paris, France, is a city where the river runs through the middle of town."
+    assert tidy(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yes, the exclamation point is part of the name of the new bank.",
+        "Which is not to say that whatever happened on Saturday was routine.",
+        "At the time, used copies of the paperback sold for two hundred dollars.",
+    ],
+)
+def test_an_answer_a_relative_or_a_then_points_back(text: str) -> None:
+    assert verdict(text) == "dangling opener"
+
+
+def test_advice_to_the_reader_is_left_out_but_no_one_is_news() -> None:
+    assert verdict("Mix two tablespoons of refried beans with two tablespoons of salsa.") == (
+        "reader address"
+    )
+    assert verdict("Opt for salsa rather than a dip, which can pack ten times the calories.") == (
+        "reader address"
+    )
+    assert verdict("No one was hurt in the fire at the warehouse on Monday night.") == ""
+
+
 def test_tidy_drops_a_connective_of_cause_or_response() -> None:
     for opener in ("As a result", "In response", "For this reason", "Despite this", "In turn"):
         assert tidy(f"{opener}, the league cancelled the first two weeks of the season.") == (

@@ -75,7 +75,7 @@ DANGLING_OPENERS = frozenset(
     he she it they this that these those his her its their him them but and or so yet
     also however meanwhile still then thus hence moreover furthermore nevertheless
     instead otherwise besides such both likewise similarly nonetheless indeed
-    additionally again it's that's he's she's they're they've they'd he'd she'd
+    additionally again it's that's he's she's they're they've they'd he'd she'd which
     """.split()  # noqa: SIM905
 )
 #: Words after "It is" that make "it" a subject raised from what follows when a
@@ -110,6 +110,9 @@ _IMPERATIVE = re.compile(
     r"find out|learn|discover|remember|relax|imagine|consider|meet|get|grab|try|take a look|"
     r"don[’']t|do not|never miss|make sure|be sure|scroll|share|buy|shop|order|visit|"
     r"download|explore|enjoy|head|keep|let[’']s|snag|nab|"
+    # advice and recipes: "Opt for salsa ...", "Mix two tablespoons ..."
+    r"opt|seek out|avoid|choose|pick|stir|mix|skip|swap|pour|combine|whisk|bake|preheat|"
+    r"prepare|add|ask|put|bring|"
     r"score(?= (?:a|an|the|this|these|one|big|up to)\b))\b"
     r"(?! (?:is|are|was|were|has|have|had|said)\b)",
     re.I,
@@ -160,7 +163,9 @@ _POINTS_BACK = re.compile(
     r"(?:cases?|instances?|ways?|events?|respects?|regards?|times?|points?|moments?|"
     r"periods?|situations?|scenarios?|senses?|contexts?|spirit|capacity|role|stage|"
     r"occasions?|days?|nights?|weeks?|months?|years?)\b[^,;]{0,30},\s+"
-    r"|^(?:By|Since|Until|Till|Even|Back|Before|Only) then,\s+"
+    r"|^(?:By|Since|Until|Till|Even|Back|Before|Only) then,\s+|^At the time,\s+"
+    # an answer to a question the reader never saw: "Yes, the exclamation point is ..."
+    r"|^(?:Yes|No|Well|Sure|Okay|OK|Oh),\s+"
     r"|^(?:Before|After|Since|Besides|Like|Unlike|Beyond|Other than|Apart from|Aside from|"
     r"In addition to) (?:that|this|these|those|it|them),\s+"
 )
@@ -473,7 +478,20 @@ _DATELINE = re.compile(
     r"^[A-Z][A-Z.'’ -]{2,}(?:,\s+[A-Z][\w.'’ -]{1,30})?\s+"
     r"\((?:AP|AFP|Reuters|UPI|[A-Z]{2,6})\)\s+[—–-]+\s+"
     r"|^[A-Z][A-Z.'’ -]{2,}(?:,\s+[A-Z][\w.'’ -]{1,30})?\s+[—–]\s+"
+    # "NEW DELHI: ..."
+    r"|^[A-Z][A-Z.'’ -]{2,}(?:,\s+[A-Z][\w.'’ -]{1,30})?:\s+(?=[A-Z\"“])"
 )
+#: A wire service's tag at the start, after a place or alone: "(CNN) President ...",
+#: "Hong Kong (CNN Business) A muddled view ..."; and a press release's "New York, NY – ".
+_SOURCE_TAG = re.compile(
+    r"^(?:[A-Z][\w.'’-]*(?:,?\s+[A-Z][\w.'’-]*){0,3}\s+)?"
+    r"\((?:CNN|AP|AFP|Reuters|UPI|Bloomberg|dpa|PTI|IANS)(?: [A-Z][a-z]+)?\)\s*(?:[—–-]+\s*)?"
+    r"(?=[A-Z\"“])"
+    r"|^[A-Z][\w.'’ -]{1,30},\s+[A-Z]{2}\.?\s+[—–-]+\s+(?=[A-Z\"“])"
+)
+#: A sentence in parentheses after the sentence it comments on: "... $200 on Amazon.
+#: (It's currently much more affordable.)"
+_TRAILING_ASIDE = re.compile(r"(?<=[.!?])\s+\([^()]{3,200}[.!?]\)$")
 #: Connectives of cause and response: what follows is as true without them ("As a
 #: result, the league cancelled ..." tells that the league cancelled).
 _CONSEQUENCE = (
@@ -533,7 +551,10 @@ def tidy(text: str) -> str:
     """
     if text[:2].isupper():
         text = _DATELINE.sub("", text)
+    if "(" in text[:40] or ", " in text[:32]:
+        text = _SOURCE_TAG.sub("", text)
     if "(" in text:
+        text = _TRAILING_ASIDE.sub("", text)
         text = _NOTE.sub("", text)
         text = _PARENTHESIS.sub("", text)
     text = _LEADING_LINK.sub("", text)
