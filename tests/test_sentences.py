@@ -250,6 +250,8 @@ def test_a_link_word_goes_with_a_resolved_pronoun_only() -> None:
         ("This is a developing story that carries the possibility of a sequel.", "dangling opener"),
         ("One of those divers is Mara Quist, who mapped the wreck in 2015.", "dangling opener"),
         ("Of those, twelve were children under ten, the council said.", "dangling opener"),
+        ("Others were taken to the hospital in the city by the rescue teams.", "dangling opener"),
+        ("Some said they felt let down by the council after the long wait.", "dangling opener"),
         ("The mayor rode the new ferry across the harbour in eleven minutes flat!", "exclamation"),
     ],
 )

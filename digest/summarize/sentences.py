@@ -139,6 +139,10 @@ _TEASER_TAIL = re.compile(
 _PART_OF_EARLIER = re.compile(
     r"^(?:One|Some|Many|Most|All|Each|Both|Neither|Either|None|Several|Few|Two|Three|"
     r"Half|Much|Any|Another|Others|Of) (?:of )?(?:those|these|them|whom|which)\b"
+    # the part as the subject itself: "Others were set on fire", "Some said they ...",
+    # "Many had beards", "Both were dominant companies of their day"
+    r"|^(?:Others|Some|Many|Most|Few|A few|Several|Both) (?:have|has|had|are|were|say|said|"
+    r"says|will|would|can|could|may|might|do|did|also|even|still)\b"
 )
 
 #: A pronoun after an opening phrase that names nobody, pointing back all the same:
