@@ -389,10 +389,32 @@ def test_tidy_keeps_a_place_that_is_the_subject() -> None:
         "Yes, the exclamation point is part of the name of the new bank.",
         "Which is not to say that whatever happened on Saturday was routine.",
         "At the time, used copies of the paperback sold for two hundred dollars.",
+        "For most, this would mean giving up and going to the store in town.",
+        "Soon he is climbing into a gaping hole in the trunk of the old oak.",
+        "When she became mayor in 2013, the borough was in deep trouble.",
+        "Now they say the new bridge will cost twice as much as promised.",
     ],
 )
 def test_an_answer_a_relative_or_a_then_points_back(text: str) -> None:
     assert verdict(text) == "dangling opener"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "When she became mayor in 2013, Jones found the borough in deep trouble.",
+        "When the mayor arrived in 2013, the borough was in deep trouble.",
+        "For most of the year, the river is too low for the ferries to cross.",
+    ],
+)
+def test_an_opening_clause_that_names_its_person_stands_alone(text: str) -> None:
+    assert verdict(text) == ""
+
+
+def test_the_writers_aside_is_the_writers_voice() -> None:
+    assert verdict("To be perfectly honest, this seems to be a prime time for rumours.") == (
+        "first person"
+    )
 
 
 def test_advice_to_the_reader_is_left_out_but_no_one_is_news() -> None:

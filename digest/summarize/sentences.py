@@ -170,6 +170,14 @@ _POINTS_BACK = re.compile(
     r"|^(?:By|Since|Until|Till|Even|Back|Before|Only) then,\s+|^At the time,\s+"
     # an answer to a question the reader never saw: "Yes, the exclamation point is ..."
     r"|^(?:Yes|No|Well|Sure|Okay|OK|Oh),\s+"
+    # a part of a group named before: "For most, this would mean ..."
+    r"|^(?:For|To|Of|Among) (?:most|many|some|others|them|those|both|all|each)\b,\s+"
+    # a pronoun after one adverb: "Soon he's catapulting himself ..."
+    r"|^(?:Soon|Now|Later|Eventually|Finally|Suddenly|Today|Again|Once again) (?:he|she|they)\b"
+    # a pronoun in an opening clause that the main clause does not name: "When she became
+    # mayor in 2013, the borough was in deep trouble." ("..., Jones found" names her)
+    r"|^(?:When|After|Before|While|Since|As|Because|If|Although|Though|Until|Once) "
+    r"(?:he|she|they|his|her|their)\b[^,;]{0,100},\s+(?![A-Z])"
     r"|^(?:Before|After|Since|Besides|Like|Unlike|Beyond|Other than|Apart from|Aside from|"
     r"In addition to) (?:that|this|these|those|it|them),\s+"
 )
@@ -210,6 +218,11 @@ _FIRST_PERSON = re.compile(
     r"(?<![\w’'-])(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|me|my|myself|we|we're|we’re|"
     r"we've|we’ve|we'd|we’d|we'll|we’ll|our|ours|ourselves|us|let's|let’s)(?![\w’'-])"
     r"|^[\"“‘(]?(?:We|Our|My|Let's|Let’s)\b"
+)
+#: The writer's own aside opening a sentence: "To be perfectly honest, this seems ...".
+_WRITERS_ASIDE = re.compile(
+    r"^(?:To be (?:perfectly |completely |brutally |totally )?(?:honest|frank|fair)|Frankly|"
+    r"Honestly|Personally|In my (?:view|opinion|experience)|If I['’]m honest)\b,"
 )
 #: Words one of which every match of :data:`_FIRST_PERSON` is (as :func:`words` gives
 #: them): a sentence with none of them is spared the pattern.
@@ -424,7 +437,9 @@ def judge(text: str, tokens: Sequence[str], inside_quote: bool = False) -> tuple
         return "teaser", 1.0, False
     if ("you" in lower and _READER.search(outside_quotes.lower())) or _IMPERATIVE.match(text):
         return "reader address", 1.0, False
-    if not _FIRST_PERSON_WORDS.isdisjoint(tokens) and _FIRST_PERSON.search(outside_quotes.strip()):
+    if (
+        not _FIRST_PERSON_WORDS.isdisjoint(tokens) and _FIRST_PERSON.search(outside_quotes.strip())
+    ) or _WRITERS_ASIDE.match(text):
         # The author's own voice (or a quotation the splitter cut).
         return "first person", 1.0, False
     first = tokens[0] if tokens else ""
@@ -433,7 +448,7 @@ def judge(text: str, tokens: Sequence[str], inside_quote: bool = False) -> tuple
         return "dangling opener", 1.0, True
     if _PART_OF_EARLIER.match(text):
         return "dangling opener", 1.0, True
-    if "," in text and (_PRONOUN_AFTER_PHRASE.match(text) or _POINTS_BACK.match(text)):
+    if _POINTS_BACK.match(text) or ("," in text and _PRONOUN_AFTER_PHRASE.match(text)):
         return "dangling opener", 1.0, True
     if text.rstrip().endswith("!") and not opens_quote:
         # the writer exclaiming, outside any quotation: not the register of news
