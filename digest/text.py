@@ -65,7 +65,7 @@ _LOWER_ABBREVIATIONS = frozenset(
 #: "Drs."), except "St.", which ends many an address ("... on Main St.").
 _ENDS_IN_TITLE = re.compile(
     r"(?:^|[\s(\"“])(?:Lt|Sgt|Capt|Col|Gen|Maj|Cpl|Pvt|Adm|Cmdr|Det|Insp|Supt|Gov|Sen|Rep|"
-    r"Rev|Fr|Prof|Dr|Mr|Mrs|Ms|Hon|Pres|Amb|Atty|(?!St\.)[B-DF-HJ-NP-TV-Z][b-df-hj-np-tv-xz]{1,4})\.$"
+    r"Rev|Fr|Prof|Dr|Mr|Mrs|Ms|Hon|Pres|Amb|Atty|Reps|Sens|Govs|(?!St\.)[B-DF-HJ-NP-TV-Z][b-df-hj-np-tv-xz]{1,4})\.$"
 )
 
 

@@ -575,6 +575,7 @@ def test_an_it_before_that_or_a_to_after_an_adjective_points_ahead(text: str) ->
         # a capitalised word without a vowel is an abbreviation, listed or not
         "The tribunal cleared Cmndr. Ivo Marek of the charges against him on Monday.",
         "The two climbers reached Mt. Kenya after a week, the park rangers said.",
+        "Races that are close this year include Reps. Ann Lowe and Tom Hart of Ohio.",
     ],
 )
 def test_a_title_before_a_name_never_ends_a_sentence(text: str) -> None:
