@@ -442,13 +442,8 @@ def judge(text: str, tokens: Sequence[str], inside_quote: bool = False) -> tuple
     ) or _WRITERS_ASIDE.match(text):
         # The author's own voice (or a quotation the splitter cut).
         return "first person", 1.0, False
-    first = tokens[0] if tokens else ""
     opens_quote = text.lstrip()[:1] in ('"', "“")
-    if first in DANGLING_OPENERS and not opens_quote and not _STANDS_ALONE.match(text):
-        return "dangling opener", 1.0, True
-    if _PART_OF_EARLIER.match(text):
-        return "dangling opener", 1.0, True
-    if _POINTS_BACK.match(text) or ("," in text and _PRONOUN_AFTER_PHRASE.match(text)):
+    if _opener_points_back(text, tokens, opens_quote):
         return "dangling opener", 1.0, True
     if text.rstrip().endswith("!") and not opens_quote:
         # the writer exclaiming, outside any quotation: not the register of news
@@ -465,6 +460,18 @@ def judge(text: str, tokens: Sequence[str], inside_quote: bool = False) -> tuple
     if text.lstrip().startswith(('"', "“")):
         penalty += QUOTE_PENALTY
     return "", min(penalty, 1.0), False
+
+
+def _opener_points_back(text: str, tokens: Sequence[str], opens_quote: bool) -> bool:
+    """Whether the sentence opens with a word or phrase that points at one not shown."""
+    first = tokens[0] if tokens else ""
+    if first in DANGLING_OPENERS and not opens_quote and not _STANDS_ALONE.match(text):
+        return True
+    return bool(
+        _PART_OF_EARLIER.match(text)
+        or _POINTS_BACK.match(text)
+        or ("," in text and _PRONOUN_AFTER_PHRASE.match(text))
+    )
 
 
 def _no_speaker(text: str, outside_quotes: str) -> bool:
