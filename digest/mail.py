@@ -335,13 +335,30 @@ def list_id_parts(settings: Site) -> tuple[str, str]:
     name as a label on the site host."""
     raw = settings.list_id
     if not raw:
-        label = re.sub(r"[^a-z0-9-]+", "-", settings.name.lower()).strip("-") or "digest"
-        raw = f"{label}.{_ascii_host(settings)}"
+        raw = f"{_list_label(settings.name)}.{_ascii_host(settings)}"
     try:
         identifier = list_identifier(raw)
     except ValueError as exc:
         raise ConfigError(f"list_id {raw!r} {exc}") from None
     return plain_text(settings.name), identifier
+
+
+def _list_label(name: str) -> str:
+    """The newsletter's name as one ASCII label: accents folded ("Ça & Co" ->
+    "ca-co"), a name in another script in its IDNA form ("Новости" ->
+    "xn--b1ae...") so that two such lists on one host stay apart; else "digest"."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", name.lower()).encode("ascii", "ignore").decode()
+    label = re.sub(r"[^a-z0-9-]+", "-", folded).strip("-")
+    if label:
+        return label[:63].strip("-")
+    words = re.sub(r"[\W_]+", "-", name.lower()).strip("-")
+    try:
+        encoded = words.encode("idna").decode("ascii") if words else ""
+    except UnicodeError:
+        encoded = ""
+    return encoded if re.fullmatch(r"[a-z0-9-]{1,63}", encoded) else "digest"
 
 
 def _list_id_tokens(name: str, identifier: str) -> list[_Token]:

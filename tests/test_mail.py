@@ -244,8 +244,12 @@ def test_the_subject_names_the_newsletter_the_title_and_the_date() -> None:
 def test_the_message_id_and_list_id_use_the_host_in_ascii() -> None:
     site = replace(SITE, site_url="https://bücher.example/", name="Ça & Co!")
     assert message_id(DIGEST, site) == "<issue-2026-11-21@xn--bcher-kva.example>"
-    assert list_id_parts(site) == ("Ça & Co!", "a-co.xn--bcher-kva.example")
+    assert list_id_parts(site) == ("Ça & Co!", "ca-co.xn--bcher-kva.example")
     assert list_id_parts(replace(site, name="!!!")) == ("!!!", "digest.xn--bcher-kva.example")
+    # a name in another script keeps a label of its own, in its IDNA form
+    news, today = (list_id_parts(replace(site, name=name))[1] for name in ("Новости", "Сегодня"))
+    assert news.startswith("xn--") and today.startswith("xn--") and news != today
+    assert news == "Новости".lower().encode("idna").decode() + ".xn--bcher-kva.example"
     assert list_id_parts(replace(site, list_id="news.example.org")) == (
         "Ça & Co!",
         "news.example.org",
