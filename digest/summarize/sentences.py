@@ -12,19 +12,22 @@ offline and is easy to test:
   around it, every sentence that does not stand alone: quotations cut in
   half by the sentence splitter and the middle of a quotation that runs over
   several sentences; openers that point back ("He said ...", "But ...",
-  "This ...", "It was the worst ...") unless :mod:`digest.summarize.resolve`
-  could put the named person in; a quotation without its speaker ("“...,” he
-  said." with nobody named); the writer's own voice (first person outside
-  quotes) and reader address ("you", "Check out ...", "Watch ..."); teasers
+  "This ...", "It was the worst ...", "In each case, ...", "By then, ...",
+  "Others were ...", "Yes, ...", "When she became mayor, the borough ...")
+  unless :mod:`digest.summarize.resolve` could put the named person in; a
+  quotation without its speaker ("“...,” he said." with nobody named); the
+  writer's own voice (first person outside quotes, "To be honest, ...") and
+  reader address ("you", "Check out ...", "Mix two tablespoons ..."); teasers
   ("Here's what we know", a trailing "…"); and quoted speech that opens the
   sentence or makes up most of it (colour, rarely the news);
 * **penalised** (chosen only when they bring much more content): editorial
   asides in parentheses.
 
 Before judging, :func:`tidy` drops what a digest never needs: datelines
-("TRIPOLI, Libya (AP) — "), short parentheses and editors' notes, leading
-link and comment words ("However, ", "Meanwhile, ", "But the ...",
-"Fortunately, "; before a pronoun only when the pronoun is then resolved),
+("TRIPOLI, Libya (AP) — ", "NEW DELHI: ", "(CNN) "), short parentheses, editors'
+notes and a trailing aside in parentheses, leading link and comment words
+("However, ", "Meanwhile, ", "But the ...", "Fortunately, ", "As a result, ";
+before a pronoun only when the pronoun is then resolved),
 "It was reported that", a "best known for ..." aside, and trailing
 attributions to an unnamed source (", officials said Thursday."). Shorter
 variants (:func:`compressed`: a non-restrictive relative clause dropped,

@@ -3,7 +3,8 @@
 Each sentence has a cost (:func:`_sentence_cost`: doubt, dangling openers, length) and
 bonuses (lead position, outlook, figures); near-copies are merged first
 (:func:`_prune`), then a branch and bound with a node limit (:func:`_solve`)
-chooses.
+chooses, never two sentences that tell one fact (:func:`_near_duplicate`:
+nearly the same words, one's words inside the other's, or the same figures).
 
 Part of the default summarizer (:mod:`digest.summarize.concepts`).
 """
@@ -193,7 +194,8 @@ def figures(text: str) -> frozenset[str]:
 
 def _near_duplicate(a: Candidate, b: Candidate) -> bool:
     """Whether two sentences say nearly the same thing: content-word Jaccard >= 0.6,
-    or :data:`SAME_FIGURES` of the same figures."""
+    :data:`CONTAINED` of one's content words in the other's, or :data:`SAME_FIGURES`
+    of the same figures."""
     if a.tokens == b.tokens:
         return True
     if len(figures(a.text) & figures(b.text)) >= SAME_FIGURES:
