@@ -428,7 +428,15 @@ def test_advice_to_the_reader_is_left_out_but_no_one_is_news() -> None:
 
 
 def test_tidy_drops_a_connective_of_cause_or_response() -> None:
-    for opener in ("As a result", "In response", "For this reason", "Despite this", "In turn"):
+    for opener in (
+        "As a result",
+        "In response",
+        "For this reason",
+        "Despite this",
+        "In turn",
+        "To cite one example",
+        "With this and other rulings",
+    ):
         assert tidy(f"{opener}, the league cancelled the first two weeks of the season.") == (
             "The league cancelled the first two weeks of the season."
         )

@@ -526,6 +526,11 @@ _TRAILING_ASIDE = re.compile(r"(?<=[.!?])\s+\([^()]{3,200}[.!?]\)$")
 _CONSEQUENCE = (
     r"As a (?:result|consequence)|Consequently|Accordingly|In response|In turn|As such|"
     r"For (?:this|that) reason|(?:Despite|Because of|In spite of) (?:this|that)"
+    # and of example: "To cite one example, Microsoft contends ..." says what Microsoft contends
+    r"|To (?:cite|take|give) (?:one|an|another|just one) example|As an example|"
+    r"In one (?:example|instance)|For one thing|"
+    # "With this and other fund-raising programs, the committee says it has ..."
+    r"(?:With|Through|Despite|Besides) (?:this|that|these|those) and (?:other|similar) [^,;]{1,40}"
 )
 _LEADING_LINK = re.compile(
     r"^(?:However|Meanwhile|In addition|Additionally|Also|Moreover|Furthermore|Still|"
