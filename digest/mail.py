@@ -349,7 +349,8 @@ def _list_label(name: str) -> str:
     "xn--b1ae...") so that two such lists on one host stay apart; else "digest"."""
     import unicodedata
 
-    folded = unicodedata.normalize("NFKD", name.lower()).encode("ascii", "ignore").decode()
+    decomposed = unicodedata.normalize("NFKD", name.lower())
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
     label = re.sub(r"[^a-z0-9-]+", "-", folded).strip("-")
     if label:
         return label[:63].strip("-")
