@@ -436,6 +436,7 @@ def test_tidy_drops_a_connective_of_cause_or_response() -> None:
         "In turn",
         "To cite one example",
         "With this and other rulings",
+        "Afterwards",
     ):
         assert tidy(f"{opener}, the league cancelled the first two weeks of the season.") == (
             "The league cancelled the first two weeks of the season."

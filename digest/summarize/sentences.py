@@ -536,6 +536,7 @@ _LEADING_LINK = re.compile(
     r"^(?:However|Meanwhile|In addition|Additionally|Also|Moreover|Furthermore|Still|"
     r"Nevertheless|Nonetheless|In the meantime|At the same time|Separately|For example|"
     r"For instance|Presumably|In other words|That said|By contrast|In contrast|Even so|"
+    r"Afterwards?|Subsequently|"
     r"On the other hand|" + _CONSEQUENCE + r"|On (?:Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday)|(?:Earlier|Later) (?:this|that|on) \w+|"
     + _EDITORIAL
