@@ -347,8 +347,6 @@ def _list_label(name: str) -> str:
     """The newsletter's name as one ASCII label: accents folded ("Ça & Co" ->
     "ca-co"), a name in another script in its IDNA form ("Новости" ->
     "xn--b1ae...") so that two such lists on one host stay apart; else "digest"."""
-    import unicodedata
-
     decomposed = unicodedata.normalize("NFKD", name.lower())
     folded = "".join(c for c in decomposed if not unicodedata.combining(c))
     label = re.sub(r"[^a-z0-9-]+", "-", folded).strip("-")

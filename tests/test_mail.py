@@ -249,7 +249,7 @@ def test_the_message_id_and_list_id_use_the_host_in_ascii() -> None:
     # a name in another script keeps a label of its own, in its IDNA form
     news, today = (list_id_parts(replace(site, name=name))[1] for name in ("Новости", "Сегодня"))
     assert news.startswith("xn--") and today.startswith("xn--") and news != today
-    assert news == "Новости".lower().encode("idna").decode() + ".xn--bcher-kva.example"
+    assert news == "xn--b1amnebsh.xn--bcher-kva.example"
     assert list_id_parts(replace(site, list_id="news.example.org")) == (
         "Ça & Co!",
         "news.example.org",

@@ -117,9 +117,12 @@ def _prune(cands: Sequence[Candidate], weights: dict[Concept, float]) -> list[Ca
     A sentence's value is the summed weight of its concepts minus its cost; the
     exact solver then runs on a few dozen sentences instead of hundreds.
     Near-copies are merged first: of the sentences that say nearly the same
-    words (:func:`_near_duplicate`), only the most valuable one (the earliest
-    on a tie) takes a place, so that copies of one wire sentence cannot fill
-    the places (one story of copies got 114 of its 150 words from them).
+    words (the same tokens, or content-word Jaccard >= :data:`DUPLICATE`),
+    only the most valuable one (the earliest on a tie) takes a place, so that
+    copies of one wire sentence cannot fill the places (one story of copies
+    got 114 of its 150 words from them). Sentences that tell one fact in other
+    words (the rest of :func:`_near_duplicate`) may both take a place: the
+    solver never chooses both.
     """
     if len(cands) <= MAX_CANDIDATES:
         return list(cands)
@@ -142,8 +145,8 @@ def _prune(cands: Sequence[Candidate], weights: dict[Concept, float]) -> list[Ca
         cand = cands[i]
         mine = cand.content_stems
         size = len(mine)
-        # _near_duplicate(), inlined: the same tokens, or content-word Jaccard >=
-        # DUPLICATE -- with a kept sentence no shorter: a shorter near-copy is
+        # _near_duplicate()'s word tests, inlined: the same tokens, or content-word
+        # Jaccard >= DUPLICATE -- with a kept sentence no shorter: a shorter near-copy is
         # another choice (fewer words for much the same), not a copy
         if cand.tokens in exact or any(
             (shared := len(mine & bag)) / (size + n - shared) >= DUPLICATE
