@@ -63,18 +63,21 @@ _LOWER_ABBREVIATIONS = frozenset(
 #: "..., said Lt. Josh Smith." after "Lt." when the title is not at the start.
 #: A capitalised word without a vowel is an abbreviation too ("Cmndr.", "Mt.",
 #: "Drs."), except "St.", which ends many an address ("... on Main St.").
-_ENDS_IN_TITLE = re.compile(
+_TITLE = (
     r"(?:^|[\s(\"“])(?:Lt|Sgt|Capt|Col|Gen|Maj|Cpl|Pvt|Adm|Cmdr|Det|Insp|Supt|Gov|Sen|Rep|"
-    r"Rev|Fr|Prof|Dr|Mr|Mrs|Ms|Hon|Pres|Amb|Atty|Reps|Sens|Govs|(?!St\.)[B-DF-HJ-NP-TV-Z][b-df-hj-np-tv-xz]{1,4})\.$"
+    r"Rev|Fr|Prof|Dr|Mr|Mrs|Ms|Hon|Pres|Amb|Atty|Reps|Sens|Govs|(?!St\.)[B-DF-HJ-NP-TV-Z][b-df-hj-np-tv-xz]{1,4})\."
 )
+_ENDS_IN_TITLE = re.compile(_TITLE + "$")
 
 
 def split_sentences(paragraph: str) -> list[str]:
     """Split one paragraph into sentences.
 
-    Punkt (nupunkt) does the splitting; two repairs follow. A piece that
+    Punkt (nupunkt) does the splitting; three repairs follow. A piece that
     cannot start a sentence (lower-case, or opening with a bracket or comma)
-    is joined back to the one before, and a boundary Punkt missed after a
+    or that follows a title ("Lt.") is joined back to the one before; a
+    title's abbreviation that ends a sentence after all ("... won by Hun
+    Sen. The deal ...") is split at; and a boundary Punkt missed after a
     plain lower-case word is split.
     """
     paragraph = normalize_space(paragraph)
@@ -100,8 +103,55 @@ def _split_cached(paragraph: str) -> tuple[str, ...]:
             pieces.append(piece)
     out: list[str] = []
     for piece in pieces:
-        out.extend(_split_missed(piece))
+        for part in _split_at_titles(piece, paragraph):
+            out.extend(_split_missed(part))
     return tuple(out)
+
+
+#: A capitalised word, then what ends a piece in a title: "... won by Hun Sen."
+_NAME_THEN_TITLE = re.compile(r"(?<![\w.])([A-Z][a-z]+) ([A-Z][a-z]{1,4})\.$")
+
+
+def _title_before_name(piece: str, following: str, paragraph: str) -> bool:
+    """Whether ``piece``, which ends in a title's abbreviation, goes on in ``following``.
+
+    A title comes before a name, never before a function word: "... by Hun
+    Sen. The deal ..." ends at "Sen.". Nor is it one when the paragraph uses
+    the two words before the stop as a name elsewhere ("Hun Sen's party",
+    "Hun Sen said"): Cambodia's prime minister is not a senator.
+    """
+    first = words(following[:40])
+    if not first or first[0] in stopwords():
+        return False
+    match = _NAME_THEN_TITLE.search(piece)
+    if match is None:
+        return True
+    name = re.escape(f"{match.group(1)} {match.group(2)}")
+    return re.search(name + r"(?!\.)\b", paragraph) is None
+
+
+#: A title's abbreviation inside a piece, before a capitalised word.
+_TITLE_INSIDE = re.compile(_TITLE + r"\s+(?=[\"“‘]?[A-Z])")
+
+
+def _split_at_titles(piece: str, paragraph: str) -> list[str]:
+    """``piece`` split after each title's abbreviation that ends a sentence there.
+
+    Punkt never splits after "Sen." or "Gen.", and the join above undoes its
+    splits after a title, so "... won by Hun Sen. Key to the deal ..." is one
+    piece until this splits it (see :func:`_title_before_name`).
+    """
+    if "." not in piece[:-1]:
+        return [piece]
+    parts: list[str] = []
+    start = 0
+    for match in _TITLE_INSIDE.finditer(piece):
+        head = piece[start : match.end()].rstrip()
+        if not _title_before_name(head, piece[match.end() :], paragraph):
+            parts.append(head)
+            start = match.end()
+    parts.append(piece[start:])
+    return parts
 
 
 def _split_missed(sentence: str) -> list[str]:

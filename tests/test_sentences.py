@@ -603,3 +603,38 @@ def test_a_street_abbreviation_still_ends_a_sentence() -> None:
         "The shop is on Main St.",
         "The council met on Friday.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        # a function word never follows a title: the stop ends the sentence
+        (
+            "The party backed Democratic Sen. The vote is on Friday.",
+            ["The party backed Democratic Sen.", "The vote is on Friday."],
+        ),
+        # the paragraph uses "Hun Sen" as a name: the stop after it ends a sentence
+        (
+            "Hun Sen said he was pleased. The vote was narrowly won by Hun Sen. "
+            "Key to the deal was a promise of safety.",
+            [
+                "Hun Sen said he was pleased.",
+                "The vote was narrowly won by Hun Sen.",
+                "Key to the deal was a promise of safety.",
+            ],
+        ),
+        (
+            "The deal was signed by Hun Sen. \u201cWe are pleased,\u201d he said.",
+            ["The deal was signed by Hun Sen.", "\u201cWe are pleased,\u201d he said."],
+        ),
+        # a title before a name stays, even after a capitalised word
+        (
+            "The bill was backed by Democratic Sen. Bill Gray of Ohio. The vote is on Friday.",
+            ["The bill was backed by Democratic Sen. Bill Gray of Ohio.", "The vote is on Friday."],
+        ),
+    ],
+)
+def test_a_title_word_used_as_a_name_ends_a_sentence(paragraph: str, expected: list[str]) -> None:
+    from digest.text import split_sentences
+
+    assert split_sentences(paragraph) == expected
