@@ -476,6 +476,27 @@ def test_shorter_drops_a_relative_clause_and_stays_a_sentence() -> None:
     assert shorter("The council approved the bridge on Monday.") is None
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "In a surprise move, the central bank cut its key rate to 3 percent on Thursday.",
+            "The central bank cut its key rate to 3 percent on Thursday.",
+        ),
+        (
+            "In its lawsuit, the city says the company hid the cost of the new bridge.",
+            "The city says the company hid the cost of the new bridge.",
+        ),
+        # not an occasion: without it, the sentence would state what may never happen
+        ("In a worst-case scenario, the river would flood half of the old town.", None),
+        ("In a sense, the council has already lost the vote on the new bridge.", None),
+        ("In the meantime, the council will meet again to discuss the bridge.", None),
+    ],
+)
+def test_shorter_drops_the_occasion_that_frames_a_sentence(text: str, expected: str | None) -> None:
+    assert shorter(text) == expected
+
+
 _CLAUSES = st.sampled_from(
     [
         ", which opened in 1990,",
