@@ -252,6 +252,11 @@ def test_a_link_word_goes_with_a_resolved_pronoun_only() -> None:
         ("Of those, twelve were children under ten, the council said.", "dangling opener"),
         ("Others were taken to the hospital in the city by the rescue teams.", "dangling opener"),
         ("Some said they felt let down by the council after the long wait.", "dangling opener"),
+        (
+            "Two of the players, Ana Ruiz and Mei Lin, play for the city club in the league.",
+            "dangling opener",
+        ),
+        ("Both of the men were taken to hospital in the city after the crash.", "dangling opener"),
         ("The mayor rode the new ferry across the harbour in eleven minutes flat!", "exclamation"),
     ],
 )
@@ -266,6 +271,8 @@ def test_sentences_that_do_not_stand_alone_are_left_out(text: str, reason: str) 
         "The minister said the plan was “a step in the right direction” for farmers.",
         "The crowd shouted “Go home!” as the mayor left the hall after the vote.",
         "Many of the residents left the city before the storm arrived on Monday.",
+        "Two of the city's best players left the club for the capital on Monday.",
+        "One of the players in the final was born in the city of Leeds in 1990.",
         "The mayor – seen here at the opening in May – said the harbour would reopen.",
         "It is unclear whether the council will approve the budget before the summer.",
         "This year, for the first time, visitors can vote for their favourite light artwork.",

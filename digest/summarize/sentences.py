@@ -146,6 +146,14 @@ _PART_OF_EARLIER = re.compile(
     # "Many had beards", "Both were dominant companies of their day"
     r"|^(?:Others|Some|Many|Most|Few|A few|Several|Both) (?:have|has|had|are|were|say|said|"
     r"says|will|would|can|could|may|might|do|did|also|even|still)\b"
+    # a counted part of a group the sentence does not say: "Two of the players, Fan and
+    # Sun, play for ...", "Both of the men were ..." ("Two of the city's players" and
+    # "One of the players in the final" say which; "Many of the residents left" is
+    # a share of everyone's residents)
+    r"|^(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|\d+|Both|Neither|Either|None)"
+    r" of the "
+    r"[a-z]+s(?:,|\s+(?:have|has|had|are|were|was|is|say|said|says|will|would|can|could|"
+    r"may|might|do|did|also|even|still|play|remain|remained|died|fled|left)\b)"
 )
 
 #: A pronoun after an opening phrase that names nobody, pointing back all the same:
