@@ -37,12 +37,14 @@ def fake(
     doc: int, position: int, length: int, concepts_: set[str], penalty: float = 0.0
 ) -> Candidate:
     """A candidate sentence holding exactly ``concepts_`` (as unigram concepts)."""
-    stems = tuple(sorted(concepts_))
+    # distinct filler words keep made-up sentences from being near-duplicates
+    own = tuple(f"own{doc}x{position}x{i}" for i in range(4))
+    stems = (*sorted(concepts_), *own)
     return Candidate(
-        text=" ".join(stems) + ".",
+        text=" ".join(sorted(concepts_)) + ".",
         doc=doc,
         position=position,
-        tokens=(*stems, f"s{doc}p{position}"),
+        tokens=stems,
         stems=stems,
         length=length,
         excluded="",
@@ -52,8 +54,7 @@ def fake(
         outlook=False,
         unknown=False,
         reaction=False,
-        # distinct filler stems keep made-up sentences from being near-duplicates
-        content_stems=frozenset(concepts_) | {f"own{doc}x{position}x{i}" for i in range(4)},
+        content_stems=frozenset(stems),
         bigrams=frozenset(),
         concepts=frozenset((c, "") for c in concepts_),
     )

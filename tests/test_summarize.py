@@ -605,3 +605,39 @@ def test_a_sentence_whose_words_another_already_holds_is_not_told_again() -> Non
     chosen = [c.candidate.text for c in select_sentences(outbreak, 200)]
     assert sum("worst" in t for t in chosen) == 1, chosen
     assert len(chosen) >= 3  # the budget is not the reason
+
+
+def test_a_sentence_whose_rare_words_another_holds_is_not_told_beside_it() -> None:
+    # Two thirds of its words are the other's (below CONTAINED), but those are the
+    # rare ones: the name, the prize, the day. "went", "last" and "novelist" add nothing.
+    prize = [
+        article(
+            "prize/a",
+            "Ines Okafor became the first Nigerian writer to win the Booker Prize for fiction "
+            "on Tuesday.",
+            "The jury chair praised the account of a family divided by the civil war in Biafra.",
+        ),
+        article(
+            "prize/b",
+            "Last Tuesday, the fiction prize went to Nigerian novelist Ines Okafor.",
+            "The publisher Harvill Press said a second printing of 50,000 copies was ordered.",
+        ),
+    ]
+    chosen = [c.candidate.text for c in select_sentences(prize, 200)]
+    assert sum("Okafor" in t for t in chosen) == 1, chosen
+    assert len(chosen) >= 3  # the budget is not the reason
+
+
+def test_a_sentence_with_a_figure_of_its_own_is_another_fact() -> None:
+    from digest.summarize.solver import _near_duplicate
+
+    poll = candidates(
+        [
+            article(
+                "poll/a",
+                "A total of 13% of voters agreed that the harbour bridge should be rebuilt.",
+                "A further 5% said the harbour bridge should be closed.",
+            )
+        ]
+    )
+    assert not _near_duplicate(poll[0], poll[1])

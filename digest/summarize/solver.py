@@ -4,7 +4,8 @@ Each sentence has a cost (:func:`_sentence_cost`: doubt, dangling openers, lengt
 bonuses (lead position, outlook, figures); near-copies are merged first
 (:func:`_prune`), then a branch and bound with a node limit (:func:`_solve`)
 chooses, never two sentences that tell one fact (:func:`_near_duplicate`:
-nearly the same words, one's words inside the other's, or the same figures).
+nearly the same words, one's words -- or most of its rare words -- inside the
+other's, or the same figures).
 
 Part of the default summarizer (:mod:`digest.summarize.concepts`).
 """
@@ -20,7 +21,9 @@ from functools import lru_cache
 from digest.summarize.sentences import (
     Candidate,
 )
+from digest.summarize.stories import rarity
 from digest.summarize.weights import POSITION_DECAY, Concept, sentence_concepts
+from digest.text import stopwords
 
 #: Objective cost of a doubtful sentence, per unit penalty, in concept-weight units.
 PENALTY_COST = 3.0
@@ -195,10 +198,47 @@ def figures(text: str) -> frozenset[str]:
     return frozenset(f for f in _FIGURE_TEXT.findall(text) if not _YEAR.fullmatch(f))
 
 
+#: A sentence whose content words, each weighted by its rarity in English, are this
+#: share in another's and that gives no figure the other does not, tells nothing
+#: more: "Julian Assange had been facing the rape charge in Sweden since 2010." beside
+#: "Sweden has dropped its investigation into a 2010 rape allegation against
+#: WikiLeaks co-founder Julian Assange." ("A further 5% said the climate was not
+#: changing" beside "13% ... agreed that the climate is changing" is another fact.)
+RARE_CONTAINED = 0.7
+
+
+@lru_cache(maxsize=8192)
+def _rare_weights(
+    tokens: tuple[str, ...], stems: tuple[str, ...]
+) -> tuple[dict[str, float], float]:
+    """Each content stem's rarity (:func:`~digest.summarize.stories.rarity`), from its
+    rarest form in the sentence (stop-words and one-letter words left out), and their sum."""
+    stop = stopwords()
+    out: dict[str, float] = {}
+    for word, s in zip(tokens, stems, strict=True):
+        if word not in stop and len(word) > 1:
+            out[s] = max(out.get(s, 0.0), rarity(word))
+    return out, math.fsum(out.values())
+
+
+def _rarely_contained(small: Candidate, large: Candidate) -> bool:
+    """Whether ``small``'s rarity-weighted content words are :data:`RARE_CONTAINED`
+    in ``large``'s, with every figure of ``small`` in ``large`` too."""
+    shared = small.content_stems & large.content_stems
+    if not shared:
+        return False
+    weights, total = _rare_weights(small.tokens, small.stems)
+    if total <= 0 or not figures(small.text) <= figures(large.text):
+        return False
+    # fsum is exact, so the set order (hash seed) cannot change the sum
+    return math.fsum([weights.get(s, 0.0) for s in shared]) >= RARE_CONTAINED * total
+
+
 def _near_duplicate(a: Candidate, b: Candidate) -> bool:
     """Whether two sentences say nearly the same thing: content-word Jaccard >= 0.6,
-    :data:`CONTAINED` of one's content words in the other's, or :data:`SAME_FIGURES`
-    of the same figures."""
+    :data:`CONTAINED` of one's content words in the other's, the same share of one's
+    rare words in the other's (:data:`RARE_CONTAINED`), or :data:`SAME_FIGURES` of
+    the same figures."""
     if a.tokens == b.tokens:
         return True
     if len(figures(a.text) & figures(b.text)) >= SAME_FIGURES:
@@ -206,6 +246,8 @@ def _near_duplicate(a: Candidate, b: Candidate) -> bool:
     mine, theirs = a.content_stems, b.content_stems
     small = min(len(mine), len(theirs))
     if small >= CONTAINED_MIN and len(mine & theirs) >= CONTAINED * small:
+        return True
+    if _rarely_contained(a, b) or _rarely_contained(b, a):
         return True
     # the Jaccard is at most the ratio of the sizes: most pairs need no intersection
     if small < (DUPLICATE - 1e-9) * max(len(mine), len(theirs)):
