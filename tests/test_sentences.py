@@ -257,6 +257,12 @@ def test_a_link_word_goes_with_a_resolved_pronoun_only() -> None:
             "dangling opener",
         ),
         ("Both of the men were taken to hospital in the city after the crash.", "dangling opener"),
+        # "these" / "those" in the first clause, with nothing before it to mean
+        ("The harbour board rejected these claims as false on Monday night.", "dangling opener"),
+        (
+            "While cuts to those services hit the young, the council kept its budget.",
+            "dangling opener",
+        ),
         ("The mayor rode the new ferry across the harbour in eleven minutes flat!", "exclamation"),
     ],
 )
@@ -272,6 +278,10 @@ def test_sentences_that_do_not_stand_alone_are_left_out(text: str, reason: str) 
         "The crowd shouted “Go home!” as the mayor left the hall after the vote.",
         "Many of the residents left the city before the storm arrived on Monday.",
         "Two of the city's best players left the club for the capital on Monday.",
+        # what "those" means is said: before it, or right after it
+        "The city agreed a ferry deal in May, but those talks stalled again on Monday.",
+        "The council will pay those who lost their homes in the floods last winter.",
+        "The state will pay for those of the ferries that were damaged in the storm.",
         "One of the players in the final was born in the city of Leeds in 1990.",
         "The mayor – seen here at the opening in May – said the harbour would reopen.",
         "It is unclear whether the council will approve the budget before the summer.",

@@ -193,6 +193,17 @@ _POINTS_BACK = re.compile(
     r"In addition to) (?:that|this|these|those|it|them),\s+"
 )
 
+#: "these" or "those" before a noun in the sentence's first clause, where nothing before
+#: it can be what it means: "The Pentagon rejected these accusations as false.", "While
+#: cuts to these services ...". (Later in the sentence it may point inside it: "... sign
+#: a trade deal, but those negotiations hit a snag"; "those who ..." and "those of ..."
+#: say whom they mean.)
+_DEMONSTRATIVE_FIRST = re.compile(
+    r"^[^,;:—–\"“”(]*?\b(?:these|those)\s+(?:[a-z-]+\s+)?(?!(?:days|times|ones)\b)[a-z-]+s\b"
+    r"(?!\s+(?:who|whom|whose|that|which|where|when|of|in|at|on|from|with|for|under|"
+    r"[a-z]+ed\s+by)\b)"
+)
+
 #: Whether plans count as what comes next ("plans to", "is considering", "priority").
 PLANS = True
 #: Status and next steps: what is still open, what happens next and when.
@@ -482,6 +493,7 @@ def _opener_points_back(text: str, tokens: Sequence[str], opens_quote: bool) -> 
         _PART_OF_EARLIER.match(text)
         or _POINTS_BACK.match(text)
         or ("," in text and _PRONOUN_AFTER_PHRASE.match(text))
+        or (("these " in text or "those " in text) and _DEMONSTRATIVE_FIRST.match(text))
     )
 
 
