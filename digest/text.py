@@ -116,13 +116,18 @@ def _title_before_name(piece: str, following: str, paragraph: str) -> bool:
     """Whether ``piece``, which ends in a title's abbreviation, goes on in ``following``.
 
     A title comes before a name, never before a function word: "... by Hun
-    Sen. The deal ..." ends at "Sen.". Nor is it one when the paragraph uses
-    the two words before the stop as a name elsewhere ("Hun Sen's party",
-    "Hun Sen said"): Cambodia's prime minister is not a senator.
+    Sen. The deal ..." ends at "Sen." (but "Rep. Will Hurd" is a name). Nor
+    is it one when the paragraph uses the two words before the stop as a
+    name elsewhere ("Hun Sen's party", "Hun Sen said"): Cambodia's prime
+    minister is not a senator.
     """
-    first = words(following[:40])
-    if not first or first[0] in stopwords():
+    first = following[:40].split()[:2]
+    if not first:
         return False
+    opening = words(first[0])
+    if opening and opening[0] in stopwords():
+        # ... unless a name goes on after it: "Rep. Will Hurd", "Dr. May Chen"
+        return len(first) > 1 and first[1][:1].isupper()
     match = _NAME_THEN_TITLE.search(piece)
     if match is None:
         return True

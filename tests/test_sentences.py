@@ -665,7 +665,12 @@ def test_a_street_abbreviation_still_ends_a_sentence() -> None:
             "The deal was signed by Hun Sen. \u201cWe are pleased,\u201d he said.",
             ["The deal was signed by Hun Sen.", "\u201cWe are pleased,\u201d he said."],
         ),
-        # a title before a name stays, even after a capitalised word
+        # a title before a name stays, even after a capitalised word, or when the name
+        # is also a function word
+        (
+            "The bill was backed by Rep. Will Hurd of Texas on Monday. The vote is on Friday.",
+            ["The bill was backed by Rep. Will Hurd of Texas on Monday.", "The vote is on Friday."],
+        ),
         (
             "The bill was backed by Democratic Sen. Bill Gray of Ohio. The vote is on Friday.",
             ["The bill was backed by Democratic Sen. Bill Gray of Ohio.", "The vote is on Friday."],
