@@ -263,6 +263,14 @@ def test_a_link_word_goes_with_a_resolved_pronoun_only() -> None:
             "While cuts to those services hit the young, the council kept its budget.",
             "dangling opener",
         ),
+        (
+            "It is unclear whether the other harbour towns will follow suit this year.",
+            "dangling opener",
+        ),
+        (
+            "The ferry company in the north of the city is expected to do the same.",
+            "dangling opener",
+        ),
         ("The mayor rode the new ferry across the harbour in eleven minutes flat!", "exclamation"),
     ],
 )
@@ -281,6 +289,7 @@ def test_sentences_that_do_not_stand_alone_are_left_out(text: str, reason: str) 
         # what "those" means is said: before it, or right after it
         "The city agreed a ferry deal in May, but those talks stalled again on Monday.",
         "The council will pay those who lost their homes in the floods last winter.",
+        "The city raised its harbour fees in May and the port of Leith followed suit.",
         "The state will pay for those of the ferries that were damaged in the storm.",
         "One of the players in the final was born in the city of Leeds in 1990.",
         "The mayor – seen here at the opening in May – said the harbour would reopen.",

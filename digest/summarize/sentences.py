@@ -204,6 +204,15 @@ _DEMONSTRATIVE_FIRST = re.compile(
     r"[a-z]+ed\s+by)\b)"
 )
 
+#: "follow suit" or "do the same" in a sentence of one clause: what is followed was told
+#: in a sentence not shown ("It is unclear if the 13-inch MacBook Pro will follow suit.").
+#: After a comma, "and", "but" or "after", it may be told in the sentence itself
+#: ("Apple raised its prices and Samsung followed suit.").
+_FOLLOWS_SUIT = re.compile(
+    r"^(?:(?![,;:—–]| and | but | after | as | when | while | once ).)*?"
+    r"\b(?:follow(?:s|ed|ing)? suit|(?:do|does|did|doing|done) the same)\b"
+)
+
 #: Whether plans count as what comes next ("plans to", "is considering", "priority").
 PLANS = True
 #: Status and next steps: what is still open, what happens next and when.
@@ -494,6 +503,7 @@ def _opener_points_back(text: str, tokens: Sequence[str], opens_quote: bool) -> 
         or _POINTS_BACK.match(text)
         or ("," in text and _PRONOUN_AFTER_PHRASE.match(text))
         or (("these " in text or "those " in text) and _DEMONSTRATIVE_FIRST.match(text))
+        or ((" suit" in text or " the same" in text) and _FOLLOWS_SUIT.match(text))
     )
 
 
