@@ -517,6 +517,12 @@ def test_shorter_drops_a_relative_clause_and_stays_a_sentence() -> None:
         ("In a worst-case scenario, the river would flood half of the old town.", None),
         ("In a sense, the council has already lost the vote on the new bridge.", None),
         ("In the meantime, the council will meet again to discuss the bridge.", None),
+        # a name that starts in lower case keeps it, and is no variant of itself
+        (
+            "In a statement, eBay said it would cut 300 jobs in the city this year.",
+            "eBay said it would cut 300 jobs in the city this year.",
+        ),
+        ("iPhone sales rose by a third in May, the company said on Monday.", None),
     ],
 )
 def test_shorter_drops_the_occasion_that_frames_a_sentence(text: str, expected: str | None) -> None:

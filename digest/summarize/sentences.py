@@ -850,6 +850,10 @@ def _unless_contested(match: re.Match[str], replacement: str) -> str:
     return match.group(0) if _CONTESTED.search(match.group(0)) else match.expand(replacement)
 
 
+#: A word of plain lower-case letters: capitalised at a sentence's start ("iPhone" is not).
+_PLAIN_WORD = re.compile(r"[a-z]+(?![\w'’-])")
+
+
 def shorter(text: str) -> str | None:
     """``text`` without its optional asides (see :data:`_OPTIONAL_ASIDES`), or None.
 
@@ -863,7 +867,9 @@ def shorter(text: str) -> str | None:
     for pattern, replacement in _OPTIONAL_ASIDES:
         short = pattern.sub(functools.partial(_unless_contested, replacement=replacement), short)
     short = fold_space(short)
-    short = short[:1].upper() + short[1:]
+    if short[:1] != text[:1] and _PLAIN_WORD.match(short):
+        # a dropped opening phrase leaves the next word first ("nations", not "eBay")
+        short = short[:1].upper() + short[1:]
     return short if short != text else None
 
 
