@@ -18,12 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from digest.summarize.citations import _stem_weights
 from digest.summarize.sentences import (
     Candidate,
 )
-from digest.summarize.stories import rarity
 from digest.summarize.weights import POSITION_DECAY, Concept, sentence_concepts
-from digest.text import stopwords
 
 #: Objective cost of a doubtful sentence, per unit penalty, in concept-weight units.
 PENALTY_COST = 3.0
@@ -208,17 +207,11 @@ RARE_CONTAINED = 0.7
 
 
 @lru_cache(maxsize=8192)
-def _rare_weights(
-    tokens: tuple[str, ...], stems: tuple[str, ...]
-) -> tuple[dict[str, float], float]:
-    """Each content stem's rarity (:func:`~digest.summarize.stories.rarity`), from its
-    rarest form in the sentence (stop-words and one-letter words left out), and their sum."""
-    stop = stopwords()
-    out: dict[str, float] = {}
-    for word, s in zip(tokens, stems, strict=True):
-        if word not in stop and len(word) > 1:
-            out[s] = max(out.get(s, 0.0), rarity(word))
-    return out, math.fsum(out.values())
+def _rarities(cand: Candidate) -> tuple[dict[str, float], float]:
+    """Each content stem's rarity in English (as citations weigh it, without the story's
+    specificity: :func:`~digest.summarize.citations._stem_weights`), and their sum."""
+    weights = _stem_weights(cand, {})
+    return weights, math.fsum(weights.values())
 
 
 def _rarely_contained(small: Candidate, large: Candidate) -> bool:
@@ -227,7 +220,7 @@ def _rarely_contained(small: Candidate, large: Candidate) -> bool:
     shared = small.content_stems & large.content_stems
     if not shared:
         return False
-    weights, total = _rare_weights(small.tokens, small.stems)
+    weights, total = _rarities(small)
     if total <= 0 or not figures(small.text) <= figures(large.text):
         return False
     # fsum is exact, so the set order (hash seed) cannot change the sum
