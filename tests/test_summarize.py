@@ -569,62 +569,70 @@ def test_copies_of_one_report_share_one_vote() -> None:
     assert weights == pytest.approx(alone)
 
 
-def test_two_sentences_giving_the_same_figures_are_not_both_told() -> None:
-    # The same penalty in other words: content-word overlap is low, the figures agree.
-    court = [
-        article(
-            "court/a",
-            "Dana Pike, 41, could face up to 12 years in prison and have to pay $80,000 "
-            "after pleading guilty to fraud at the county court on Monday.",
-            "The fraud ran through a chain of shell companies registered in three states.",
-            "Pike faces a maximum of 12 years behind bars and a fine of $80,000, the court "
-            "clerk confirmed.",
-            "Investigators traced the money to accounts opened under false names in 2015.",
+@pytest.mark.parametrize(
+    ("articles", "fact"),
+    [
+        pytest.param(
+            # the same penalty in other words: content-word overlap is low, the figures agree
+            [
+                article(
+                    "court/a",
+                    "Dana Pike, 41, could face up to 12 years in prison and have to pay $80,000 "
+                    "after pleading guilty to fraud at the county court on Monday.",
+                    "The fraud ran through a chain of shell companies registered in three states.",
+                    "Pike faces a maximum of 12 years behind bars and a fine of $80,000, the court "
+                    "clerk confirmed.",
+                    "Investigators traced the money to accounts opened under false names in 2015.",
+                ),
+            ],
+            "12 years",
+            id="the same figures",
         ),
-    ]
-    chosen = [c.candidate.text for c in select_sentences(court, 200)]
-    penalties = [t for t in chosen if "12 years" in t]
-    assert len(penalties) == 1, chosen
-    assert len(chosen) >= 3  # the budget is not the reason
-
-
-def test_a_sentence_whose_words_another_already_holds_is_not_told_again() -> None:
-    outbreak = [
-        article(
-            "flu/a",
-            "More than 900 people have fallen ill since March in what is the worst cholera "
-            "outbreak the coastal province has seen.",
-            "Doctors at the main hospital asked for more beds and clean water supplies.",
+        pytest.param(
+            # most of one sentence's words are the other's, in other order
+            [
+                article(
+                    "flu/a",
+                    "More than 900 people have fallen ill since March in what is the worst "
+                    "cholera outbreak the coastal province has seen.",
+                    "Doctors at the main hospital asked for more beds and clean water supplies.",
+                ),
+                article(
+                    "flu/b",
+                    "The coastal province's cholera outbreak is the worst it has seen, the "
+                    "minister said.",
+                    "Schools in the port district will stay closed until the end of the month.",
+                ),
+            ],
+            "worst",
+            id="most words contained",
         ),
-        article(
-            "flu/b",
-            "The coastal province's cholera outbreak is the worst it has seen, the minister said.",
-            "Schools in the port district will stay closed until the end of the month.",
+        pytest.param(
+            # Only two thirds of its words are the other's, but those are the rare ones:
+            # the name, the prize, the day. "went", "last" and "novelist" add nothing.
+            [
+                article(
+                    "prize/a",
+                    "Ines Okafor became the first Nigerian writer to win the Booker Prize for "
+                    "fiction on Tuesday.",
+                    "The jury chair praised the account of a family divided by the civil war in "
+                    "Biafra.",
+                ),
+                article(
+                    "prize/b",
+                    "Last Tuesday, the fiction prize went to Nigerian novelist Ines Okafor.",
+                    "The publisher Harvill Press said a second printing of 50,000 copies was "
+                    "ordered.",
+                ),
+            ],
+            "Okafor",
+            id="rare words contained",
         ),
-    ]
-    chosen = [c.candidate.text for c in select_sentences(outbreak, 200)]
-    assert sum("worst" in t for t in chosen) == 1, chosen
-    assert len(chosen) >= 3  # the budget is not the reason
-
-
-def test_a_sentence_whose_rare_words_another_holds_is_not_told_beside_it() -> None:
-    # Two thirds of its words are the other's (below CONTAINED), but those are the
-    # rare ones: the name, the prize, the day. "went", "last" and "novelist" add nothing.
-    prize = [
-        article(
-            "prize/a",
-            "Ines Okafor became the first Nigerian writer to win the Booker Prize for fiction "
-            "on Tuesday.",
-            "The jury chair praised the account of a family divided by the civil war in Biafra.",
-        ),
-        article(
-            "prize/b",
-            "Last Tuesday, the fiction prize went to Nigerian novelist Ines Okafor.",
-            "The publisher Harvill Press said a second printing of 50,000 copies was ordered.",
-        ),
-    ]
-    chosen = [c.candidate.text for c in select_sentences(prize, 200)]
-    assert sum("Okafor" in t for t in chosen) == 1, chosen
+    ],
+)
+def test_one_fact_is_told_once(articles: list[Article], fact: str) -> None:
+    chosen = [c.candidate.text for c in select_sentences(articles, 200)]
+    assert sum(fact in t for t in chosen) == 1, chosen
     assert len(chosen) >= 3  # the budget is not the reason
 
 
