@@ -137,6 +137,11 @@ _TEASER_TAIL = re.compile(
     re.I,
 )
 
+#: What a part of a group does, said right after it ("Others were ...", "Some said ...").
+_PART_VERB = (
+    r"(?:have|has|had|are|were|say|said|says|will|would|can|could|may|might|do|did|also|"
+    r"even|still)"
+)
 #: "One of those scientists ...", "Many of them ...": a part of a group the reader
 #: was told of in a sentence not shown.
 _PART_OF_EARLIER = re.compile(
@@ -144,16 +149,14 @@ _PART_OF_EARLIER = re.compile(
     r"Half|Much|Any|Another|Others|Of) (?:of )?(?:those|these|them|whom|which)\b"
     # the part as the subject itself: "Others were set on fire", "Some said they ...",
     # "Many had beards", "Both were dominant companies of their day"
-    r"|^(?:Others|Some|Many|Most|Few|A few|Several|Both) (?:have|has|had|are|were|say|said|"
-    r"says|will|would|can|could|may|might|do|did|also|even|still)\b"
+    r"|^(?:Others|Some|Many|Most|Few|A few|Several|Both) " + _PART_VERB + r"\b"
     # a counted part of a group the sentence does not say: "Two of the players, Fan and
     # Sun, play for ...", "Both of the men were ..." ("Two of the city's players" and
     # "One of the players in the final" say which; "Many of the residents left" is
     # a share of everyone's residents)
     r"|^(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|\d+|Both|Neither|Either|None)"
-    r" of the "
-    r"[a-z]+s(?:,|\s+(?:have|has|had|are|were|was|is|say|said|says|will|would|can|could|"
-    r"may|might|do|did|also|even|still|play|remain|remained|died|fled|left)\b)"
+    r" of the [a-z]+s(?:,|\s+(?:" + _PART_VERB + r"|was|is|play|remain|remained|died|fled|"
+    r"left)\b)"
 )
 
 #: A pronoun after an opening phrase that names nobody, pointing back all the same:
