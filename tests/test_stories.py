@@ -346,6 +346,29 @@ def test_a_source_that_lacks_the_word_that_makes_the_fact_is_not_cited() -> None
     assert _cite(0, "Coastal rot is the deadliest", articles) == (0, 2)
 
 
+def test_a_source_sharing_only_three_words_of_a_short_sentence_is_not_cited() -> None:
+    # The boat's name, "promise" and "performance": another claim in the same words.
+    articles = [
+        article(
+            "p/a",
+            "The new ferry service across the harbour began on Monday.",
+            "Tickets for the ferry cost four pounds for adults and two for children.",
+            "The Skylark's performance is promising at worst, and impressive at best.",
+        ),
+        article(
+            "p/b",
+            "The harbour ferry carried its first passengers to the island on Monday.",
+            "The promise of the Skylark: rock-solid performance on every crossing.",
+        ),
+        # the same verdict, in the same words: cited
+        article(
+            "p/c",
+            "Critics said the Skylark's performance was promising at worst and impressive at best.",
+        ),
+    ]
+    assert _cite(0, "The Skylark's performance", articles) == (0, 2)
+
+
 # -- topic -------------------------------------------------------------------------------
 
 STADIA = [

@@ -49,8 +49,10 @@ class Chosen:
 SUPPORT_OVERLAP = 0.4
 
 
-#: ... and at least this many of them ...
-SUPPORT_MIN_WORDS = 3
+#: ... and at least this many of them (with three, "The promise of Google Stadia: ...
+#: rock-solid performance" supported "Stadia's performance is promising at worst, and
+#: impressive at best.") ...
+SUPPORT_MIN_WORDS = 4
 
 #: ... and none may be missing that alone carries this share of the weight: the
 #: one word that makes the fact ("deadliest" in "X is the deadliest strain") is
