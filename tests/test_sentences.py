@@ -263,6 +263,12 @@ def test_a_link_word_goes_with_a_resolved_pronoun_only() -> None:
             "While cuts to those services hit the young, the council kept its budget.",
             "dangling opener",
         ),
+        # "this" or "that" pointing at a sentence not shown
+        ("The harbour board rejected that agreement, saying it was not signed.", "dangling opener"),
+        ("The union said this clearly helps the ferry workers in the north.", "dangling opener"),
+        ("The council disputed this notion at its meeting on Monday night.", "dangling opener"),
+        ("Few firm plans for the harbour were made that day, the mayor said.", "dangling opener"),
+        ("Ana Ruiz led that company as it won the ferry contract for the city.", "dangling opener"),
         (
             "It is unclear whether the other harbour towns will follow suit this year.",
             "dangling opener",
@@ -290,6 +296,15 @@ def test_sentences_that_do_not_stand_alone_are_left_out(text: str, reason: str) 
         "The city agreed a ferry deal in May, but those talks stalled again on Monday.",
         "The council will pay those who lost their homes in the floods last winter.",
         "The city raised its harbour fees in May and the port of Leith followed suit.",
+        # "this" and "that" that need nothing before them
+        "The harbour board will meet this week to vote on the new ferry plan.",
+        "Fighting in this vast northern region subsided after the rains came in May.",
+        "The minister said that the ferry plan would cost the city more than expected.",
+        "The board approved a plan that would double the number of ferries by 2030.",
+        "Though this is the first time the rule has been used, the board expects more.",
+        "In this age of cheap flights the ferry company has struggled to fill its boats.",
+        "The council believed that 5 to 7 percent of the ferries were never inspected.",
+        "Martha added that shortly before the storm the ferry had been inspected twice.",
         "The state will pay for those of the ferries that were damaged in the storm.",
         "One of the players in the final was born in the city of Leeds in 1990.",
         "The mayor – seen here at the opening in May – said the harbour would reopen.",

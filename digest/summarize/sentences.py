@@ -207,6 +207,107 @@ _DEMONSTRATIVE_FIRST = re.compile(
     r"[a-z]+ed\s+by)\b)"
 )
 
+#: The first clause of a sentence: up to its first comma, colon, dash, quote or bracket.
+_FIRST_CLAUSE = re.compile(r"^[^,;:—–\"“”(]*")
+#: "this" or "that" before a word, in the first clause ("rejected that agreement",
+#: "Hunter disputed this notion", "All this means"), with the two words after it.
+_THIS_THAT = re.compile(
+    r"(?:^|(?<=\s))(?:(?P<before>[A-Za-z][\w'’-]*)\s+)?(?P<word>this|that)\s+(?P<w1>[\w'’-]+)"
+    r"(?:\s+(?P<w2>[\w'’-]+))?(?:\s+(?P<w3>[\w'’-]+))?"
+)
+#: Nouns that "this" makes a time, the writer's place or the writer's own piece, which
+#: need nothing before them ("this year", "this political season", "in this vast
+#: nation", "at this stage", "this article"). "That day" and "that year" do point back
+#: (:data:`_THAT_TIME`).
+_HERE_AND_NOW = frozenset(
+    """
+    year years week weeks month months season seasons summer spring fall autumn winter
+    weekend morning afternoon evening night tonight century decade era stage time times
+    moment point semester quarter holiday today country nation city town capital village
+    region island state province county district area world planet story article piece post
+    page site podcast video edition
+    """.split()  # noqa: SIM905
+)
+_THAT_TIME = frozenset(
+    """
+    day night morning afternoon evening week weekend month year season time moment point
+    summer spring fall autumn winter
+    """.split()  # noqa: SIM905
+)
+_POSSESSIVE = re.compile(r"['’]s?$")
+#: After "this": the pronoun with a form of "be" is a dummy ("this is the first time").
+_BE = frozenset(("is", "was", "isn't", "wasn't", "isn’t", "wasn’t"))
+#: Words after "that" that make it a conjunction or a relative ("said that the ...",
+#: "believed that 5 to 7 percent", "a deal that would ...").
+_AFTER_CONJUNCTION_THAT = frozenset(
+    """
+    the a an his her its their our my your this these those some no any every each all many
+    most several one two three he she it they we i you there such if when in on at to for of
+    is was are were be been has have had would will could can may might should must not only
+    even because despite so
+    """.split()  # noqa: SIM905
+)
+#: Words that end a noun phrase "that" opens as a demonstrative: "rejected that
+#: agreement, saying ...", "led that company as it ...", "in that paper and ...".
+_PHRASE_END = frozenset(
+    """
+    and as but or in on of for at to from with by after before because since when while if
+    """.split()  # noqa: SIM905
+)
+#: Prepositions and verbs after which "that" before a bare noun is a demonstrative.
+_THAT_AFTER = frozenset(
+    """
+    in on of for at to from with about by under over into during since after before against
+    behind despite like beyond asked led left made won lost held took saw heard signed broke
+    sold bought built ran cited
+    """.split()  # noqa: SIM905
+)
+
+
+def _demonstrative_points_back(text: str) -> bool:
+    """Whether "this" or "that" in the first clause points at a sentence not shown.
+
+    "Netanyahu's government rejected that agreement, saying ...", "Hunter disputed
+    this notion", "The union said this clearly addresses ...", "few plans were made
+    that day". Times and places of now and here stand alone ("this year", "in this
+    vast nation"), as do "this is ..." and what "of ..." explains ("this age of big
+    tech"); "that" as a conjunction or relative ("said that the ...", "a deal that
+    would ...") is not a demonstrative.
+    """
+    clause = _FIRST_CLAUSE.match(text)
+    if clause is None:
+        return False
+    for match in _THIS_THAT.finditer(clause.group(0)):
+        # possessives count as their noun: "this year's race", "that year's prize"
+        w1, w2, w3 = (_POSSESSIVE.sub("", match.group(g) or "") for g in ("w1", "w2", "w3"))
+        if w1.lower() != w1 or any(ch.isdigit() for ch in w1):
+            continue
+        if match.group("word") == "this":
+            if w1 in _BE or not _HERE_AND_NOW.isdisjoint((w1, w2, w3)) or "of" in (w2, w3):
+                continue
+            return True
+        if w1 in _THAT_TIME:
+            return True
+        before = (match.group("before") or "").lower()
+        if not (before in _THAT_AFTER or before.endswith("ed")):
+            continue
+        if w1 in _AFTER_CONJUNCTION_THAT or w1.endswith(("ing", "ly")):
+            continue
+        # a bare singular noun, maybe after one adjective, ends the phrase: "that
+        # agreement" then the clause's end or a link word ("that paper and ...")
+        words_after = [w for w in (w1, w2, w3) if w]
+        for size in (1, 2):
+            if len(words_after) < size:
+                break
+            noun = words_after[size - 1]
+            ends = len(words_after) == size or words_after[size] in _PHRASE_END
+            if size == 2 and (w1 in _BE or w1 in _PHRASE_END or noun in _PHRASE_END):
+                break
+            if ends and (not noun.endswith("s") or noun.endswith(("ss", "us", "is"))):
+                return True
+    return False
+
+
 #: "follow suit" or "do the same" in a sentence of one clause: what is followed was told
 #: in a sentence not shown ("It is unclear if the 13-inch MacBook Pro will follow suit.").
 #: After a comma, "and", "but" or "after", it may be told in the sentence itself
@@ -506,6 +607,7 @@ def _opener_points_back(text: str, tokens: Sequence[str], opens_quote: bool) -> 
         or _POINTS_BACK.match(text)
         or ("," in text and _PRONOUN_AFTER_PHRASE.match(text))
         or (("these " in text or "those " in text) and _DEMONSTRATIVE_FIRST.match(text))
+        or (("this " in text or "that " in text) and _demonstrative_points_back(text))
         or ((" suit" in text or " the same" in text) and _FOLLOWS_SUIT.match(text))
     )
 
