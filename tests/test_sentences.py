@@ -270,6 +270,14 @@ def test_a_link_word_goes_with_a_resolved_pronoun_only() -> None:
         ("Few firm plans for the harbour were made that day, the mayor said.", "dangling opener"),
         ("Ana Ruiz led that company as it won the ferry contract for the city.", "dangling opener"),
         (
+            "In other words, this claim about the ferry was made up from the start.",
+            "dangling opener",
+        ),
+        (
+            "Even so, they said the ferry would cost more than the new bridge.",
+            "dangling opener",
+        ),
+        (
             "It is unclear whether the other harbour towns will follow suit this year.",
             "dangling opener",
         ),
@@ -305,6 +313,8 @@ def test_sentences_that_do_not_stand_alone_are_left_out(text: str, reason: str) 
         "In this age of cheap flights the ferry company has struggled to fill its boats.",
         "The council believed that 5 to 7 percent of the ferries were never inspected.",
         "Martha added that shortly before the storm the ferry had been inspected twice.",
+        "In other words, the ferry will cost the city more than the new bridge.",
+        "As a result, it is unclear whether the ferry will run in the winter.",
         "The state will pay for those of the ferries that were damaged in the storm.",
         "One of the players in the final was born in the city of Leeds in 1990.",
         "The mayor – seen here at the opening in May – said the harbour would reopen.",

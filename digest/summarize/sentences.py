@@ -608,8 +608,18 @@ def _opener_points_back(text: str, tokens: Sequence[str], opens_quote: bool) -> 
         or ("," in text and _PRONOUN_AFTER_PHRASE.match(text))
         or (("these " in text or "those " in text) and _DEMONSTRATIVE_FIRST.match(text))
         or (("this " in text or "that " in text) and _demonstrative_points_back(text))
+        or ("," in text[:40] and _link_then_pointer(text))
         or ((" suit" in text or " the same" in text) and _FOLLOWS_SUIT.match(text))
     )
+
+
+def _link_then_pointer(text: str) -> bool:
+    """Whether a link phrase comes before a word that points back ("In other words, this")."""
+    match = _LINK_THEN_POINTER.match(text)
+    if match is None:
+        return False
+    rest = text[match.end("pointer") :]
+    return not _STANDS_ALONE.match(rest[:1].upper() + rest[1:])
 
 
 def _no_speaker(text: str, outside_quotes: str) -> bool:
@@ -667,14 +677,24 @@ _CONSEQUENCE = (
     # "With this and other fund-raising programs, the committee says it has ..."
     r"(?:With|Through|Despite|Besides) (?:this|that|these|those) and (?:other|similar) [^,;]{1,40}"
 )
-_LEADING_LINK = re.compile(
-    r"^(?:However|Meanwhile|In addition|Additionally|Also|Moreover|Furthermore|Still|"
+_LINK_PHRASES = (
+    r"However|Meanwhile|In addition|Additionally|Also|Moreover|Furthermore|Still|"
     r"Nevertheless|Nonetheless|In the meantime|At the same time|Separately|For example|"
     r"For instance|Presumably|In other words|That said|By contrast|In contrast|Even so|"
     r"Afterwards?|Subsequently|"
     r"On the other hand|" + _CONSEQUENCE + r"|On (?:Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday)|(?:Earlier|Later) (?:this|that|on) \w+|"
     + _EDITORIAL
+)
+#: A link phrase before a word that points back: "In other words, this claim ...",
+#: "For example, they ..." lean on the sentence before twice over.
+_LINK_THEN_POINTER = re.compile(
+    r"^(?:" + _LINK_PHRASES + r"),\s+(?P<pointer>)(?:he|she|it|they|this|that|these|those|his|"
+    r"her|its|their|him|them)\b"
+)
+_LEADING_LINK = re.compile(
+    r"^(?:"
+    + _LINK_PHRASES
     + r"),\s+(?=[A-Za-z\"“])(?!(?:he|she|it|they|this|that|these|those|his|her|its|their)\b)"
     r"|^(?:But|And|Yet)\s+(?=[A-Za-z\"“])"
     r"(?!(?:[Hh]e|[Ss]he|[Ii]t|[Tt]hey|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose|[Hh]is|[Hh]er|[Ii]ts|"
