@@ -57,6 +57,19 @@ def test_a_he_said_gets_the_name_from_the_sentence_before() -> None:
     assert verdict(out[1]) == ""
 
 
+def test_a_he_after_a_nameless_opening_clause_gets_the_name() -> None:
+    out = resolved(
+        "Paul Kerr, 55, pleaded guilty on Monday to setting fire to a ferry in the harbour.",
+        "If convicted, he could face up to ten years in prison and a large fine.",
+    )
+    assert (
+        out[1] == "If convicted, Paul Kerr could face up to ten years in prison and a large fine."
+    )
+    assert verdict(out[1]) == ""
+    # a name in the clause is likely whom the pronoun means: nothing to resolve
+    assert verdict("After Smith resigned from the board, he moved to Leeds with his family.") == ""
+
+
 def test_a_quote_with_a_pronoun_speaker_gets_the_name() -> None:
     out = resolved(
         "Judge Helen Marsh sentenced Paul Kerr to 40 years in prison on Wednesday.",
@@ -269,6 +282,12 @@ def test_a_link_word_goes_with_a_resolved_pronoun_only() -> None:
         ("The council disputed this notion at its meeting on Monday night.", "dangling opener"),
         ("Few firm plans for the harbour were made that day, the mayor said.", "dangling opener"),
         ("Ana Ruiz led that company as it won the ferry contract for the city.", "dangling opener"),
+        # a contraction, a condition or a time told before
+        ("It’ll also get a wider bumper and larger lights at the front.", "dangling opener"),
+        ("If convicted, he could face up to ten years in prison and a fine.", "dangling opener"),
+        ("After an episode, they may feel a strong sense of guilt or shame.", "dangling opener"),
+        ("If not, the council will try to find other money for the ferry.", "dangling opener"),
+        ("Two months later, the ferry company went out of business for good.", "dangling opener"),
         (
             "In other words, this claim about the ferry was made up from the start.",
             "dangling opener",
@@ -315,6 +334,8 @@ def test_sentences_that_do_not_stand_alone_are_left_out(text: str, reason: str) 
         "Martha added that shortly before the storm the ferry had been inspected twice.",
         "In other words, the ferry will cost the city more than the new bridge.",
         "As a result, it is unclear whether the ferry will run in the winter.",
+        "The bridge opened two years later than planned, in May, after the strike.",
+        "When the ferry docked on Monday, the crew cheered and waved their flags.",
         "The state will pay for those of the ferries that were damaged in the storm.",
         "One of the players in the final was born in the city of Leeds in 1990.",
         "The mayor – seen here at the opening in May – said the harbour would reopen.",

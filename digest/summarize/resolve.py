@@ -153,7 +153,16 @@ OPENING_PHRASE = _OPENING.format(rest=r"[^,;:()\"“”]")
 #: ... or no name (a capital before a lower-case letter; an acronym is no name):
 #: a possessive or an "it" after it may mean someone or something named there.
 OPENING_PHRASE_NO_NAME = _OPENING.format(rest=r"(?:[^,;:()\"“”A-Z]|[A-Z](?![a-z]))")
-_PHRASE_PRONOUN = re.compile(r"^(" + OPENING_PHRASE + r",\s+)(he|she)\s+(?=[a-z])")
+#: An opening clause of a conjunction that names nobody ("If convicted", "When asked
+#: about the plan", "After an episode"): a pronoun after it points back past it too.
+#: (With a name in it, the pronoun is likely that name: "After Smith resigned, he ...")
+OPENING_CLAUSE_NO_NAME = (
+    r"(?:If|When|After|Before|Once|Unless|Until|While|Although|Though|Because|Since)\b"
+    r"(?:[^,;:()\"“”A-Z]|[A-Z](?![a-z])){0,120}"
+)
+_PHRASE_PRONOUN = re.compile(
+    r"^((?:" + OPENING_PHRASE + "|" + OPENING_CLAUSE_NO_NAME + r"),\s+)(he|she)\s+(?=[a-z])"
+)
 _POSSESSIVE = re.compile(r"^(His|Her)\s+(?=[a-z])")
 _SPEAKER_PRONOUN = re.compile(rf"([”\"’],?\s+)(he|she)(\s+(?:{_SPEECH})\b)")
 _HE = re.compile(r"\b(?:he|him|his|himself)\b", re.I)

@@ -58,6 +58,7 @@ import snowballstemmer  # type: ignore[import-untyped]
 from digest.clean import is_boilerplate
 from digest.model import Article
 from digest.summarize.resolve import (
+    OPENING_CLAUSE_NO_NAME,
     OPENING_PHRASE,
     OPENING_PHRASE_NO_NAME,
     People,
@@ -79,6 +80,7 @@ DANGLING_OPENERS = frozenset(
     also however meanwhile still then thus hence moreover furthermore nevertheless
     instead otherwise besides such both likewise similarly nonetheless indeed
     additionally again it's that's he's she's they're they've they'd he'd she'd which
+    it'll he'll she'll they'll it'd that'll
     """.split()  # noqa: SIM905
 )
 #: Words after "It is" that make "it" a subject raised from what follows when a
@@ -164,7 +166,7 @@ _PART_OF_EARLIER = re.compile(
 #: news account, it posted ..." (unless what follows stands alone: "In May, it is
 #: unclear whether ...").
 _PRONOUN_AFTER_PHRASE = re.compile(
-    r"^" + OPENING_PHRASE + r",\s+(?:he|she|they)\b"
+    r"^(?:" + OPENING_PHRASE + "|" + OPENING_CLAUSE_NO_NAME + r"),\s+(?:he|she|they)\b"
     r"|^" + OPENING_PHRASE_NO_NAME + r",\s+(?:(?:his|her|their|its)\b"
     r"|it\b(?!['’]s\b| is\b| was\b| remains\b| seems\b| appears\b))"
 )
@@ -182,6 +184,13 @@ _POINTS_BACK = re.compile(
     r"periods?|situations?|scenarios?|senses?|contexts?|spirit|capacity|role|stage|"
     r"occasions?|days?|nights?|weeks?|months?|years?)\b[^,;]{0,30},\s+"
     r"|^(?:By|Since|Until|Till|Even|Back|Before|Only) then,\s+|^At the time,\s+"
+    # "If not, ...", "If so, ...": the condition was told before
+    r"|^If (?:not|so),\s+"
+    # a time counted from a step told before: "Two months later, he died ...", "A day
+    # earlier, police had ..."
+    r"|^(?:(?:A|An|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Several|Some|A few|"
+    r"Many|\d+) )?(?:[a-z]+ )?(?i:seconds?|minutes?|hours?|days?|weeks?|months?|years?|"
+    r"decades?) (?:later|earlier)\b,?\s+"
     # an answer to a question the reader never saw: "Yes, the exclamation point is ..."
     r"|^(?:Yes|No|Well|Sure|Okay|OK|Oh),\s+"
     # a part of a group named before: "For most, this would mean ..."
