@@ -362,6 +362,36 @@ def test_the_middle_of_a_quotation_is_never_chosen() -> None:
     assert texts["I just start writing a lot of notes."] == "inside quote"
 
 
+def test_a_quotation_carried_on_from_a_paragraph_before_ends_where_it_closes() -> None:
+    # Wire copy whose paragraph breaks are lost: the quote is opened again, not closed,
+    # at the start of its second paragraph; what follows is the writer's own text.
+    story = article(
+        "q",
+        'Asked whether all votes are tainted, Hodler said, "I know of so many times. '
+        '"There is a good chance it is always the case." '
+        "The president of the committee immediately distanced himself from the claims. "
+        "The committee will meet in Lausanne on Monday to decide on an inquiry.",
+    )
+    texts = {c.text: c.excluded for c in candidates([story])}
+    assert texts['"There is a good chance it is always the case."'] == "inside quote"
+    assert (
+        texts["The president of the committee immediately distanced himself from the claims."] == ""
+    )
+    assert texts["The committee will meet in Lausanne on Monday to decide on an inquiry."] == ""
+
+
+def test_a_quotation_opened_with_a_grave_accent_closes_with_a_straight_mark() -> None:
+    story = article(
+        "q",
+        "The players gathered outside the gym on Tuesday morning to talk to the press. "
+        "`There's a perception that we're on strike. "
+        'We have been locked out of our own gym," the union president said. '
+        "The league cancelled the first two weeks of the season on Tuesday night.",
+    )
+    texts = {c.text: c.excluded for c in candidates([story])}
+    assert texts["The league cancelled the first two weeks of the season on Tuesday night."] == ""
+
+
 # -- order -------------------------------------------------------------------------------------
 
 

@@ -771,11 +771,34 @@ def article_sentences(article: Article) -> list[str]:
     return [s for paragraph in article.paragraphs for s in split_sentences(paragraph)]
 
 
+#: A sentence that opens with an opening quotation mark (a straight one before a word).
+_REOPENS = re.compile(r"^\s*(?:“|[\"`](?=[\w(\[‘'….]))")
+
+
+#: A grave accent opening a quotation, as older wire text writes one: "`There's a
+#: perception ... locked out.\"" pairs it with a straight mark. After a straight
+#: mark it opens a quotation inside that one ("\"They tell me, `Oh, we're going to
+#: ... do,\"'"), which the straight marks already count.
+_GRAVE_OPENING = re.compile(r"(?:^|(?<=\s))`(?=\w)")
+
+
+def _straight_marks(text: str) -> int:
+    """The straight double quotation marks of ``text``, with a grave that opens it
+    ("`Had this been ... news.\"") or, where it has none, its opening graves."""
+    marks = text.count('"')
+    if "`" in text:
+        if not marks:
+            return len(_GRAVE_OPENING.findall(text))
+        marks += text.lstrip().startswith("`")
+    return marks
+
+
 def _opens_quote(text: str) -> bool:
-    return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
+    return _straight_marks(text) % 2 == 1 or text.count("“") > text.count("”")
 
 
 def _closes_quote(text: str) -> bool:
+    # inside a quotation a grave opens one within it ("... asking them: `What is ...")
     return text.count('"') % 2 == 1 or text.count("”") > text.count("“")
 
 
@@ -790,7 +813,12 @@ def _quotation_middles(sentences: Sequence[str]) -> list[bool]:
     out: list[bool] = []
     for text in sentences:
         out.append(inside_double or inside_single)
-        if inside_double:
+        if inside_double and _REOPENS.match(text):
+            # a quotation carried on from a paragraph before opens again ('"There
+            # is a good chance ..."'), as news prints it; where the paragraph breaks
+            # are lost, it is still a middle, and what it leaves open is its own
+            inside_double = _opens_quote(text)
+        elif inside_double:
             inside_double = not _closes_quote(text)
         elif _opens_quote(text):
             inside_double = True
