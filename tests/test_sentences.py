@@ -83,6 +83,26 @@ def test_a_quote_with_a_pronoun_speaker_gets_the_name() -> None:
     assert out[1] == "“This bridge took twenty years to build,” Karen Holt said."
 
 
+def test_a_reported_statement_said_by_a_pronoun_gets_the_name_or_is_left_out() -> None:
+    out = resolved(
+        "Mayor Karen Holt spoke to the harbour board on Friday about the ferry.",
+        "The ferry, she said, will run every hour from May until the end of October.",
+    )
+    assert (
+        out[1]
+        == "The ferry, Karen Holt said, will run every hour from May until the end of October."
+    )
+    assert verdict(out[1]) == ""
+    for text in (
+        "The ferry, she said, will run every hour from May until the end of October.",
+        "As for the old ferry, he added, it will be sold to a museum in the north.",
+        "The new timetable will be ready by the end of next week, he added.",
+    ):
+        assert verdict(text) == "dangling opener", text
+    # "he" in a main clause after a clause that names him is no aside
+    assert verdict("When Kerr was asked about the ferry, he said it would run in May.") == ""
+
+
 def test_an_unresolved_she_said_is_left_out() -> None:
     text = "She said the bridge would open to traffic in May after four years of work."
     assert verdict(text) == "dangling opener"

@@ -164,7 +164,9 @@ _PHRASE_PRONOUN = re.compile(
     r"^((?:" + OPENING_PHRASE + "|" + OPENING_CLAUSE_NO_NAME + r"),\s+)(he|she)\s+(?=[a-z])"
 )
 _POSSESSIVE = re.compile(r"^(His|Her)\s+(?=[a-z])")
-_SPEAKER_PRONOUN = re.compile(rf"([”\"’],?\s+)(he|she)(\s+(?:{_SPEECH})\b)")
+#: A quotation's speaker as a pronoun ('..." she said'), or a reported statement's
+#: between commas ("Lower-income voters, he said, might not ...").
+_SPEAKER_PRONOUN = re.compile(rf"([”\"’],?\s+|,\s+)(he|she)(\s+(?:{_SPEECH})\b)")
 _HE = re.compile(r"\b(?:he|him|his|himself)\b", re.I)
 _SHE = re.compile(r"\b(?:she|her|hers|herself)\b", re.I)
 

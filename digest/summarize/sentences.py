@@ -594,6 +594,9 @@ def judge(text: str, tokens: Sequence[str], inside_quote: bool = False) -> tuple
         return "exclamation", 1.0, False
     if quoted and _no_speaker(text, outside_quotes):
         return "quote without speaker", 1.0, True
+    if not quoted and ", " in text and _REPORTED_PRONOUN.search(text):
+        # "Lower-income voters, he said, might not bother to vote": said by whom?
+        return "dangling opener", 1.0, True
     if opens_quote and QUOTES_OPENING == "exclude":
         return "opens with a quote", 1.0, False
     if quoted and QUOTED_SHARE < 1.0 and len(outside_quotes.split()) < (1 - QUOTED_SHARE) * length:
@@ -629,6 +632,18 @@ def _link_then_pointer(text: str) -> bool:
         return False
     rest = text[match.end("pointer") :]
     return not _STANDS_ALONE.match(rest[:1].upper() + rest[1:])
+
+
+#: A reported statement's speaker as a bare pronoun, between commas or at the end:
+#: "Lower-income voters, he said, might not bother to vote.", "... next week, he
+#: added." (A name before it is not whom it means: "As for Windows, he added, ...".
+#: "When Smith was asked, he said ..." is no aside, and "he" is Smith.)
+_REPORTED_PRONOUN = re.compile(
+    r",\s+(?:he|she|they)\s+(?:said|says|added|adds|explained|insisted|noted|stated|argued|"
+    r"warned|claimed|recalled|wrote|believes|believed|thinks|thought)"
+    r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|"
+    r"yesterday))?(?:,|\.$)"
+)
 
 
 def _no_speaker(text: str, outside_quotes: str) -> bool:
