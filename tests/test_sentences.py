@@ -596,6 +596,15 @@ def test_shorter_drops_a_relative_clause_and_stays_a_sentence() -> None:
     assert shorter("Billy Hunter, the union's director, warned the owners on Monday.") is None
     assert shorter("The mayor said “the bridge, which is old, must go” on Monday.") is None
     assert shorter("The council approved the bridge on Monday.") is None
+    # the relative clause closes an aside begun before it: dropping it would drop its comma
+    assert (
+        shorter(
+            "Holt, a member of the harbour board, which runs the ferry, backed the plan on Monday."
+        )
+        is None
+    )
+    # what "them" means is in the aside
+    assert shorter("The bank, which had held its rates for a year, cut them on Monday.") is None
 
 
 @pytest.mark.parametrize(
