@@ -135,8 +135,13 @@ def _title_before_name(piece: str, following: str, paragraph: str) -> bool:
     return re.search(name + r"(?!\.)\b", paragraph) is None
 
 
-#: A title's abbreviation inside a piece, before a capitalised word.
-_TITLE_INSIDE = re.compile(_TITLE + r"\s+(?=[\"“‘]?[A-Z])")
+#: A title's abbreviation inside a piece, before a capitalised word; or a US state's,
+#: after the town's comma ("... in Hillsboro, Ore. And while Intel ...").
+_TITLE_INSIDE = re.compile(
+    r"(?:" + _TITLE + r"|,\s+(?:Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|"
+    r"Mass|Mich|Minn|Miss|Mo|Mont|Neb|Nev|Okla|Ore|Pa|Tenn|Tex|Vt|Va|Wash|Wis|Wyo|N\.[HJMYCD]|"
+    r"S\.[CD]|R\.I|W\.Va)\.)\s+(?=[\"“‘]?[A-Z])"
+)
 
 
 def _split_at_titles(piece: str, paragraph: str) -> list[str]:

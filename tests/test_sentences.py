@@ -795,6 +795,15 @@ def test_a_street_abbreviation_still_ends_a_sentence() -> None:
             "The bill was backed by Democratic Sen. Bill Gray of Ohio. The vote is on Friday.",
             ["The bill was backed by Democratic Sen. Bill Gray of Ohio.", "The vote is on Friday."],
         ),
+        # a US state's abbreviation after a town ends a sentence before a function word
+        (
+            "The firm has a lab in Hillsboro, Ore. And while it grows, it hires slowly.",
+            ["The firm has a lab in Hillsboro, Ore.", "And while it grows, it hires slowly."],
+        ),
+        (
+            "They met in Mountain View, Calif. That meeting was the first of three.",
+            ["They met in Mountain View, Calif.", "That meeting was the first of three."],
+        ),
     ],
 )
 def test_a_title_word_used_as_a_name_ends_a_sentence(paragraph: str, expected: list[str]) -> None:
