@@ -356,6 +356,9 @@ def test_sentences_that_do_not_stand_alone_are_left_out(text: str, reason: str) 
         "As a result, it is unclear whether the ferry will run in the winter.",
         "The bridge opened two years later than planned, in May, after the strike.",
         "When the ferry docked on Monday, the crew cheered and waved their flags.",
+        # an opener word inside a hyphenated one leans on nothing
+        "So-called ferry banks have been all the rage in the north for some years.",
+        "Then-mayor Karen Holt opened the harbour bridge in the spring of 2010.",
         "The state will pay for those of the ferries that were damaged in the storm.",
         "One of the players in the final was born in the city of Leeds in 1990.",
         "The mayor – seen here at the opening in May – said the harbour would reopen.",

@@ -612,6 +612,8 @@ def judge(text: str, tokens: Sequence[str], inside_quote: bool = False) -> tuple
 def _opener_points_back(text: str, tokens: Sequence[str], opens_quote: bool) -> bool:
     """Whether the sentence opens with a word or phrase that points at one not shown."""
     first = tokens[0] if tokens else ""
+    if first in DANGLING_OPENERS and "-" in text.split(None, 1)[0]:
+        first = ""  # "So-called neo-banks ...", "Then-president Obama ..." lean on nothing
     if first in DANGLING_OPENERS and not opens_quote and not _STANDS_ALONE.match(text):
         return True
     return bool(
