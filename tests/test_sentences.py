@@ -359,6 +359,11 @@ def test_sentences_that_do_not_stand_alone_are_left_out(text: str, reason: str) 
         # an opener word inside a hyphenated one leans on nothing
         "So-called ferry banks have been all the rage in the north for some years.",
         "Then-mayor Karen Holt opened the harbour bridge in the spring of 2010.",
+        # a verb the shape test did not know, and a name that ends in "!"
+        "The captain didn’t suffer any injury in the crash on Sunday night.",
+        "The ferry company broke ground on its new terminal just under a year ago.",
+        "Tickets for the first boat go on sale at 10 a.m. on Friday, Dec. 6.",
+        "The singer is unhappy with her old label, according to a new report by E!",
         "The state will pay for those of the ferries that were damaged in the storm.",
         "One of the players in the final was born in the city of Leeds in 1990.",
         "The mayor – seen here at the opening in May – said the harbour would reopen.",

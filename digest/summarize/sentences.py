@@ -376,6 +376,8 @@ _FIRST_PERSON_WORDS = frozenset(
 #: What every match of :data:`_TEASER` holds, and of :data:`_TEASER_TAIL` (lower-cased).
 _TEASER_HINT = any_of(("here", "what", "…", "..."))
 _TEASER_TAIL_HINT = re.compile(r"\s[-–—|]|:|here")
+#: A name that ends in "!" at the end of a sentence: "... according to a report by E!"
+_NAME_WITH_BANG = re.compile(r"(?:\b[A-Z]{1,3}|\bYahoo|\bJeopardy)!$")
 _PRONOUN_SPEAKER = re.compile(
     r"(?:[\"”’],?\s+|^|\s)(?:[Hh]e|[Ss]he|[Tt]hey)\s+(?:said|says|added|adds|explained|told|"
     r"continued|insisted|wrote|recalled|stated|noted|beams|laughs|mumbles|admits|admitted)\b"
@@ -401,6 +403,13 @@ _VERBS = frozenset(
     should may might must said says say told tells according announced added asked made
     took gave went came got found left won lost saw knew began became held kept put set
     ran met paid led sent spent brought bought thought felt built hit cut
+    isn't aren't wasn't weren't don't doesn't didn't won't wouldn't can't couldn't hasn't
+    haven't hadn't shouldn't mustn't
+    go get give take make come keep run see know think seem become begin leave bring tell
+    find feel hold stand lose win meet send build pay buy sell grow rise fall
+    broke rose fell grew drew drove flew threw wrote spoke chose sold stood sat ate wore
+    hung fought caught taught struck swept shot fled slid hid dug spun stuck sank sang
+    rang swam tore bore swore froze stole woke shook forgave forbade overtook undertook
     """.split()  # noqa: SIM905
 )
 
@@ -589,7 +598,7 @@ def judge(text: str, tokens: Sequence[str], inside_quote: bool = False) -> tuple
     opens_quote = text.lstrip()[:1] in ('"', "“")
     if _opener_points_back(text, tokens, opens_quote):
         return "dangling opener", 1.0, True
-    if text.rstrip().endswith("!") and not opens_quote:
+    if text.rstrip().endswith("!") and not opens_quote and not _NAME_WITH_BANG.search(text):
         # the writer exclaiming, outside any quotation: not the register of news
         return "exclamation", 1.0, False
     if quoted and _no_speaker(text, outside_quotes):
