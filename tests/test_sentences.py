@@ -70,6 +70,23 @@ def test_a_he_after_a_nameless_opening_clause_gets_the_name() -> None:
     assert verdict("After Smith resigned from the board, he moved to Leeds with his family.") == ""
 
 
+def test_a_possessive_is_no_part_of_a_name_and_its_owner_is_not_the_subject() -> None:
+    from digest.summarize.resolve import names_in
+
+    assert [n for _, _, n in names_in("Portugal's Jose Saramago met Smith’s aide.")] == [
+        "Portugal",
+        "Jose Saramago",
+        "Smith",
+    ]
+    # the father did it, not Kerr: nothing to resolve with certainty
+    out = resolved(
+        "Paul Kerr, 22, was charged with the attack on the ferry on Monday.",
+        "Here in Leeds, Kerr's father, Bill, also condemned the attack on the ferry.",
+        "His pickup truck was apparently used in the attack, the police said.",
+    )
+    assert out[2] == "His pickup truck was apparently used in the attack, the police said."
+
+
 def test_a_quote_with_a_pronoun_speaker_gets_the_name() -> None:
     out = resolved(
         "Judge Helen Marsh sentenced Paul Kerr to 40 years in prison on Wednesday.",

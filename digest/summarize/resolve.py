@@ -33,9 +33,10 @@ from functools import lru_cache
 #: A capitalised name of one to four words ("Jon Landau", "Robert Rodriguez",
 #: "Ursula von der Leyen", "Martin Luther King Jr").
 _NAME = re.compile(
-    r"(?<![\w’'-])(?:[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?|Mc[A-Z][a-z]+|[A-Z]\.)"
+    # ("Al-Amin" is one name; "Smith's" is Smith and a possessive)
+    r"(?<![\w’'-])(?:[A-Z][a-z]+(?:(?:-|[’'](?!s\b))[A-Z]?[a-z]+)?|Mc[A-Z][a-z]+|[A-Z]\.)"
     r"(?:\s+(?:(?:de|da|del|della|di|van|von|der|den|bin|al|le|la|dos|du)\s+)*"
-    r"(?:[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?|Mc[A-Z][a-z]+|[A-Z]\.|Jr\.?|Sr\.?)){0,3}"
+    r"(?:[A-Z][a-z]+(?:(?:-|[’'](?!s\b))[A-Z]?[a-z]+)?|Mc[A-Z][a-z]+|[A-Z]\.|Jr\.?|Sr\.?)){0,3}"
     r"(?![\w-])"
 )
 #: Titles that make the name after them a person (with the person's gender, if any).
@@ -343,8 +344,18 @@ def mentions(text: str, known: Known) -> list[Mention]:
     return found
 
 
+#: A possessive before a lower-case noun: "'s father", "’s activities".
+_OWNER = re.compile(r"['’]s\s+[a-z]")
+
+
 def _subject_like(text: str, mention: Mention) -> bool:
-    """Whether a mention opens its sentence (after a title, role or intro) or ends a quote."""
+    """Whether a mention opens its sentence (after a title, role or intro) or ends a quote.
+
+    Not when it owns the subject: in "McKinney's father, Bill, condemned the attack"
+    the one who did is the father.
+    """
+    if _OWNER.match(text, mention.end):
+        return False
     before = text[: mention.start].rstrip()
     if not before:
         return True
