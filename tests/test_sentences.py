@@ -70,6 +70,26 @@ def test_a_he_after_a_nameless_opening_clause_gets_the_name() -> None:
     assert verdict("After Smith resigned from the board, he moved to Leeds with his family.") == ""
 
 
+def test_a_role_and_a_body_s_initials_are_no_part_of_a_name() -> None:
+    from digest.summarize.resolve import names_in
+
+    def names(text: str) -> list[str]:
+        return [n for _, _, n in names_in(text)]
+
+    assert names("U.N. Secretary-General Kofi Annan arrived in Tripoli.") == [
+        "Kofi Annan",
+        "Tripoli",
+    ]
+    assert names("U.N. Secretary General Kofi Annan arrived.") == ["Kofi Annan"]
+    assert names("Attorney General Janet Reno said it.") == ["Janet Reno"]
+    assert names("General Motors said it would close the plant.") == ["General Motors"]
+    out = resolved(
+        "U.N. Secretary-General Kofi Annan said he was tired after the talks in Tripoli.",
+        "He left on Sunday for a summit of Gulf states in Abu Dhabi.",
+    )
+    assert out[1] == "Kofi Annan left on Sunday for a summit of Gulf states in Abu Dhabi."
+
+
 def test_a_possessive_is_no_part_of_a_name_and_its_owner_is_not_the_subject() -> None:
     from digest.summarize.resolve import names_in
 

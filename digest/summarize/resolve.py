@@ -36,7 +36,7 @@ _NAME = re.compile(
     # ("Al-Amin" is one name; "Smith's" is Smith and a possessive)
     r"(?<![\w’'-])(?:[A-Z][a-z]+(?:(?:-|[’'](?!s\b))[A-Z]?[a-z]+)?|Mc[A-Z][a-z]+|[A-Z]\.)"
     r"(?:\s+(?:(?:de|da|del|della|di|van|von|der|den|bin|al|le|la|dos|du)\s+)*"
-    r"(?:[A-Z][a-z]+(?:(?:-|[’'](?!s\b))[A-Z]?[a-z]+)?|Mc[A-Z][a-z]+|[A-Z]\.|Jr\.?|Sr\.?)){0,3}"
+    r"(?:[A-Z][a-z]+(?:(?:-|[’'](?!s\b))[A-Z]?[a-z]+)?|Mc[A-Z][a-z]+|[A-Z]\.|Jr\.?|Sr\.?)){0,4}"
     r"(?![\w-])"
 )
 #: Titles that make the name after them a person (with the person's gender, if any).
@@ -193,16 +193,35 @@ class Mention:
     end: int
 
 
+_INITIAL = re.compile(r"[A-Z]\.")
+
+
+def _no_name_word(token: str) -> bool:
+    """Whether a capitalised word is no part of a person's name: a title, an opener, a
+    role ("Secretary", "Secretary-General"; "General" alone may start a company's)."""
+    parts = token.rstrip(".").split("-")
+    return all(p in _SKIPPED or p.lower() in _ROLES or p == "General" for p in parts) and (
+        parts != ["General"]
+    )
+
+
 def names_in(text: str) -> list[tuple[int, int, str]]:
     """Every capitalised name in ``text``: (start, end, name), openers and months left out."""
     found: list[tuple[int, int, str]] = []
     for match in _NAME.finditer(text):
         tokens = match.group(0).split()
         start = match.start()
-        # Drop a leading word that is no name ("The", "In", "Mr", a month).
-        while tokens and tokens[0].rstrip(".") in _SKIPPED:
+        # Drop a leading word that is no name ("The", "In", "Mr", a month, a role's
+        # "Secretary-General"), and the initial of a body before one ("U.N.").
+        dropped = False
+        while tokens and (
+            _no_name_word(tokens[0])
+            or (dropped and tokens[0] == "General")  # "Attorney General", not "General Motors"
+            or (len(tokens) > 1 and _INITIAL.fullmatch(tokens[0]) and _no_name_word(tokens[1]))
+        ):
             start = text.index(tokens[1], start) if len(tokens) > 1 else match.end()
             tokens = tokens[1:]
+            dropped = True
         if tokens:
             found.append((start, match.end(), " ".join(tokens)))
     return found
@@ -362,7 +381,7 @@ def _subject_like(text: str, mention: Mention) -> bool:
     if before.endswith((",", "”", '"', "’")) and len(before.split()) <= 12:
         return True
     word = before.rsplit(None, 1)[-1]
-    if word in _TITLES or word.lower() in _ROLES:
+    if word in _TITLES or word.lower() in _ROLES or ("-" in word and _no_name_word(word)):
         # "Producer Jon Landau", "In May, director Hanna Berg", "Film critic Anna Kovacs".
         head = before[: -len(word)].strip()
         return not head or head.endswith(",") or (" " not in head and head[:1].isupper())
