@@ -649,3 +649,28 @@ def test_a_sentence_with_a_figure_of_its_own_is_another_fact() -> None:
         ]
     )
     assert not _near_duplicate(poll[0], poll[1])
+
+
+def test_two_sentences_dated_alike_are_not_one_fact_for_that() -> None:
+    from digest.summarize.solver import _near_duplicate
+
+    games = candidates(
+        [
+            article(
+                "games/a",
+                "The mayor told the ferry crews that the Dec. 6-20 festival would be a success.",
+            ),
+            article(
+                "games/b",
+                "A harbour company is studying a plan to send two boats to the Dec. 6-20 festival.",
+            ),
+            article(
+                "games/c",
+                "Kerr, 55, could face up to 10 years in prison for the attack on the ferry.",
+            ),
+            article("games/d", "Kerr faces a maximum of 10 years in prison and is 55 years old."),
+        ]
+    )
+    assert not _near_duplicate(games[0], games[1])
+    # two figures that are amounts still tell one fact
+    assert _near_duplicate(games[2], games[3])

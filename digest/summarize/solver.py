@@ -184,10 +184,26 @@ _FIGURE_TEXT = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
+#: A day of a month ("Dec. 6-20", "Oct. 3", "23 May"): when, not how many.
+_DAY_OF_MONTH = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}"
+    r"(?:\s*[-–]\s*\d{1,2})?(?!\d)(?:st|nd|rd|th)?"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)\b"
+)
+
+
 @lru_cache(maxsize=4096)
 def figures(text: str) -> frozenset[str]:
     """The figures a sentence gives, years left out."""
     return frozenset(f for f in _FIGURE_TEXT.findall(text) if not _YEAR.fullmatch(f))
+
+
+@lru_cache(maxsize=4096)
+def amounts(text: str) -> frozenset[str]:
+    """The figures a sentence gives that are not dates: two sentences dated alike ("the
+    Dec. 6-20 games") may tell different things."""
+    return figures(_DAY_OF_MONTH.sub(" ", text)) if any(c.isdigit() for c in text) else frozenset()
 
 
 #: A sentence whose content words, each weighted by its rarity in English, are this
@@ -227,10 +243,10 @@ def _rarely_contained(small: Candidate, large: Candidate) -> bool:
 def _near_duplicate(a: Candidate, b: Candidate) -> bool:
     """Whether two sentences say nearly the same thing: content-word Jaccard >= 0.6,
     most of one's rare words in the other's (:data:`RARE_CONTAINED`), or
-    :data:`SAME_FIGURES` of the same figures."""
+    :data:`SAME_FIGURES` of the same figures (dates are no figures here)."""
     if a.tokens == b.tokens:
         return True
-    if len(figures(a.text) & figures(b.text)) >= SAME_FIGURES:
+    if len(amounts(a.text) & amounts(b.text)) >= SAME_FIGURES:
         return True
     mine, theirs = a.content_stems, b.content_stems
     small = min(len(mine), len(theirs))
