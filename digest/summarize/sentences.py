@@ -1106,11 +1106,15 @@ def compressed(cands: Sequence[Candidate]) -> list[Candidate]:
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = "january february march april may june july august september october november december"
 _MONTH_ABBREVIATIONS = {m[:3]: i + 1 for i, m in enumerate(_MONTHS.split())} | {"sept": 9}
+#: A month as news writes it: in full, or abbreviated as AP style does ("Oct.", "Sept.").
+MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+)
 _TIME = re.compile(
     r"\b(?:(?P<relative>yesterday|today|tonight|this morning|last night|last week|last month|"
     r"last year)"
-    r"|(?P<month>January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)\s+(?P<day>\d{1,2})(?:,\s+(?P<year>(?:19|20)\d\d))?"
+    r"|(?P<month>" + MONTH + r")\s+(?P<day>\d{1,2})(?:,\s+(?P<year>(?:19|20)\d\d))?"
     r"|(?:on\s+)?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?!['’])"
     r"|in\s+(?P<inyear>(?:19|20)\d\d))\b"
 )

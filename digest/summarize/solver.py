@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from digest.summarize.citations import _stem_weights
 from digest.summarize.sentences import (
+    MONTH,
     Candidate,
 )
 from digest.summarize.weights import POSITION_DECAY, Concept, sentence_concepts
@@ -186,24 +187,26 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 
 #: A day of a month ("Dec. 6-20", "Oct. 3", "23 May"): when, not how many.
 _DAY_OF_MONTH = re.compile(
-    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}"
-    r"(?:\s*[-–]\s*\d{1,2})?(?!\d)(?:st|nd|rd|th)?"
-    r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:January|February|March|April|May|June|July|August|"
-    r"September|October|November|December)\b"
+    r"\b" + MONTH + r"\s+\d{1,2}(?:\s*[-–]\s*\d{1,2})?(?!\d)(?:st|nd|rd|th)?"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?\s+" + MONTH
 )
+
+
+def _figures_in(text: str) -> frozenset[str]:
+    return frozenset(f for f in _FIGURE_TEXT.findall(text) if not _YEAR.fullmatch(f))
 
 
 @lru_cache(maxsize=4096)
 def figures(text: str) -> frozenset[str]:
     """The figures a sentence gives, years left out."""
-    return frozenset(f for f in _FIGURE_TEXT.findall(text) if not _YEAR.fullmatch(f))
+    return _figures_in(text)
 
 
 @lru_cache(maxsize=4096)
 def amounts(text: str) -> frozenset[str]:
     """The figures a sentence gives that are not dates: two sentences dated alike ("the
     Dec. 6-20 games") may tell different things."""
-    return figures(_DAY_OF_MONTH.sub(" ", text)) if any(c.isdigit() for c in text) else frozenset()
+    return _figures_in(_DAY_OF_MONTH.sub(" ", text)) if figures(text) else frozenset()
 
 
 #: A sentence whose content words, each weighted by its rarity in English, are this
