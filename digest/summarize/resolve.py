@@ -93,7 +93,7 @@ _UNNAMED_PEOPLE = re.compile(
     re.I,
 )
 #: A name followed by a speech verb, or one after it: a speaker.
-_SPEECH = (
+SPEECH_VERBS = (
     r"said|says|told|tells|added|adds|explained|explains|revealed|noted|wrote|writes|insisted|"
     r"argued|asked|stated|announced|confirmed|admitted|recalled|warned|claimed|suggested|"
     r"tweeted|posted|replied|continued|pledged|promised|vowed|teased|hinted|joked|shared|"
@@ -101,9 +101,9 @@ _SPEECH = (
 )
 _SPEAKS_AFTER = re.compile(
     rf"^(?:,\s+(?:who|whose)\b[^,]{{0,80}},|,\s+\d{{1,3}},)?"
-    rf"\s*(?:(?:has|have|had|also|then|later|again|publicly|\w+ly)\s+)*(?:{_SPEECH})\b"
+    rf"\s*(?:(?:has|have|had|also|then|later|again|publicly|\w+ly)\s+)*(?:{SPEECH_VERBS})\b"
 )
-_SPEAKS_BEFORE = re.compile(rf"\b(?:{_SPEECH}|according to)\s+$")
+_SPEAKS_BEFORE = re.compile(rf"\b(?:{SPEECH_VERBS}|according to)\s+$")
 _AGE_AFTER = re.compile(r"^,\s+\d{1,3},")
 #: How far around a name (characters) the speech, age and title patterns look.
 _NEAR = 200
@@ -167,7 +167,7 @@ _PHRASE_PRONOUN = re.compile(
 _POSSESSIVE = re.compile(r"^(His|Her)\s+(?=[a-z])")
 #: A quotation's speaker as a pronoun ('..." she said'), or a reported statement's
 #: between commas ("Lower-income voters, he said, might not ...").
-_SPEAKER_PRONOUN = re.compile(rf"([”\"’],?\s+|,\s+)(he|she)(\s+(?:{_SPEECH})\b)")
+_SPEAKER_PRONOUN = re.compile(rf"([”\"’],?\s+|,\s+)(he|she)(\s+(?:{SPEECH_VERBS})\b)")
 _HE = re.compile(r"\b(?:he|him|his|himself)\b", re.I)
 _SHE = re.compile(r"\b(?:she|her|hers|herself)\b", re.I)
 

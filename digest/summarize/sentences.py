@@ -61,6 +61,7 @@ from digest.summarize.resolve import (
     OPENING_CLAUSE_NO_NAME,
     OPENING_PHRASE,
     OPENING_PHRASE_NO_NAME,
+    SPEECH_VERBS,
     People,
     has_pronoun,
     names_in,
@@ -243,7 +244,7 @@ _THAT_TIME = frozenset(
     summer spring fall autumn winter
     """.split()  # noqa: SIM905
 )
-_POSSESSIVE = re.compile(r"['’]s?$")
+_POSSESSIVE_END = re.compile(r"['’]s?$")
 #: After "this": the pronoun with a form of "be" is a dummy ("this is the first time").
 _BE = frozenset(("is", "was", "isn't", "wasn't", "isn’t", "wasn’t"))
 #: Words after "that" that make it a conjunction or a relative ("said that the ...",
@@ -288,7 +289,7 @@ def _demonstrative_points_back(text: str) -> bool:
         return False
     for match in _THIS_THAT.finditer(clause.group(0)):
         # possessives count as their noun: "this year's race", "that year's prize"
-        w1, w2, w3 = (_POSSESSIVE.sub("", match.group(g) or "") for g in ("w1", "w2", "w3"))
+        w1, w2, w3 = (_POSSESSIVE_END.sub("", match.group(g) or "") for g in ("w1", "w2", "w3"))
         if w1.lower() != w1 or any(ch.isdigit() for ch in w1):
             continue
         if match.group("word") == "this":
@@ -300,20 +301,20 @@ def _demonstrative_points_back(text: str) -> bool:
         before = (match.group("before") or "").lower()
         if not (before in _THAT_AFTER or before.endswith("ed")):
             continue
-        if w1 in _AFTER_CONJUNCTION_THAT or w1.endswith(("ing", "ly")):
-            continue
+        if (
+            w1 in _AFTER_CONJUNCTION_THAT
+            or w1 in _PHRASE_END
+            or w1 in _BE
+            or w1.endswith(("ing", "ly"))
+        ):
+            continue  # no noun comes first: a conjunction's or a relative's "that"
         # a bare singular noun, maybe after one adjective, ends the phrase: "that
         # agreement" then the clause's end or a link word ("that paper and ...")
-        words_after = [w for w in (w1, w2, w3) if w]
-        for size in (1, 2):
-            if len(words_after) < size:
-                break
-            noun = words_after[size - 1]
-            ends = len(words_after) == size or words_after[size] in _PHRASE_END
-            if size == 2 and (w1 in _BE or w1 in _PHRASE_END or noun in _PHRASE_END):
-                break
-            if ends and (not noun.endswith("s") or noun.endswith(("ss", "us", "is"))):
-                return True
+        noun, ends = (
+            (w1, True) if not w2 or w2 in _PHRASE_END else (w2, not w3 or w3 in _PHRASE_END)
+        )
+        if ends and (not noun.endswith("s") or noun.endswith(("ss", "us", "is"))):
+            return True
     return False
 
 
@@ -641,7 +642,7 @@ def _link_then_pointer(text: str) -> bool:
     match = _LINK_THEN_POINTER.match(text)
     if match is None:
         return False
-    rest = text[match.end("pointer") :]
+    rest = text[match.end() :]
     return not _STANDS_ALONE.match(rest[:1].upper() + rest[1:])
 
 
@@ -650,8 +651,7 @@ def _link_then_pointer(text: str) -> bool:
 #: added." (A name before it is not whom it means: "As for Windows, he added, ...".
 #: "When Smith was asked, he said ..." is no aside, and "he" is Smith.)
 _REPORTED_PRONOUN = re.compile(
-    r",\s+(?:he|she|they)\s+(?:said|says|added|adds|explained|insisted|noted|stated|argued|"
-    r"warned|claimed|recalled|wrote|believes|believed|thinks|thought)"
+    r",\s+(?:he|she|they)\s+(?:" + SPEECH_VERBS + r")"
     r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|"
     r"yesterday))?(?:,|\.$)"
 )
@@ -724,8 +724,8 @@ _LINK_PHRASES = (
 #: A link phrase before a word that points back: "In other words, this claim ...",
 #: "For example, they ..." lean on the sentence before twice over.
 _LINK_THEN_POINTER = re.compile(
-    r"^(?:" + _LINK_PHRASES + r"),\s+(?P<pointer>)(?:he|she|it|they|this|that|these|those|his|"
-    r"her|its|their|him|them)\b"
+    r"^(?:" + _LINK_PHRASES + r"),\s+(?=(?:he|she|it|they|this|that|these|those|his|her|its|"
+    r"their|him|them)\b)"
 )
 _LEADING_LINK = re.compile(
     r"^(?:"
