@@ -83,6 +83,7 @@ def test_a_role_and_a_body_s_initials_are_no_part_of_a_name() -> None:
     assert names("U.N. Secretary General Kofi Annan arrived.") == ["Kofi Annan"]
     assert names("Attorney General Janet Reno said it.") == ["Janet Reno"]
     assert names("General Motors said it would close the plant.") == ["General Motors"]
+    assert names("The General Motors strike ended on Monday.") == ["General Motors"]
     out = resolved(
         "U.N. Secretary-General Kofi Annan said he was tired after the talks in Tripoli.",
         "He left on Sunday for a summit of Gulf states in Abu Dhabi.",

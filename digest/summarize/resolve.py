@@ -30,8 +30,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-#: A capitalised name of one to four words ("Jon Landau", "Robert Rodriguez",
-#: "Ursula von der Leyen", "Martin Luther King Jr").
+#: A capitalised name of one to five words ("Jon Landau", "Robert Rodriguez",
+#: "Ursula von der Leyen", "Martin Luther King Jr"), with any title or role before it
+#: (which :func:`names_in` drops).
 _NAME = re.compile(
     # ("Al-Amin" is one name; "Smith's" is Smith and a possessive)
     r"(?<![\w’'-])(?:[A-Z][a-z]+(?:(?:-|[’'](?!s\b))[A-Z]?[a-z]+)?|Mc[A-Z][a-z]+|[A-Z]\.)"
@@ -136,7 +137,8 @@ _NOT_PEOPLE = frozenset(
     """.split()  # noqa: SIM905
 )
 #: Leading words dropped from a name found by :data:`_NAME`.
-_SKIPPED = _NOT_NAMES | {t.rstrip(".") for t in _TITLES}
+_TITLE_WORDS = frozenset(t.rstrip(".") for t in _TITLES)
+_SKIPPED = _NOT_NAMES | _TITLE_WORDS
 _SUBJECT_PRONOUN = re.compile(r"^(He|She)\s+(?=[a-z])")
 #: An opening phrase before a comma, prepositional or a participle's ("For many
 #: residents", "Speaking at the hall on Monday", "Rebranded as a news account"): it
@@ -196,12 +198,20 @@ class Mention:
 _INITIAL = re.compile(r"[A-Z]\.")
 
 
-def _no_name_word(token: str) -> bool:
+def _is_role(token: str) -> bool:
+    """Whether a capitalised word is a title or a role ("Attorney", "Sen."), not "The"."""
+    word = token.rstrip(".")
+    return word in _TITLE_WORDS or word.lower() in _ROLES
+
+
+def _no_name_word(token: str, after_role: bool = False) -> bool:
     """Whether a capitalised word is no part of a person's name: a title, an opener, a
-    role ("Secretary", "Secretary-General"; "General" alone may start a company's)."""
+    role ("Secretary", "Secretary-General"). "General" is one only after a role
+    ("Attorney General"): alone it may start a company's name ("General Motors")."""
     parts = token.rstrip(".").split("-")
-    return all(p in _SKIPPED or p.lower() in _ROLES or p == "General" for p in parts) and (
-        parts != ["General"]
+    return all(
+        p in _SKIPPED or p.lower() in _ROLES or (p == "General" and (after_role or i > 0))
+        for i, p in enumerate(parts)
     )
 
 
@@ -213,15 +223,14 @@ def names_in(text: str) -> list[tuple[int, int, str]]:
         start = match.start()
         # Drop a leading word that is no name ("The", "In", "Mr", a month, a role's
         # "Secretary-General"), and the initial of a body before one ("U.N.").
-        dropped = False
+        after_role = False
         while tokens and (
-            _no_name_word(tokens[0])
-            or (dropped and tokens[0] == "General")  # "Attorney General", not "General Motors"
+            _no_name_word(tokens[0], after_role)
             or (len(tokens) > 1 and _INITIAL.fullmatch(tokens[0]) and _no_name_word(tokens[1]))
         ):
+            after_role = _is_role(tokens[0])
             start = text.index(tokens[1], start) if len(tokens) > 1 else match.end()
             tokens = tokens[1:]
-            dropped = True
         if tokens:
             found.append((start, match.end(), " ".join(tokens)))
     return found
