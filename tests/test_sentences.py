@@ -417,45 +417,48 @@ def test_sentences_that_stand_alone_are_kept(text: str) -> None:
     assert verdict(text) in ("", "opens with a quote")
 
 
-def test_the_middle_of_a_quotation_is_never_chosen() -> None:
+@pytest.mark.parametrize(
+    ("paragraph", "verdicts"),
+    [
+        # one quotation in three sentences: the middle is someone's words, its speaker
+        # named in another sentence
+        (
+            "“For me it is a journey of discovery. I just start writing a lot of notes. "
+            "I try to get to a granular level of what it is like to live there,” Jane Weber said.",
+            {"I just start writing a lot of notes.": "inside quote"},
+        ),
+        # wire copy whose paragraph breaks are lost: the quote is opened again, not
+        # closed, at the start of its second paragraph; what follows is the writer's own
+        (
+            'Asked whether all votes are tainted, Hodler said, "I know of so many times. '
+            '"There is a good chance it is always the case." '
+            "The president of the committee immediately distanced himself from the claims. "
+            "The committee will meet in Lausanne on Monday to decide on an inquiry.",
+            {
+                '"There is a good chance it is always the case."': "inside quote",
+                "The president of the committee immediately distanced himself from the claims.": "",
+                "The committee will meet in Lausanne on Monday to decide on an inquiry.": "",
+            },
+        ),
+        # a quotation opened with a grave accent closes with a straight mark
+        (
+            "The players gathered outside the gym on Tuesday morning to talk to the press. "
+            "`There's a perception that we're on strike. "
+            'We have been locked out of our own gym," the union president said. '
+            "The league cancelled the first two weeks of the season on Tuesday night.",
+            {"The league cancelled the first two weeks of the season on Tuesday night.": ""},
+        ),
+    ],
+)
+def test_the_middle_of_a_quotation_is_never_chosen(
+    paragraph: str, verdicts: dict[str, str]
+) -> None:
     story = article(
-        "q",
-        "The director described his writing process in the interview with the magazine.",
-        "“For me it is a journey of discovery. I just start writing a lot of notes. "
-        "I try to get to a granular level of what it is like to live there,” Jane Weber said.",
+        "q", "The director described his writing process in the interview on Monday.", paragraph
     )
     texts = {c.text: c.excluded for c in candidates([story])}
-    assert texts["I just start writing a lot of notes."] == "inside quote"
-
-
-def test_a_quotation_carried_on_from_a_paragraph_before_ends_where_it_closes() -> None:
-    # Wire copy whose paragraph breaks are lost: the quote is opened again, not closed,
-    # at the start of its second paragraph; what follows is the writer's own text.
-    story = article(
-        "q",
-        'Asked whether all votes are tainted, Hodler said, "I know of so many times. '
-        '"There is a good chance it is always the case." '
-        "The president of the committee immediately distanced himself from the claims. "
-        "The committee will meet in Lausanne on Monday to decide on an inquiry.",
-    )
-    texts = {c.text: c.excluded for c in candidates([story])}
-    assert texts['"There is a good chance it is always the case."'] == "inside quote"
-    assert (
-        texts["The president of the committee immediately distanced himself from the claims."] == ""
-    )
-    assert texts["The committee will meet in Lausanne on Monday to decide on an inquiry."] == ""
-
-
-def test_a_quotation_opened_with_a_grave_accent_closes_with_a_straight_mark() -> None:
-    story = article(
-        "q",
-        "The players gathered outside the gym on Tuesday morning to talk to the press. "
-        "`There's a perception that we're on strike. "
-        'We have been locked out of our own gym," the union president said. '
-        "The league cancelled the first two weeks of the season on Tuesday night.",
-    )
-    texts = {c.text: c.excluded for c in candidates([story])}
-    assert texts["The league cancelled the first two weeks of the season on Tuesday night."] == ""
+    for sentence, reason in verdicts.items():
+        assert texts[sentence] == reason, sentence
 
 
 # -- order -------------------------------------------------------------------------------------
