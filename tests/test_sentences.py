@@ -57,6 +57,14 @@ def test_a_he_said_gets_the_name_from_the_sentence_before() -> None:
     assert verdict(out[1]) == ""
 
 
+def test_a_then_before_a_resolved_he_goes_with_it() -> None:
+    out = resolved(
+        "Senator Jane Ortiz spoke at the harbour rally in Leith on Monday morning.",
+        "Then she flew to Lisbon to raise money for the party's ferry campaign.",
+    )
+    assert out[1] == "Jane Ortiz flew to Lisbon to raise money for the party's ferry campaign."
+
+
 def test_a_he_after_a_nameless_opening_clause_gets_the_name() -> None:
     out = resolved(
         "Paul Kerr, 55, pleaded guilty on Monday to setting fire to a ferry in the harbour.",
@@ -363,6 +371,10 @@ def test_a_link_word_goes_with_a_resolved_pronoun_only() -> None:
             "dangling opener",
         ),
         ("The mayor rode the new ferry across the harbour in eleven minutes flat!", "exclamation"),
+        # the answer to a question the reader never saw; "it" as what was told before
+        ("Simple answer, the ferries will probably outlast the old harbour.", "dangling opener"),
+        ("It will take effect in May, a year after the council first voted.", "dangling opener"),
+        ("It took the lead in the ferry market soon after the merger in 2010.", "dangling opener"),
     ],
 )
 def test_sentences_that_do_not_stand_alone_are_left_out(text: str, reason: str) -> None:
@@ -410,6 +422,10 @@ def test_sentences_that_do_not_stand_alone_are_left_out(text: str, reason: str) 
         "There were twelve people on the boat when it capsized near the harbour.",
         "Those affected by the floods can apply for help from the regional government.",
         "A truck was destroyed when it drove over a land mine in the north on Friday.",
+        # "it" pointing ahead, at what the sentence itself goes on to say
+        "It is the first time in the league's 51-year history that games will be lost.",
+        "It would take another referendum for Denmark to adopt the new currency.",
+        "It took crews a week to clear the harbour road after the storm in May.",
     ],
 )
 def test_sentences_that_stand_alone_are_kept(text: str) -> None:
@@ -612,6 +628,40 @@ def test_tidy_drops_a_connective_of_cause_or_response() -> None:
         assert tidy(f"{opener}, the league cancelled the first two weeks of the season.") == (
             "The league cancelled the first two weeks of the season."
         )
+
+
+@pytest.mark.parametrize(
+    ("raw", "tidied"),
+    [
+        # the next step or the consequence is as true without the link word
+        (
+            "Then Angola and Namibia intervened to help Kabila and drove the rebels back.",
+            "Angola and Namibia intervened to help Kabila and drove the rebels back.",
+        ),
+        (
+            "So the biggest computer maker, Compaq, gave customers the other browser.",
+            "The biggest computer maker, Compaq, gave customers the other browser.",
+        ),
+        (
+            "Thus, Microsoft insists, there is no violation of the antitrust laws.",
+            "Microsoft insists, there is no violation of the antitrust laws.",
+        ),
+        (
+            "But if the government wins its case, the remedies would be far tougher.",
+            "If the government wins its case, the remedies would be far tougher.",
+        ),
+        # ... but not where the word is part of what is said
+        ("So far the ferry plan has worked well for the city.", None),
+        ("So was Dr. Stanley Turecki, a psychiatrist who was also called.", None),
+        ("So many people came that the hall had to be closed early.", None),
+        ("Then Prime Minister John Major said the ferry would stay open.", None),
+        ("Then again, the ferry plan was never popular with the council.", None),
+        ("So-called ferry banks have been all the rage in the north.", None),
+        ("Then he flew to Philadelphia to raise money for the party.", None),
+    ],
+)
+def test_tidy_drops_so_then_and_thus_before_a_new_subject(raw: str, tidied: str | None) -> None:
+    assert tidy(raw) == (tidied or raw)
 
 
 def test_tidy_drops_what_a_reader_loses_nothing_by() -> None:

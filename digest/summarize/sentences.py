@@ -107,6 +107,14 @@ _STANDS_ALONE = re.compile(
     # "It's “unacceptable” for Amazon to ...", "It is hard to say ...": "it" points ahead.
     r"|It(?:'s|’s| is| was)(?: not)? (?:\"[^\"]{1,40}\"|“[^”]{1,40}”|(?!" + _RAISING + r" to\b)\w+)"
     r" (?:for \S+ (?:\S+ )?to|to|that)\b"
+    # "It is the first time ... that ...": "it" points ahead.
+    r"|It(?:'s|’s| is| was| will be| would be| marks| marked) the (?:first|second|third|"
+    r"fourth|fifth|last|only) time\b"
+    # "It would take another referendum for Denmark to adopt the euro.", "It took crews
+    # a week to ..." ("It will take effect in May" means a law told of before.)
+    r"|It (?:(?:would|will|could|might|may|can) (?:take|cost|require)|took|takes|cost|costs|"
+    r"required|requires) (?!(?:effect|place|part|over|control|office|power|charge|the lead)\b)"
+    r"[^.;:]{1,60}?\bto [a-z]"
     # A name, not a pronoun: "He Jiankui's work ...".
     r"|He (?=[A-Z][a-z]))"
 )
@@ -194,6 +202,7 @@ _POINTS_BACK = re.compile(
     r"decades?) (?:later|earlier)\b,?\s+"
     # an answer to a question the reader never saw: "Yes, the exclamation point is ..."
     r"|^(?:Yes|No|Well|Sure|Okay|OK|Oh),\s+"
+    r"|^(?:The )?(?:[Ss]imple|[Ss]hort|[Qq]uick|[Ee]asy|[Ll]ong) answer\b"
     # a part of a group named before: "For most, this would mean ..."
     r"|^(?:For|To|Of|Among) (?:most|many|some|others|them|those|both|all|each)\b,\s+"
     # a pronoun after one adverb: "Soon he's catapulting himself ..."
@@ -716,7 +725,7 @@ _LINK_PHRASES = (
     r"However|Meanwhile|In addition|Additionally|Also|Moreover|Furthermore|Still|"
     r"Nevertheless|Nonetheless|In the meantime|At the same time|Separately|For example|"
     r"For instance|Presumably|In other words|That said|By contrast|In contrast|Even so|"
-    r"Afterwards?|Subsequently|"
+    r"Afterwards?|Subsequently|Thus|Hence|"
     r"On the other hand|" + _CONSEQUENCE + r"|On (?:Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday)|(?:Earlier|Later) (?:this|that|on) \w+|"
     + _EDITORIAL
@@ -727,19 +736,36 @@ _LINK_THEN_POINTER = re.compile(
     r"^(?:" + _LINK_PHRASES + r"),\s+(?=(?:he|she|it|they|this|that|these|those|his|her|its|"
     r"their|him|them)\b)"
 )
+#: What "So" or "Then" may not drop before: a pronoun, an inversion ("So was Dr.
+#: Turecki"), "So far", "So many", "Then again".
+_NOT_AFTER_SO_THEN = (
+    r"(?!(?i:he|she|it|they|this|that|these|those|his|her|its|their|we|i|you|there|far|much|"
+    r"many|long|too|now|then|again|what|as|is|are|was|were|do|does|did|has|have|had|will|"
+    r"would|can|could|should|may|might|must)\b)"
+)
 _LEADING_LINK = re.compile(
     r"^(?:"
     + _LINK_PHRASES
     + r"),\s+(?=[A-Za-z\"“])(?!(?:he|she|it|they|this|that|these|those|his|her|its|their)\b)"
     r"|^(?:But|And|Yet)\s+(?=[A-Za-z\"“])"
     r"(?!(?:[Hh]e|[Ss]he|[Ii]t|[Tt]hey|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose|[Hh]is|[Hh]er|[Ii]ts|"
-    r"[Tt]heir|[Ww]e|I|[Yy]ou|[Tt]here|[Ss]o|[Tt]hen|[Nn]ow|[Ii]f|[Ww]hen|[Ww]hile)\b)"
+    r"[Tt]heir|[Ww]e|I|[Yy]ou|[Tt]here|[Ss]o|[Tt]hen|[Nn]ow)\b)"
+    # "Then Angola and Namibia intervened ...", "So the biggest PC maker, Compaq, thought
+    # ...": the next step, the consequence, as true without the word ("So far", "So was
+    # Dr. Turecki", "So-called", "Then-president" are no such word)
+    r"|^So,?\s+(?=[A-Za-z\"“])"
+    + _NOT_AFTER_SO_THEN
+    + r"|^Then,?\s+(?=[A-Za-z\"“])"
+    + _NOT_AFTER_SO_THEN
+    # ("Then Prime Minister John Major said ..." tells who held the post then)
+    + r"(?!(?:President|Prime|Vice|Gov|Governor|Sen|Senator|Rep|Secretary|Chancellor|Minister|"
+    r"Mayor|Premier|Chief|Chairman|General|Gen|Attorney|Speaker|Coach|King|Queen|CEO)\b)"
 )
 #: A link word before a pronoun: dropped only when the pronoun is then resolved.
 _LINK_BEFORE_PRONOUN = re.compile(
     r"^(?:(?:However|Meanwhile|Still|Nevertheless|Nonetheless|In addition|Additionally|"
     r"Moreover|Furthermore|Later|Earlier|" + _CONSEQUENCE + "|" + _EDITORIAL + r"),\s+"
-    r"|(?:But|And|Yet|So)\s+)"
+    r"|(?:But|And|Yet|So|Then),?\s+)"
     r"(?=(?:he|she|his|her)\s)"
 )
 _PARENTHESIS = re.compile(r"\s+\([^()]{1,40}\)(?=[\s,.;])")
