@@ -15,7 +15,13 @@ from digest.model import Article, Block
 from digest.summarize import SummaryOptions, rank_stories
 from digest.summarize import stories as grouping
 from digest.summarize.budgets import on_topic, topic_stems
-from digest.summarize.citations import _supporters, quotations, source_texts, specificity
+from digest.summarize.citations import (
+    _supporters,
+    proper_names,
+    quotations,
+    source_texts,
+    specificity,
+)
 from digest.summarize.concepts import ConceptSummarizer, select_sentences
 from digest.summarize.headlines import make_headline
 from digest.summarize.sentences import candidates
@@ -272,7 +278,8 @@ def test_rank_stories_by_outlets_then_newest_undated_last() -> None:
 def _cite(sentence_doc: int, sentence_start: str, articles: list[Article]) -> tuple[int, ...]:
     cands = candidates(articles)
     chosen = next(c for c in cands if c.doc == sentence_doc and c.text.startswith(sentence_start))
-    return _supporters(chosen, source_texts(cands, len(articles)), specificity(cands))
+    texts = source_texts(cands, len(articles))
+    return _supporters(chosen, texts, specificity(cands), proper_names(cands))
 
 
 def test_a_quote_is_cited_only_to_sources_that_print_it() -> None:
@@ -367,6 +374,59 @@ def test_a_source_sharing_only_three_words_of_a_short_sentence_is_not_cited() ->
         ),
     ]
     assert _cite(0, "The Skylark's performance", articles) == (0, 2)
+
+
+def test_a_sentence_about_a_named_person_is_cited_only_where_that_name_is() -> None:
+    articles = [
+        article(
+            "n/a",
+            "Three harbour officials gave evidence to the Leith inquiry on Tuesday.",
+            "Morrison was the third official who listened in on the ferry captain's radio call "
+            "on July 25.",
+            "The inquiry resumes next week with more witnesses.",
+        ),
+        # The call and its date, told of others: nothing about Morrison.
+        article(
+            "n/b",
+            "Inspectors questioned Alan Reid and Mary Holt about the ferry captain's radio call "
+            "on July 25.",
+            "Reid told the inquiry on Tuesday that the call had lasted four minutes.",
+            "The ferry company declined to comment.",
+        ),
+        # Morrison and what he did: cited.
+        article(
+            "n/c",
+            "Tom Morrison told the inquiry he had listened in on the captain's radio call on "
+            "July 25.",
+            "Morrison is a former harbour official.",
+        ),
+    ]
+    assert _cite(0, "Morrison was", articles) == (0, 2)
+
+
+def test_two_adjacent_sentences_must_hold_more_of_the_sentence_than_one() -> None:
+    articles = [
+        article(
+            "w/a",
+            "Engineers closed the Danube bridge in Budapest on Monday after finding cracks in "
+            "its steel cables.",
+            "The bridge carries about 40,000 cars a day across the river.",
+            "Repairs are expected to take several months, the city said.",
+        ),
+        # Half of it, from two sentences about other things: not cited.
+        article(
+            "w/b",
+            "Engineers from the city were in Budapest for a conference last week.",
+            "Steel cables on older bridges often show small cracks after cold winters.",
+            "Traffic was sent over the other bridges of the city.",
+        ),
+        article(
+            "w/c",
+            "The Danube bridge in Budapest was closed after cracks were found in its steel cables.",
+            "Drivers were told to use other bridges.",
+        ),
+    ]
+    assert _cite(0, "Engineers closed", articles) == (0, 2)
 
 
 # -- topic -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from itertools import chain, pairwise
 
 from digest.model import Article, Sentence
+from digest.summarize.resolve import names_in
 from digest.summarize.sentences import (
     Candidate,
     article_sentences,
@@ -42,11 +43,18 @@ class Chosen:
         return Sentence(text=self.text, sources=self.sources)
 
 
-#: A source supports a sentence when one of its sentences (or two adjacent ones)
-#: holds this share of the sentence's content stems, each weighted by its rarity
+#: A source supports a sentence when one of its sentences holds this share of the
+#: sentence's content stems, each weighted by its rarity
 #: (:func:`digest.summarize.stories.rarity`), so that the shared part must carry
 #: the sentence's names and rare terms, not only its common words ...
 SUPPORT_OVERLAP = 0.4
+
+
+#: Two adjacent sentences must hold this share: twice the words share more by chance,
+#: and a pair may put the sentence's names in one and other facts in the other ("Morrison
+#: testified" beside "senators asked about the July 25 call" does not say that Morrison
+#: listened in on the call).
+SUPPORT_OVERLAP_PAIR = 0.6
 
 
 #: ... and at least this many of them (with three, "The promise of Google Stadia: ...
@@ -79,6 +87,11 @@ class SourceText:
     #: Every content stem of the article.
     stems: frozenset[str]
 
+    @property
+    def singles(self) -> int:
+        """How many of :attr:`windows` are single sentences (the rest are pairs)."""
+        return (len(self.windows) + 1) // 2
+
 
 def source_texts(cands: Sequence[Candidate], n_docs: int) -> dict[int, SourceText]:
     """Each article's :class:`SourceText`, from its candidate sentences."""
@@ -110,6 +123,36 @@ def specificity(cands: Sequence[Candidate]) -> dict[str, float]:
     return {s: math.log(total / (n + 1)) for s, n in holding.items()}
 
 
+#: A capitalised word inside a sentence (not its first word), and a lower-case word.
+_MID_CAPITAL = re.compile(r"(?<=[a-z0-9,]\s)[A-Z][A-Za-z]*[a-z](?:['’-][A-Za-z]+)*")
+_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z]+(?![\w’'-])")
+
+
+def proper_names(cands: Sequence[Candidate]) -> frozenset[str]:
+    """The story's proper names, lower-cased: words its sentences capitalise inside a
+    sentence and never write in lower case ("Morrison", "Sweden"; not "Health", which
+    opens "Health authorities said ..." but is "health" elsewhere)."""
+    capital: set[str] = set()
+    lower: set[str] = set()
+    for cand in cands:
+        capital.update(chain.from_iterable(words(w) for w in _MID_CAPITAL.findall(cand.text)))
+        lower.update(_LOWER_WORD.findall(cand.text))
+    return frozenset(capital - lower)
+
+
+def named_subject(text: str, names: frozenset[str]) -> frozenset[str]:
+    """The stems of the name a sentence opens with, if it is one of ``names`` (its
+    subject: "Morrison was the third witness ..."); else empty."""
+    found = names_in(text[:80])
+    if not found:
+        return frozenset()
+    start, _, name = found[0]
+    if start != 0 and not (start == 4 and text.startswith("The ")):
+        return frozenset()
+    tokens = [w for w in words(name) if len(w) > 1]
+    return frozenset(s for w, s in zip(tokens, stem_all(tokens), strict=True) if w in names)
+
+
 def _stem_weights(cand: Candidate, specific: dict[str, float]) -> dict[str, float]:
     """Weight of each content stem of a sentence: rarity in English (from its
     rarest form in it) times specificity in the story."""
@@ -122,20 +165,27 @@ def _stem_weights(cand: Candidate, specific: dict[str, float]) -> dict[str, floa
 
 
 def _supporters(
-    chosen: Candidate, sources: dict[int, SourceText], specific: dict[str, float]
+    chosen: Candidate,
+    sources: dict[int, SourceText],
+    specific: dict[str, float],
+    names: frozenset[str] = frozenset(),
 ) -> tuple[int, ...]:
     """Articles that say what the chosen sentence says (its own article always).
 
     A sentence with a quotation is supported only by articles whose text holds
     every quoted passage, word for word (case and punctuation aside): a quote
     is never credited to an outlet that did not print it. Any other sentence
-    is supported by an article where one sentence, or two adjacent ones, hold
-    at least :data:`SUPPORT_OVERLAP` of its content stems *weighted* by rarity
+    is supported by an article where one sentence holds at least
+    :data:`SUPPORT_OVERLAP` (two adjacent ones :data:`SUPPORT_OVERLAP_PAIR`) of
+    its content stems *weighted* by rarity
     in English and specificity in the story (:func:`specificity`): names, rare
     terms and figures count, "said" and the story's own subject hardly do; at
     least :data:`SUPPORT_MIN_WORDS` of them -- and only when the article states
     every figure the sentence states (a "$400 million" is not credited to an
-    outlet that never gave the sum).
+    outlet that never gave the sum). A sentence that opens with one of the
+    story's proper ``names`` (:func:`proper_names`) is about that person or
+    place: the shared part must hold the name (the July 25 call told of
+    others is not "Morrison listened in on the call").
     """
     support = {chosen.doc}
     quoted = quotations(chosen.text)
@@ -144,6 +194,7 @@ def _supporters(
     total = math.fsum(weights.values())
     figures = {s for s in mine if any(ch.isdigit() for ch in s)}
     key = {s for s, w in weights.items() if w >= SUPPORT_KEY_SHARE * total}
+    subject = named_subject(chosen.text, names) if names and not quoted else frozenset()
     for doc, source in sorted(sources.items()):
         if doc in support:
             continue
@@ -153,12 +204,15 @@ def _supporters(
             continue
         if not mine or total <= 0 or not figures <= source.stems:
             continue
-        for bag in source.windows:
+        singles = source.singles
+        for n, bag in enumerate(source.windows):
             shared = mine & bag
+            need = SUPPORT_OVERLAP if n < singles else SUPPORT_OVERLAP_PAIR
             if (
                 len(shared) >= SUPPORT_MIN_WORDS
                 and key <= shared
-                and math.fsum(weights[s] for s in sorted(shared)) >= SUPPORT_OVERLAP * total
+                and (not subject or not subject.isdisjoint(shared))
+                and math.fsum(weights[s] for s in sorted(shared)) >= need * total
             ):
                 support.add(doc)
                 break

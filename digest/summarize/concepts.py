@@ -40,9 +40,10 @@ the ICSISumm system), per story:
 3. **Sources**: each chosen sentence cites its own article plus every other
    article that says the same (:func:`~digest.summarize.citations._supporters`):
    for a quotation, only articles that print the quoted words; otherwise one
-   where one sentence, or two adjacent ones, hold
+   where one sentence holds
    :data:`~digest.summarize.citations.SUPPORT_OVERLAP` (40 %) of its content
-   words weighted by rarity (three or more) and every figure it states.
+   words weighted by rarity (four or more), or two adjacent ones hold 60 %,
+   and that states every figure it states.
 4. **Order** (:func:`reading_order`): what happened first -- the leads, by
    article (by publication time when known, else input order); then detail
    and context by article and position, with the steps whose time is stated
@@ -76,6 +77,7 @@ from digest.summarize.citations import (
     SourceText,
     _source_texts_of,
     _supporters,
+    proper_names,
     source_texts,
     specificity,
 )
@@ -284,6 +286,7 @@ def select_sentences(
     room = budget - sum(c.length for c in picked)
     extra = _filler(usable_all, picked, weights, room) if fill and room > 0 else None
     specific = specificity(cands)
+    names = proper_names(cands)
     if everyone is None:
         by_doc = source_texts(cands, len(articles))
     else:
@@ -291,11 +294,11 @@ def select_sentences(
         picked = [replace(c, doc=read[c.doc]) for c in picked]
         extra = replace(extra, doc=read[extra.doc]) if extra is not None else None
         by_doc = dict(enumerate(everyone))
-    chosen = [Chosen(c, _supporters(c, by_doc, specific)) for c in picked]
+    chosen = [Chosen(c, _supporters(c, by_doc, specific, names)) for c in picked]
     ordered = reading_order(chosen, rank, [a.published for a in articles])
     ordered = without_repeated_attributions(ordered)
     if extra is not None:
-        ordered.append(Chosen(extra, _supporters(extra, by_doc, specific)))
+        ordered.append(Chosen(extra, _supporters(extra, by_doc, specific, names)))
     return ordered
 
 
