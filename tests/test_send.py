@@ -46,6 +46,7 @@ from digest.render.email import render_html, render_text
 from digest.send import SENT_RECORD, Security, SmtpOptions, prepare, recipients, send_issue
 
 from .emailkit import sample_digest
+from .processes import interruptible
 
 runner = CliRunner()
 USER, PASSWORD = "editor", "s3cret pass"
@@ -1020,7 +1021,7 @@ def test_a_reader_unsubscribes_with_one_click_and_the_next_send_skips_them(
         serve = subprocess.Popen(
             [sys.executable, "-m", "digest", "serve", "--out", str(personal), "--port", "0"],
             cwd=personal.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True,
+            text=True, preexec_fn=interruptible,
         )  # fmt: skip
         try:
             assert serve.stdout is not None

@@ -42,6 +42,8 @@ from digest.serve import (
     serving,
 )
 
+from .processes import interruptible
+
 runner = CliRunner()
 
 FILES = {
@@ -347,6 +349,7 @@ def test_a_client_that_goes_away_is_one_log_line(folder: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=interruptible,
     )
     try:
         assert server.stdout is not None
