@@ -43,18 +43,11 @@ class Chosen:
         return Sentence(text=self.text, sources=self.sources)
 
 
-#: A source supports a sentence when one of its sentences holds this share of the
-#: sentence's content stems, each weighted by its rarity
+#: A source supports a sentence when one of its sentences (or two adjacent ones) holds
+#: this share of the sentence's content stems, each weighted by its rarity
 #: (:func:`digest.summarize.stories.rarity`), so that the shared part must carry
 #: the sentence's names and rare terms, not only its common words ...
 SUPPORT_OVERLAP = 0.4
-
-
-#: Two adjacent sentences must hold this share: twice the words share more by chance,
-#: and a pair may put the sentence's names in one and other facts in the other ("Morrison
-#: testified" beside "senators asked about the July 25 call" does not say that Morrison
-#: listened in on the call).
-SUPPORT_OVERLAP_PAIR = 0.6
 
 
 #: ... and at least this many of them (with three, "The promise of Google Stadia: ...
@@ -86,11 +79,6 @@ class SourceText:
     text: str
     #: Every content stem of the article.
     stems: frozenset[str]
-
-    @property
-    def singles(self) -> int:
-        """How many of :attr:`windows` are single sentences (the rest are pairs)."""
-        return (len(self.windows) + 1) // 2
 
 
 def source_texts(cands: Sequence[Candidate], n_docs: int) -> dict[int, SourceText]:
@@ -175,9 +163,8 @@ def _supporters(
     A sentence with a quotation is supported only by articles whose text holds
     every quoted passage, word for word (case and punctuation aside): a quote
     is never credited to an outlet that did not print it. Any other sentence
-    is supported by an article where one sentence holds at least
-    :data:`SUPPORT_OVERLAP` (two adjacent ones :data:`SUPPORT_OVERLAP_PAIR`) of
-    its content stems *weighted* by rarity
+    is supported by an article where one sentence, or two adjacent ones, hold
+    at least :data:`SUPPORT_OVERLAP` of its content stems *weighted* by rarity
     in English and specificity in the story (:func:`specificity`): names, rare
     terms and figures count, "said" and the story's own subject hardly do; at
     least :data:`SUPPORT_MIN_WORDS` of them -- and only when the article states
@@ -204,15 +191,13 @@ def _supporters(
             continue
         if not mine or total <= 0 or not figures <= source.stems:
             continue
-        singles = source.singles
-        for n, bag in enumerate(source.windows):
+        for bag in source.windows:
             shared = mine & bag
-            need = SUPPORT_OVERLAP if n < singles else SUPPORT_OVERLAP_PAIR
             if (
                 len(shared) >= SUPPORT_MIN_WORDS
                 and key <= shared
                 and (not subject or not subject.isdisjoint(shared))
-                and math.fsum(weights[s] for s in sorted(shared)) >= need * total
+                and math.fsum(weights[s] for s in sorted(shared)) >= SUPPORT_OVERLAP * total
             ):
                 support.add(doc)
                 break

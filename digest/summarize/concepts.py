@@ -40,10 +40,10 @@ the ICSISumm system), per story:
 3. **Sources**: each chosen sentence cites its own article plus every other
    article that says the same (:func:`~digest.summarize.citations._supporters`):
    for a quotation, only articles that print the quoted words; otherwise one
-   where one sentence holds
+   where one sentence, or two adjacent ones, hold
    :data:`~digest.summarize.citations.SUPPORT_OVERLAP` (40 %) of its content
-   words weighted by rarity (four or more), or two adjacent ones hold 60 %,
-   and that states every figure it states.
+   words weighted by rarity (four or more, with the name it opens with) and
+   every figure it states.
 4. **Order** (:func:`reading_order`): what happened first -- the leads, by
    article (by publication time when known, else input order); then detail
    and context by article and position, with the steps whose time is stated
