@@ -43,8 +43,8 @@ class Chosen:
         return Sentence(text=self.text, sources=self.sources)
 
 
-#: A source supports a sentence when one of its sentences (or two adjacent ones) holds
-#: this share of the sentence's content stems, each weighted by its rarity
+#: A source supports a sentence when one of its sentences (or two adjacent ones)
+#: holds this share of the sentence's content stems, each weighted by its rarity
 #: (:func:`digest.summarize.stories.rarity`), so that the shared part must carry
 #: the sentence's names and rare terms, not only its common words ...
 SUPPORT_OVERLAP = 0.4
@@ -156,7 +156,7 @@ def _supporters(
     chosen: Candidate,
     sources: dict[int, SourceText],
     specific: dict[str, float],
-    names: frozenset[str] = frozenset(),
+    names: frozenset[str],
 ) -> tuple[int, ...]:
     """Articles that say what the chosen sentence says (its own article always).
 
@@ -181,7 +181,7 @@ def _supporters(
     total = math.fsum(weights.values())
     figures = {s for s in mine if any(ch.isdigit() for ch in s)}
     key = {s for s, w in weights.items() if w >= SUPPORT_KEY_SHARE * total}
-    subject = named_subject(chosen.text, names) if names and not quoted else frozenset()
+    subject = named_subject(chosen.text, names) if not quoted else frozenset()
     for doc, source in sorted(sources.items()):
         if doc in support:
             continue

@@ -732,33 +732,23 @@ _LINK_PHRASES = (
 )
 #: A link phrase before a word that points back: "In other words, this claim ...",
 #: "For example, they ..." lean on the sentence before twice over.
+#: Words that point at what was told before (a link word may not go before them).
+_POINTERS = r"he|she|it|they|this|that|these|those|his|her|its|their"
 _LINK_THEN_POINTER = re.compile(
-    r"^(?:" + _LINK_PHRASES + r"),\s+(?=(?:he|she|it|they|this|that|these|those|his|her|its|"
-    r"their|him|them)\b)"
-)
-#: What "So" or "Then" may not drop before: a pronoun, an inversion ("So was Dr.
-#: Turecki"), "So far", "So many", "Then again".
-_NOT_AFTER_SO_THEN = (
-    r"(?!(?i:he|she|it|they|this|that|these|those|his|her|its|their|we|i|you|there|far|much|"
-    r"many|long|too|now|then|again|what|as|is|are|was|were|do|does|did|has|have|had|will|"
-    r"would|can|could|should|may|might|must)\b)"
+    r"^(?:" + _LINK_PHRASES + r"),\s+(?=(?:" + _POINTERS + r"|him|them)\b)"
 )
 _LEADING_LINK = re.compile(
-    r"^(?:"
-    + _LINK_PHRASES
-    + r"),\s+(?=[A-Za-z\"“])(?!(?:he|she|it|they|this|that|these|those|his|her|its|their)\b)"
-    r"|^(?:But|And|Yet)\s+(?=[A-Za-z\"“])"
-    r"(?!(?:[Hh]e|[Ss]he|[Ii]t|[Tt]hey|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose|[Hh]is|[Hh]er|[Ii]ts|"
-    r"[Tt]heir|[Ww]e|I|[Yy]ou|[Tt]here|[Ss]o|[Tt]hen|[Nn]ow)\b)"
+    r"^(?:" + _LINK_PHRASES + r"),\s+(?=[A-Za-z\"“])(?!(?:" + _POINTERS + r")\b)"
+    r"|^(?:But|And|Yet)\s+(?=[A-Za-z\"“])(?!(?i:" + _POINTERS + r"|we|i|you|there|so|then|now)\b)"
     # "Then Angola and Namibia intervened ...", "So the biggest PC maker, Compaq, thought
-    # ...": the next step, the consequence, as true without the word ("So far", "So was
-    # Dr. Turecki", "So-called", "Then-president" are no such word)
-    r"|^So,?\s+(?=[A-Za-z\"“])"
-    + _NOT_AFTER_SO_THEN
-    + r"|^Then,?\s+(?=[A-Za-z\"“])"
-    + _NOT_AFTER_SO_THEN
-    # ("Then Prime Minister John Major said ..." tells who held the post then)
-    + r"(?!(?:President|Prime|Vice|Gov|Governor|Sen|Senator|Rep|Secretary|Chancellor|Minister|"
+    # ...": the next step, the consequence, as true without the word -- but not before
+    # an inversion ("So was Dr. Turecki"), "So far", "So many", "Then again", or a title
+    # ("Then Prime Minister John Major said ..." tells who held the post then).
+    # ("So-called" and "Then-president" are no such word.)
+    r"|^(?:So|Then),?\s+(?=[A-Za-z\"“])(?!(?i:" + _POINTERS + r"|we|i|you|there|far|much|"
+    r"many|long|too|now|then|again|what|as|is|are|was|were|do|does|did|has|have|had|will|"
+    r"would|can|could|should|may|might|must)\b)"
+    r"(?!(?:President|Prime|Vice|Gov|Governor|Sen|Senator|Rep|Secretary|Chancellor|Minister|"
     r"Mayor|Premier|Chief|Chairman|General|Gen|Attorney|Speaker|Coach|King|Queen|CEO)\b)"
 )
 #: A link word before a pronoun: dropped only when the pronoun is then resolved.
