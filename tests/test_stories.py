@@ -404,6 +404,34 @@ def test_a_sentence_about_a_named_person_is_cited_only_where_that_name_is() -> N
     assert _cite(0, "Morrison was", articles) == (0, 2)
 
 
+def test_two_sentences_cite_a_named_person_only_where_the_claim_is_told_of_them() -> None:
+    articles = [
+        article(
+            "v/a",
+            "The Dunmore council met for six hours on Thursday.",
+            "Okafor was the second councillor who voted against the harbour levy on Thursday.",
+            "The levy passed by nine votes to four.",
+        ),
+        # The vote told of two others, the name in the next sentence doing something
+        # else: the two hold the words, not the claim.
+        article(
+            "v/b",
+            "Councillors Aileen Dunne and Priya Sethi voted against the harbour levy on "
+            "Thursday after a long debate.",
+            "Later, Sam Okafor and Lee Grant spoke about the new library.",
+            "The meeting ended at midnight.",
+        ),
+        # The name, then "He" going on about him: cited.
+        article(
+            "v/c",
+            "The council's meeting ran late.",
+            "Sam Okafor voted on Thursday.",
+            "He was the second councillor to oppose the harbour levy.",
+        ),
+    ]
+    assert _cite(0, "Okafor was", articles) == (0, 2)
+
+
 # -- topic -------------------------------------------------------------------------------
 
 STADIA = [

@@ -61,6 +61,15 @@ SUPPORT_MIN_WORDS = 4
 SUPPORT_KEY_SHARE = 0.3
 
 
+#: In two adjacent sentences that support a sentence opening with a name, the one
+#: naming that subject holds at least this share of what the two share with it
+#: besides the name: the claim is told of the subject, not of someone beside it.
+SUPPORT_NAMED_HALF = 0.5
+
+#: Words that open a sentence going on about whoever the sentence before named.
+_PERSONAL = frozenset(("he", "she", "they", "his", "her", "their"))
+
+
 _QUOTATION = re.compile(r"[\"“]([^\"“”]+)[\"”]")
 
 
@@ -75,6 +84,12 @@ class SourceText:
 
     #: Content-stem bags of single sentences, then of adjacent pairs.
     windows: list[frozenset[str]]
+    #: How many of the windows are single sentences: pair ``k`` joins windows
+    #: ``k`` and ``k + 1``, and is window ``sentences + k``.
+    sentences: int
+    #: Indexes of the sentences that open with a personal pronoun ("He said ..."):
+    #: they go on telling of whoever the sentence before named.
+    continuing: frozenset[int]
     #: The article's words, space-joined with a space at each end.
     text: str
     #: Every content stem of the article.
@@ -85,12 +100,17 @@ def source_texts(cands: Sequence[Candidate], n_docs: int) -> dict[int, SourceTex
     """Each article's :class:`SourceText`, from its candidate sentences."""
     bags: dict[int, list[frozenset[str]]] = {d: [] for d in range(n_docs)}
     tokens: dict[int, list[str]] = {d: [] for d in range(n_docs)}
+    continuing: dict[int, set[int]] = {d: set() for d in range(n_docs)}
     for cand in cands:
+        if cand.tokens[:1] and cand.tokens[0] in _PERSONAL:
+            continuing[cand.doc].add(len(bags[cand.doc]))
         bags[cand.doc].append(cand.content_stems)
         tokens[cand.doc].extend(cand.tokens)
     return {
         d: SourceText(
             windows=[*bags[d], *(a | b for a, b in pairwise(bags[d]))],
+            sentences=len(bags[d]),
+            continuing=frozenset(continuing[d]),
             text=f" {' '.join(tokens[d])} ",
             stems=frozenset().union(*bags[d]),
         )
@@ -152,6 +172,36 @@ def _stem_weights(cand: Candidate, specific: dict[str, float]) -> dict[str, floa
     return weights
 
 
+def _named_half_holds(
+    source: SourceText,
+    window: int,
+    mine: frozenset[str],
+    subject: frozenset[str],
+    weights: dict[str, float],
+) -> bool:
+    """Whether, in a pair of sentences (``window``), one that names the sentence's
+    subject also holds :data:`SUPPORT_NAMED_HALF` of the rest the pair shares.
+
+    "Lawmakers asked Vindman about the July 25 call." next to "Later, Volker and
+    Morrison testified." holds the name and the call, but does not say "Morrison
+    listened in on the July 25 call": the call is told of someone else. A second
+    sentence that opens with a personal pronoun goes on about the first one's
+    subject, so the two tell of it together.
+    """
+    first = window - source.sentences
+    if first + 1 in source.continuing and not subject.isdisjoint(source.windows[first]):
+        return True  # "Okafor voted on Thursday. He was the second ...": both of him
+    rest = math.fsum(weights[s] for s in sorted((mine & source.windows[window]) - subject))
+    for bag in source.windows[first : first + 2]:
+        shared = mine & bag
+        if (
+            not subject.isdisjoint(shared)
+            and math.fsum(weights[s] for s in sorted(shared - subject)) >= SUPPORT_NAMED_HALF * rest
+        ):
+            return True
+    return False
+
+
 def _supporters(
     chosen: Candidate,
     sources: dict[int, SourceText],
@@ -172,7 +222,9 @@ def _supporters(
     outlet that never gave the sum). A sentence that opens with one of the
     story's proper ``names`` (:func:`proper_names`) is about that person or
     place: the shared part must hold the name (the July 25 call told of
-    others is not "Morrison listened in on the call").
+    others is not "Morrison listened in on the call"), and in two adjacent
+    sentences, the one naming it must hold most of the rest
+    (:func:`_named_half_holds`).
     """
     support = {chosen.doc}
     quoted = quotations(chosen.text)
@@ -191,13 +243,18 @@ def _supporters(
             continue
         if not mine or total <= 0 or not figures <= source.stems:
             continue
-        for bag in source.windows:
+        for k, bag in enumerate(source.windows):
             shared = mine & bag
             if (
                 len(shared) >= SUPPORT_MIN_WORDS
                 and key <= shared
                 and (not subject or not subject.isdisjoint(shared))
                 and math.fsum(weights[s] for s in sorted(shared)) >= SUPPORT_OVERLAP * total
+                and (
+                    not subject
+                    or k < source.sentences
+                    or _named_half_holds(source, k, mine, subject, weights)
+                )
             ):
                 support.add(doc)
                 break
@@ -214,6 +271,7 @@ def _source_texts_of(articles: Sequence[Article]) -> list[SourceText]:
     for article in articles:
         bags: list[frozenset[str]] = []
         tokens: list[str] = []
+        continuing: set[int] = set()
         for raw in article_sentences(article):
             text = tidy(raw)
             known = memo.get(text)
@@ -224,11 +282,15 @@ def _source_texts_of(articles: Sequence[Article]) -> list[SourceText]:
                     s for w, s in zip(found, stems, strict=True) if w not in stop and len(w) > 1
                 )
                 known = memo[text] = (content, found)
+            if known[1][:1] and known[1][0] in _PERSONAL:
+                continuing.add(len(bags))
             bags.append(known[0])
             tokens.extend(known[1])
         out.append(
             SourceText(
                 windows=[*bags, *(a | b for a, b in pairwise(bags))],
+                sentences=len(bags),
+                continuing=frozenset(continuing),
                 text=f" {' '.join(tokens)} ",
                 stems=frozenset().union(*bags),
             )

@@ -42,7 +42,8 @@ the ICSISumm system), per story:
    for a quotation, only articles that print the quoted words; otherwise one
    where one sentence, or two adjacent ones, hold
    :data:`~digest.summarize.citations.SUPPORT_OVERLAP` (40 %) of its content
-   words weighted by rarity (four or more, with the name it opens with) and
+   words weighted by rarity (four or more, with the name it opens with, told
+   of that name when two sentences hold them) and
    every figure it states.
 4. **Order** (:func:`reading_order`): what happened first -- the leads, by
    article (by publication time when known, else input order); then detail
