@@ -158,6 +158,31 @@ def test_an_unresolved_she_said_is_left_out() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "The two were seen shaking hands after the harbour board meeting on Friday.",
+        "The ferry levy of four million pounds is divided equally among the three.",
+        "Of the two, only Holt will speak at the harbour board meeting on Friday.",
+        "Police said the pair had been attacked in a stairwell of the ferry terminal.",
+    ],
+)
+def test_the_two_standing_for_people_named_before_is_left_out(text: str) -> None:
+    assert verdict(text) == "unnamed group"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The two leaders met at the harbour on Friday to sign the ferry deal.",
+        "Holt argued with Kerr about the levy until the two were asked to leave.",
+        "The board chose the cheaper of the two bids for the new ferry terminal.",
+    ],
+)
+def test_the_two_that_says_whom_it_means_stands(text: str) -> None:
+    assert verdict(text) == ""
+
+
+@pytest.mark.parametrize(
     ("previous", "sentence"),
     [
         # The pronoun may mean the unnamed mayor, not the man she met.

@@ -613,6 +613,9 @@ def judge(text: str, tokens: Sequence[str], inside_quote: bool = False) -> tuple
         return "exclamation", 1.0, False
     if quoted and _no_speaker(text, outside_quotes):
         return "quote without speaker", 1.0, True
+    if _UNNAMED_GROUP_HINT.search(lower) and _unnamed_group(outside_quotes):
+        # "The two were seen shaking hands.": which two?
+        return "unnamed group", 1.0, True
     if not quoted and ", " in text and _REPORTED_PRONOUN.search(text):
         # "Lower-income voters, he said, might not bother to vote": said by whom?
         return "dangling opener", 1.0, True
@@ -653,6 +656,31 @@ def _link_then_pointer(text: str) -> bool:
         return False
     rest = text[match.end() :]
     return not _STANDS_ALONE.match(rest[:1].upper() + rest[1:])
+
+
+#: "The two", "the three", "the pair" standing for people or parties named before:
+#: "The two were seen shaking hands", "divided equally among the three", "Of the two,
+#: only Steyer ...". ("The two leaders", "the three of them" say what they are.)
+_UNNAMED_GROUP = re.compile(
+    r"\b[Tt]he (?:two|three|four|five|six|pair|trio|duo)\b"
+    r"(?=[.,;:]|\s+(?:were|was|have|had|met|are|is|will|would|could|can|said|say|says|"
+    r"also|both|each|later|then|now|still|shook|agreed|spoke|signed|did|do|does|"
+    r"remain|remained)\b)"
+)
+_UNNAMED_GROUP_HINT = re.compile(r"\bthe (?:two|three|four|five|six|pair|trio|duo)\b")
+#: A capitalised word: "... Rudolph ... with Garrett when the two were ...".
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+")
+
+
+def _unnamed_group(text: str) -> bool:
+    """Whether "the two" (three, pair ...) stands for people the sentence does not name:
+    fewer than two names (capitalised words that are not stop-words) come before it."""
+    match = _UNNAMED_GROUP.search(text)
+    if match is None:
+        return False
+    stop = stopwords()
+    before = {w for w in _CAPITALISED.findall(text[: match.start()]) if w.lower() not in stop}
+    return len(before) < 2
 
 
 #: A reported statement's speaker as a bare pronoun, between commas or at the end:
