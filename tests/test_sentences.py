@@ -400,6 +400,16 @@ def test_a_link_word_goes_with_a_resolved_pronoun_only() -> None:
         ("Simple answer, the ferries will probably outlast the old harbour.", "dangling opener"),
         ("It will take effect in May, a year after the council first voted.", "dangling opener"),
         ("It took the lead in the ferry market soon after the merger in 2010.", "dangling opener"),
+        # "so" standing for what was said before
+        (
+            "One would hope so, since the harbour could use a new ferry these days.",
+            "dangling opener",
+        ),
+        ("Most of the ferry crews think so too, and they will vote in May.", "dangling opener"),
+        (
+            "Holt says, they're trying to buy time by selling the old ferries first.",
+            "dangling opener",
+        ),
     ],
 )
 def test_sentences_that_do_not_stand_alone_are_left_out(text: str, reason: str) -> None:
@@ -418,6 +428,8 @@ def test_sentences_that_do_not_stand_alone_are_left_out(text: str, reason: str) 
         "The city agreed a ferry deal in May, but those talks stalled again on Monday.",
         "The council will pay those who lost their homes in the floods last winter.",
         "The city raised its harbour fees in May and the port of Leith followed suit.",
+        "The council said so far it had spent four million pounds on the harbour.",
+        "Holt says, the ferries will run every hour from the first of May.",
         # "this" and "that" that need nothing before them
         "The harbour board will meet this week to vote on the new ferry plan.",
         "Fighting in this vast northern region subsided after the rains came in May.",

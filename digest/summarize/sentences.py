@@ -200,6 +200,14 @@ _POINTS_BACK = re.compile(
     r"|^(?:(?:A|An|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Several|Some|A few|"
     r"Many|\d+) )?(?:[a-z]+ )?(?i:seconds?|minutes?|hours?|days?|weeks?|months?|years?|"
     r"decades?) (?:later|earlier)\b,?\s+"
+    # "so" standing for a clause told before: "One would hope so, since ...", "Officials
+    # think so too." ("so much", "so far", "so that" are no such "so")
+    r"|^[^,;:]{0,30}\b(?:hope|hopes|hoped|think|thinks|thought|believe|believes|believed|"
+    r"expect|expects|suppose|guess|say|says|said) so\b(?! (?:much|many|far|that|long)\b)"
+    # a pronoun as the subject of what a named speaker says: "Doctor says, they're trying
+    # to buy time" (who are they?)
+    r"|^(?:[A-Z][\w'’.-]*\s+){1,4}(?:says|said|adds|added|notes|noted|argues|argued|"
+    r"writes|wrote|explains|explained),\s+(?:he|she|they|it|this|these|those)\b"
     # an answer to a question the reader never saw: "Yes, the exclamation point is ..."
     r"|^(?:Yes|No|Well|Sure|Okay|OK|Oh),\s+"
     r"|^(?:The )?(?:[Ss]imple|[Ss]hort|[Qq]uick|[Ee]asy|[Ll]ong) answer\b"
