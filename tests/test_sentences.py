@@ -410,6 +410,10 @@ def test_a_link_word_goes_with_a_resolved_pronoun_only() -> None:
             "Holt says, they're trying to buy time by selling the old ferries first.",
             "dangling opener",
         ),
+        (
+            "The latter threat is key to the harbour board's case, its lawyers said.",
+            "dangling opener",
+        ),
     ],
 )
 def test_sentences_that_do_not_stand_alone_are_left_out(text: str, reason: str) -> None:
@@ -430,6 +434,7 @@ def test_sentences_that_do_not_stand_alone_are_left_out(text: str, reason: str) 
         "The city raised its harbour fees in May and the port of Leith followed suit.",
         "The council said so far it had spent four million pounds on the harbour.",
         "Holt says, the ferries will run every hour from the first of May.",
+        "The former harbour master, 62, was voted off the board on Monday night.",
         # "this" and "that" that need nothing before them
         "The harbour board will meet this week to vote on the new ferry plan.",
         "Fighting in this vast northern region subsided after the rains came in May.",

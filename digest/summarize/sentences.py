@@ -208,6 +208,9 @@ _POINTS_BACK = re.compile(
     # to buy time" (who are they?)
     r"|^(?:[A-Z][\w'’.-]*\s+){1,4}(?:says|said|adds|added|notes|noted|argues|argued|"
     r"writes|wrote|explains|explained),\s+(?:he|she|they|it|this|these|those)\b"
+    # "The latter threat is key": the second of two things told before ("The former
+    # star" is most often a past role, and stands)
+    r"|^(?:(?:Of|For|To|In|Like|Unlike) )?[Tt]he latter\b"
     # an answer to a question the reader never saw: "Yes, the exclamation point is ..."
     r"|^(?:Yes|No|Well|Sure|Okay|OK|Oh),\s+"
     r"|^(?:The )?(?:[Ss]imple|[Ss]hort|[Qq]uick|[Ee]asy|[Ll]ong) answer\b"
