@@ -30,6 +30,7 @@ DUC systems' outputs were cut.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import math
 import re
@@ -112,11 +113,26 @@ def _recall_f1(hits: int, ref_total: int, system_total: int) -> tuple[float, flo
 
 
 def cluster_articles(record: dict[str, Any]) -> list[Article]:
-    """A DUC cluster's documents as digest articles (one paragraph each)."""
+    """A DUC cluster's documents as digest articles (one paragraph each), with their
+    outlet and publication day, as a feed would give them."""
     return [
-        Article(path=f"{record['id']}/{n}", title=None, blocks=(Block("paragraph", d["text"]),))
+        Article(
+            path=f"{record['id']}/{n}",
+            title=None,
+            blocks=(Block("paragraph", d["text"]),),
+            outlet=d.get("outlet"),
+            published=_day(d.get("published")),
+        )
         for n, d in enumerate(record["documents"])
     ]
+
+
+def _day(value: str | None) -> dt.datetime | None:
+    """A ``YYYY-MM-DD`` publication day as a UTC datetime (None if absent or unreadable)."""
+    try:
+        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC) if value else None
+    except ValueError:
+        return None
 
 
 def ours(record: dict[str, Any], words: int) -> str:
