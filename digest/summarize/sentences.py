@@ -624,12 +624,9 @@ def judge(text: str, tokens: Sequence[str], inside_quote: bool = False) -> tuple
         return "exclamation", 1.0, False
     if quoted and _no_speaker(text, outside_quotes):
         return "quote without speaker", 1.0, True
-    if _UNNAMED_GROUP_HINT.search(lower) and _unnamed_group(outside_quotes):
-        # "The two were seen shaking hands.": which two?
-        return "unnamed group", 1.0, True
-    if not quoted and ", " in text and _REPORTED_PRONOUN.search(text):
-        # "Lower-income voters, he said, might not bother to vote": said by whom?
-        return "dangling opener", 1.0, True
+    inside = _points_back_inside(text, quoted, outside_quotes)
+    if inside:
+        return inside, 1.0, True
     if opens_quote and QUOTES_OPENING == "exclude":
         return "opens with a quote", 1.0, False
     if quoted and QUOTED_SHARE < 1.0 and len(outside_quotes.split()) < (1 - QUOTED_SHARE) * length:
@@ -681,6 +678,17 @@ _UNNAMED_GROUP = re.compile(
 _UNNAMED_GROUP_HINT = re.compile(r"\bthe (?:two|three|four|five|six|pair|trio|duo)\b")
 #: A capitalised word: "... Rudolph ... with Garrett when the two were ...".
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+")
+
+
+def _points_back_inside(text: str, quoted: bool, outside_quotes: str) -> str:
+    """Why a sentence leans on one not shown, past its opening words, or ""."""
+    if _UNNAMED_GROUP_HINT.search(text.lower()) and _unnamed_group(outside_quotes):
+        # "The two were seen shaking hands.": which two?
+        return "unnamed group"
+    if not quoted and ", " in text and _REPORTED_PRONOUN.search(text):
+        # "Lower-income voters, he said, might not bother to vote": said by whom?
+        return "dangling opener"
+    return ""
 
 
 def _unnamed_group(text: str) -> bool:
