@@ -183,6 +183,27 @@ def test_the_two_that_says_whom_it_means_stands(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (
+            "Just like the above-displayed tweets, these posts gave no evidence for the levy.",
+            "page reference",
+        ),
+        (
+            "While the strategies above can help, most ferry crews need a proper plan.",
+            "page reference",
+        ),
+        ("The harbour fees shown below were set by the board on Monday.", "page reference"),
+        # places and amounts
+        ("Children above age six pay half fare on the ferry from Monday.", ""),
+        ("The ravine below his house became a hiding place for the family.", ""),
+    ],
+)
+def test_a_sentence_pointing_at_what_the_page_shows_is_left_out(text: str, reason: str) -> None:
+    assert verdict(text) == reason
+
+
+@pytest.mark.parametrize(
     ("previous", "sentence"),
     [
         # The pronoun may mean the unnamed mayor, not the man she met.

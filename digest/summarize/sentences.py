@@ -680,8 +680,25 @@ _UNNAMED_GROUP_HINT = re.compile(r"\bthe (?:two|three|four|five|six|pair|trio|du
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+")
 
 
+#: What the page shows around the text: "the above-displayed tweets", "the strategies
+#: above can help", "the chart below shows". ("above age 6", "the ravine below his
+#: house" are places and amounts.)
+_PAGE_REFERENCE = re.compile(
+    r"\bthe above(?:-[a-z]+)?\s+[a-z]"
+    r"|\b(?:displayed|shown|pictured|listed|mentioned|embedded|linked|quoted) (?:above|below)\b"
+    r"|\b(?:the|these|those) [a-z]+ (?:above|below)(?:[,.;:]|\s+(?:can|could|are|is|was|were|"
+    r"show|shows|will|may|might|help|helps)\b)",
+    re.I,
+)
+
+
 def _points_back_inside(text: str, quoted: bool, outside_quotes: str) -> str:
     """Why a sentence leans on one not shown, past its opening words, or ""."""
+    if ("above" in outside_quotes or "below" in outside_quotes) and _PAGE_REFERENCE.search(
+        outside_quotes
+    ):
+        # "Just like the above-displayed tweets, these sites ...": the page's, not ours
+        return "page reference"
     if _UNNAMED_GROUP_HINT.search(text.lower()) and _unnamed_group(outside_quotes):
         # "The two were seen shaking hands.": which two?
         return "unnamed group"
