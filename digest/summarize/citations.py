@@ -84,9 +84,6 @@ class SourceText:
 
     #: Content-stem bags of single sentences, then of adjacent pairs.
     windows: list[frozenset[str]]
-    #: How many of the windows are single sentences: pair ``k`` joins windows
-    #: ``k`` and ``k + 1``, and is window ``sentences + k``.
-    sentences: int
     #: Indexes of the sentences that open with a personal pronoun ("He said ..."):
     #: they go on telling of whoever the sentence before named.
     continuing: frozenset[int]
@@ -95,27 +92,34 @@ class SourceText:
     #: Every content stem of the article.
     stems: frozenset[str]
 
+    @property
+    def sentences(self) -> int:
+        """How many of the windows are single sentences: pair ``k`` joins windows
+        ``k`` and ``k + 1``, and is window ``sentences + k``."""
+        return (len(self.windows) + 1) // 2
+
+    @classmethod
+    def of(cls, sentences: Sequence[tuple[frozenset[str], Sequence[str]]]) -> SourceText:
+        """One article's, from each sentence's content stems and words, in order."""
+        bags = [bag for bag, _ in sentences]
+        return cls(
+            windows=[*bags, *(a | b for a, b in pairwise(bags))],
+            continuing=frozenset(
+                i for i, (_, found) in enumerate(sentences) if found[:1] and found[0] in _PERSONAL
+            ),
+            text=f" {' '.join(chain.from_iterable(found for _, found in sentences))} ",
+            stems=frozenset().union(*bags),
+        )
+
 
 def source_texts(cands: Sequence[Candidate], n_docs: int) -> dict[int, SourceText]:
     """Each article's :class:`SourceText`, from its candidate sentences."""
-    bags: dict[int, list[frozenset[str]]] = {d: [] for d in range(n_docs)}
-    tokens: dict[int, list[str]] = {d: [] for d in range(n_docs)}
-    continuing: dict[int, set[int]] = {d: set() for d in range(n_docs)}
-    for cand in cands:
-        if cand.tokens[:1] and cand.tokens[0] in _PERSONAL:
-            continuing[cand.doc].add(len(bags[cand.doc]))
-        bags[cand.doc].append(cand.content_stems)
-        tokens[cand.doc].extend(cand.tokens)
-    return {
-        d: SourceText(
-            windows=[*bags[d], *(a | b for a, b in pairwise(bags[d]))],
-            sentences=len(bags[d]),
-            continuing=frozenset(continuing[d]),
-            text=f" {' '.join(tokens[d])} ",
-            stems=frozenset().union(*bags[d]),
-        )
-        for d in range(n_docs)
+    sentences: dict[int, list[tuple[frozenset[str], Sequence[str]]]] = {
+        d: [] for d in range(n_docs)
     }
+    for cand in cands:
+        sentences[cand.doc].append((cand.content_stems, cand.tokens))
+    return {d: SourceText.of(sentences[d]) for d in range(n_docs)}
 
 
 def specificity(cands: Sequence[Candidate]) -> dict[str, float]:
@@ -269,9 +273,7 @@ def _source_texts_of(articles: Sequence[Article]) -> list[SourceText]:
     memo: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
     out = []
     for article in articles:
-        bags: list[frozenset[str]] = []
-        tokens: list[str] = []
-        continuing: set[int] = set()
+        sentences: list[tuple[frozenset[str], Sequence[str]]] = []
         for raw in article_sentences(article):
             text = tidy(raw)
             known = memo.get(text)
@@ -282,17 +284,6 @@ def _source_texts_of(articles: Sequence[Article]) -> list[SourceText]:
                     s for w, s in zip(found, stems, strict=True) if w not in stop and len(w) > 1
                 )
                 known = memo[text] = (content, found)
-            if known[1][:1] and known[1][0] in _PERSONAL:
-                continuing.add(len(bags))
-            bags.append(known[0])
-            tokens.extend(known[1])
-        out.append(
-            SourceText(
-                windows=[*bags, *(a | b for a, b in pairwise(bags))],
-                sentences=len(bags),
-                continuing=frozenset(continuing),
-                text=f" {' '.join(tokens)} ",
-                stems=frozenset().union(*bags),
-            )
-        )
+            sentences.append(known)
+        out.append(SourceText.of(sentences))
     return out

@@ -624,7 +624,7 @@ def judge(text: str, tokens: Sequence[str], inside_quote: bool = False) -> tuple
         return "exclamation", 1.0, False
     if quoted and _no_speaker(text, outside_quotes):
         return "quote without speaker", 1.0, True
-    inside = _points_back_inside(text, quoted, outside_quotes)
+    inside = _points_back_inside(text, lower, quoted, outside_quotes)
     if inside:
         return inside, 1.0, True
     if opens_quote and QUOTES_OPENING == "exclude":
@@ -669,13 +669,14 @@ def _link_then_pointer(text: str) -> bool:
 #: "The two", "the three", "the pair" standing for people or parties named before:
 #: "The two were seen shaking hands", "divided equally among the three", "Of the two,
 #: only Steyer ...". ("The two leaders", "the three of them" say what they are.)
+_GROUP_WORDS = r"(?:two|three|four|five|six|pair|trio|duo)"
 _UNNAMED_GROUP = re.compile(
-    r"\b[Tt]he (?:two|three|four|five|six|pair|trio|duo)\b"
+    r"\b[Tt]he " + _GROUP_WORDS + r"\b"
     r"(?=[.,;:]|\s+(?:were|was|have|had|met|are|is|will|would|could|can|said|say|says|"
     r"also|both|each|later|then|now|still|shook|agreed|spoke|signed|did|do|does|"
     r"remain|remained)\b)"
 )
-_UNNAMED_GROUP_HINT = re.compile(r"\bthe (?:two|three|four|five|six|pair|trio|duo)\b")
+_UNNAMED_GROUP_HINT = re.compile(r"\bthe " + _GROUP_WORDS + r"\b")
 #: A capitalised word: "... Rudolph ... with Garrett when the two were ...".
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+")
 
@@ -692,14 +693,13 @@ _PAGE_REFERENCE = re.compile(
 )
 
 
-def _points_back_inside(text: str, quoted: bool, outside_quotes: str) -> str:
-    """Why a sentence leans on one not shown, past its opening words, or ""."""
-    if ("above" in outside_quotes or "below" in outside_quotes) and _PAGE_REFERENCE.search(
-        outside_quotes
-    ):
+def _points_back_inside(text: str, lower: str, quoted: bool, outside_quotes: str) -> str:
+    """Why a sentence leans on one not shown, past its opening words, or "";
+    ``lower`` is ``text`` lower-cased."""
+    if ("above" in lower or "below" in lower) and _PAGE_REFERENCE.search(outside_quotes):
         # "Just like the above-displayed tweets, these sites ...": the page's, not ours
         return "page reference"
-    if _UNNAMED_GROUP_HINT.search(text.lower()) and _unnamed_group(outside_quotes):
+    if _UNNAMED_GROUP_HINT.search(lower) and _unnamed_group(outside_quotes):
         # "The two were seen shaking hands.": which two?
         return "unnamed group"
     if not quoted and ", " in text and _REPORTED_PRONOUN.search(text):
