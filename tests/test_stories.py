@@ -432,6 +432,42 @@ def test_two_sentences_cite_a_named_person_only_where_the_claim_is_told_of_them(
     assert _cite(0, "Okafor was", articles) == (0, 2)
 
 
+def test_a_source_that_never_names_what_the_sentence_names_is_not_cited() -> None:
+    articles = [
+        article(
+            "h/a",
+            "The Leith Harbour Singers will ride a Royal Albert Hall debut into a 2021 tour "
+            "of Scotland.",
+            "The choir sang at the harbour festival on Saturday.",
+        ),
+        # the tour, and never the Royal Albert Hall: not cited
+        article(
+            "h/b",
+            "The Leith Harbour Singers will tour Scotland in 2021 for the first time.",
+            "Tickets go on sale on Friday.",
+        ),
+        # the debut and the tour: cited
+        article(
+            "h/c",
+            "After their Royal Albert Hall debut, the Leith Harbour Singers will take a 2021 "
+            "tour of Scotland.",
+        ),
+    ]
+    assert _cite(0, "The Leith Harbour Singers will ride", articles) == (0, 2)
+
+
+def test_days_and_months_are_no_proper_names() -> None:
+    cands = candidates(
+        [
+            article(
+                "c/a",
+                "The Leith choir sings on Friday, Dec. 6, and again in March at the Usher Hall.",
+            )
+        ]
+    )
+    assert proper_names(cands) == {"leith", "usher", "hall"}
+
+
 # -- topic -------------------------------------------------------------------------------
 
 STADIA = [

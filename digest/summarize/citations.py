@@ -15,6 +15,7 @@ from itertools import chain, pairwise
 from digest.model import Article, Sentence
 from digest.summarize.resolve import names_in
 from digest.summarize.sentences import (
+    CALENDAR_WORDS,
     Candidate,
     article_sentences,
     stem_all,
@@ -65,6 +66,12 @@ SUPPORT_KEY_SHARE = 0.3
 #: naming that subject holds at least this share of what the two share with it
 #: besides the name: the claim is told of the subject, not of someone beside it.
 SUPPORT_NAMED_HALF = 0.5
+
+#: The story's proper names in a sentence that a source never writes may carry at
+#: most this share of the sentence's weight: "The Doobie Brothers will ride a potential
+#: Rock and Roll Hall of Fame induction into a 2020 tour" is not said by a source that
+#: tells of the tour and never of the Hall of Fame.
+SUPPORT_MISSING_NAMES = 0.2
 
 #: Words that open a sentence going on about whoever the sentence before named.
 _PERSONAL = frozenset(("he", "she", "they", "his", "her", "their"))
@@ -143,13 +150,14 @@ _LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z]+(?![\w’'-])")
 def proper_names(cands: Sequence[Candidate]) -> frozenset[str]:
     """The story's proper names, lower-cased: words its sentences capitalise inside a
     sentence and never write in lower case ("Morrison", "Sweden"; not "Health", which
-    opens "Health authorities said ..." but is "health" elsewhere)."""
+    opens "Health authorities said ..." but is "health" elsewhere). Days and months
+    are no names."""
     capital: set[str] = set()
     lower: set[str] = set()
     for cand in cands:
         capital.update(chain.from_iterable(words(w) for w in _MID_CAPITAL.findall(cand.text)))
         lower.update(_LOWER_WORD.findall(cand.text))
-    return frozenset(capital - lower)
+    return frozenset(capital - lower - CALENDAR_WORDS)
 
 
 def named_subject(text: str, names: frozenset[str]) -> frozenset[str]:
@@ -238,6 +246,9 @@ def _supporters(
     figures = {s for s in mine if any(ch.isdigit() for ch in s)}
     key = {s for s, w in weights.items() if w >= SUPPORT_KEY_SHARE * total}
     subject = named_subject(chosen.text, names) if not quoted else frozenset()
+    named = {s for w, s in zip(chosen.tokens, chosen.stems, strict=True) if w in names} & set(
+        weights
+    )
     for doc, source in sorted(sources.items()):
         if doc in support:
             continue
@@ -246,6 +257,12 @@ def _supporters(
                 support.add(doc)
             continue
         if not mine or total <= 0 or not figures <= source.stems:
+            continue
+        if (
+            named
+            and math.fsum(weights[s] for s in sorted(named - source.stems))
+            > SUPPORT_MISSING_NAMES * total
+        ):
             continue
         for k, bag in enumerate(source.windows):
             shared = mine & bag

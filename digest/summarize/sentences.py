@@ -1186,6 +1186,8 @@ def compressed(cands: Sequence[Candidate]) -> list[Candidate]:
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = "january february march april may june july august september october november december"
 _MONTH_ABBREVIATIONS = {m[:3]: i + 1 for i, m in enumerate(_MONTHS.split())} | {"sept": 9}
+#: Days and months, as lower-cased words: capitalised, but no one's name.
+CALENDAR_WORDS = frozenset(_WEEKDAYS) | frozenset(_MONTHS.split()) | frozenset(_MONTH_ABBREVIATIONS)
 #: A month as news writes it: in full, or abbreviated as AP style does ("Oct.", "Sept.").
 MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|"
