@@ -394,6 +394,12 @@ def test_a_link_word_goes_with_a_resolved_pronoun_only() -> None:
         ("The council disputed this notion at its meeting on Monday night.", "dangling opener"),
         ("Few firm plans for the harbour were made that day, the mayor said.", "dangling opener"),
         ("Ana Ruiz led that company as it won the ferry contract for the city.", "dangling opener"),
+        # "that" after a preposition, past the first clause too
+        (
+            "In May 2017, the harbour board said the goal of that plan had been met early.",
+            "dangling opener",
+        ),
+        ("Virtually no one from that party came forward to ask for an amnesty.", "dangling opener"),
         # a contraction, a condition or a time told before
         ("It’ll also get a wider bumper and larger lights at the front.", "dangling opener"),
         ("If convicted, he could face up to ten years in prison and a fine.", "dangling opener"),
@@ -464,6 +470,10 @@ def test_sentences_that_do_not_stand_alone_are_left_out(text: str, reason: str) 
         "Though this is the first time the rule has been used, the board expects more.",
         "In this age of cheap flights the ferry company has struggled to fill its boats.",
         "The council believed that 5 to 7 percent of the ferries were never inspected.",
+        # "that" after a preposition, pointing inside the sentence: at its noun, or a date
+        "The ferry party won the vote, but no one from that party came to the harbour.",
+        "The bridge was not opened until May 1978, weeks before that year's elections.",
+        "The mayor was wrong, in that the ferry had never been inspected at all.",
         "Martha added that shortly before the storm the ferry had been inspected twice.",
         "In other words, the ferry will cost the city more than the new bridge.",
         "As a result, it is unclear whether the ferry will run in the winter.",

@@ -284,12 +284,18 @@ _PHRASE_END = frozenset(
     and as but or in on of for at to from with by after before because since when while if
     """.split()  # noqa: SIM905
 )
-#: Prepositions and verbs after which "that" before a bare noun is a demonstrative.
-_THAT_AFTER = frozenset(
+#: Prepositions after which "that" before a noun is a demonstrative anywhere in a
+#: sentence ("the benchmark of that ambition") ...
+_THAT_PREPOSITIONS = frozenset(
     """
     in on of for at to from with about by under over into during since after before against
-    behind despite like beyond asked led left made won lost held took saw heard signed broke
-    sold bought built ran cited
+    behind despite like beyond
+    """.split()  # noqa: SIM905
+)
+#: ... and the verbs after which it is one in the first clause ("rejected that agreement").
+_THAT_AFTER = _THAT_PREPOSITIONS | frozenset(
+    """
+    asked led left made won lost held took saw heard signed broke sold bought built ran cited
     """.split()  # noqa: SIM905
 )
 
@@ -334,6 +340,45 @@ def _demonstrative_points_back(text: str) -> bool:
             (w1, True) if not w2 or w2 in _PHRASE_END else (w2, not w3 or w3 in _PHRASE_END)
         )
         if ends and (not noun.endswith("s") or noun.endswith(("ss", "us", "is"))):
+            return True
+    return False
+
+
+_LATER_THAT = re.compile(
+    r"\b(?P<before>[A-Za-z]+)\s+that\s+(?P<w1>[a-z][\w'’-]*)(?:\s+(?P<w2>[\w'’-]+))?"
+)
+#: Something the sentence itself could mean by "that year" or "that day": a date.
+_DATE_LIKE = re.compile(
+    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b[A-Z][a-z]+day\b", re.I
+)
+
+
+def _later_that_points_back(text: str) -> bool:
+    """Whether "that" after a preposition, anywhere in the sentence, points at one not
+    shown: "..., the agency announced the benchmark of that ambition had been met",
+    "..., no one from that party came forward". It points inside the sentence when
+    the sentence has already named its noun ("a party ..., but no one from that
+    party") or, for a time ("before that year's prize"), given a date."""
+    for match in _LATER_THAT.finditer(text):
+        if match.group("before").lower() not in _THAT_PREPOSITIONS:
+            continue
+        w1 = _POSSESSIVE_END.sub("", match.group("w1"))
+        w2 = _POSSESSIVE_END.sub("", match.group("w2") or "")
+        if w1 in _AFTER_CONJUNCTION_THAT or w1 in _PHRASE_END or w1 in _BE:
+            continue
+        if w1.endswith(("ing", "ly")):
+            continue
+        earlier = text[: match.start()]
+        if w1 in _THAT_TIME:
+            if not _DATE_LIKE.search(earlier):
+                return True
+            continue
+        if w1.endswith("s") and not w1.endswith(("ss", "us", "is")):
+            continue  # "that" before a plural is no demonstrative
+        # the noun is the word after "that", or the next one after an adjective: either
+        # named before means the sentence says what "that" is
+        nouns = [w for w in (w1, w2) if w.isalpha() and w not in _PHRASE_END]
+        if not any(re.search(rf"\b{re.escape(w[:5])}", earlier, re.I) for w in nouns):
             return True
     return False
 
@@ -652,6 +697,7 @@ def _opener_points_back(text: str, tokens: Sequence[str], opens_quote: bool) -> 
         or ("," in text and _PRONOUN_AFTER_PHRASE.match(text))
         or (("these " in text or "those " in text) and _DEMONSTRATIVE_FIRST.match(text))
         or (("this " in text or "that " in text) and _demonstrative_points_back(text))
+        or (" that " in text and _later_that_points_back(_QUOTED.sub(" ", text)))
         or ("," in text[:40] and _link_then_pointer(text))
         or ((" suit" in text or " the same" in text) and _FOLLOWS_SUIT.match(text))
     )
