@@ -703,6 +703,14 @@ def test_tidy_drops_a_connective_of_cause_or_response() -> None:
         )
 
 
+def test_tidy_drops_a_link_of_comparison() -> None:
+    # compared with what, the reader was not told; what is compared is as true alone
+    for opener in ("By comparison", "In comparison", "For comparison", "As a rough comparison"):
+        assert tidy(f"{opener}, the old ferry took forty minutes to cross the harbour.") == (
+            "The old ferry took forty minutes to cross the harbour."
+        )
+
+
 @pytest.mark.parametrize(
     ("raw", "tidied"),
     [

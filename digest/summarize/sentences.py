@@ -835,6 +835,7 @@ _LINK_PHRASES = (
     r"However|Meanwhile|In addition|Additionally|Also|Moreover|Furthermore|Still|"
     r"Nevertheless|Nonetheless|In the meantime|At the same time|Separately|For example|"
     r"For instance|Presumably|In other words|That said|By contrast|In contrast|Even so|"
+    r"(?:By|In|For) comparison|As a (?:[a-z]+ ){0,3}comparison|"
     r"Afterwards?|Subsequently|Thus|Hence|"
     r"On the other hand|" + _CONSEQUENCE + r"|On (?:Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday)|(?:Earlier|Later) (?:this|that|on) \w+|"
