@@ -141,6 +141,50 @@ def test_different_ages_for_one_person_with_every_source_on_each_side() -> None:
     assert lines(a, b, c) == ["Sources differ: [1, 2] give Webb’s age as 22, [3] as 21."]
 
 
+def test_an_age_told_before_the_name_or_in_an_epithet_is_an_age() -> None:
+    a = article(
+        "A/1",
+        "Prosecutors dropped the case against the activist Maria Holt on Tuesday.",
+        "Holt, who denies the charges, has lived in the embassy in Oslo for seven years.",
+        "The 48-year-old Australian was sentenced to 50 weeks in jail in April.",
+    )
+    b = article(
+        "B/1",
+        "Prosecutors dropped their case against the activist Maria Holt on Tuesday.",
+        "The US wants the UK to send Holt, 47, to face charges of hacking.",
+    )
+    assert lines(a, b) == ["Sources differ: [1] gives Holt’s age as 48, [2] as 47."]
+    c = article(
+        "C/1",
+        "Prosecutors in Oslo dropped the case against the 48-year-old Maria Holt on Tuesday.",
+    )
+    assert lines(c, b) == ["Sources differ: [1] gives Holt’s age as 48, [2] as 47."]
+
+
+def test_an_epithet_after_a_sentence_about_two_people_gives_no_age() -> None:
+    a = article(
+        "A/1",
+        "Prosecutors dropped the case against the activist Maria Holt on Tuesday.",
+        "Holt met her lawyer, Ivo Brand, in the embassy in Oslo on Monday.",
+        "The 48-year-old Australian was sentenced to 50 weeks in jail in April.",
+    )
+    b = article(
+        "B/1",
+        "Prosecutors dropped their case against the activist Maria Holt on Tuesday.",
+        "The US wants the UK to send Holt, 47, to face charges of hacking.",
+    )
+    assert lines(a, b) == []
+
+
+def test_ages_a_year_apart_in_reports_weeks_apart_may_be_a_birthday() -> None:
+    told = "Prosecutors dropped the case against the activist Maria Holt, {age}, on Tuesday."
+    a = article("A/1", told.format(age=47))
+    b = article("B/1", told.format(age=48), published=DAY + dt.timedelta(days=30))
+    assert lines(a, b) == []
+    c = article("C/1", told.format(age=50), published=DAY + dt.timedelta(days=30))
+    assert lines(a, c) == ["Sources differ: [1] gives Holt’s age as 47, [2] as 50."]
+
+
 def test_different_numbers_for_one_quantity_on_the_same_day() -> None:
     a = article(
         "A/1",

@@ -99,6 +99,20 @@ def test_a_role_and_a_body_s_initials_are_no_part_of_a_name() -> None:
     assert out[1] == "Kofi Annan left on Sunday for a summit of Gulf states in Abu Dhabi."
 
 
+def test_a_prefixed_role_makes_a_person_and_a_place_of_birth_or_an_opener_is_no_name() -> None:
+    # "co-founder" is a role as "founder" is; "Australian-born Holt" and "Following
+    # Holt's" are Holt, not two first names for one surname
+    lines = [
+        "Australian-born Holt has denied the charges against her since 2010.",
+        "Following Holt's arrest, her lawyers asked for bail on Tuesday.",
+        "WikiLeaks co-founder Maria Holt was arrested in the city on Monday.",
+        "She said the charges were made up to silence the website.",
+    ]
+    assert people(lines)["Holt"].full == "Maria Holt"
+    out = resolved(*lines)
+    assert out[3] == "Maria Holt said the charges were made up to silence the website."
+
+
 def test_a_possessive_is_no_part_of_a_name_and_its_owner_is_not_the_subject() -> None:
     from digest.summarize.resolve import names_in
 

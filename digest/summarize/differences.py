@@ -23,7 +23,11 @@ about the same thing, and two wordings of one fact never count:
   cannot both be true ("at least 12" and "15" can; "over $400 million" and
   "$380 million" cannot). Counts that grow (the dead, the injured) are
   compared only between articles published within :data:`SAME_DAYS` days;
-* **a person's age**: "Jane Doe, 34," / "Jane Doe, 35,".
+* **a person's age**: "Jane Doe, 34," / "Jane Doe, 35," -- or "the 35-year-old
+  Jane Doe", or "The 35-year-old Swede" right after a sentence about her
+  alone -- in sentences that agree, or naming her in full alike; ages a year
+  apart only between articles within :data:`AGE_DAYS` days (a birthday may
+  fall between).
 """
 
 from __future__ import annotations
@@ -33,12 +37,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from digest.model import Article, Difference
-from digest.summarize.resolve import Person, people
+from digest.summarize.resolve import Person, epithet_antecedent, first_names, names_in, people
 from digest.summarize.sentences import stem
 from digest.text import fold_space, split_sentences, stopwords, words
 
 #: Articles further apart than this (days) may report a number that changed.
 SAME_DAYS = 2.0
+#: Articles further apart than this (days) may give ages a birthday apart.
+AGE_DAYS = 7.0
 #: At most this many of a story's sources are compared (the cited ones first).
 MAX_SOURCES = 12
 #: Sentences stating one number must share this many content words besides it.
@@ -81,6 +87,14 @@ _SCALE = {"thousand": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, 
 #: A first word after a number that needs the next to name the unit ("percentage points").
 _UNIT_HEADS = frozenset({"percentage", "per", "square", "cubic", "metric", "light", "basis"})
 _AGE = re.compile(r"\b([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}),\s+(\d{1,3})(?=[,.;]|\s+and\b)")
+#: The age just before a name: "the 21-year-old Shepard", "67-year-old Boris Yeltsin's".
+_AGE_BEFORE = re.compile(
+    r"\b(\d{1,3})-year-old\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})(?![\w’'-])"
+)
+#: An opening epithet that gives the age of the one person the sentence before is
+#: about: "The 48-year-old Australian was evicted in April."
+_AGE_EPITHET = re.compile(r"^The\s+(\d{1,3})-year-old\s+(?:[A-Za-z-]+\s+){0,2}?(?=[a-z])")
+_POSSESSIVE_END = re.compile(r"[’']s?$")
 _IRREGULAR_GERUND = {
     "said": "saying",
     "spoken": "speaking",
@@ -101,6 +115,8 @@ class _Claim:
     shown: str
     #: Content stems of the sentence that says it, the value's own words left out.
     context: frozenset[str]
+    #: For a person's age: the name in full as the source writes it ("Julian Assange").
+    who: str = ""
 
 
 @dataclass(frozen=True)
@@ -159,8 +175,17 @@ def find_differences(
             rank,
             lambda side, first: f"says the interview was with {side}" if first else f"with {side}",
         )
-    for subject, claims in sorted(_age_claims(texts).items()):
-        found += _line(claims, rank, _age_phrase(subject))
+
+    def same_time(a: int, x: _Claim, b: int, y: _Claim) -> bool:
+        # a year apart in age may be a birthday between two reports far apart
+        apart = _days_apart(articles[a], articles[b])
+        years = (
+            abs(x.value - y.value) if isinstance(x.value, int) and isinstance(y.value, int) else 0
+        )
+        return apart is None or apart <= AGE_DAYS or years > 1
+
+    for subject, claims in sorted(_age_claims(texts, known).items()):
+        found += _line(claims, rank, _age_phrase(subject), same_time)
     found += _late_people(texts, rank)
     found += _numbers(articles, texts, rank)
     seen: set[str] = set()
@@ -205,13 +230,16 @@ def _line(
     claims: dict[int, set[_Claim]],
     rank: dict[int, int],
     say: Callable[[str, bool], str],
+    close: Callable[[int, _Claim, int, _Claim], bool] | None = None,
 ) -> list[Difference]:
     """One line for a thing on which the sources' values split in two.
 
     Sources that give the thing two values themselves are left out; the two
     sides must each have one value, and a sentence on one side must share
     :data:`SHARED_CONTEXT` content words with one on the other (the same
-    claim, not two claims that happen to share a name).
+    claim, not two claims that happen to share a name) -- or, for an age,
+    both name the person in full alike -- in sources ``close`` enough for
+    both values to be meant for the same time.
     """
     single = {doc: next(iter(c)) for doc, c in claims.items() if len({x.value for x in c}) == 1}
     sides: dict[object, list[int]] = {}
@@ -221,9 +249,13 @@ def _line(
         return []
     groups = sorted(sides.values(), key=lambda docs: min((rank.get(d, len(rank)), d) for d in docs))
     first, second = groups
-    if not any(
-        len(single[a].context & single[b].context) >= SHARED_CONTEXT for a in first for b in second
-    ):
+
+    def related(a: int, b: int) -> bool:
+        x, y = single[a], single[b]
+        same = len(x.context & y.context) >= SHARED_CONTEXT or (" " in x.who and x.who == y.who)
+        return same and (close is None or close(a, x, b, y))
+
+    if not any(related(a, b) for a in first for b in second):
         return []
     one = _agree(say(_words(single[first[0]].shown), True), first)
     other = _agree(say(_words(single[second[0]].shown), False), second)
@@ -305,18 +337,67 @@ def _names_anywhere(sentences: Sequence[str], name: str) -> bool:
     return any(pattern.search(s) for s in sentences)
 
 
-def _age_claims(texts: Sequence[Sequence[str]]) -> dict[str, dict[int, set[_Claim]]]:
-    """Per person (by full name's surname): the age each source gives ("Jane Doe, 34,")."""
+def _age_claims(
+    texts: Sequence[Sequence[str]], known: Sequence[dict[str, Person]]
+) -> dict[str, dict[int, set[_Claim]]]:
+    """Per person (by surname): the age each source gives.
+
+    "Jane Doe, 34,"; and for a name the source shows as a person's (``known``,
+    its :func:`people`), "the 34-year-old Jane Doe" or an epithet after a
+    sentence about her alone ("Doe won the race. The 34-year-old Swede ...",
+    see :func:`~digest.summarize.resolve.epithet_antecedent`), that sentence's
+    words counting as the claim's context too.
+    """
     out: dict[str, dict[int, set[_Claim]]] = {}
     for doc, sentences in enumerate(texts):
-        for sentence in sentences:
-            for match in _AGE.finditer(sentence):
-                name = match.group(1).split()
-                if name[0] in _NOT_A_NAME or int(match.group(2)) > 110:
+        people_here = known[doc]
+        full = _full_names(sentences)
+        for i, sentence in enumerate(sentences):
+            found = [(m.group(1), m.group(2), sentence) for m in _AGE.finditer(sentence)]
+            found += [
+                (m.group(2), m.group(1), sentence)
+                for m in _AGE_BEFORE.finditer(sentence)
+                if _a_person(m.group(2), people_here)
+            ]
+            epithet = _AGE_EPITHET.match(sentence) if i else None
+            if epithet:
+                person = epithet_antecedent(sentence, sentences[i - 1], people_here)
+                if person is not None:
+                    found.append((person.full, epithet.group(1), sentences[i - 1] + " " + sentence))
+            for who, age, context in found:
+                name = who.split()
+                if name[0] in _NOT_A_NAME or int(age) > 110:
                     continue
-                claim = _Claim(int(match.group(2)), match.group(2), _context(sentence))
-                out.setdefault(name[-1], {}).setdefault(doc, set()).add(claim)
+                surname = _POSSESSIVE_END.sub("", name[-1])
+                claim = _Claim(int(age), age, _context(context), full.get(surname, ""))
+                out.setdefault(surname, {}).setdefault(doc, set()).add(claim)
     return out
+
+
+def _a_person(name: str, people_here: dict[str, Person]) -> bool:
+    """Whether a name after an age is a person's ("the 48-year-old Julian Assange"), not a
+    people's or a body's ("the 80-year-old Swiss", "a 22-year-old University student"):
+    one the source shows as a person's, or a common first name and a surname."""
+    parts = name.split()
+    return _POSSESSIVE_END.sub("", parts[-1]) in people_here or (
+        len(parts) >= 2 and parts[0] in first_names()
+    )
+
+
+def _full_names(sentences: Sequence[str]) -> dict[str, str]:
+    """Surname -> the longest form of two or more words an article writes it in, when
+    the article writes it with only one first name ("Julian Assange")."""
+    forms: dict[str, set[str]] = {}
+    for sentence in sentences:
+        for _, _, name in names_in(sentence):
+            parts = name.split()
+            if len(parts) >= 2:
+                forms.setdefault(_POSSESSIVE_END.sub("", parts[-1]), set()).add(name)
+    return {
+        surname: max(names, key=lambda n: (len(n.split()), n))
+        for surname, names in forms.items()
+        if len({n.split()[0] for n in names}) == 1
+    }
 
 
 _NOT_A_NAME = frozenset(

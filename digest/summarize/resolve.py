@@ -118,6 +118,8 @@ _NOT_NAMES = frozenset(
     January February March April May June July August September October November December
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday Today Tomorrow Yesterday
     Mr Mrs Ms Dr Sir Lady Lord Many Some Most Several Both Each Every Other Such No Not
+    Following According Including Regarding Concerning Amid Among Against Behind Beyond Like
+    Unlike Within Throughout Toward Towards Upon Around Near Outside Inside
     """.split()  # noqa: SIM905
 )
 #: Last words of names that are organisations or places, not people.
@@ -198,10 +200,29 @@ class Mention:
 _INITIAL = re.compile(r"[A-Z]\.")
 
 
+#: Prefixes after which a role is still the role: "co-founder", "ex-minister".
+_ROLE_PREFIXES = frozenset(("co", "ex", "vice", "deputy", "joint"))
+
+
+def _role_gender(word: str) -> str | None:
+    """The gender of a role word ("" for none), or None when it is no role: "co-founder"
+    is "founder" (a role of either gender), "ex-wife" is "wife"."""
+    lower = word.lower()
+    if lower in _ROLES:
+        return _ROLES[lower]
+    head, _, rest = lower.partition("-")
+    return _ROLES.get(rest) if head in _ROLE_PREFIXES else None
+
+
 def _is_role(token: str) -> bool:
     """Whether a capitalised word is a title or a role ("Attorney", "Sen."), not "The"."""
     word = token.rstrip(".")
     return word in _TITLE_WORDS or word.lower() in _ROLES
+
+
+#: The ends of a hyphenated word that tells where someone is from, or who runs a body:
+#: "Australian-born", "London-based", "Saudi-led".
+_OF_A_PLACE = frozenset("born based raised bred educated led backed owned".split())  # noqa: SIM905
 
 
 def _no_name_word(token: str, after_role: bool = False) -> bool:
@@ -209,6 +230,8 @@ def _no_name_word(token: str, after_role: bool = False) -> bool:
     role ("Secretary", "Secretary-General"). "General" is one only after a role
     ("Attorney General"): alone it may start a company's name ("General Motors")."""
     parts = token.rstrip(".").split("-")
+    if len(parts) > 1 and parts[-1] in _OF_A_PLACE:
+        return True  # "Australian-born Assange" is Assange
     return all(
         p in _SKIPPED or p.lower() in _ROLES or (p == "General" and (after_role or i > 0))
         for i, p in enumerate(parts)
@@ -267,8 +290,9 @@ def _sighting(text: str, start: int, end: int, name: str) -> _Sighting:
     near = text[max(0, start - _NEAR) : start]
     before = near.rstrip()
     word = before.rsplit(None, 1)[-1] if before else ""
-    titled = word in _TITLES or word.lower() in _ROLES
-    sex = _TITLES.get(word, _ROLES.get(word.lower(), "")) if titled else ""
+    role = _role_gender(word)
+    titled = word in _TITLES or role is not None
+    sex = _TITLES.get(word, role or "") if titled else ""
     speaks = bool(_SPEAKS_AFTER.match(text[end : end + _NEAR]) or _SPEAKS_BEFORE.search(near))
     aged = bool(_AGE_AFTER.match(text[end : end + _NEAR]))
     return name, titled, speaks or aged, sex
@@ -390,7 +414,7 @@ def _subject_like(text: str, mention: Mention) -> bool:
     if before.endswith((",", "”", '"', "’")) and len(before.split()) <= 12:
         return True
     word = before.rsplit(None, 1)[-1]
-    if word in _TITLES or word.lower() in _ROLES or ("-" in word and _no_name_word(word)):
+    if word in _TITLES or _role_gender(word) is not None or ("-" in word and _no_name_word(word)):
         # "Producer Jon Landau", "In May, director Hanna Berg", "Film critic Anna Kovacs".
         head = before[: -len(word)].strip()
         return not head or head.endswith(",") or (" " not in head and head[:1].isupper())
@@ -399,18 +423,35 @@ def _subject_like(text: str, mention: Mention) -> bool:
 
 def antecedent(pronoun: str, sentence: str, previous: str, known: Known) -> Person | None:
     """The one person ``pronoun`` ("he"/"she"/"his"/"her") in ``sentence`` can mean, or None."""
-    sex = "m" if pronoun.lower() in ("he", "his") else "f"
-    other = _SHE if sex == "m" else _HE
+    return _the_one_person(
+        sentence, previous, known, "m" if pronoun.lower() in ("he", "his") else "f"
+    )
+
+
+def epithet_antecedent(sentence: str, previous: str, known: Known) -> Person | None:
+    """The one person an opening epithet ("The 48-year-old Australian was ...") can mean,
+    or None: as :func:`antecedent`, whatever that person's gender, but never when the
+    sentence before names or speaks of anyone else, of either gender."""
+    return _the_one_person(sentence, previous, known, "")
+
+
+def _the_one_person(sentence: str, previous: str, known: Known, sex: str) -> Person | None:
+    """The subject of ``previous`` when it names exactly one person (of gender ``sex``,
+    or of any with ``sex`` "") who is not named in ``sentence`` and no one unnamed."""
     named_here = {m.person.surname for m in mentions(sentence, known)}
     found = [m for m in mentions(previous, known) if m.person.surname not in named_here]
     candidates = {m.person.surname: m for m in found}
     if len(candidates) != 1:
         return None
     mention = next(iter(candidates.values()))
-    if mention.person.gender != sex and not (
-        # Unknown gender: the sentence before must itself say "he" (or "she") after the name.
-        mention.person.gender == ""
-        and (_HE if sex == "m" else _SHE).search(previous[mention.end :])
+    if (
+        sex
+        and mention.person.gender != sex
+        and not (
+            # Unknown gender: the sentence before must itself say "he" (or "she") after the name.
+            mention.person.gender == ""
+            and (_HE if sex == "m" else _SHE).search(previous[mention.end :])
+        )
     ):
         return None
     if not _subject_like(previous, mention):
@@ -420,9 +461,21 @@ def antecedent(pronoun: str, sentence: str, previous: str, known: Known) -> Pers
     for m in sorted(mentions(previous, known), key=lambda m: -m.start):
         head = previous[: m.start].rstrip()
         word = head.rsplit(None, 1)[-1] if head else ""
-        cut = m.start - len(word) - 1 if (word in _TITLES or word.lower() in _ROLES) else m.start
+        cut = (
+            m.start - len(word) - 1
+            if word in _TITLES or _role_gender(word) is not None
+            else m.start
+        )
         rest = rest[: max(cut, 0)] + " " + rest[m.end :]
-    if _UNNAMED_PEOPLE.search(rest) or other.search(rest) or other.search(sentence):
+    if _UNNAMED_PEOPLE.search(rest):
+        return None
+    if sex:
+        # someone of the other gender could be meant
+        other = _SHE if sex == "m" else _HE
+        if other.search(rest) or other.search(sentence):
+            return None
+    elif _HE.search(rest) or _SHE.search(rest):
+        # an epithet may mean whoever "he" or "she" is
         return None
     return mention.person
 
