@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from digest.model import Article, Block, Source, Story
 from digest.summarize import DEFAULT, SummaryOptions, get_summarizer, make_intro
 from digest.summarize.budgets import story_budget
-from digest.summarize.concepts import ConceptSummarizer, select_sentences
+from digest.summarize.citations import Chosen
+from digest.summarize.concepts import ConceptSummarizer, reading_order, select_sentences
 from digest.summarize.headlines import clean_title, shorten
 from digest.summarize.sentences import Candidate, candidates, judge, tidy
 from digest.summarize.stories import group_articles
@@ -329,6 +330,31 @@ def test_reading_order_follows_publication_time() -> None:
     stories = ConceptSummarizer()([later, earlier], SummaryOptions()).stories
     assert len(stories) == 1
     assert stories[0].sentences[0].text.startswith("Engineers closed")
+
+
+@pytest.mark.parametrize(
+    ("follower", "expected"),
+    [
+        # "it" and "then" lean on the helmet sentence: the two stay together
+        ("Garrett then swung it at Rudolph, hitting him in the head.", ["A0", "A1", "B0"]),
+        # a detail that leans on nothing waits until the other article's lead
+        ("Rudolph did not suffer a concussion in the fight, doctors said.", ["A0", "B0", "A1"]),
+    ],
+)
+def test_a_detail_that_leans_on_the_sentence_before_it_stays_after_it(
+    follower: str, expected: list[str]
+) -> None:
+    a = article(
+        "a/1",
+        "Garrett pulled off the helmet of the quarterback Rudolph in the last seconds.",
+        follower,
+    )
+    b = article("b/1", "The league suspended Garrett for the rest of the season on Friday.")
+    cands = candidates([a, b])
+    chosen = [Chosen(c, (c.doc,)) for c in cands if not c.excluded]
+    assert len(chosen) == 3
+    ordered = reading_order(chosen, [0, 1])
+    assert [f"{'AB'[c.candidate.doc]}{c.candidate.position}" for c in ordered] == expected
 
 
 # -- topic ---------------------------------------------------------------------------------

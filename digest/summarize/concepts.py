@@ -49,7 +49,9 @@ the ICSISumm system), per story:
    article (by publication time when known, else input order); then detail
    and context by article and position, with the steps whose time is stated
    put in the order of those times; last, what comes next and what is still
-   unknown. An attribution repeated from the sentence before is dropped.
+   unknown. A detail that leans on the sentence its article puts before it
+   ("Garrett then swung it") follows that sentence. An attribution repeated
+   from the sentence before is dropped.
 5. **Differences**: where the sources disagree, one line each
    (:mod:`digest.summarize.differences`).
 
@@ -68,7 +70,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from digest.model import Article, Source, Story
@@ -120,7 +122,9 @@ def reading_order(
     never follows its outcome. Last, what comes next and what is still
     unknown: a sentence saying so closes the story, unless its article goes
     on to a chosen sentence that does not (the sources' own order is kept
-    within each article). No dangling opener first if avoidable.
+    within each article). A detail whose words lean on the chosen sentence its
+    article puts right before it ("it", "then", "also") follows that sentence
+    (:func:`_followers_kept_close`). No dangling opener first if avoidable.
     """
     dates = list(published) + [None] * (len(doc_rank) - len(published))
 
@@ -157,6 +161,11 @@ def reading_order(
         detail[slot] = i
     details = iter(detail)
     order = [next(details) if key(i)[0] == 1 else i for i in order]
+    order = _followers_kept_close(
+        order,
+        chosen,
+        lambda i: key(i)[0] == 1 and not _LEANS_BACK.isdisjoint(chosen[i].candidate.tokens),
+    )
     ordered = [chosen[i] for i in order]
     for i, item in enumerate(ordered):
         if not item.candidate.dangling:
@@ -164,6 +173,30 @@ def reading_order(
                 ordered.insert(0, ordered.pop(i))
             break
     return ordered
+
+
+#: Words by which a sentence the judge lets through may still lean on the one its
+#: article puts before it: "Mr. Garrett then swung it at Mr. Rudolph."
+_LEANS_BACK = frozenset(("it", "him", "them", "then", "also", "there", "again", "too"))
+
+
+def _followers_kept_close(
+    order: list[int], chosen: Sequence[Chosen], movable: Callable[[int], bool]
+) -> list[int]:
+    """``order`` with each detail sentence that its article puts right after another
+    chosen one moved to just after that one: "Garrett pulled off Rudolph's helmet.
+    Mr. Garrett then swung it at Mr. Rudolph." reads as its writer wrote it, where
+    another article's lead between the two would leave "it" meaning nothing."""
+    at = {(chosen[i].candidate.doc, chosen[i].candidate.position): i for i in order}
+    out = list(order)
+    for i in order:
+        cand = chosen[i].candidate
+        before = at.get((cand.doc, cand.position - 1))
+        if before is None or not movable(i):
+            continue
+        out.remove(i)
+        out.insert(out.index(before) + 1, i)
+    return out
 
 
 def without_repeated_attributions(ordered: Sequence[Chosen]) -> list[Chosen]:
