@@ -69,11 +69,18 @@ def evidence(article: Article, text: str) -> list[str]:
     """The sentences of ``article`` that hold a value quoted or named in ``text``."""
     values = re.findall(r"“([^”]+)”|with ([A-Z][\w ]+?)[,.]|as (\d+)", text)
     needles = [v for group in values for v in group if v]
+    # an age: the sentence must also name the person, or open with an epithet ("The
+    # 48-year-old Australian ...") that means them
+    person = re.search(r"gives? (.+?)’s age", text)
     out = []
     for paragraph in article.paragraphs:
         for sentence in split_sentences(paragraph):
-            if any(n in sentence for n in needles):
-                out.append(sentence)
+            if not any(n in sentence for n in needles):
+                continue
+            epithet = re.match(r"The \d+-year-old\b", sentence)
+            if person and person.group(1) not in sentence and not epithet:
+                continue
+            out.append(sentence)
     return out[:2]
 
 
