@@ -96,7 +96,10 @@ def _split_cached(paragraph: str) -> tuple[str, ...]:
         if not piece:
             continue
         if pieces and (
-            piece[0].islower() or piece[0] in "(,;:)]" or _ENDS_IN_TITLE.search(pieces[-1])
+            piece[0].islower()
+            or piece[0] in "(,;:)]"
+            or _ENDS_IN_TITLE.search(pieces[-1])
+            or (_ASKED_IN_QUOTES.search(pieces[-1]) and _SPEAKER_NEXT.match(piece))
         ):
             pieces[-1] = f"{pieces[-1]} {piece}"
         else:
@@ -106,6 +109,17 @@ def _split_cached(paragraph: str) -> tuple[str, ...]:
         for part in _split_at_titles(piece, paragraph):
             out.extend(_split_missed(part))
     return tuple(out)
+
+
+#: A quotation that ends in a question or an exclamation: "... “Can I give it to James?”"
+_ASKED_IN_QUOTES = re.compile(r"[?!][”\"’']$")
+#: Its speaker next, named: "Brooke tearfully asked ...", "Jane Doe said." -- the same
+#: sentence, which Punkt splits after the question mark.
+_SPEAKER_NEXT = re.compile(
+    r"(?:[A-Z][\w’'.-]*\s+){1,3}(?:[a-z]+ly\s+)?"
+    r"(?:asked|said|says|asks|added|shouted|cried|exclaimed|replied|wondered|yelled|"
+    r"screamed|wrote|tweeted|told|recalled|joked|quipped)\b"
+)
 
 
 #: A capitalised word, then what ends a piece in a title: "... won by Hun Sen."
@@ -173,6 +187,8 @@ def _split_missed(sentence: str) -> list[str]:
         token = before.rsplit(None, 1)[-1] if before and not before[-1].isspace() else ""
         if not re.fullmatch(r"[a-z]+(?:-[a-z]+)*", token) or token in _LOWER_ABBREVIATIONS:
             continue
+        if _ASKED_IN_QUOTES.search(match.group(1)) and _SPEAKER_NEXT.match(sentence, match.end()):
+            continue  # “Stop the ferry!” Holt shouted
         parts.append(sentence[start : match.end(1)].strip())
         start = match.end()
     parts.append(sentence[start:].strip())

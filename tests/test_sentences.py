@@ -1004,3 +1004,34 @@ def test_a_title_word_used_as_a_name_ends_a_sentence(paragraph: str, expected: l
     from digest.text import split_sentences
 
     assert split_sentences(paragraph) == expected
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        # the speaker of a quoted question is the same sentence
+        (
+            "“Can I give it to Jonas?” Ana Ruiz tearfully asked before apologizing. "
+            "The host went on.",
+            [
+                "“Can I give it to Jonas?” Ana Ruiz tearfully asked before apologizing.",
+                "The host went on.",
+            ],
+        ),
+        (
+            "“Stop the ferry!” Holt shouted at the crew.",
+            ["“Stop the ferry!” Holt shouted at the crew."],
+        ),
+        # ... but a new subject after it is a new sentence
+        (
+            "He shouted “Stop!” Police arrived within minutes.",
+            ["He shouted “Stop!”", "Police arrived within minutes."],
+        ),
+    ],
+)
+def test_a_quoted_question_and_its_named_speaker_are_one_sentence(
+    paragraph: str, expected: list[str]
+) -> None:
+    from digest.text import split_sentences
+
+    assert split_sentences(paragraph) == expected
