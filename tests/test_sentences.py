@@ -8,6 +8,7 @@ without its speaker, the writer's own voice, a story told out of order.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -1035,3 +1036,19 @@ def test_a_quoted_question_and_its_named_speaker_are_one_sentence(
     from digest.text import split_sentences
 
     assert split_sentences(paragraph) == expected
+
+
+def test_an_opinion_piece_lends_no_sentence() -> None:
+    from digest.summarize.sentences import candidates, opinion_piece
+
+    text = "The harbour board will probably sell the old ferries to a rival firm next year."
+    news = Article(
+        "a", "Ferries to be sold", (Block("paragraph", text),), url="https://n.example/news/1"
+    )
+    column = replace(news, url="https://n.example/commentisfree/2019/may/08/ferries")
+    editorial = replace(news, url="https://n.example/x/1", title="The Courier view on the ferries")
+    opinion = replace(news, url="https://n.example/x/2", title="Opinion | Sell the ferries")
+    assert not opinion_piece(news)
+    assert all(opinion_piece(a) for a in (column, editorial, opinion))
+    reasons = [c.excluded for c in candidates([news, column, editorial, opinion])]
+    assert reasons == ["", "opinion piece", "opinion piece", "opinion piece"]

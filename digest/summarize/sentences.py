@@ -52,6 +52,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress, pairwise
 from operator import itemgetter
+from urllib.parse import urlsplit
 
 import snowballstemmer  # type: ignore[import-untyped]
 
@@ -1075,13 +1076,32 @@ def _fields(
     )
 
 
+#: Where outlets file their opinion: "/commentisfree/", "/opinion/", "/op-ed/" ...
+_OPINION_PATH = re.compile(r"/(?:opinions?|commentisfree|op-?eds?|editorials?)(?:/|\.|$)", re.I)
+#: ... and how their headlines say so: "Opinion | ...", "The Guardian view on ...".
+_OPINION_TITLE = re.compile(
+    r"^(?:Opinion|Op-?ed|Editorial)\s*[|:–—]|^The (?:[A-Z][\w’'-]* ){1,2}view on\b"
+)
+
+
+def opinion_piece(article: Article) -> bool:
+    """Whether an article is a column or an editorial, by where the outlet filed it or
+    what its headline says: its sentences are the writer's view ("Beijing is likely to
+    deploy the army"), never news a digest may tell as fact."""
+    path = urlsplit(article.url).path if article.url else ""
+    return bool(_OPINION_PATH.search(path) or _OPINION_TITLE.match(article.title or ""))
+
+
 def candidates(articles: Sequence[Article]) -> list[Candidate]:
     """Every sentence of every article, tokenised, stemmed and judged.
 
     A sentence that recurs word for word (copies of one wire story) is judged
-    once: only its article and position differ.
+    once: only its article and position differ. An opinion piece's sentences
+    are all left out (:func:`opinion_piece`); its words still weigh the
+    story's concepts, and it may still be cited where it says the same.
     """
     found: list[Candidate] = []
+    opinion = [opinion_piece(a) for a in articles]
     per_doc: list[list[str]] = []
     middles: list[list[bool]] = []
     for article in articles:
@@ -1109,6 +1129,8 @@ def candidates(articles: Sequence[Article]) -> list[Candidate]:
                     text, tokens, stems, stop, inside_quote
                 )
             offset += len(tokens)
+            if opinion[doc] and not judged[2]:
+                judged = (*judged[:2], "opinion piece", *judged[3:])
             found.append(Candidate(text, doc, position, tokens, *judged))
             # Junk before the lead (disclosures, captions) does not push it down.
             position += 0 if judged[2] else 1
