@@ -52,7 +52,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress, pairwise
 from operator import itemgetter
-from urllib.parse import urlsplit
 
 import snowballstemmer  # type: ignore[import-untyped]
 
@@ -1078,6 +1077,8 @@ def _fields(
 
 #: Where outlets file their opinion: "/commentisfree/", "/opinion/", "/op-ed/" ...
 _OPINION_PATH = re.compile(r"/(?:opinions?|commentisfree|op-?eds?|editorials?)(?:/|\.|$)", re.I)
+#: A URL's scheme and host: what comes before its path.
+_URL_HEAD = re.compile(r"^[A-Za-z][\w+.-]*:(?://[^/?#]*)?")
 #: ... and how their headlines say so: "Opinion | ...", "The Guardian view on ...".
 _OPINION_TITLE = re.compile(
     r"^(?:Opinion|Op-?ed|Editorial)\s*[|:–—]|^The (?:[A-Z][\w’'-]* ){1,2}view on\b"
@@ -1088,7 +1089,8 @@ def opinion_piece(article: Article) -> bool:
     """Whether an article is a column or an editorial, by where the outlet filed it or
     what its headline says: its sentences are the writer's view ("Beijing is likely to
     deploy the army"), never news a digest may tell as fact."""
-    path = urlsplit(article.url).path if article.url else ""
+    # the path by hand: urlsplit() raises on a hostile URL ("http://[::1/story")
+    path = _URL_HEAD.sub("", article.url or "").partition("?")[0].partition("#")[0]
     return bool(_OPINION_PATH.search(path) or _OPINION_TITLE.match(article.title or ""))
 
 
