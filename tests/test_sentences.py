@@ -1052,3 +1052,59 @@ def test_an_opinion_piece_lends_no_sentence() -> None:
     assert all(opinion_piece(a) for a in (column, editorial, opinion))
     reasons = [c.excluded for c in candidates([news, column, editorial, opinion])]
     assert reasons == ["", "opinion piece", "opinion piece", "opinion piece"]
+
+
+_MORNING = dt.datetime(2019, 11, 18, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The new ferry launches tomorrow and early reviews are mixed.",
+            "The new ferry launches on 19 November and early reviews are mixed.",
+        ),
+        (
+            "Yesterday, the board voted to close the harbour for the winter.",
+            "On 17 November, the board voted to close the harbour for the winter.",
+        ),
+        (
+            "The captain flew home yesterday evening and will sign the deal later today.",
+            "The captain flew home on the evening of 17 November and will sign the deal "
+            "later on 18 November.",
+        ),
+        (
+            "The harbour has been closed since yesterday, the council said.",
+            "The harbour has been closed since 17 November, the council said.",
+        ),
+        ("The mayor was sacked last night.", "The mayor was sacked on the night of 17 November."),
+        # the speaker's words, "today" as "nowadays", and a possessive stay as they are
+        ("The mayor said “we will vote tomorrow” after the meeting.", None),
+        ("Only eleven people live on the island today, the council said.", None),
+        ("Last night's storm closed the harbour road for hours.", None),
+    ],
+)
+def test_relative_days_are_told_as_the_dates_they_were(text: str, expected: str | None) -> None:
+    from digest.summarize.sentences import anchored
+
+    assert anchored(text, _MORNING) == expected
+
+
+def test_a_relative_day_stays_when_the_publication_time_leaves_its_date_in_doubt() -> None:
+    from digest.summarize.sentences import anchored
+
+    # 21:21 in the zone the page gives is already the next day eight hours east
+    late = _MORNING.replace(hour=21, minute=21)
+    assert anchored("The new ferry launches tomorrow and reviews are mixed.", late) is None
+    assert anchored("The new ferry launches tomorrow and reviews are mixed.", None) is None
+
+
+def test_the_story_tells_a_relative_day_as_its_date() -> None:
+    story = Article(
+        "a",
+        "Ferry",
+        (Block("paragraph", "The new harbour ferry launches tomorrow after two years of work."),),
+        published=_MORNING,
+    )
+    texts = [c.text for c in select_sentences([story], 100)]
+    assert texts == ["The new harbour ferry launches on 19 November after two years of work."]

@@ -51,7 +51,8 @@ the ICSISumm system), per story:
    put in the order of those times; last, what comes next and what is still
    unknown. A detail that leans on the sentence its article puts before it
    ("Garrett then swung it") follows that sentence. An attribution repeated
-   from the sentence before is dropped.
+   from the sentence before is dropped, and "tomorrow", "yesterday", "last
+   night" are told as the dates they meant (:func:`with_days_anchored`).
 5. **Differences**: where the sources disagree, one line each
    (:mod:`digest.summarize.differences`).
 
@@ -89,6 +90,7 @@ from digest.summarize.differences import find_differences
 from digest.summarize.headlines import make_headline
 from digest.summarize.sentences import (
     Candidate,
+    anchored,
     candidates,
     compressed,
     repeated_attribution,
@@ -217,6 +219,17 @@ def without_repeated_attributions(ordered: Sequence[Chosen]) -> list[Chosen]:
     return out
 
 
+def with_days_anchored(ordered: Sequence[Chosen], articles: Sequence[Article]) -> list[Chosen]:
+    """The sentences with "tomorrow", "yesterday", "last night" ... told as the dates
+    they were on the day their article was published (:func:`anchored`): a digest is
+    read days later, where "Stadia launches tomorrow" is no longer true."""
+    out: list[Chosen] = []
+    for item in ordered:
+        dated = anchored(item.text, articles[item.candidate.doc].published)
+        out.append(Chosen(item.candidate, item.sources, dated) if dated is not None else item)
+    return out
+
+
 def _filler(
     usable: Sequence[Candidate],
     picked: Sequence[Candidate],
@@ -330,7 +343,7 @@ def select_sentences(
         by_doc = dict(enumerate(everyone))
     chosen = [Chosen(c, _supporters(c, by_doc, specific, names)) for c in picked]
     ordered = reading_order(chosen, rank, [a.published for a in articles])
-    ordered = without_repeated_attributions(ordered)
+    ordered = with_days_anchored(without_repeated_attributions(ordered), articles)
     if extra is not None:
         ordered.append(Chosen(extra, _supporters(extra, by_doc, specific, names)))
     return ordered

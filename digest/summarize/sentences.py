@@ -1363,3 +1363,68 @@ def repeated_attribution(text: str, previous: str) -> str | None:
     if len(head.split()) < MIN_WORDS:
         return None
     return head + "."
+
+
+# -- relative days, anchored ---------------------------------------------------------------
+
+#: A relative day outside quotation marks, with what may come before it: "tomorrow",
+#: "yesterday evening", "last night", "this morning", "later today" ("today" alone is
+#: also "nowadays": it stays).
+_RELATIVE_DAY = re.compile(
+    r"(?P<prep>\b(?:since|until|till|by|from|before|after|through)\s+)?"
+    r"(?P<day>\b(?:[Yy]esterday|[Tt]omorrow)(?:\s+(?P<part>morning|afternoon|evening|night))?"
+    r"|\b[Ll]ast night|\b[Tt]onight|\b[Tt]his (?P<now>morning|afternoon|evening)"
+    r"|\b(?P<side>[Ll]ater|[Ee]arlier) today)\b(?![’'-])"
+)
+_DAY_OFFSET = {"yesterday": -1, "tomorrow": 1, "last night": -1, "tonight": 0}
+_MONTH_NAMES = tuple(m.capitalize() for m in _MONTHS.split())
+#: Publication hours (in the time zone the source gives) whose calendar day is the same
+#: within eight hours either side: a US writer's page stamped in UTC, or the reverse,
+#: cannot move "tomorrow" to another date.
+_SURE_HOURS = range(8, 16)
+
+
+def anchored(text: str, published: dt.datetime | None) -> str | None:
+    """``text`` with its relative days told as dates, or None when nothing changes.
+
+    A digest is read days after its sources, so "Stadia launches tomorrow" from
+    an article of 18 November becomes "Stadia launches on 19 November";
+    "Yesterday, the board voted" becomes "On 17 November, the board voted".
+    Only when the article's publication time leaves no doubt about its date
+    (:data:`_SURE_HOURS`), never inside quotation marks (the speaker's words),
+    and never "today" alone (it may mean "nowadays").
+    """
+    if published is None or published.hour not in _SURE_HOURS:
+        return None
+    if not any(w in text.lower() for w in ("yesterday", "tomorrow", "night", "this ", "today")):
+        return None
+    day = published.date()
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
+
+    def date(offset: int) -> str:
+        when = day + dt.timedelta(days=offset)
+        return f"{when.day} {_MONTH_NAMES[when.month - 1]}"
+
+    def told(match: re.Match[str]) -> str:
+        if any(start <= match.start("day") < end for start, end in quoted):
+            return match.group(0)
+        word = match.group("day").lower()
+        if match.group("side"):
+            phrase = f"{match.group('side').lower()} on {date(0)}"
+        elif match.group("now"):
+            phrase = f"on the {match.group('now')} of {date(0)}"
+        elif word.startswith(("yesterday", "tomorrow")):
+            offset = -1 if word.startswith("yesterday") else 1
+            part = match.group("part")
+            phrase = f"on the {part} of {date(offset)}" if part else f"on {date(offset)}"
+        else:
+            phrase = f"on the night of {date(_DAY_OFFSET[word])}"
+        prep = match.group("prep")
+        if prep:  # "since yesterday" is "since 17 November"
+            phrase = prep + phrase.removeprefix("on ")
+        if match.start() == 0 or text[: match.start()].rstrip().endswith((".", "—", "–")):
+            phrase = phrase[:1].upper() + phrase[1:]
+        return phrase
+
+    out = _RELATIVE_DAY.sub(told, text)
+    return out if out != text else None
