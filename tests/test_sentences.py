@@ -409,6 +409,13 @@ def test_a_link_word_goes_with_a_resolved_pronoun_only() -> None:
         ("The council disputed this notion at its meeting on Monday night.", "dangling opener"),
         ("Few firm plans for the harbour were made that day, the mayor said.", "dangling opener"),
         ("Ana Ruiz led that company as it won the ferry contract for the city.", "dangling opener"),
+        # an entry of a list or a note under a label, not a sentence of the story
+        (
+            "Ana B. Ruiz: Possession of a controlled substance, held in jail in lieu of bond.",
+            "heading",
+        ),
+        ("Harbour FC (1-0): Jonas Berg 19 points and 3 steals in the final.", "heading"),
+        ("Note: The ferry pass includes the harbour museum on weekdays.", "heading"),
         # "that" after a preposition, past the first clause too
         (
             "In May 2017, the harbour board said the goal of that plan had been met early.",
@@ -485,6 +492,9 @@ def test_sentences_that_do_not_stand_alone_are_left_out(text: str, reason: str) 
         "Though this is the first time the rule has been used, the board expects more.",
         "In this age of cheap flights the ferry company has struggled to fill its boats.",
         "The council believed that 5 to 7 percent of the ferries were never inspected.",
+        # a colon inside a sentence is no label
+        "The mayor said one thing was sure: the ferry would run all winter.",
+        "In May the board voted 5-2: the ferry stays and the bridge waits.",
         # "that" after a preposition, pointing inside the sentence: at its noun, or a date
         "The ferry party won the vote, but no one from that party came to the harbour.",
         "The bridge was not opened until May 1978, weeks before that year's elections.",

@@ -570,6 +570,13 @@ def _looks_like_heading(text: str, tokens: Sequence[str] | None = None) -> bool:
     return len(raw) >= 3 and capitalised / len(raw) > 0.75
 
 
+#: A label before a colon, the way a list entry or a note begins: "Victor N. Burton:
+#: Dealing in methamphetamine, ...", "Heritage (1-0): Armani Sheffield 19 points",
+#: "Note: The bundle includes ...", "Lakers: Kyle Kuzma left ...". Judged as a heading:
+#: a line of a list or a box, not a sentence of the story. (Datelines are gone by now.)
+_LABEL = re.compile(r"^[A-Z][\w.'’-]*(?: [A-Z0-9][\w.'’-]*){0,3}(?: \([^()]{1,20}\))?: ")
+
+
 def _has_verb_shape(tokens: Sequence[str]) -> bool:
     stop = stopwords()
     for word in tokens[1:]:
@@ -642,7 +649,7 @@ def judge(text: str, tokens: Sequence[str], inside_quote: bool = False) -> tuple
     lower = text.lower()
     if is_boilerplate(text):
         return "boilerplate", 1.0, False
-    if _looks_like_heading(text, split):
+    if _looks_like_heading(text, split) or (":" in text[:80] and _LABEL.match(text)):
         return "heading", 1.0, False
     if not _has_verb_shape(tokens):
         return "no verb", 1.0, False
