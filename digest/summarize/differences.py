@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from digest.model import Article, Difference
 from digest.summarize.resolve import Person, epithet_antecedent, first_names, names_in, people
-from digest.summarize.sentences import stem
+from digest.summarize.sentences import _POSSESSIVE_END, stem
 from digest.text import fold_space, split_sentences, stopwords, words
 
 #: Articles further apart than this (days) may report a number that changed.
@@ -94,7 +94,6 @@ _AGE_BEFORE = re.compile(
 #: An opening epithet that gives the age of the one person the sentence before is
 #: about: "The 48-year-old Australian was evicted in April."
 _AGE_EPITHET = re.compile(r"^The\s+(\d{1,3})-year-old\s+(?:[A-Za-z-]+\s+){0,2}?(?=[a-z])")
-_POSSESSIVE_END = re.compile(r"[’']s?$")
 _IRREGULAR_GERUND = {
     "said": "saying",
     "spoken": "speaking",
