@@ -1118,3 +1118,23 @@ def test_the_story_tells_a_relative_day_as_its_date() -> None:
     )
     texts = [c.text for c in select_sentences([story], 100)]
     assert texts == ["The new harbour ferry launches on 19 November after two years of work."]
+
+
+def test_an_opening_epithet_gets_the_name_of_the_one_person_before_it() -> None:
+    from digest.summarize.sentences import standalone
+
+    before = [
+        "Prosecutors dropped the case against WikiLeaks co-founder Maria Holt on Tuesday.",
+        "Holt, who denies the accusation, has lived in the embassy for seven years.",
+    ]
+    out = standalone([*before, "The 48-year-old Australian was evicted in April and jailed."])
+    assert out[2] == "Maria Holt, 48, was evicted in April and jailed."
+    # two people in the sentence before: nobody is sure
+    two = ["Maria Holt met her lawyer, Ivo Brand, in the embassy on Monday."]
+    assert standalone([*two, "The 48-year-old Australian was evicted in April."])[1] == (
+        "The 48-year-old Australian was evicted in April."
+    )
+    # a name after the age is no epithet, even when the sentence before is about another
+    named = "The 48-year-old Holt has long been in poor health, doctors said."
+    other = "Ambassador Ivo Brand said the embassy would close its doors on Monday."
+    assert standalone([*before, other, named])[3] == named

@@ -63,6 +63,7 @@ from digest.summarize.resolve import (
     OPENING_PHRASE_NO_NAME,
     SPEECH_VERBS,
     People,
+    epithet_antecedent,
     has_pronoun,
     names_in,
     resolve_pronoun,
@@ -1007,9 +1008,32 @@ def standalone(texts: Sequence[str]) -> list[str]:
             if has_pronoun(bare):
                 attempt = resolve_pronoun(bare, previous, known)
                 resolved = attempt if attempt != bare else text
+            elif text.startswith("The ") and "-year-old" in text[:24]:
+                resolved = _epithet_named(text, previous, known)
         out.append(resolved)
         previous = resolved
     return out
+
+
+#: An opening epithet that stands for a person: "The 48-year-old Australian was ...".
+_EPITHET = re.compile(r"^The\s+(\d{1,3})-year-old\s+(?:[A-Za-z-]+\s+){0,2}?(?=[a-z])")
+
+
+def _epithet_named(text: str, previous: str, known: People) -> str:
+    """``text`` with an opening epithet replaced by the one person the sentence before
+    is about, age kept: "The 48-year-old Australian was evicted" after "Assange, who
+    denies the accusation, has avoided extradition" is "Julian Assange, 48, was evicted"
+    (see :func:`~digest.summarize.resolve.epithet_antecedent`); else ``text``."""
+    match = _EPITHET.match(text)
+    if match is None:
+        return text
+    head = text[len("The ") : match.end()].split()[1:]
+    if any(w in known for w in head):
+        return text  # a name, not an epithet: "The 67-year-old Yeltsin is ..."
+    person = epithet_antecedent(text, previous, known)
+    if person is None:
+        return text
+    return f"{person.full}, {match.group(1)}, {text[match.end() :]}"
 
 
 #: What :func:`_judged` gives: the :class:`Candidate` fields after ``tokens``.
