@@ -114,7 +114,9 @@ def _split_cached(paragraph: str) -> tuple[str, ...]:
 #: A quotation that ends in a question or an exclamation: "... “Can I give it to James?”"
 _ASKED_IN_QUOTES = re.compile(r"[?!][”\"’']$")
 #: Its speaker next, named: "Brooke tearfully asked ...", "Jane Doe said." -- the same
-#: sentence, which Punkt splits after the question mark.
+#: sentence, which Punkt splits after the question mark. (The verbs that follow a
+#: quotation's speaker, not the resolver's wider SPEECH_VERBS: "“Stop!” Police called
+#: for calm" is two sentences.)
 _SPEAKER_NEXT = re.compile(
     r"(?:[A-Z][\w’'.-]*\s+){1,3}(?:[a-z]+ly\s+)?"
     r"(?:asked|said|says|asks|added|shouted|cried|exclaimed|replied|wondered|yelled|"

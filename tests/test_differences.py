@@ -176,6 +176,21 @@ def test_an_epithet_after_a_sentence_about_two_people_gives_no_age() -> None:
     assert lines(a, b) == []
 
 
+def test_a_name_after_the_age_is_no_epithet_for_the_person_before() -> None:
+    # "The 48-year-old Holt" is Holt, not the ambassador the sentence before is about
+    a = article(
+        "A/1",
+        "Prosecutors dropped the case against the activist Maria Holt on Tuesday.",
+        "Ambassador Ivo Brand said the embassy in Oslo would close its doors on Monday.",
+        "The 48-year-old Holt has lived in the embassy in Oslo for seven years.",
+    )
+    b = article(
+        "B/1",
+        "Ambassador Ivo Brand, 61, said the embassy in Oslo would close its doors on Monday.",
+    )
+    assert lines(a, b) == []
+
+
 def test_ages_a_year_apart_in_reports_weeks_apart_may_be_a_birthday() -> None:
     told = "Prosecutors dropped the case against the activist Maria Holt, {age}, on Tuesday."
     a = article("A/1", told.format(age=47))

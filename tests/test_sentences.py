@@ -110,6 +110,9 @@ def test_a_prefixed_role_makes_a_person_and_a_place_of_birth_or_an_opener_is_no_
         "She said the charges were made up to silence the website.",
     ]
     assert people(lines)["Holt"].full == "Maria Holt"
+    assert [n for _, _, n in names_in("Co-founder Ivo Brand said the site would close.")] == [
+        "Ivo Brand"
+    ]
     out = resolved(*lines)
     assert out[3] == "Maria Holt said the charges were made up to silence the website."
 

@@ -37,7 +37,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from digest.model import Article, Difference
-from digest.summarize.resolve import Person, epithet_antecedent, first_names, names_in, people
+from digest.summarize.resolve import Person, epithet, first_names, names_in, people
 from digest.summarize.sentences import _POSSESSIVE_END, stem
 from digest.text import fold_space, split_sentences, stopwords, words
 
@@ -91,9 +91,6 @@ _AGE = re.compile(r"\b([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}),\s+(\d{1,3})(
 _AGE_BEFORE = re.compile(
     r"\b(\d{1,3})-year-old\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})(?![\w’'-])"
 )
-#: An opening epithet that gives the age of the one person the sentence before is
-#: about: "The 48-year-old Australian was evicted in April."
-_AGE_EPITHET = re.compile(r"^The\s+(\d{1,3})-year-old\s+(?:[A-Za-z-]+\s+){0,2}?(?=[a-z])")
 _IRREGULAR_GERUND = {
     "said": "saying",
     "spoken": "speaking",
@@ -344,7 +341,7 @@ def _age_claims(
     "Jane Doe, 34,"; and for a name the source shows as a person's (``known``,
     its :func:`people`), "the 34-year-old Jane Doe" or an epithet after a
     sentence about her alone ("Doe won the race. The 34-year-old Swede ...",
-    see :func:`~digest.summarize.resolve.epithet_antecedent`), that sentence's
+    see :func:`~digest.summarize.resolve.epithet`), that sentence's
     words counting as the claim's context too.
     """
     out: dict[str, dict[int, set[_Claim]]] = {}
@@ -358,11 +355,9 @@ def _age_claims(
                 for m in _AGE_BEFORE.finditer(sentence)
                 if _a_person(m.group(2), people_here)
             ]
-            epithet = _AGE_EPITHET.match(sentence) if i else None
-            if epithet:
-                person = epithet_antecedent(sentence, sentences[i - 1], people_here)
-                if person is not None:
-                    found.append((person.full, epithet.group(1), sentences[i - 1] + " " + sentence))
+            told = epithet(sentence, sentences[i - 1], people_here) if i else None
+            if told is not None:
+                found.append((told.person.full, told.age, sentences[i - 1] + " " + sentence))
             for who, age, context in found:
                 name = who.split()
                 if name[0] in _NOT_A_NAME or int(age) > 110:

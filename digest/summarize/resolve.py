@@ -215,9 +215,10 @@ def _role_gender(word: str) -> str | None:
 
 
 def _is_role(token: str) -> bool:
-    """Whether a capitalised word is a title or a role ("Attorney", "Sen."), not "The"."""
+    """Whether a capitalised word is a title or a role ("Attorney", "Sen.", "Co-founder"),
+    not "The"."""
     word = token.rstrip(".")
-    return word in _TITLE_WORDS or word.lower() in _ROLES
+    return word in _TITLE_WORDS or _role_gender(word) is not None
 
 
 #: The ends of a hyphenated word that tells where someone is from, or who runs a body:
@@ -230,8 +231,8 @@ def _no_name_word(token: str, after_role: bool = False) -> bool:
     role ("Secretary", "Secretary-General"). "General" is one only after a role
     ("Attorney General"): alone it may start a company's name ("General Motors")."""
     parts = token.rstrip(".").split("-")
-    if len(parts) > 1 and parts[-1] in _OF_A_PLACE:
-        return True  # "Australian-born Assange" is Assange
+    if len(parts) > 1 and (parts[-1] in _OF_A_PLACE or _role_gender(token.rstrip(".")) is not None):
+        return True  # "Australian-born Assange" is Assange, "Co-founder Jane Holt" Jane Holt
     return all(
         p in _SKIPPED or p.lower() in _ROLES or (p == "General" and (after_role or i > 0))
         for i, p in enumerate(parts)
@@ -428,11 +429,31 @@ def antecedent(pronoun: str, sentence: str, previous: str, known: Known) -> Pers
     )
 
 
-def epithet_antecedent(sentence: str, previous: str, known: Known) -> Person | None:
-    """The one person an opening epithet ("The 48-year-old Australian was ...") can mean,
-    or None: as :func:`antecedent`, whatever that person's gender, but never when the
-    sentence before names or speaks of anyone else, of either gender."""
-    return _the_one_person(sentence, previous, known, "")
+#: An opening epithet of an age and a few words: "The 48-year-old Australian was ...".
+_EPITHET = re.compile(r"^The\s+(\d{1,3})-year-old\s+(?:[A-Za-z-]+\s+){0,2}?(?=[a-z])")
+
+
+@dataclass(frozen=True)
+class Epithet:
+    """An opening epithet and the one person it stands for."""
+
+    person: Person
+    #: The age it gives, as written ("48").
+    age: str
+    #: Where the epithet ends in its sentence: "The 48-year-old Australian " is 27.
+    end: int
+
+
+def epithet(sentence: str, previous: str, known: Known) -> Epithet | None:
+    """The person an opening epithet ("The 48-year-old Australian was ...") stands for, or
+    None: as :func:`antecedent`, whatever that person's gender, but never when the
+    sentence before names or speaks of anyone else, of either gender. A known name
+    after the age is no epithet ("The 67-year-old Yeltsin is ...")."""
+    match = _EPITHET.match(sentence)
+    if match is None or any(w in known for w in sentence[4 : match.end()].split()[1:]):
+        return None
+    person = _the_one_person(sentence, previous, known, "")
+    return Epithet(person, match.group(1), match.end()) if person is not None else None
 
 
 def _the_one_person(sentence: str, previous: str, known: Known, sex: str) -> Person | None:

@@ -63,7 +63,7 @@ from digest.summarize.resolve import (
     OPENING_PHRASE_NO_NAME,
     SPEECH_VERBS,
     People,
-    epithet_antecedent,
+    epithet,
     has_pronoun,
     names_in,
     resolve_pronoun,
@@ -1015,25 +1015,15 @@ def standalone(texts: Sequence[str]) -> list[str]:
     return out
 
 
-#: An opening epithet that stands for a person: "The 48-year-old Australian was ...".
-_EPITHET = re.compile(r"^The\s+(\d{1,3})-year-old\s+(?:[A-Za-z-]+\s+){0,2}?(?=[a-z])")
-
-
 def _epithet_named(text: str, previous: str, known: People) -> str:
     """``text`` with an opening epithet replaced by the one person the sentence before
     is about, age kept: "The 48-year-old Australian was evicted" after "Assange, who
     denies the accusation, has avoided extradition" is "Julian Assange, 48, was evicted"
-    (see :func:`~digest.summarize.resolve.epithet_antecedent`); else ``text``."""
-    match = _EPITHET.match(text)
-    if match is None:
+    (see :func:`~digest.summarize.resolve.epithet`); else ``text``."""
+    found = epithet(text, previous, known)
+    if found is None:
         return text
-    head = text[len("The ") : match.end()].split()[1:]
-    if any(w in known for w in head):
-        return text  # a name, not an epithet: "The 67-year-old Yeltsin is ..."
-    person = epithet_antecedent(text, previous, known)
-    if person is None:
-        return text
-    return f"{person.full}, {match.group(1)}, {text[match.end() :]}"
+    return f"{found.person.full}, {found.age}, {text[found.end :]}"
 
 
 #: What :func:`_judged` gives: the :class:`Candidate` fields after ``tokens``.
@@ -1407,7 +1397,7 @@ _RELATIVE_DAY = re.compile(
     r"|\b[Ll]ast night|\b[Tt]onight|\b[Tt]his (?P<now>morning|afternoon|evening)"
     r"|\b(?P<side>[Ll]ater|[Ee]arlier) today)\b(?![’'-])"
 )
-_DAY_OFFSET = {"yesterday": -1, "tomorrow": 1, "last night": -1, "tonight": 0}
+_NIGHT_OFFSET = {"last night": -1, "tonight": 0}
 _MONTH_NAMES = tuple(m.capitalize() for m in _MONTHS.split())
 #: Publication hours (in the time zone the source gives) whose calendar day is the same
 #: within eight hours either side: a US writer's page stamped in UTC, or the reverse,
@@ -1449,7 +1439,7 @@ def anchored(text: str, published: dt.datetime | None) -> str | None:
             part = match.group("part")
             phrase = f"on the {part} of {date(offset)}" if part else f"on {date(offset)}"
         else:
-            phrase = f"on the night of {date(_DAY_OFFSET[word])}"
+            phrase = f"on the night of {date(_NIGHT_OFFSET[word])}"
         prep = match.group("prep")
         if prep:  # "since yesterday" is "since 17 November"
             phrase = prep + phrase.removeprefix("on ")
