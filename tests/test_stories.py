@@ -6,6 +6,7 @@ Every article here is written for the test, modelled on cases found in real news
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -554,6 +555,31 @@ def test_headline_is_a_title_the_chosen_sentences_bear_out() -> None:
         Chosen(c, (0,)) for c in candidates(articles[:1]) if c.excluded in ("", "opinion piece")
     ]
     assert make_headline(articles, only_a) == "Ferry runs aground off Naxos"
+
+
+def test_an_opinion_piece_never_heads_a_story_its_words_bear_out() -> None:
+    column = replace(
+        article(
+            "h/c",
+            "Beijing will send the army into the harbour city of Vira before the year is out.",
+            title="Why Beijing will crush the harbour city of Vira",
+        ),
+        url="https://news.example/opinion/why-beijing-will-crush-vira",
+    )
+    news = article(
+        "h/n",
+        "Police in the harbour city of Vira laid siege to a university on Monday, "
+        "pinning 800 students inside as Beijing warned the protesters.",
+        "Protesters in the harbour city of Vira say Beijing is eroding its autonomy.",
+        title="Chaos: army deploys troops and warns of surrender",
+    )
+    chosen = select_sentences([column, news], 60)
+    assert {c.candidate.doc for c in chosen} == {1}
+    # the column's title is borne out better than the news article's own, and still
+    # does not head the story
+    assert make_headline([column, news], chosen) == (
+        "Chaos: army deploys troops and warns of surrender"
+    )
 
 
 def test_a_title_no_sentence_bears_out_is_no_headline_unless_its_article_told_all() -> None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from digest.model import Article
 from digest.summarize.citations import Chosen
 from digest.summarize.sentences import (
+    opinion_piece,
     stem,
 )
 from digest.text import content_words, normalize_space
@@ -63,9 +64,12 @@ def make_headline(articles: Sequence[Article], chosen: Sequence[Chosen]) -> str:
         return clean_title(articles[0].title)
     held = Counter(s for c in chosen for s in c.candidate.content_stems)
     told = {c.candidate.doc for c in chosen} if chosen else set(range(len(articles)))
-    # a title of an article told, then any title of the story the sentences bear out
+    # a title of an article told, then any title of the story the sentences bear out --
+    # never an opinion piece's: its headline is its writer's claim ("Why Beijing will
+    # bring slaughter to Hong Kong"), though the news sentences may share its words
+    untold = {i for i in range(len(articles)) if i not in told and not opinion_piece(articles[i])}
     best = _best_title(articles, told, held, require=bool(chosen)) or _best_title(
-        articles, set(range(len(articles))) - told, held, require=True
+        articles, untold, held, require=True
     )
     if best is not None:
         return best
