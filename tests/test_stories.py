@@ -457,6 +457,32 @@ def test_a_source_that_never_names_what_the_sentence_names_is_not_cited() -> Non
     assert _cite(0, "The Leith Harbour Singers will ride", articles) == (0, 2)
 
 
+def test_a_source_that_never_names_who_warns_is_not_cited_for_the_warning() -> None:
+    articles = [
+        article(
+            "w/a",
+            "Analysts warn that the harbour board may end its moratorium on dredging the Leith "
+            "estuary for container ships.",
+            "The board meets again in May to vote on a new budget for the port.",
+        ),
+        # the moratorium ended, and no analysts warned of it: not cited
+        article(
+            "w/b",
+            "The harbour board ended its moratorium on dredging the Leith estuary for "
+            "container ships on Monday.",
+            "Fishermen in the town have opposed the dredging for more than a decade.",
+        ),
+        # the analysts' warning: cited
+        article(
+            "w/c",
+            "The harbour board may end its moratorium on dredging the Leith estuary for "
+            "container ships, analysts warned.",
+            "Ship owners welcomed the idea at a meeting in Edinburgh last week.",
+        ),
+    ]
+    assert _cite(0, "Analysts warn", articles) == (0, 2)
+
+
 def test_days_and_months_are_no_proper_names() -> None:
     cands = candidates(
         [

@@ -236,7 +236,9 @@ def _supporters(
     place: the shared part must hold the name (the July 25 call told of
     others is not "Morrison listened in on the call"), and in two adjacent
     sentences, the one naming it must hold most of the rest
-    (:func:`_named_half_holds`).
+    (:func:`_named_half_holds`). A sentence that opens with who says it
+    ("Analysts warn that ...") is supported only where its source names them
+    too (:func:`_speaker`).
     """
     support = {chosen.doc}
     quoted = quotations(chosen.text)
@@ -246,6 +248,7 @@ def _supporters(
     figures = {s for s in mine if any(ch.isdigit() for ch in s)}
     key = {s for s, w in weights.items() if w >= SUPPORT_KEY_SHARE * total}
     subject = named_subject(chosen.text, names) if not quoted else frozenset()
+    speaker = _speaker(chosen) if not quoted else frozenset()
     named = {s for w, s in zip(chosen.tokens, chosen.stems, strict=True) if w in names} & set(
         weights
     )
@@ -270,6 +273,7 @@ def _supporters(
                 len(shared) >= SUPPORT_MIN_WORDS
                 and key <= shared
                 and (not subject or not subject.isdisjoint(shared))
+                and (not speaker or not speaker.isdisjoint(bag))
                 and math.fsum(weights[s] for s in sorted(shared)) >= SUPPORT_OVERLAP * total
                 and (
                     not subject
@@ -280,6 +284,27 @@ def _supporters(
                 support.add(doc)
                 break
     return tuple(sorted(support))
+
+
+#: A sentence that opens with who says it: "Analysts warn that ...", "Police said ...".
+_OPENING_SPEAKER = re.compile(
+    r"^((?:[\w’'-]+\s+){1,4}?)(?:warn|warns|warned|say|says|said|fear|fears|feared|"
+    r"predict|predicts|predicted|believe|believes|believed|expect|expects|expected)\b"
+)
+
+
+def _speaker(chosen: Candidate) -> frozenset[str]:
+    """The content stems of who an opening attribution says holds the view ("Analysts
+    warn that Kim may end the moratorium" -> {"analyst"}): a source that never names
+    them reports the event, maybe, not that they warned of it."""
+    match = _OPENING_SPEAKER.match(chosen.text)
+    if match is None:
+        return frozenset()
+    head = {w.lower().strip("’'") for w in match.group(1).split()}
+    return (
+        frozenset(s for w, s in zip(chosen.tokens, chosen.stems, strict=True) if w in head)
+        & chosen.content_stems
+    )
 
 
 def _source_texts_of(articles: Sequence[Article]) -> list[SourceText]:
