@@ -24,10 +24,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from digest.clean import clean
+from digest.config import Settings
 from digest.decide import Plan
 from digest.errors import IngestError, NothingUsableError
 from digest.ingest import IngestOptions, Problem, ingest
 from digest.keys import article_keys
+from digest.language import language_name, other_language
 from digest.model import Article, Digest, Story
 from digest.records import FileRecord, IssueRecord, make_record
 from digest.summarize import SummaryOptions, get_summarizer, make_intro, rank_stories
@@ -50,9 +52,10 @@ def build_digest(
     date: dt.date,
     title: str | None = None,
     options: SummaryOptions | None = None,
+    language: str = Settings.language,
 ) -> BuildResult:
-    """Read ``sources`` and build the digest for ``date``."""
-    articles, problems = read_articles(sources)
+    """Read ``sources`` and build the digest for ``date`` (in ``language``)."""
+    articles, problems = read_articles(sources, language=language)
     return make_digest(articles, problems, date=date, title=title, options=options)
 
 
@@ -74,11 +77,17 @@ class Reading:
     known_stale: int = 0
 
 
-def read_sources(sources: Sequence[Path | str], fetching: IngestOptions | None = None) -> Reading:
+def read_sources(
+    sources: Sequence[Path | str],
+    fetching: IngestOptions | None = None,
+    language: str = Settings.language,
+) -> Reading:
     """Ingest and clean ``sources`` (paths or URLs).
 
     URLs are fetched as ``fetching`` says (limits, cache, progress); files it
-    says are known (:attr:`IngestOptions.known`) are not read again. Raises
+    says are known (:attr:`IngestOptions.known`) are not read again. An article
+    surely written in another language than ``language`` (the digest's, a BCP 47
+    tag) is left out with a note (:func:`digest.language.other_language`). Raises
     :class:`NothingUsableError` when no article is usable and none was known.
     """
     ingested = ingest(sources, fetching)
@@ -86,10 +95,17 @@ def read_sources(sources: Sequence[Path | str], fetching: IngestOptions | None =
     cleaned: list[Article | None] = []
     for data in ingested.articles:
         try:
-            cleaned.append(clean(data))
+            article = clean(data)
         except IngestError as exc:
             problems.append(Problem(data.path, str(exc)))
             cleaned.append(None)
+            continue
+        written_in = other_language(article, language)
+        if written_in is not None:
+            problems.append(_other_language(data.path, written_in, language))
+            cleaned.append(None)
+            continue
+        cleaned.append(article)
     articles = tuple(a for a in cleaned if a is not None)
     if not articles and not (ingested.known or ingested.known_stale):
         raise _nothing_usable(sources, ingested.problems, problems, read=bool(ingested.articles))
@@ -107,6 +123,16 @@ def read_sources(sources: Sequence[Path | str], fetching: IngestOptions | None =
             )
         files.append(FileRecord(read.source, read.size, read.mtime_ns, read.digest, recorded))
     return Reading(articles, tuple(problems), tuple(files), ingested.known, ingested.known_stale)
+
+
+def _other_language(path: str, found: str, language: str) -> Problem:
+    name = language_name(found)
+    return Problem(
+        path,
+        f"left out: written in {name}, not {language_name(language)} "
+        f'(to make a digest in {name}, set language = "{found}")',
+        "other language",
+    )
 
 
 def _nothing_usable(
@@ -131,14 +157,17 @@ def _nothing_usable(
 
 
 def read_articles(
-    sources: Sequence[Path | str], fetching: IngestOptions | None = None
+    sources: Sequence[Path | str],
+    fetching: IngestOptions | None = None,
+    language: str = Settings.language,
 ) -> tuple[list[Article], list[Problem]]:
     """Ingest and clean ``sources`` (paths or URLs): the usable articles, and what was skipped.
 
-    URLs are fetched as ``fetching`` says (limits, cache, progress).
+    URLs are fetched as ``fetching`` says (limits, cache, progress); articles
+    not in ``language`` are skipped (:func:`read_sources`).
     Raises :class:`NothingUsableError` when no article is usable.
     """
-    reading = read_sources(sources, fetching)
+    reading = read_sources(sources, fetching, language)
     return list(reading.articles), list(reading.problems)
 
 

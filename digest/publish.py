@@ -193,7 +193,9 @@ def publish(
     # read before the locks, as the sources are; that is safe, because what an
     # issue used stays used (a rebuild keeps its keys).
     known = archive.file_index(date, force=force)
-    reading = read_sources(sources, replace(fetching or IngestOptions(), known=known))
+    reading = read_sources(
+        sources, replace(fetching or IngestOptions(), known=known), settings.language
+    )
     with holding(build_locks(out, archive.path), lock_timeout):
         remove_leftovers(out, OUTPUTS)
         previous = archive.issue(date)

@@ -38,7 +38,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ),
     ("identities", ("digest.keys", "digest.records")),
     ("read", ("digest.ingest",)),
-    ("clean", ("digest.clean",)),
+    ("clean", ("digest.clean", "digest.language")),
     ("decide", ("digest.decide", "digest.archive")),
     ("summarize", ("digest.summarize",)),
     ("message", ("digest.mail",)),

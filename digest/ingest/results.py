@@ -26,7 +26,14 @@ ProgressFactory = Callable[[int, str], AbstractContextManager[Callable[[int], No
 #: note about an article that was still read (a ``--fetch-full`` page that
 #: failed, so the feed's summary was kept).
 Reason = Literal[
-    "not found", "unreadable", "fetch failed", "no article", "sponsored", "duplicate", "kept"
+    "not found",
+    "unreadable",
+    "fetch failed",
+    "no article",
+    "sponsored",
+    "other language",
+    "duplicate",
+    "kept",
 ]
 
 
