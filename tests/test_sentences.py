@@ -379,6 +379,10 @@ def test_a_link_word_goes_with_a_resolved_pronoun_only() -> None:
         ),
         ("Watch the moment the bowler removes the opener at the Oval on Sunday.", "reader address"),
         ("Score the harbour tour tickets now for the lowest price ever.", "reader address"),
+        # after an opening phrase of what the reader may want
+        ("For full details on the new harbour grants and budget, see this page.", "reader address"),
+        ("For tickets to the harbour festival in June, call the box office.", "reader address"),
+        ("To find out more about the ferry timetable, visit the council website.", "reader address"),
         ("The council is expected to vote on the plan, and the mayor says…", "teaser"),
         ("Voters in the city go to the polls on Sunday - find out who is standing.", "teaser"),
         ("The row over the harbour deepens: here's what we know so far about it.", "teaser"),
@@ -527,6 +531,9 @@ def test_sentences_that_do_not_stand_alone_are_left_out(text: str, reason: str) 
         "It is the first time in the league's 51-year history that games will be lost.",
         "It would take another referendum for Denmark to adopt the new currency.",
         "It took crews a week to clear the harbour road after the storm in May.",
+        # "For ..., call" where "call" is no order to the reader
+        "For years, call centres in the harbour district have hired students.",
+        "For more than a decade, visitors have crossed the bridge on foot.",
     ],
 )
 def test_sentences_that_stand_alone_are_kept(text: str) -> None:

@@ -129,7 +129,13 @@ _IMPERATIVE = re.compile(
     r"opt|seek out|avoid|choose|pick|stir|mix|skip|swap|pour|combine|whisk|bake|preheat|"
     r"prepare|add|ask|put|bring|"
     r"score(?= (?:a|an|the|this|these|one|big|up to)\b))\b"
-    r"(?! (?:is|are|was|were|has|have|had|said)\b)",
+    r"(?! (?:is|are|was|were|has|have|had|said)\b)"
+    # after what the reader may want: "For full details on the grant, see this page.",
+    # "For tickets, call ...", "To find out more, visit ..."
+    r"|^(?:For (?:more|full|further|all|the latest|details|information|tickets|updates)|"
+    r"To (?:find out|learn|read|see|get|book|apply|enter|sign up))\b[^,;]{0,60},\s+"
+    r"(?:see|visit|click|go to|contact|call|email|e-mail|read|head to|check|sign up|"
+    r"subscribe|follow|download|write to)\b",
     re.I,
 )
 #: Teasers: "Here's what we know", "Here's a roundup of ...", "What you need to know", a
