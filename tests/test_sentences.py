@@ -382,7 +382,10 @@ def test_a_link_word_goes_with_a_resolved_pronoun_only() -> None:
         # after an opening phrase of what the reader may want
         ("For full details on the new harbour grants and budget, see this page.", "reader address"),
         ("For tickets to the harbour festival in June, call the box office.", "reader address"),
-        ("To find out more about the ferry timetable, visit the council website.", "reader address"),
+        (
+            "To find out more about the ferry timetable, visit the council website.",
+            "reader address",
+        ),
         ("The council is expected to vote on the plan, and the mayor says…", "teaser"),
         ("Voters in the city go to the polls on Sunday - find out who is standing.", "teaser"),
         ("The row over the harbour deepens: here's what we know so far about it.", "teaser"),
@@ -1102,6 +1105,7 @@ _MORNING = dt.datetime(2019, 11, 18, 10, 0, tzinfo=dt.timezone(dt.timedelta(hour
         ("The mayor said “we will vote tomorrow” after the meeting.", None),
         ("Only eleven people live on the island today, the council said.", None),
         ("Last night's storm closed the harbour road for hours.", None),
+        ("The band played the last night of its tour in the harbour.", None),
     ],
 )
 def test_relative_days_are_told_as_the_dates_they_were(text: str, expected: str | None) -> None:
@@ -1117,6 +1121,65 @@ def test_a_relative_day_stays_when_the_publication_time_leaves_its_date_in_doubt
     late = _MORNING.replace(hour=21, minute=21)
     assert anchored("The new ferry launches tomorrow and reviews are mixed.", late) is None
     assert anchored("The new ferry launches tomorrow and reviews are mixed.", None) is None
+    # a time just past midnight is a time too
+    night = dt.datetime(2019, 11, 18, 0, 0, 1, tzinfo=dt.UTC)
+    assert anchored("The new ferry launches tomorrow and reviews are mixed.", night) is None
+
+
+def test_a_date_given_without_a_time_is_the_publishers_own_day() -> None:
+    from digest.summarize.sentences import anchored
+
+    # "2019-11-18" on a page, or /2019/11/18/ in its URL, is read as midnight UTC
+    day = dt.datetime(2019, 11, 18, tzinfo=dt.UTC)
+    assert anchored("The new ferry launches tomorrow and reviews are mixed.", day) == (
+        "The new ferry launches on 19 November and reviews are mixed."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The mayor was sacked last night after five years in charge.",
+            "The mayor was sacked after five years in charge.",
+        ),
+        (
+            "Yesterday, the board voted to close the harbour.",
+            "The board voted to close the harbour.",
+        ),
+        (
+            "The captain flew home yesterday evening and will sign the deal later today.",
+            "The captain flew home and will sign the deal.",
+        ),
+        (
+            "The council will vote tomorrow, the mayor said.",
+            "The council will vote, the mayor said.",
+        ),
+        # what would not read without it, and the speaker's words, stay as they are
+        ("The harbour has been closed since yesterday, the council said.", None),
+        ("The final of the ferry race is tomorrow.", None),
+        ("Tonight is the last night the old ferry sails.", None),
+        ("The mayor said “we will vote tomorrow” after the meeting.", None),
+        ("Last night's storm closed the harbour road for hours.", None),
+    ],
+)
+def test_a_relative_day_that_cannot_be_dated_is_left_out(text: str, expected: str | None) -> None:
+    from digest.summarize.sentences import undated
+
+    assert undated(text) == expected
+
+
+def test_the_story_leaves_out_a_relative_day_it_cannot_date() -> None:
+    # published at 21:21 in the zone the page gives: "tomorrow" may be two dates
+    late = _MORNING.replace(hour=21, minute=21)
+    story = Article(
+        "a",
+        "Ferry",
+        (Block("paragraph", "The harbour master was sacked last night after a long row."),),
+        published=late,
+    )
+    texts = [c.text for c in select_sentences([story], 100)]
+    assert texts == ["The harbour master was sacked after a long row."]
 
 
 def test_the_story_tells_a_relative_day_as_its_date() -> None:

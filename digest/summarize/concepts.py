@@ -52,7 +52,8 @@ the ICSISumm system), per story:
    unknown. A detail that leans on the sentence its article puts before it
    ("Garrett then swung it") follows that sentence. An attribution repeated
    from the sentence before is dropped, and "tomorrow", "yesterday", "last
-   night" are told as the dates they meant (:func:`with_days_anchored`).
+   night" are told as the dates they meant, or left out where that date is in
+   doubt (:func:`with_days_anchored`).
 5. **Differences**: where the sources disagree, one line each
    (:mod:`digest.summarize.differences`).
 
@@ -96,6 +97,7 @@ from digest.summarize.sentences import (
     repeated_attribution,
     sentence_bigrams,
     stated_time,
+    undated,
 )
 from digest.summarize.solver import _near_duplicate, _prune, _solve
 from digest.summarize.stories import group_articles
@@ -222,10 +224,13 @@ def without_repeated_attributions(ordered: Sequence[Chosen]) -> list[Chosen]:
 def with_days_anchored(ordered: Sequence[Chosen], articles: Sequence[Article]) -> list[Chosen]:
     """The sentences with "tomorrow", "yesterday", "last night" ... told as the dates
     they were on the day their article was published (:func:`anchored`): a digest is
-    read days later, where "Stadia launches tomorrow" is no longer true."""
+    read days later, where "Stadia launches tomorrow" is no longer true. Where that
+    date is in doubt, the relative day goes, if it can (:func:`undated`)."""
     out: list[Chosen] = []
     for item in ordered:
         dated = anchored(item.text, articles[item.candidate.doc].published)
+        if dated is None:
+            dated = undated(item.text)
         out.append(Chosen(item.candidate, item.sources, dated) if dated is not None else item)
     return out
 

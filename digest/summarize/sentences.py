@@ -1400,7 +1400,9 @@ def repeated_attribution(text: str, previous: str) -> str | None:
 _RELATIVE_DAY = re.compile(
     r"(?P<prep>\b(?:since|until|till|by|from|before|after|through)\s+)?"
     r"(?P<day>\b(?:[Yy]esterday|[Tt]omorrow)(?:\s+(?P<part>morning|afternoon|evening|night))?"
-    r"|\b[Ll]ast night|\b[Tt]onight|\b[Tt]his (?P<now>morning|afternoon|evening)"
+    # ("the last night of the tour" is no relative day)
+    r"|(?<![Tt]he )(?<!his )(?<!her )(?<!its )(?<!their )(?<!that )\b[Ll]ast night"
+    r"|\b[Tt]onight|\b[Tt]his (?P<now>morning|afternoon|evening)"
     r"|\b(?P<side>[Ll]ater|[Ee]arlier) today)\b(?![’'-])"
 )
 _NIGHT_OFFSET = {"last night": -1, "tonight": 0}
@@ -1411,6 +1413,15 @@ _MONTH_NAMES = tuple(m.capitalize() for m in _MONTHS.split())
 _SURE_HOURS = range(8, 16)
 
 
+def _sure_day(published: dt.datetime) -> bool:
+    """Whether the calendar day of ``published`` is the one its writer saw: a time in
+    :data:`_SURE_HOURS`, or a date given without a time (read as midnight UTC, as a
+    page's "2019-11-18" or a URL's /2019/11/18/ is): the publisher's own date."""
+    if published.hour in _SURE_HOURS:
+        return True
+    return published.utcoffset() == dt.timedelta(0) and published.time() == dt.time(0)
+
+
 def anchored(text: str, published: dt.datetime | None) -> str | None:
     """``text`` with its relative days told as dates, or None when nothing changes.
 
@@ -1418,10 +1429,10 @@ def anchored(text: str, published: dt.datetime | None) -> str | None:
     an article of 18 November becomes "Stadia launches on 19 November";
     "Yesterday, the board voted" becomes "On 17 November, the board voted".
     Only when the article's publication time leaves no doubt about its date
-    (:data:`_SURE_HOURS`), never inside quotation marks (the speaker's words),
+    (:func:`_sure_day`), never inside quotation marks (the speaker's words),
     and never "today" alone (it may mean "nowadays").
     """
-    if published is None or published.hour not in _SURE_HOURS:
+    if published is None or not _sure_day(published):
         return None
     if not any(w in text.lower() for w in ("yesterday", "tomorrow", "night", "this ", "today")):
         return None
@@ -1455,3 +1466,41 @@ def anchored(text: str, published: dt.datetime | None) -> str | None:
 
     out = _RELATIVE_DAY.sub(told, text)
     return out if out != text else None
+
+
+def undated(text: str) -> str | None:
+    """``text`` without the relative days :func:`anchored` could not date, or None when
+    none can go: "Pochettino was sacked last night after five years in charge" becomes
+    "Pochettino was sacked after five years in charge", true on any day it is read.
+
+    Only a relative day that stands as a phrase of its own: not after a preposition
+    ("since yesterday" stays) or a form of "be" ("The final is tomorrow"), not inside
+    quotation marks, and at the start only before a comma ("Yesterday, the board
+    voted" becomes "The board voted"; "Tonight is the final" stays).
+    """
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
+    cuts: list[tuple[int, int]] = []
+    for match in _RELATIVE_DAY.finditer(text):
+        start, end = match.span()
+        if match.group("prep") or any(a <= start < b for a, b in quoted):
+            continue
+        before = text[:start].rstrip()
+        if not before or before.endswith((".", "—", "–")):
+            if text[end : end + 1] != ",":
+                continue
+            end += 1 + len(text[end + 1 :]) - len(text[end + 1 :].lstrip())
+        elif before.rsplit(None, 1)[-1].lower() in _BE_FORMS:
+            continue
+        else:
+            start = len(before)  # the space before the phrase goes with it
+        cuts.append((start, end))
+    if not cuts:
+        return None
+    out = text
+    for start, end in reversed(cuts):
+        out = out[:start] + out[end:]
+    out = fold_space(out)
+    return out[:1].upper() + out[1:]
+
+
+_BE_FORMS = frozenset(("is", "are", "was", "were", "be", "been", "being", "'s", "’s"))
