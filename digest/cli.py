@@ -268,7 +268,7 @@ def build(
     ] = Settings.feed_issues,
     author: Annotated[str, typer.Option(help="Author named in the feeds.")] = Settings.author,
     language: Annotated[
-        str, typer.Option(help="Language of the digest (BCP 47).")
+        str, typer.Option(help="Language of the digest (BCP 47); articles in another are left out.")
     ] = Settings.language,
     draft: Annotated[
         bool,

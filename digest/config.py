@@ -64,7 +64,8 @@ class Settings:
     name: str = Site.name
     #: Where the web archive and feeds are published; feed ids derive from it.
     site_url: str = Site.site_url
-    #: Language of the digest (BCP 47), for ``<html lang>`` and the feeds.
+    #: Language of the digest (BCP 47), for ``<html lang>`` and the feeds; articles
+    #: surely written in another are left out (:mod:`digest.language`).
     language: str = Site.language
     #: Author named in the feeds.
     author: str = Site.author
