@@ -85,8 +85,20 @@ def test_an_article_in_the_digests_own_language_stays() -> None:
     assert language.other_language(article(INDONESIAN, "Jembatan pelabuhan"), "ms") is None
 
 
+def test_a_feed_entry_of_a_title_and_a_line_is_told_too() -> None:
+    entry = article(
+        "El Consejo de Ministros aprobó este martes el proyecto de ley que limitará el alquiler.",
+        "El Gobierno aprueba la nueva ley de vivienda",
+    )
+    assert language.other_language(entry, "en") == "es"
+    english = article(
+        "The prime minister rejects calls to quit despite a growing clamour.", "Brexit"
+    )
+    assert language.other_language(english, "en") is None
+
+
 def test_too_little_text_to_tell_is_kept() -> None:
-    short = "Le conseil a voté mardi la reconstruction du pont."
+    short = "Le conseil a voté mardi."
     assert sum(map(str.isalpha, short)) < language.MIN_LETTERS
     assert language.other_language(article(short, "Pont"), "en") is None
 
