@@ -608,6 +608,51 @@ def test_an_opinion_piece_never_heads_a_story_its_words_bear_out() -> None:
     )
 
 
+def test_a_title_that_shouts_heads_a_story_only_when_no_other_will() -> None:
+    loud = article(
+        "s/a",
+        "A ferry carrying 240 passengers ran aground off Naxos on Tuesday after a storm.",
+        title="Ferry SHOCK as storm drives passengers aground off Naxos harbour",
+    )
+    plain = article(
+        "s/b",
+        "The ferry struck rocks near Naxos harbour in a storm on Tuesday.",
+        title="Ferry runs aground off Naxos",
+    )
+    chosen = select_sentences([loud, plain], 60)
+    assert {c.candidate.doc for c in chosen} == {0, 1}
+    # the loud title is borne out as well (better, by the count of its words), and loses
+    assert make_headline([loud, plain], chosen) == "Ferry runs aground off Naxos"
+    # alone it heads its story, with its shouted word quieted
+    assert make_headline([loud], select_sentences([loud], 60)) == (
+        "Ferry shock as storm drives passengers aground off Naxos harbour"
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "loud", "quiet"),
+    [
+        (
+            "Harbour chaos: navy deploys ships and warns SURRENDER is the only option",
+            True,
+            "Harbour chaos: navy deploys ships and warns surrender is the only option",
+        ),
+        ("BREAKING: ferry runs aground", True, "Breaking: ferry runs aground"),
+        # acronyms are rarer words, or shorter
+        ("NATO and UNESCO meet on the harbour", False, "NATO and UNESCO meet on the harbour"),
+        ("COVID closes the NASDAQ for a day", False, "COVID closes the NASDAQ for a day"),
+        ("Navy SEAL team reaches the ferry", False, "Navy SEAL team reaches the ferry"),
+        # a title all in capitals: its names cannot be told from its words
+        ("FERRY HITS ROCKS OFF NAXOS", True, "FERRY HITS ROCKS OFF NAXOS"),
+    ],
+)
+def test_shouted_words_in_titles(title: str, loud: bool, quiet: str) -> None:
+    from digest.summarize.headlines import quieted, shouts
+
+    assert shouts(title) is loud
+    assert quieted(title) == quiet
+
+
 def test_a_title_no_sentence_bears_out_is_no_headline_unless_its_article_told_all() -> None:
     from digest.summarize.concepts import Chosen
 

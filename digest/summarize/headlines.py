@@ -15,10 +15,27 @@ from digest.summarize.sentences import (
     opinion_piece,
     stem,
 )
+from digest.summarize.stories import background_frequency
 from digest.text import content_words, normalize_space
 
 #: A title is the headline only when the chosen sentences hold this share of its words.
 HEADLINE_COVERAGE = 0.5
+
+
+#: A word in capitals of five letters or more ...
+_CAPITALS = re.compile(r"(?<![\w'’-])[A-Z]{5,}(?![\w'’-])")
+#: ... that English uses at least this often (once in 100,000 words: "surrender",
+#: "shock", "breaking") is shouted; an acronym is rarer ("UNESCO", "NASDAQ", "COVID")
+#: or shorter ("NATO", "FIFA").
+SHOUT_FREQUENCY = 1e-5
+
+
+def shouts(title: str) -> bool:
+    """Whether a title shouts a word in capitals, as tabloids do: "China deploys troops
+    and warns SURRENDER is only option"."""
+    return any(
+        background_frequency(word.lower()) >= SHOUT_FREQUENCY for word in _CAPITALS.findall(title)
+    )
 
 
 _TITLE_TAIL = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,40}$")
@@ -42,14 +59,41 @@ def shorten(text: str, limit: int = 14) -> str:
     return text if len(tokens) <= limit else " ".join(tokens[:limit]) + "…"
 
 
+def quieted(title: str) -> str:
+    """``title`` with the words it shouts (:func:`shouts`) in lower case: "China deploys
+    troops and warns surrender is only option". A title all in capitals stays as it is:
+    its names could not be told from its words."""
+    words = [w for w in _LETTERS.findall(title) if len(w) > 1]
+    if not words or all(w.isupper() for w in words):
+        return title
+
+    def lower(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if background_frequency(word.lower()) < SHOUT_FREQUENCY:
+            return word
+        opens = not title[: match.start()].strip() or title[: match.start()].rstrip()[-1] in ":.!?"
+        return word.capitalize() if opens else word.lower()
+
+    return _CAPITALS.sub(lower, title)
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
 def make_headline(articles: Sequence[Article], chosen: Sequence[Chosen]) -> str:
+    """The story's headline (:func:`headline`), its shouted words quieted (:func:`quieted`)."""
+    return quieted(headline(articles, chosen))
+
+
+def headline(articles: Sequence[Article], chosen: Sequence[Chosen]) -> str:
     """The story's headline: it names what the chosen sentences are about.
 
     A cleaned title of an article whose sentences were chosen, when the chosen
     sentences hold at least :data:`HEADLINE_COVERAGE` of its content words;
     among those, the one whose words occur most often in the chosen sentences
     (summed over its words: the story's subject, not the detail of one
-    sentence), then the best covered, then the earlier article. Failing that,
+    sentence), then the best covered, then the earlier article; a title that shouts a
+    word in capitals (:func:`shouts`) only when no other will do. Failing that,
     the title of another of the story's articles that the chosen sentences
     bear out just as well. A title the sentences do not bear out would promise
     what the story does not tell -- unless every chosen sentence comes from
@@ -68,8 +112,15 @@ def make_headline(articles: Sequence[Article], chosen: Sequence[Chosen]) -> str:
     # never an opinion piece's: its headline is its writer's claim ("Why Beijing will
     # bring slaughter to Hong Kong"), though the news sentences may share its words
     untold = {i for i in range(len(articles)) if i not in told and not opinion_piece(articles[i])}
-    best = _best_title(articles, told, held, require=bool(chosen)) or _best_title(
-        articles, untold, held, require=True
+    # a title that shouts comes after every other the sentences bear out
+    best = next(
+        (
+            title
+            for loud in (False, True)
+            for among, require in ((told, bool(chosen)), (untold, True))
+            if (title := _best_title(articles, among, held, require=require, loud=loud))
+        ),
+        None,
     )
     if best is not None:
         return best
@@ -95,17 +146,25 @@ def make_headline(articles: Sequence[Article], chosen: Sequence[Chosen]) -> str:
 
 
 def _best_title(
-    articles: Sequence[Article], among: set[int], held: Counter[str], *, require: bool
+    articles: Sequence[Article],
+    among: set[int],
+    held: Counter[str],
+    *,
+    require: bool,
+    loud: bool,
 ) -> str | None:
     """The cleaned title, of the articles ``among``, whose words the chosen
     sentences (``held``: their stems, counted) hold most often; with
-    ``require``, only one they hold at least :data:`HEADLINE_COVERAGE` of."""
+    ``require``, only one they hold at least :data:`HEADLINE_COVERAGE` of;
+    one that :func:`shouts` only with ``loud``."""
     best: tuple[float, float, int, str] | None = None
     for i in sorted(among):
         article = articles[i]
         if not article.title or not article.title.strip():
             continue
         title = clean_title(article.title)
+        if shouts(title) != loud:
+            continue
         stems = {stem(w) for w in content_words(title)}
         if not stems:
             continue

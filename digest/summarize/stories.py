@@ -185,12 +185,17 @@ def _background() -> dict[str, float]:
     return frequencies
 
 
+def background_frequency(word: str) -> float:
+    """How often English uses a lower-cased word (per word of text; 0 when unknown)."""
+    return _background().get(word, 0.0)
+
+
 def rarity(word: str) -> float:
     """Information of a lower-cased word, ``-ln p``: ``p`` the chance an English article holds it.
 
     Unknown words (names, coinages) weigh as the rarest.
     """
-    frequency = _background().get(word, 0.0)
+    frequency = background_frequency(word)
     return -math.log(max(1.0 - math.exp(-ARTICLE_WORDS * frequency), RAREST))
 
 
