@@ -379,6 +379,12 @@ def test_a_link_word_goes_with_a_resolved_pronoun_only() -> None:
         ),
         ("Watch the moment the bowler removes the opener at the Oval on Sunday.", "reader address"),
         ("Score the harbour tour tickets now for the lowest price ever.", "reader address"),
+        # an opening "-ing" word and no finite verb after it: a feature's fragment
+        (
+            "Standing there in the harbour end, still barely able to believe it, noise "
+            "engulfing them, forced to hang around at someone else’s party.",
+            "no verb",
+        ),
         # after an opening phrase of what the reader may want
         ("For full details on the new harbour grants and budget, see this page.", "reader address"),
         ("For tickets to the harbour festival in June, call the box office.", "reader address"),
@@ -534,6 +540,11 @@ def test_sentences_that_do_not_stand_alone_are_left_out(text: str, reason: str) 
         "It is the first time in the league's 51-year history that games will be lost.",
         "It would take another referendum for Denmark to adopt the new currency.",
         "It took crews a week to clear the harbour road after the storm in May.",
+        # an opening "-ing" word with a finite verb after it
+        "Standing in the rain, the fans sang for an hour at the harbour.",
+        "Having been appointed by the mayor, Holt was told he would stay on.",
+        "Getting the ferry to run on time is often a challenge for the crew.",
+        "Following the vote on the harbour budget, the mayor quit on Monday.",
         # "For ..., call" where "call" is no order to the reader
         "For years, call centres in the harbour district have hired students.",
         "For more than a decade, visitors have crossed the bridge on foot.",

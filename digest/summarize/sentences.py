@@ -483,6 +483,8 @@ _VERBS = frozenset(
     broke rose fell grew drew drove flew threw wrote spoke chose sold stood sat ate wore
     hung fought caught taught struck swept shot fled slid hid dug spun stuck sank sang
     rang swam tore bore swore froze stole woke shook forgave forbade overtook undertook
+    quit spread shut cost hurt bet split read bid beat meant dealt slept wept sought
+    understood withdrew overcame forgot drank sprang rode arose dove awoke lit fit cast
     """.split()  # noqa: SIM905
 )
 
@@ -594,6 +596,46 @@ def _has_verb_shape(tokens: Sequence[str]) -> bool:
     return False
 
 
+_NOT_FINITE = frozenset(("be", "been", "being"))
+_WORD_OR_COMMA = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|,")
+
+
+def _participle_only(text: str, tokens: Sequence[str]) -> bool:
+    """Whether a sentence that opens with an "-ing" word has no finite verb after it:
+    "Standing there in the stand, still barely able to believe it, noise engulfing them,
+    forced to hang around at someone else's party." is a feature's fragment, where
+    "Standing in the rain, the fans sang" and "Getting there is hard" have one.
+
+    Not finite: a word after "to", an "-ing" word, an "-ed" word right after a comma
+    ("..., forced to"), a possessive; finite: a word :data:`_VERBS` knows, or one of
+    the other "-s", "-es", "-ed" words (a plural noun passes for one: in doubt, kept).
+    """
+    first = tokens[0] if tokens else ""
+    if len(first) <= 4 or not first.endswith("ing"):
+        return False
+    stop = stopwords()
+    after_comma: set[int] = set()
+    position = 0
+    for match in _WORD_OR_COMMA.finditer(text):
+        if match.group(0) == ",":
+            after_comma.add(position)
+        else:
+            position += 1
+    for i in range(1, len(tokens)):
+        word = tokens[i]
+        if tokens[i - 1] == "to" or word.endswith("ing"):
+            continue
+        if word in _VERBS and word not in _NOT_FINITE:
+            return False
+        if word in stop or len(word) <= 3 or "'" in word or "’" in word:
+            continue
+        if word.endswith("ed") and i in after_comma:
+            continue
+        if word.endswith(("ed", "s")):
+            return False
+    return True
+
+
 def _broken_quote(text: str) -> bool:
     """A quotation cut by the sentence splitter: its other half is elsewhere."""
     if text.count('"') % 2 or text.count("“") != text.count("”"):
@@ -658,7 +700,7 @@ def judge(text: str, tokens: Sequence[str], inside_quote: bool = False) -> tuple
         return "boilerplate", 1.0, False
     if _looks_like_heading(text, split) or (":" in text[:80] and _LABEL.match(text)):
         return "heading", 1.0, False
-    if not _has_verb_shape(tokens):
+    if not _has_verb_shape(tokens) or _participle_only(text, tokens):
         return "no verb", 1.0, False
     quoted = not _QUOTE_SET.isdisjoint(text)
     outside_quotes = _QUOTED.sub(" ", text) if quoted else text
