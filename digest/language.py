@@ -22,11 +22,11 @@ a doubt keeps it.
 from __future__ import annotations
 
 import math
-import re
 from functools import cache
 from typing import TYPE_CHECKING
 
 from digest.model import Article
+from digest.text import words
 
 if TYPE_CHECKING:
     from py3langid.langid import LanguageIdentifier
@@ -45,7 +45,6 @@ CONFIDENCE = 0.95
 #: and Portuguese pages stay under 0.1.)
 ENGLISH_SHARE = 0.2
 
-_WORDS = re.compile(r"[^\W\d_]+")
 _FUNCTION_WORDS = frozenset(
     """
     the of and to a in is that for on it with as was at by be this are from or an have
@@ -128,8 +127,8 @@ def sample(article: Article) -> str:
 
 def english_share(text: str) -> float:
     """The share of ``text``'s words that are common English function words."""
-    words = _WORDS.findall(text.lower())
-    return sum(w in _FUNCTION_WORDS for w in words) / len(words) if words else 0.0
+    found = words(text)
+    return sum(w in _FUNCTION_WORDS for w in found) / len(found) if found else 0.0
 
 
 @cache
@@ -145,7 +144,7 @@ def identify(text: str) -> tuple[str, float]:
     share most words, and split the model's belief between them)."""
     ranked = _identifier().rank(text)
     language = str(ranked[0][0])
-    kin = next((k for k in _KIN if language in k), frozenset((language,)))
+    kin = _kin(language)
     return language, math.fsum(float(p) for lang, p in ranked if lang in kin)
 
 
@@ -159,12 +158,13 @@ def other_language(article: Article, language: str) -> str | None:
     if want == "en" and english_share(text) >= ENGLISH_SHARE:
         return None
     found, probability = identify(text)
-    if probability < CONFIDENCE or found == "zxx" or _same(found, want):
+    if probability < CONFIDENCE or found == "zxx" or want in _kin(found):
         return None
-    if want not in _identifier().labels and not any(want in kin for kin in _KIN):
+    if want not in _identifier().labels and _kin(want) == {want}:
         return None  # a language the model does not know: it cannot tell
     return found
 
 
-def _same(found: str, want: str) -> bool:
-    return found == want or any(found in kin and want in kin for kin in _KIN)
+def _kin(language: str) -> frozenset[str]:
+    """``language`` and the codes its readers read as one with it (:data:`_KIN`)."""
+    return next((kin for kin in _KIN if language in kin), frozenset((language,)))
