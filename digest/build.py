@@ -94,17 +94,16 @@ def read_sources(
     problems = list(ingested.problems)
     cleaned: list[Article | None] = []
     for data in ingested.articles:
+        article: Article | None = None
         try:
             article = clean(data)
         except IngestError as exc:
             problems.append(Problem(data.path, str(exc)))
-            cleaned.append(None)
-            continue
-        written_in = other_language(article, language)
-        if written_in is not None:
-            problems.append(_other_language(data.path, written_in, language))
-            cleaned.append(None)
-            continue
+        else:
+            written_in = other_language(article, language)
+            if written_in is not None:
+                problems.append(_other_language(data.path, written_in, language))
+                article = None
         cleaned.append(article)
     articles = tuple(a for a in cleaned if a is not None)
     if not articles and not (ingested.known or ingested.known_stale):
