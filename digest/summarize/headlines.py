@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from digest.model import Article
 from digest.summarize.citations import Chosen
@@ -30,12 +31,14 @@ _CAPITALS = re.compile(r"(?<![\w'’-])[A-Z]{5,}(?![\w'’-])")
 SHOUT_FREQUENCY = 1e-5
 
 
+def _shouted(word: str) -> bool:
+    return background_frequency(word.lower()) >= SHOUT_FREQUENCY
+
+
 def shouts(title: str) -> bool:
     """Whether a title shouts a word in capitals, as tabloids do: "China deploys troops
     and warns SURRENDER is only option"."""
-    return any(
-        background_frequency(word.lower()) >= SHOUT_FREQUENCY for word in _CAPITALS.findall(title)
-    )
+    return any(map(_shouted, _CAPITALS.findall(title)))
 
 
 _TITLE_TAIL = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,40}$")
@@ -69,7 +72,7 @@ def quieted(title: str) -> str:
 
     def lower(match: re.Match[str]) -> str:
         word = match.group(0)
-        if background_frequency(word.lower()) < SHOUT_FREQUENCY:
+        if not _shouted(word):
             return word
         opens = not title[: match.start()].strip() or title[: match.start()].rstrip()[-1] in ":.!?"
         return word.capitalize() if opens else word.lower()
@@ -112,13 +115,14 @@ def headline(articles: Sequence[Article], chosen: Sequence[Chosen]) -> str:
     # never an opinion piece's: its headline is its writer's claim ("Why Beijing will
     # bring slaughter to Hong Kong"), though the news sentences may share its words
     untold = {i for i in range(len(articles)) if i not in told and not opinion_piece(articles[i])}
+    titles = _titles(articles)
     # a title that shouts comes after every other the sentences bear out
     best = next(
         (
             title
             for loud in (False, True)
             for among, require in ((told, bool(chosen)), (untold, True))
-            if (title := _best_title(articles, among, held, require=require, loud=loud))
+            if (title := _best_title(titles, among, held, require=require, loud=loud))
         ),
         None,
     )
@@ -145,34 +149,53 @@ def headline(articles: Sequence[Article], chosen: Sequence[Chosen]) -> str:
     return "Untitled story"
 
 
+@dataclass(frozen=True)
+class _Title:
+    """A source's title as a headline candidate."""
+
+    #: The title, cleaned (:func:`clean_title`).
+    text: str
+    #: Stems of its content words.
+    stems: frozenset[str]
+    #: Whether it shouts a word (:func:`shouts`).
+    loud: bool
+
+
+def _titles(articles: Sequence[Article]) -> dict[int, _Title]:
+    """Each article's title with content words, by article index."""
+    out: dict[int, _Title] = {}
+    for i, article in enumerate(articles):
+        if not article.title or not article.title.strip():
+            continue
+        text = clean_title(article.title)
+        stems = frozenset(stem(w) for w in content_words(text))
+        if stems:
+            out[i] = _Title(text, stems, shouts(text))
+    return out
+
+
 def _best_title(
-    articles: Sequence[Article],
+    titles: dict[int, _Title],
     among: set[int],
     held: Counter[str],
     *,
     require: bool,
     loud: bool,
 ) -> str | None:
-    """The cleaned title, of the articles ``among``, whose words the chosen
-    sentences (``held``: their stems, counted) hold most often; with
-    ``require``, only one they hold at least :data:`HEADLINE_COVERAGE` of;
-    one that :func:`shouts` only with ``loud``."""
+    """The title, of the articles ``among``, whose words the chosen sentences
+    (``held``: their stems, counted) hold most often; with ``require``, only one
+    they hold at least :data:`HEADLINE_COVERAGE` of; one that shouts only with
+    ``loud``."""
     best: tuple[float, float, int, str] | None = None
-    for i in sorted(among):
-        article = articles[i]
-        if not article.title or not article.title.strip():
+    for i in sorted(among & titles.keys()):
+        title = titles[i]
+        if title.loud != loud:
             continue
-        title = clean_title(article.title)
-        if shouts(title) != loud:
-            continue
-        stems = {stem(w) for w in content_words(title)}
-        if not stems:
-            continue
-        coverage = sum(1 for t in stems if held[t]) / len(stems)
+        coverage = sum(1 for t in title.stems if held[t]) / len(title.stems)
         if require and coverage < HEADLINE_COVERAGE:
             continue
-        centrality = float(sum(held[t] for t in stems))
-        key = (-centrality, -coverage, i, title)
+        centrality = float(sum(held[t] for t in title.stems))
+        key = (-centrality, -coverage, i, title.text)
         if best is None or key < best:
             best = key
     return best[3] if best is not None else None
