@@ -597,7 +597,6 @@ def _has_verb_shape(tokens: Sequence[str]) -> bool:
 
 
 _NOT_FINITE = frozenset(("be", "been", "being"))
-_WORD_OR_COMMA = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|,")
 
 
 def _participle_only(text: str, tokens: Sequence[str]) -> bool:
@@ -614,13 +613,8 @@ def _participle_only(text: str, tokens: Sequence[str]) -> bool:
     if len(first) <= 4 or not first.endswith("ing"):
         return False
     stop = stopwords()
-    after_comma: set[int] = set()
-    position = 0
-    for match in _WORD_OR_COMMA.finditer(text):
-        if match.group(0) == ",":
-            after_comma.add(position)
-        else:
-            position += 1
+    # the index of the word after each comma
+    after_comma = {len(words(text[:i])) for i, ch in enumerate(text) if ch == ","}
     for i in range(1, len(tokens)):
         word = tokens[i]
         if tokens[i - 1] == "to" or word.endswith("ing"):
@@ -1455,6 +1449,30 @@ _MONTH_NAMES = tuple(m.capitalize() for m in _MONTHS.split())
 _SURE_HOURS = range(8, 16)
 
 
+#: The forms of "be" before which a relative day is what the sentence says: "The final
+#: is tomorrow".
+_BE_FORMS = frozenset(("is", "are", "was", "were", "be", "been", "being", "'s", "’s"))
+
+
+def _relative_days(text: str) -> list[re.Match[str]]:
+    """The relative days of ``text`` outside quotation marks (the speaker's words)."""
+    lower = text.lower()
+    if not any(w in lower for w in ("yesterday", "tomorrow", "night", "this ", "today")):
+        return []
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
+    return [
+        m
+        for m in _RELATIVE_DAY.finditer(text)
+        if not any(start <= m.start("day") < end for start, end in quoted)
+    ]
+
+
+def _opens(text: str, start: int) -> bool:
+    """Whether what is at ``start`` opens ``text``, or a part of it after a dash."""
+    before = text[:start].rstrip()
+    return not before or before.endswith((".", "—", "–"))
+
+
 def _sure_day(published: dt.datetime) -> bool:
     """Whether the calendar day of ``published`` is the one its writer saw: a time in
     :data:`_SURE_HOURS`, or a date given without a time (read as midnight UTC, as a
@@ -1476,18 +1494,13 @@ def anchored(text: str, published: dt.datetime | None) -> str | None:
     """
     if published is None or not _sure_day(published):
         return None
-    if not any(w in text.lower() for w in ("yesterday", "tomorrow", "night", "this ", "today")):
-        return None
     day = published.date()
-    quoted = [m.span() for m in _QUOTED.finditer(text)]
 
     def date(offset: int) -> str:
         when = day + dt.timedelta(days=offset)
         return f"{when.day} {_MONTH_NAMES[when.month - 1]}"
 
     def told(match: re.Match[str]) -> str:
-        if any(start <= match.start("day") < end for start, end in quoted):
-            return match.group(0)
         word = match.group("day").lower()
         if match.group("side"):
             phrase = f"{match.group('side').lower()} on {date(0)}"
@@ -1502,12 +1515,14 @@ def anchored(text: str, published: dt.datetime | None) -> str | None:
         prep = match.group("prep")
         if prep:  # "since yesterday" is "since 17 November"
             phrase = prep + phrase.removeprefix("on ")
-        if match.start() == 0 or text[: match.start()].rstrip().endswith((".", "—", "–")):
-            phrase = phrase[:1].upper() + phrase[1:]
-        return phrase
+        return phrase[:1].upper() + phrase[1:] if _opens(text, match.start()) else phrase
 
-    out = _RELATIVE_DAY.sub(told, text)
-    return out if out != text else None
+    pieces: list[str] = []
+    last = 0
+    for match in _relative_days(text):
+        pieces += [text[last : match.start()], told(match)]
+        last = match.end()
+    return "".join(pieces) + text[last:] if pieces else None
 
 
 def undated(text: str) -> str | None:
@@ -1520,14 +1535,13 @@ def undated(text: str) -> str | None:
     quotation marks, and at the start only before a comma ("Yesterday, the board
     voted" becomes "The board voted"; "Tonight is the final" stays).
     """
-    quoted = [m.span() for m in _QUOTED.finditer(text)]
     cuts: list[tuple[int, int]] = []
-    for match in _RELATIVE_DAY.finditer(text):
+    for match in _relative_days(text):
         start, end = match.span()
-        if match.group("prep") or any(a <= start < b for a, b in quoted):
+        if match.group("prep"):
             continue
         before = text[:start].rstrip()
-        if not before or before.endswith((".", "—", "–")):
+        if _opens(text, start):
             if text[end : end + 1] != ",":
                 continue
             end += 1 + len(text[end + 1 :]) - len(text[end + 1 :].lstrip())
@@ -1543,6 +1557,3 @@ def undated(text: str) -> str | None:
         out = out[:start] + out[end:]
     out = fold_space(out)
     return out[:1].upper() + out[1:]
-
-
-_BE_FORMS = frozenset(("is", "are", "was", "were", "be", "been", "being", "'s", "’s"))
