@@ -100,6 +100,68 @@ def test_a_role_and_a_body_s_initials_are_no_part_of_a_name() -> None:
     assert out[1] == "Kofi Annan left on Sunday for a summit of Gulf states in Abu Dhabi."
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russian President Boris Yeltsin left Moscow.", ["Boris Yeltsin", "Moscow"]),
+        ("British Foreign Secretary Robin Cook spoke.", ["Robin Cook"]),
+        ("White House Press Secretary Sarah Sanders said so.", ["Sarah Sanders"]),
+        ("Former Prime Minister John Major said so.", ["John Major"]),
+        ("Microsoft Chairman Bill Gates said so.", ["Bill Gates"]),
+        # a title word that ends a name is the name's own
+        ("Stephen King wrote it.", ["Stephen King"]),
+        ("Martin Luther King Jr. spoke.", ["Martin Luther King Jr"]),
+    ],
+)
+def test_a_title_inside_a_run_of_capitals_is_no_part_of_the_name(
+    text: str, expected: list[str]
+) -> None:
+    assert [n for _, _, n in names_in(text)] == expected
+
+
+def test_a_he_after_a_nationality_and_title_gets_the_name() -> None:
+    # "Russian President ..." is a title before the name; the subject may follow an
+    # opening phrase ("In another development, Moscow Mayor ...")
+    out = resolved(
+        "Russian President Boris Volkov said on Monday that the talks would go on.",
+        "He flew to Minsk for a summit of the bloc's leaders on Tuesday.",
+        "In another development, Moscow Mayor Yuri Pasko said the vote would be held.",
+        "He did not say when the ballots would be counted in the capital.",
+        "The mayor met Russian President Boris Volkov in the Kremlin on Friday.",
+        "He said the meeting was a good one for the city and its people.",
+    )
+    assert out[1] == "Boris Volkov flew to Minsk for a summit of the bloc's leaders on Tuesday."
+    assert out[3] == "Yuri Pasko did not say when the ballots would be counted in the capital."
+    # an object with a title is still an object: "he" is the mayor, not Volkov
+    assert out[5] == "He said the meeting was a good one for the city and its people."
+
+
+@pytest.mark.parametrize(
+    ("previous", "sentence", "expected"),
+    [
+        # first names of many languages give the person's gender
+        (
+            "Galina Orlova, 52, was trained as a psychologist in the city of Perm.",
+            "She was elected to parliament in 1990 and served two terms.",
+            "Galina Orlova was elected to parliament in 1990 and served two terms.",
+        ),
+        (
+            "The fighting took a heavy toll, said Naim Berisha, a former officer.",
+            "He said the village had been shelled for three days in a row.",
+            "Naim Berisha said the village had been shelled for three days in a row.",
+        ),
+    ],
+)
+def test_a_pronoun_gets_a_name_whose_first_name_tells_the_gender(
+    previous: str, sentence: str, expected: str
+) -> None:
+    assert resolved(previous, sentence)[1] == expected
+    # the wrong gender never gets the name
+    flipped = sentence.replace("She ", "He ", 1) if sentence.startswith("She") else None
+    flipped = flipped or sentence.replace("He ", "She ", 1)
+    assert resolved(previous, flipped)[1] == flipped
+
+
 def test_a_prefixed_role_makes_a_person_and_a_place_of_birth_or_an_opener_is_no_name() -> None:
     # "co-founder" is a role as "founder" is; "Australian-born Holt" and "Following
     # Holt's" are Holt, not two first names for one surname
@@ -234,6 +296,11 @@ def test_a_sentence_pointing_at_what_the_page_shows_is_left_out(text: str, reaso
         ("Mr Alex Reed said the council had approved the budget.", "She said the talks went well."),
         # The named one is only an object, not the speaker.
         ("Police arrested Tom Clark outside the stadium on Saturday.", "He said he was innocent."),
+        # The speaker's own role is no one else, but a role that names another is.
+        (
+            "The fire was set on purpose, said Paul Kerr, a friend of the victim.",
+            "He was found in the garden of the house on Monday.",
+        ),
         (
             "The landlord evicted student Tom Reyes on Monday.",
             "He said the rent had not been paid for months.",

@@ -11,11 +11,15 @@ sentence before it, in its own article, leaves no doubt who "he" is:
   ("producer Jon Landau", "Mr Smith"), or a full name that speaks ("Jane Doe
   said", "said Jane Doe"), or with an age ("Jane Doe, 34,");
 * that person is the subject or the speaker there (the name opens it, after
-  at most an introductory phrase, or follows a closing quote), not an
-  object ("The mayor met John Brown. She said ..." is about the mayor);
+  at most an introductory phrase or a title -- "Russian President Boris
+  Yeltsin" --, or follows a closing quote or a speech verb: "..., said Jane
+  Doe"), not an object ("The mayor met John Brown. She said ..." is about
+  the mayor);
 * nobody else could be meant: that sentence holds no unnamed person ("the
-  mayor", "his wife", "police"), no pronoun of the other gender, and the
-  article never gives the person a title of the other gender.
+  mayor", "his wife", "police") other than the person's own role (", a
+  former officer,"), no pronoun of the other gender, and the article never
+  gives the person a title of the other gender (or the first name of the
+  other gender: package data of common first names).
 
 Otherwise the sentence is left as it is, and the judge keeps it out of the
 digest: a wrong name is far worse than a lost sentence. A quote's speaker
@@ -30,14 +34,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-#: A capitalised name of one to five words ("Jon Landau", "Robert Rodriguez",
+#: A capitalised name of one to six words ("Jon Landau", "Robert Rodriguez",
 #: "Ursula von der Leyen", "Martin Luther King Jr"), with any title or role before it
 #: (which :func:`names_in` drops).
 _NAME = re.compile(
     # ("Al-Amin" is one name; "Smith's" is Smith and a possessive)
     r"(?<![\w’'-])(?:[A-Z][a-z]+(?:(?:-|[’'](?!s\b))[A-Z]?[a-z]+)?|Mc[A-Z][a-z]+|[A-Z]\.)"
     r"(?:\s+(?:(?:de|da|del|della|di|van|von|der|den|bin|al|le|la|dos|du)\s+)*"
-    r"(?:[A-Z][a-z]+(?:(?:-|[’'](?!s\b))[A-Z]?[a-z]+)?|Mc[A-Z][a-z]+|[A-Z]\.|Jr\.?|Sr\.?)){0,4}"
+    r"(?:[A-Z][a-z]+(?:(?:-|[’'](?!s\b))[A-Z]?[a-z]+)?|Mc[A-Z][a-z]+|[A-Z]\.|Jr\.?|Sr\.?)){0,5}"
     r"(?![\w-])"
 )
 #: Titles that make the name after them a person (with the person's gender, if any).
@@ -93,6 +97,10 @@ _UNNAMED_PEOPLE = re.compile(
     r"residents|fans|critics|researchers|scientists)\b",
     re.I,
 )
+#: A role right after a name, between commas or to the sentence's end: ", a former
+#: officer,", ", the union's executive director." It is the named person's, unless it
+#: names someone else too (", a friend of the victim,").
+_APPOSITIVE = re.compile(r",\s+(?:a|an|the|[A-Z][\w.&-]*['’]s)\s+[^,;:\"“”()]{1,60}?(?:,|\.$)")
 #: A name followed by a speech verb, or one after it: a speaker.
 SPEECH_VERBS = (
     r"said|says|told|tells|added|adds|explained|explains|revealed|noted|wrote|writes|insisted|"
@@ -104,6 +112,8 @@ _SPEAKS_AFTER = re.compile(
     rf"^(?:,\s+(?:who|whose)\b[^,]{{0,80}},|,\s+\d{{1,3}},)?"
     rf"\s*(?:(?:has|have|had|also|then|later|again|publicly|\w+ly)\s+)*(?:{SPEECH_VERBS})\b"
 )
+#: The speech verb of a reported statement or quotation, just before its speaker's name.
+_SPEAKER_BEFORE = re.compile(rf"[,”\"’]\s*(?:{SPEECH_VERBS})$")
 _SPEAKS_BEFORE = re.compile(rf"\b(?:{SPEECH_VERBS}|according to)\s+$")
 _AGE_AFTER = re.compile(r"^,\s+\d{1,3},")
 #: How far around a name (characters) the speech, age and title patterns look.
@@ -239,6 +249,10 @@ def _no_name_word(token: str, after_role: bool = False) -> bool:
     )
 
 
+#: A word that can be part of a person's name after a role: not "Jr." or an initial.
+_NAME_WORD = re.compile(r"(?!(?:Jr|Sr)\b)[A-Z][a-z]+(?:(?:-|[’'])[A-Z]?[a-z]+)?|Mc[A-Z][a-z]+")
+
+
 def names_in(text: str) -> list[tuple[int, int, str]]:
     """Every capitalised name in ``text``: (start, end, name), openers and months left out."""
     found: list[tuple[int, int, str]] = []
@@ -255,6 +269,16 @@ def names_in(text: str) -> list[tuple[int, int, str]]:
             after_role = _is_role(tokens[0])
             start = text.index(tokens[1], start) if len(tokens) > 1 else match.end()
             tokens = tokens[1:]
+        # A title or role inside the run ("Russian President Boris Yeltsin", "White House
+        # Press Secretary Sarah Sanders", "Maj. Gen. Radislav Krstic"): the person's name
+        # is what follows the last one -- when a name does ("Stephen King" is a name).
+        for k in range(len(tokens) - 2, 0, -1):
+            if _is_role(tokens[k]) and any(_NAME_WORD.fullmatch(t) for t in tokens[k + 1 :]):
+                for token in tokens[: k + 1]:
+                    start = text.index(token, start) + len(token)
+                start = text.index(tokens[k + 1], start)
+                tokens = tokens[k + 1 :]
+                break
         if tokens:
             found.append((start, match.end(), " ".join(tokens)))
     return found
@@ -397,6 +421,21 @@ def mentions(text: str, known: Known) -> list[Mention]:
     return found
 
 
+def _without_title_words(head: str) -> str:
+    """``head`` without the capitalised words that end it, the rest of a title before
+    its role word ("Moscow", "British Foreign", "White House Press", "Former", "The
+    Russian"); an opener that is no part of one stays ("When", "After")."""
+    tokens = head.split()
+    while tokens and (
+        (tokens[-1][:1].isupper() and tokens[-1] not in _NOT_NAMES and tokens[-1][-1] != ",")
+        or (tokens[-1] == "of" and len(tokens) > 1)
+    ):
+        tokens.pop()
+    if tokens == ["The"]:
+        tokens.pop()
+    return " ".join(tokens)
+
+
 #: A possessive before a lower-case noun: "'s father", "’s activities".
 _OWNER = re.compile(r"['’]s\s+[a-z]")
 
@@ -414,10 +453,13 @@ def _subject_like(text: str, mention: Mention) -> bool:
         return True
     if before.endswith((",", "”", '"', "’")) and len(before.split()) <= 12:
         return True
+    if _SPEAKER_BEFORE.search(before):
+        return True  # "The toll was heavy, said Naim Berisha": the one who speaks
     word = before.rsplit(None, 1)[-1]
     if word in _TITLES or _role_gender(word) is not None or ("-" in word and _no_name_word(word)):
-        # "Producer Jon Landau", "In May, director Hanna Berg", "Film critic Anna Kovacs".
-        head = before[: -len(word)].strip()
+        # "Producer Jon Landau", "In May, director Hanna Berg", "Film critic Anna Kovacs",
+        # "In another development, Moscow Mayor Yuri Luzhkov": the words of the title go.
+        head = _without_title_words(before[: -len(word)])
         return not head or head.endswith(",") or (" " not in head and head[:1].isupper())
     return False
 
@@ -477,7 +519,8 @@ def _the_one_person(sentence: str, previous: str, known: Known, sex: str) -> Per
         return None
     if not _subject_like(previous, mention):
         return None
-    # Blank out the names (and a title or role just before them) and look for anyone else.
+    # Blank out the names (and a title or role just before them, and an appositive that
+    # tells the one person's role after them) and look for anyone else.
     rest = previous
     for m in sorted(mentions(previous, known), key=lambda m: -m.start):
         head = previous[: m.start].rstrip()
@@ -487,7 +530,11 @@ def _the_one_person(sentence: str, previous: str, known: Known, sex: str) -> Per
             if word in _TITLES or _role_gender(word) is not None
             else m.start
         )
-        rest = rest[: max(cut, 0)] + " " + rest[m.end :]
+        end = m.end
+        role = _APPOSITIVE.match(previous, end)
+        if role and len(_UNNAMED_PEOPLE.findall(role.group(0))) == 1:
+            end = role.end()
+        rest = rest[: max(cut, 0)] + " " + rest[end:]
     if _UNNAMED_PEOPLE.search(rest):
         return None
     if sex:
