@@ -136,6 +136,22 @@ def test_a_he_after_a_nationality_and_title_gets_the_name() -> None:
     assert out[5] == "He said the meeting was a good one for the city and its people."
 
 
+def test_a_role_told_after_a_name_makes_a_person() -> None:
+    # ", the union's executive director," is the person's own role: it shows a person
+    # and is nobody else the pronoun could mean
+    out = resolved(
+        "Billy Ortiz, the union's executive director, offered a glimmer of hope.",
+        "He spoke of a quick end to the lockout before the season starts.",
+    )
+    assert out[1] == "Billy Ortiz spoke of a quick end to the lockout before the season starts."
+    # an aside without a role shows no person: "Hoyt Mills" could be a firm
+    out = resolved(
+        "Hoyt Mills, the maker of the mill's looms, cut 40 jobs on Monday.",
+        "He said the cuts would be the last this year.",
+    )
+    assert out[1] == "He said the cuts would be the last this year."
+
+
 @pytest.mark.parametrize(
     ("previous", "sentence", "expected"),
     [

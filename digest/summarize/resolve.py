@@ -100,7 +100,11 @@ _UNNAMED_PEOPLE = re.compile(
 #: A role right after a name, between commas or to the sentence's end: ", a former
 #: officer,", ", the union's executive director." It is the named person's, unless it
 #: names someone else too (", a friend of the victim,").
-_APPOSITIVE = re.compile(r",\s+(?:a|an|the|[A-Z][\w.&-]*['’]s)\s+[^,;:\"“”()]{1,60}?(?:,|\.$)")
+_APPOSITIVE = re.compile(
+    r",\s+(?:a|an|the|his|her|their|[A-Z][\w.&-]*['’]s)\s+[^,;:\"“”()]{1,60}?(?:,|\.$)"
+)
+#: A word of an aside, as :func:`_role_gender` reads it.
+_ROLE_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)?")
 #: A name followed by a speech verb, or one after it: a speaker.
 SPEECH_VERBS = (
     r"said|says|told|tells|added|adds|explained|explains|revealed|noted|wrote|writes|insisted|"
@@ -318,6 +322,11 @@ def _sighting(text: str, start: int, end: int, name: str) -> _Sighting:
     role = _role_gender(word)
     titled = word in _TITLES or role is not None
     sex = _TITLES.get(word, role or "") if titled else ""
+    if not titled and (aside := _APPOSITIVE.match(text, end)):
+        # a role told right after the name: "Billy Hunter, the union's executive director,"
+        roles = [_role_gender(w) for w in _ROLE_WORD.findall(aside.group(0))]
+        if any(r is not None for r in roles):
+            titled, sex = True, next((r for r in roles if r), "")
     speaks = bool(_SPEAKS_AFTER.match(text[end : end + _NEAR]) or _SPEAKS_BEFORE.search(near))
     aged = bool(_AGE_AFTER.match(text[end : end + _NEAR]))
     return name, titled, speaks or aged, sex
@@ -345,7 +354,8 @@ def _person(surname: str, sightings: Sequence[_Sighting]) -> Person | None:
 def people(sentences: Sequence[str]) -> dict[str, Person]:
     """The people an article names, by surname: names the article shows as persons.
 
-    A name is a person's when the article gives it a title or role, or when
+    A name is a person's when the article gives it a title or role (before it, or in
+    an aside right after it: ", the union's executive director,"), or when
     it speaks or has an age and the article writes it in full somewhere.
     """
     seen: dict[str, list[_Sighting]] = {}
