@@ -152,6 +152,36 @@ def test_a_role_told_after_a_name_makes_a_person() -> None:
     assert out[1] == "He said the cuts would be the last this year."
 
 
+def test_a_possessive_owning_a_thing_and_a_predicate_keep_the_subject() -> None:
+    # "Orlova's campaign" owns no one: she is the one the sentence is about
+    out = resolved(
+        "Senator Galina Orlova's campaign was built around the rule of law.",
+        "She championed human rights long before they were popular.",
+    )
+    assert out[1] == "Galina Orlova championed human rights long before they were popular."
+    # what the subject is ("was a woman of ...") is no one else
+    out = resolved(
+        "Senator Galina Orlova was a woman of irrepressible energy.",
+        "Her good humour belied a steely will to fight corruption.",
+    )
+    assert out[1] == "Galina Orlova’s good humour belied a steely will to fight corruption."
+
+
+@pytest.mark.parametrize(
+    ("previous", "sentence"),
+    [
+        # a possessive that owns a person: the father did it
+        ("Senator Tom Kerr's father condemned the attack on Monday.", "He said it was cowardly."),
+        # a predicate that names another person: the victim may be meant
+        ("Senator Tom Kerr is the brother of the victim.", "He was found in the river."),
+    ],
+)
+def test_a_possessive_or_predicate_that_brings_in_someone_else_leaves_the_pronoun(
+    previous: str, sentence: str
+) -> None:
+    assert resolved(previous, sentence)[1] == sentence
+
+
 @pytest.mark.parametrize(
     ("previous", "sentence", "expected"),
     [

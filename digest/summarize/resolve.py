@@ -13,11 +13,12 @@ sentence before it, in its own article, leaves no doubt who "he" is:
 * that person is the subject or the speaker there (the name opens it, after
   at most an introductory phrase or a title -- "Russian President Boris
   Yeltsin" --, or follows a closing quote or a speech verb: "..., said Jane
-  Doe"), not an object ("The mayor met John Brown. She said ..." is about
-  the mayor);
+  Doe"), or owns a subject that is no person ("Orlova's campaign was ..."),
+  not an object ("The mayor met John Brown. She said ..." is about the
+  mayor) nor the owner of a person ("McKinney's father condemned ...");
 * nobody else could be meant: that sentence holds no unnamed person ("the
   mayor", "his wife", "police") other than the person's own role (", a
-  former officer,"), no pronoun of the other gender, and the article never
+  former officer,") or what the person is ("was a woman of ..."), no pronoun of the other gender, and the article never
   gives the person a title of the other gender (or the first name of the
   other gender: package data of common first names).
 
@@ -82,19 +83,26 @@ _ROLES: dict[str, str] = {
         "",
     ),
 }
-#: Words for an unnamed person or group a pronoun could point at instead.
-_UNNAMED_PEOPLE = re.compile(
-    r"\b(?:the|a|an|his|her|their|its|one|another)\s+(?:[a-z-]+\s+)?"
-    r"(?:man|woman|boy|girl|child|mother|father|wife|husband|son|daughter|sister|brother|"
+#: Nouns for a person, and for people as a group.
+_PERSON_NOUNS = (
+    r"man|woman|boy|girl|child|mother|father|wife|husband|son|daughter|sister|brother|"
     r"friend|neighbou?r|victim|suspect|officer|judge|mayor|spokes(?:man|woman|person)|"
     r"official|president|minister|chief|director|driver|teacher|doctor|nurse|lawyer|"
     r"witness|resident|leader|owner|player|coach|manager|founder|actor|actress|singer|"
     r"star|student|patient|passenger|pilot|soldier|worker|partner|parent|person|fan|"
     r"critic|reporter|journalist|author|writer|defendant|plaintiff|prosecutor|governor|"
     r"senator|candidate|king|queen|prince|princess|customer|user|colleague|"
-    r"boss|executive|chairman|chairwoman|ceo)s?\b"
-    r"|\b(?:police|officials|authorities|investigators|prosecutors|doctors|witnesses|"
-    r"residents|fans|critics|researchers|scientists)\b",
+    r"boss|executive|chairman|chairwoman|ceo"
+)
+_GROUP_NOUNS = (
+    r"police|officials|authorities|investigators|prosecutors|doctors|witnesses|"
+    r"residents|fans|critics|researchers|scientists"
+)
+#: Words for an unnamed person or group a pronoun could point at instead.
+_UNNAMED_PEOPLE = re.compile(
+    r"\b(?:the|a|an|his|her|their|its|one|another)\s+(?:[a-z-]+\s+)?"
+    r"(?:" + _PERSON_NOUNS + r")s?\b"
+    r"|\b(?:" + _GROUP_NOUNS + r")\b",
     re.I,
 )
 #: A role right after a name, between commas or to the sentence's end: ", a former
@@ -105,6 +113,12 @@ _APPOSITIVE = re.compile(
 )
 #: A word of an aside, as :func:`_role_gender` reads it.
 _ROLE_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)?")
+#: What the subject is, said right after the name: "is the highest-ranking official",
+#: "was a woman of ...", "became the first writer": the subject, not someone else.
+_PREDICATE = re.compile(
+    r"\s+(?:is|was|became|becomes|remains|remained|has been|had been)\s+(?:a|an|the)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:" + _PERSON_NOUNS + r")\b"
+)
 #: A name followed by a speech verb, or one after it: a speaker.
 SPEECH_VERBS = (
     r"said|says|told|tells|added|adds|explained|explains|revealed|noted|wrote|writes|insisted|"
@@ -450,13 +464,30 @@ def _without_title_words(head: str) -> str:
 _OWNER = re.compile(r"['’]s\s+[a-z]")
 
 
+#: A person's noun after a possessive: "'s father", "'s new lawyer", "'s spokesman".
+_OWNED_PERSON = re.compile(
+    r"['’]s\s+(?:[a-z-]+\s+)?(?:" + _PERSON_NOUNS + r"|family|children|" + _GROUP_NOUNS + r")s?\b"
+)
+
+
+def _owns_a_person(text: str, end: int) -> bool:
+    """Whether the possessive after a name at ``end`` owns a person or group ("McKinney's
+    father", "Smith's lawyers"), or a role ("Kabila's spokesman"): then the subject is
+    that person, not the name. "Starovoitova's activities" owns no one."""
+    owned = _OWNED_PERSON.match(text, end)
+    if owned is not None:
+        return True
+    after = text[end:].split(None, 3)[1:3]
+    return any(_role_gender(w.strip(",.;:")) is not None for w in after)
+
+
 def _subject_like(text: str, mention: Mention) -> bool:
     """Whether a mention opens its sentence (after a title, role or intro) or ends a quote.
 
     Not when it owns the subject: in "McKinney's father, Bill, condemned the attack"
     the one who did is the father.
     """
-    if _OWNER.match(text, mention.end):
+    if _OWNER.match(text, mention.end) and _owns_a_person(text, mention.end):
         return False
     before = text[: mention.start].rstrip()
     if not before:
@@ -544,6 +575,8 @@ def _the_one_person(sentence: str, previous: str, known: Known, sex: str) -> Per
         role = _APPOSITIVE.match(previous, end)
         if role and len(_UNNAMED_PEOPLE.findall(role.group(0))) == 1:
             end = role.end()
+        if m.person == mention.person and (what := _PREDICATE.match(previous, end)):
+            end = what.end()  # "Krstic is the highest-ranking official": no one else
         rest = rest[: max(cut, 0)] + " " + rest[end:]
     if _UNNAMED_PEOPLE.search(rest):
         return None
