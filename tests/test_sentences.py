@@ -167,6 +167,18 @@ def test_a_possessive_owning_a_thing_and_a_predicate_keep_the_subject() -> None:
     assert out[1] == "Galina Orlova’s good humour belied a steely will to fight corruption."
 
 
+def test_a_person_of_the_other_gender_is_not_meant() -> None:
+    out = resolved(
+        "Senator John Brown criticised Mayor Mary Smith's plan for the harbour.",
+        "He said it would cost the town far too much.",
+        "Mary Smith met Senator John Brown at the town hall on Tuesday.",
+        "He said the talks went well.",
+    )
+    assert out[1] == "John Brown said it would cost the town far too much."
+    # the one man left is only an object: "he" may be anyone
+    assert out[3] == "He said the talks went well."
+
+
 @pytest.mark.parametrize(
     ("previous", "sentence"),
     [

@@ -7,8 +7,9 @@ sentence before it, in its own article, leaves no doubt who "he" is:
 
 * that sentence names exactly one *person* who is not also named in the
   sentence itself ("He said proximity to Rodriguez ..." cannot be about
-  Rodriguez). A person is a name the article shows with a title or role
-  ("producer Jon Landau", "Mr Smith"), or a full name that speaks ("Jane Doe
+  Rodriguez) and is not of the pronoun's other gender. A person is a name
+  the article shows with a title or role ("producer Jon Landau", "Mr Smith",
+  "Jon Landau, the producer,"), or a full name that speaks ("Jane Doe
   said", "said Jane Doe"), or with an age ("Jane Doe, 34,");
 * that person is the subject or the speaker there (the name opens it, after
   at most an introductory phrase or a title -- "Russian President Boris
@@ -18,9 +19,10 @@ sentence before it, in its own article, leaves no doubt who "he" is:
   mayor) nor the owner of a person ("McKinney's father condemned ...");
 * nobody else could be meant: that sentence holds no unnamed person ("the
   mayor", "his wife", "police") other than the person's own role (", a
-  former officer,") or what the person is ("was a woman of ..."), no pronoun of the other gender, and the article never
-  gives the person a title of the other gender (or the first name of the
-  other gender: package data of common first names).
+  former officer,") or what the person is ("was a woman of ..."), no
+  pronoun of the other gender, and the article never gives the person a
+  title of the other gender (or the first name of the other gender:
+  package data of common first names).
 
 Otherwise the sentence is left as it is, and the judge keeps it out of the
 digest: a wrong name is far worse than a lost sentence. A quote's speaker
@@ -545,6 +547,10 @@ def _the_one_person(sentence: str, previous: str, known: Known, sex: str) -> Per
     named_here = {m.person.surname for m in mentions(sentence, known)}
     found = [m for m in mentions(previous, known) if m.person.surname not in named_here]
     candidates = {m.person.surname: m for m in found}
+    if len(candidates) > 1 and sex:
+        # a person of the other gender is not meant: "Clinton ... his conduct with Monica
+        # Lewinsky" leaves one man (who must still pass every test below)
+        candidates = {k: m for k, m in candidates.items() if m.person.gender in (sex, "")}
     if len(candidates) != 1:
         return None
     mention = next(iter(candidates.values()))
