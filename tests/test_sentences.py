@@ -818,6 +818,34 @@ def test_tidy_keeps_a_place_that_is_the_subject() -> None:
 
 
 @pytest.mark.parametrize(
+    ("raw", "tidied"),
+    [
+        # the dateline's "here": the digest shows no dateline
+        ("LEEDS, England (AP) — Paul Kerr died here Monday after the fire.",
+         "Paul Kerr died Monday after the fire."),
+        ("His death, announced at the hospital here, shocked the town.",
+         "His death, announced at the hospital, shocked the town."),
+        ("Here in Leeds, the mayor also condemned the attack.",
+         "In Leeds, the mayor also condemned the attack."),
+        ("The series of events starts here on Sunday with a lecture.",
+         "The series of events starts on Sunday with a lecture."),
+        # where something is or goes, a link, quotes, "here ..., there ..." stay
+        ("The new phone is here in time for the holidays.",
+         "The new phone is here in time for the holidays."),
+        ("They came here on Monday to see the harbour.",
+         "They came here on Monday to see the harbour."),
+        ("You can sign up for the newsletter here.", "You can sign up for the newsletter here."),
+        ("“The fire started here on Monday,” she said.",
+         "“The fire started here on Monday,” she said."),
+        ("A chip here, a chicken wing there, and the calories add up.",
+         "A chip here, a chicken wing there, and the calories add up."),
+    ],
+)  # fmt: skip
+def test_tidy_drops_a_here_that_means_the_dateline(raw: str, tidied: str) -> None:
+    assert tidy(raw) == tidied
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Yes, the exclamation point is part of the name of the new bank.",
