@@ -338,7 +338,7 @@ def _sighting(text: str, start: int, end: int, name: str) -> _Sighting:
     role = _role_gender(word)
     titled = word in _TITLES or role is not None
     sex = _TITLES.get(word, role or "") if titled else ""
-    if not titled and (aside := _APPOSITIVE.match(text, end)):
+    if not titled and text.startswith(",", end) and (aside := _APPOSITIVE.match(text, end)):
         # a role told right after the name: "Billy Hunter, the union's executive director,"
         roles = [_role_gender(w) for w in _ROLE_WORD.findall(aside.group(0))]
         if any(r is not None for r in roles):
