@@ -405,6 +405,31 @@ def test_a_sentence_about_a_named_person_is_cited_only_where_that_name_is() -> N
     assert _cite(0, "Morrison was", articles) == (0, 2)
 
 
+def test_a_named_person_after_a_title_is_cited_only_where_that_name_is() -> None:
+    # "Port Commissioner" is a title, not the name: the sentence is still about Morrison
+    articles = [
+        article(
+            "t/a",
+            "Three harbour officials gave evidence to the Leith inquiry on Tuesday.",
+            "Port Commissioner Tom Morrison listened in on the ferry captain's radio call on "
+            "July 25.",
+        ),
+        # the call told of others; Morrison named elsewhere, doing something else
+        article(
+            "t/b",
+            "Inspectors questioned Alan Reid and Mary Holt, who listened in on the ferry "
+            "captain's radio call on July 25.",
+            "Tom Morrison, the port commissioner, declined to comment on the inquiry.",
+        ),
+        article(
+            "t/c",
+            "Tom Morrison told the inquiry he had listened in on the captain's radio call on "
+            "July 25.",
+        ),
+    ]
+    assert _cite(0, "Port Commissioner", articles) == (0, 2)
+
+
 def test_two_sentences_cite_a_named_person_only_where_the_claim_is_told_of_them() -> None:
     articles = [
         article(

@@ -160,14 +160,23 @@ def proper_names(cands: Sequence[Candidate]) -> frozenset[str]:
     return frozenset(capital - lower - CALENDAR_WORDS)
 
 
+def _title_before(head: str) -> bool:
+    """Whether what comes before a sentence's first name is "The" or a title that
+    :func:`names_in` left out of the name ("Russian President ", "U.S. Defense
+    Secretary "): capitalised words only."""
+    tokens = head.split()
+    return bool(tokens) and all(token[:1].isupper() for token in tokens)
+
+
 def named_subject(text: str, names: frozenset[str]) -> frozenset[str]:
     """The stems of the name a sentence opens with, if it is one of ``names`` (its
-    subject: "Morrison was the third witness ..."); else empty."""
+    subject: "Morrison was the third witness ...", "Harbour Master Tom Morrison was
+    ..."); else empty."""
     found = names_in(text[:80])
     if not found:
         return frozenset()
     start, _, name = found[0]
-    if start != 0 and not (start == 4 and text.startswith("The ")):
+    if start != 0 and not _title_before(text[:start]):
         return frozenset()
     tokens = [w for w in words(name) if len(w) > 1]
     return frozenset(s for w, s in zip(tokens, stem_all(tokens), strict=True) if w in names)
