@@ -27,6 +27,9 @@ Pure functions only. The rules are general, not lists of known strings:
 * **Live-blog chatter**: in a live blog (its title or URL says so), the
   blogger's own voice ("we may lose some time soon", "stay tuned", "more to
   follow") and the time stamps of its posts.
+* **A press release's boilerplate**: the sections under an "About <company>",
+  "Media contacts" or "Forward-looking statements" heading, the same text in
+  every release of that company.
 * **Lists**: list items ("- ", "• ", "1) ") and table rows ("| ") are kept
   as ``item`` blocks, never as prose, so a roundup's bullets about other
   news never become a story's sentences; three or more short unpunctuated
@@ -374,7 +377,9 @@ def clean(data: ArticleData) -> Article:
         index = next((i for i, line in enumerate(lines) if not line.item and _is_title(line)), None)
         if index is not None:
             title = shorten(lines.pop(index).text, TITLE_MAX_CHARS)
-    blocks = _drop_trailing_headings(_blocks(_without_pitches(lines)))
+    blocks = _drop_trailing_headings(
+        _without_boilerplate_sections(_blocks(_without_pitches(lines)))
+    )
     if not title and not any(b.kind == "paragraph" for b in blocks):
         raise IngestError(
             "has no article text left after cleaning, and no title",
@@ -643,6 +648,33 @@ def _is_title(line: _Line) -> bool:
         and len(text.split()) <= _TITLE_MAX_WORDS
         and text[:1].isupper() | text[:1].isdigit() | (text[:1] in "\"“‘'")
     )
+
+
+#: The heading of a press release's company profile ("About Ascom", "About my6sense",
+#: "About the company"), of its contacts and of its legal notes: what follows is the
+#: same text in every release, not news.
+_BOILERPLATE_HEADING = re.compile(
+    r"^(?:about\s+(?:us\b|the\s+(?:company|companies|firm|author|authors|publisher)\b|(?-i:[A-Z0-9]|[a-z]+[A-Z0-9])"
+    r"[\w.&,'’ -]{0,60}$)"
+    r"|(?:media|press|investor|news)\s+(?:contacts?|enquiries|inquiries)|contacts?"
+    r"|forward[- ]looking\s+statements?|safe\s+harbou?r(?:\s+statement)?)\s*:?\s*$",
+    re.I,
+)
+
+
+def _without_boilerplate_sections(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """``blocks`` without the sections a boilerplate heading opens (see
+    :data:`_BOILERPLATE_HEADING`): each runs to the next heading that is not one."""
+    out: list[Block] = []
+    skipping = False
+    for block in blocks:
+        if block.kind == "heading":
+            skipping = bool(_BOILERPLATE_HEADING.match(block.text)) and bool(out)
+            if skipping:
+                continue
+        if not skipping:
+            out.append(block)
+    return tuple(out)
 
 
 def _drop_trailing_headings(blocks: tuple[Block, ...]) -> tuple[Block, ...]:

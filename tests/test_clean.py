@@ -211,6 +211,22 @@ def test_a_heading_with_no_text_after_it_is_dropped() -> None:
     assert article.blocks == (Block("paragraph", PROSE),)
 
 
+def test_a_press_release_s_company_profile_contacts_and_legal_notes_go() -> None:
+    profile = "Harbourline is a leading provider of ferry software, with offices in 12 countries."
+    contact = "Jane Doe, press office, +44 20 7946 0000."
+    text = (
+        f"Harbourline hires a new chief\n{PROSE}\nAbout Harbourline\n{profile}\n"
+        f"Media contacts\n{contact}\nForward-looking statements\n"
+        "This release contains statements about future events that may not happen."
+    )
+    article = _clean(text)
+    assert article.blocks == (Block("paragraph", PROSE),)
+    # a heading that only looks like one keeps its section: "About the study" is news
+    study = "The study followed 4,000 ferry passengers over ten years in three ports."
+    article = _clean(f"Ferry study\n{PROSE}\nAbout the study\n{study}")
+    assert [b.text for b in article.blocks] == [PROSE, "About the study", study]
+
+
 def test_a_long_unpunctuated_line_is_prose_not_a_heading() -> None:
     dek = (
         "The council approved a budget that adds money for parks and cuts road spending "
