@@ -677,6 +677,41 @@ def test_a_sentence_with_a_figure_of_its_own_is_another_fact() -> None:
     assert not _near_duplicate(poll[0], poll[1])
 
 
+def test_two_outlets_telling_one_event_in_other_words_are_one_fact() -> None:
+    from digest.summarize.solver import _near_duplicate
+
+    told = candidates(
+        [
+            article(
+                "event/a",
+                "The harbour court Monday acquitted a ferry captain of negligence over the "
+                "sinking of the Skylark, but convicted two of his crew.",
+            ),
+            article(
+                "event/b",
+                "The harbour court cleared Tom Reyes, the Skylark's captain, of negligence "
+                "in the sinking.",
+            ),
+            article(
+                "event/c",
+                "Maria Holt, a ferry captain who spent eight years at sea, has flown to Canada "
+                "where she will start a new life with her family.",
+            ),
+            article("event/d", "Maria Holt has arrived in Canada hoping to start a new life."),
+            # the same subject and verb, but another arrest: nothing else in common
+            article("event/e", "Police arrested a man in Leeds after the fire at the harbour."),
+            article("event/f", "Police arrested two women in York on suspicion of fraud."),
+            # the same subject, another kind of act
+            article("event/g", "The harbour court fined the owners 40,000 pounds for poor upkeep."),
+        ]
+    )
+    acquitted, cleared, flown, arrived, leeds, york, fined = told
+    assert _near_duplicate(acquitted, cleared)
+    assert _near_duplicate(flown, arrived)
+    assert not _near_duplicate(leeds, york)
+    assert not _near_duplicate(acquitted, fined)
+
+
 def test_two_sentences_dated_alike_are_not_one_fact_for_that() -> None:
     from digest.summarize.solver import _near_duplicate
 

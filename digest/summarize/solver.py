@@ -20,10 +20,14 @@ from functools import lru_cache
 
 from digest.summarize.citations import _stem_weights
 from digest.summarize.sentences import (
+    _VERBS,
     MONTH,
     Candidate,
+    stem,
+    stem_all,
 )
 from digest.summarize.weights import POSITION_DECAY, Concept, sentence_concepts
+from digest.text import words
 
 #: Objective cost of a doubtful sentence, per unit penalty, in concept-weight units.
 PENALTY_COST = 3.0
@@ -243,10 +247,107 @@ def _rarely_contained(small: Candidate, large: Candidate) -> bool:
     return math.fsum([weights.get(s, 0.0) for s in shared]) >= RARE_CONTAINED * total
 
 
+#: Verbs that tell one kind of news event, each group one event told in other words:
+#: two outlets' "acquitted" and "cleared", "has flown to" and "has arrived in".
+#: (Speech verbs are no event: two sentences may say different things.)
+_EVENT_VERB_GROUPS = (
+    "acquit acquits acquitted clear clears cleared exonerate exonerates exonerated",
+    "arrive arrives arrived reach reaches reached land lands landed fly flies flew flown",
+    "kill kills killed slay slays slew slain",
+    "resign resigns resigned quit quits",
+    "withdraw withdraws withdrew withdrawn pull pulls pulled suspend suspends suspended",
+    "arrest arrests arrested detain detains detained",
+    "charge charges charged indict indicts indicted",
+    "sentence sentences sentenced jail jails jailed",
+    "convict convicts convicted",
+    "fire fires fired sack sacks sacked dismiss dismisses dismissed oust ousts ousted",
+    "hire hires hired appoint appoints appointed",
+    "cancel cancels cancelled canceled scrap scraps scrapped",
+    "postpone postpones postponed delay delays delayed",
+    "drop drops dropped abandon abandons abandoned",
+    "launch launches launched unveil unveils unveiled",
+    "buy buys bought acquire acquires acquired purchase purchases purchased",
+    "ban bans banned bar bars barred",
+    "raise raises raised increase increases increased hike hikes hiked",
+    "cut cuts reduce reduces reduced lower lowers lowered slash slashes slashed",
+    "injure injures injured wound wounds wounded",
+    "rescue rescues rescued free frees freed release releases released",
+    "die dies died",
+    "win wins won",
+    "sue sues sued",
+    "approve approves approved",
+)
+_EVENT_VERB: dict[str, int] = {
+    word: n for n, group in enumerate(_EVENT_VERB_GROUPS) for word in group.split()
+}
+#: Words between a subject and its verb that are not the verb: auxiliaries, "also".
+_AUXILIARIES = frozenset(
+    """is are was were be been being am has have had will would can could may might must
+    shall should did does do also then later again now""".split()  # noqa: SIM905
+)
+#: A sentence that opens with one of these opens with a phrase, not its subject.
+_PHRASE_OPENERS = frozenset(
+    """in on at after before when while as since during despite with without for from by
+    if although though because but and or so yet""".split()  # noqa: SIM905
+)
+_DETERMINERS = frozenset(("the", "a", "an"))
+_WEEKDAY_WORDS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday today yesterday
+    tonight""".split()  # noqa: SIM905
+)
+#: An aside between commas after the subject: ", a Christian woman who ... ," and
+#: ", which ... ,": the verb comes after it.
+_SUBJECT_ASIDE = re.compile(r",\s+(?:a|an|the|who|which|whose)\b[^,]*,")
+
+
+@lru_cache(maxsize=8192)
+def _subject_and_event(cand: Candidate) -> tuple[tuple[str, ...], int] | None:
+    """The words of a sentence's subject and the group of its main verb, when that verb
+    tells an event (:data:`_EVENT_VERB_GROUPS`): "The Yugoslav war crimes tribunal
+    Monday acquitted ..." is (("yugoslav", "war", "crimes", "tribunal"), acquit);
+    None when the sentence opens with a phrase or its verb is none of them."""
+    tokens = words(_SUBJECT_ASIDE.sub(",", cand.text, count=1))
+    if not tokens or tokens[0] in _PHRASE_OPENERS:
+        return None
+    subject: list[str] = []
+    i = 0
+    while i < len(tokens) and len(subject) <= 6:
+        word = tokens[i]
+        if word in _AUXILIARIES or word in _EVENT_VERB or word in _VERBS:
+            break
+        if word not in _DETERMINERS and word not in _WEEKDAY_WORDS:
+            subject.append(word)
+        i += 1
+    if not subject or len(subject) > 6:
+        return None
+    while i < len(tokens) and (tokens[i] in _AUXILIARIES or tokens[i].endswith("ly")):
+        i += 1
+    group = _EVENT_VERB.get(tokens[i]) if i < len(tokens) else None
+    return (tuple(subject), group) if group is not None else None
+
+
+def _same_event(a: Candidate, b: Candidate) -> bool:
+    """Whether two sentences tell one event in other words: the same subject, main
+    verbs of one event group, and two more content words in common ("Asia Bibi has
+    arrived in Canada ... death row" beside "Asia Bibi, ..., has flown to Canada ...
+    death row"). "Police arrested a man in Leeds" and "Police arrested two women in
+    York" share no two more words."""
+    mine = _subject_and_event(a)
+    if mine is None or mine != _subject_and_event(b):
+        return False
+    told = set(stem_all(mine[0])) | {stem(w) for w in _EVENT_VERB_GROUPS[mine[1]].split()}
+    return len((a.content_stems & b.content_stems) - told) >= SAME_EVENT_WORDS
+
+
+#: Content words two sentences of one event share besides their subject and verb.
+SAME_EVENT_WORDS = 2
+
+
 def _near_duplicate(a: Candidate, b: Candidate) -> bool:
     """Whether two sentences say nearly the same thing: content-word Jaccard >= 0.6,
-    most of one's rare words in the other's (:data:`RARE_CONTAINED`), or
-    :data:`SAME_FIGURES` of the same figures (dates are no figures here)."""
+    most of one's rare words in the other's (:data:`RARE_CONTAINED`),
+    :data:`SAME_FIGURES` of the same figures (dates are no figures here), or, from two
+    articles, one event told of one subject in other words (:func:`_same_event`)."""
     if a.tokens == b.tokens:
         return True
     if len(amounts(a.text) & amounts(b.text)) >= SAME_FIGURES:
@@ -254,6 +355,8 @@ def _near_duplicate(a: Candidate, b: Candidate) -> bool:
     mine, theirs = a.content_stems, b.content_stems
     small = min(len(mine), len(theirs))
     if _rarely_contained(a, b) or _rarely_contained(b, a):
+        return True
+    if a.doc != b.doc and _same_event(a, b):
         return True
     # the Jaccard is at most the ratio of the sizes: most pairs need no intersection
     if small < (DUPLICATE - 1e-9) * max(len(mine), len(theirs)):
