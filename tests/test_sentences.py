@@ -538,6 +538,12 @@ def test_a_link_word_goes_with_a_resolved_pronoun_only() -> None:
             "dangling opener",
         ),
         ("Both of the men were taken to hospital in the city after the crash.", "dangling opener"),
+        # set beside something told before
+        ("Other ferries also run late on the northern routes in winter.", "dangling opener"),
+        ("Two other men have confessed to the attack on the ferry.", "dangling opener"),
+        ("Another study in 38 passengers found the same effect.", "dangling opener"),
+        ("The other witness was Ana Ruiz, a captain on the harbour ferries.", "dangling opener"),
+        ("Other than the mayor, nobody from the council came to the harbour.", ""),
         # "these" / "those" in the first clause, with nothing before it to mean
         ("The harbour board rejected these claims as false on Monday night.", "dangling opener"),
         (

@@ -175,6 +175,10 @@ _PART_OF_EARLIER = re.compile(
     r"|^(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|\d+|Both|Neither|Either|None)"
     r" of the [a-z]+s(?:,|\s+(?:" + _PART_VERB + r"|was|is|play|remain|remained|died|fled|"
     r"left)\b)"
+    # what is set beside something told before: "Other games also offer ...", "Two other
+    # men have confessed ...", "Another study found ...", "The other witness was ..."
+    r"|^(?:Other|Another|(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|\d+|Several|"
+    r"Many|Some|A few|Few|Most|All|The) other) (?!than\b)[a-z][a-z-]*\b"
 )
 
 #: A pronoun after an opening phrase that names nobody, pointing back all the same:
