@@ -5,7 +5,7 @@ bonuses (lead position, outlook, figures); near-copies are merged first
 (:func:`_prune`), then a branch and bound with a node limit (:func:`_solve`)
 chooses, never two sentences that tell one fact (:func:`_near_duplicate`:
 nearly the same words, one's words -- or most of its rare words -- inside the
-other's, or the same figures).
+other's, the same figures, or one event of one subject in other words).
 
 Part of the default summarizer (:mod:`digest.summarize.concepts`).
 """
