@@ -703,13 +703,25 @@ def test_two_outlets_telling_one_event_in_other_words_are_one_fact() -> None:
             article("event/f", "Police arrested two women in York on suspicion of fraud."),
             # the same subject, another kind of act
             article("event/g", "The harbour court fined the owners 40,000 pounds for poor upkeep."),
+            # the event told by its noun
+            article(
+                "event/h",
+                "The ferry union has announced its withdrawal from the pay deal, citing "
+                "broken promises on night shifts.",
+            ),
+            article(
+                "event/i",
+                "The ferry union has pulled out of the pay deal it signed with the harbour "
+                "board after months of talks.",
+            ),
         ]
     )
-    acquitted, cleared, flown, arrived, leeds, york, fined = told
+    acquitted, cleared, flown, arrived, leeds, york, fined, announced, pulled = told
     assert _near_duplicate(acquitted, cleared)
     assert _near_duplicate(flown, arrived)
     assert not _near_duplicate(leeds, york)
     assert not _near_duplicate(acquitted, fined)
+    assert _near_duplicate(announced, pulled)
 
 
 def test_two_sentences_dated_alike_are_not_one_fact_for_that() -> None:

@@ -280,6 +280,22 @@ _EVENT_VERB_GROUPS = (
 _EVENT_VERB: dict[str, int] = {
     word: n for n, group in enumerate(_EVENT_VERB_GROUPS) for word in group.split()
 }
+#: The event a verb of telling announces by its noun: "Iran has announced its partial
+#: withdrawal from the deal" tells what "Iran has suspended ..." does.
+_TELLING = frozenset("announce announces announced confirm confirms confirmed".split())  # noqa: SIM905
+_EVENT_NOUN: dict[str, int] = {
+    noun: _EVENT_VERB[verb]
+    for noun, verb in (
+        ("acquittal", "acquit"), ("arrival", "arrive"), ("killing", "kill"),
+        ("resignation", "resign"), ("withdrawal", "withdraw"), ("suspension", "suspend"),
+        ("arrest", "arrest"), ("indictment", "indict"), ("conviction", "convict"),
+        ("dismissal", "dismiss"), ("appointment", "appoint"), ("cancellation", "cancel"),
+        ("postponement", "postpone"), ("launch", "launch"), ("purchase", "purchase"),
+        ("acquisition", "acquire"), ("ban", "ban"), ("increase", "increase"), ("cut", "cut"),
+        ("reduction", "reduce"), ("release", "release"), ("rescue", "rescue"),
+        ("death", "die"), ("approval", "approve"),
+    )
+}  # fmt: skip
 #: Words between a subject and its verb that are not the verb: auxiliaries, "also".
 _AUXILIARIES = frozenset(
     """is are was were be been being am has have had will would can could may might must
@@ -323,6 +339,9 @@ def _subject_and_event(cand: Candidate) -> tuple[tuple[str, ...], int] | None:
     while i < len(tokens) and (tokens[i] in _AUXILIARIES or tokens[i].endswith("ly")):
         i += 1
     group = _EVENT_VERB.get(tokens[i]) if i < len(tokens) else None
+    if group is None and i < len(tokens) and tokens[i] in _TELLING:
+        # "announced its (partial) withdrawal": the noun's event, within three words
+        group = next((_EVENT_NOUN[w] for w in tokens[i + 1 : i + 4] if w in _EVENT_NOUN), None)
     return (tuple(subject), group) if group is not None else None
 
 
