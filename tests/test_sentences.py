@@ -184,6 +184,8 @@ def test_a_person_of_the_other_gender_is_not_meant() -> None:
     [
         # a possessive that owns a person: the father did it
         ("Senator Tom Kerr's father condemned the attack on Monday.", "He said it was cowardly."),
+        # ... or a role: his attorney speaks for him
+        ("Senator Tom Kerr's new attorney denied the charges.", "He said they were false."),
         # a predicate that names another person: the victim may be meant
         ("Senator Tom Kerr is the brother of the victim.", "He was found in the river."),
     ],

@@ -37,6 +37,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from digest.text import words
+
 #: A capitalised name of one to six words ("Jon Landau", "Robert Rodriguez",
 #: "Ursula von der Leyen", "Martin Luther King Jr"), with any title or role before it
 #: (which :func:`names_in` drops).
@@ -113,8 +115,6 @@ _UNNAMED_PEOPLE = re.compile(
 _APPOSITIVE = re.compile(
     r",\s+(?:a|an|the|his|her|their|[A-Z][\w.&-]*['’]s)\s+[^,;:\"“”()]{1,60}?(?:,|\.$)"
 )
-#: A word of an aside, as :func:`_role_gender` reads it.
-_ROLE_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)?")
 #: What the subject is, said right after the name: "is the highest-ranking official",
 #: "was a woman of ...", "became the first writer": the subject, not someone else.
 _PREDICATE = re.compile(
@@ -340,7 +340,7 @@ def _sighting(text: str, start: int, end: int, name: str) -> _Sighting:
     sex = _TITLES.get(word, role or "") if titled else ""
     if not titled and text.startswith(",", end) and (aside := _APPOSITIVE.match(text, end)):
         # a role told right after the name: "Billy Hunter, the union's executive director,"
-        roles = [_role_gender(w) for w in _ROLE_WORD.findall(aside.group(0))]
+        roles = [_role_gender(w) for w in words(aside.group(0))]
         if any(r is not None for r in roles):
             titled, sex = True, next((r for r in roles if r), "")
     speaks = bool(_SPEAKS_AFTER.match(text[end : end + _NEAR]) or _SPEAKS_BEFORE.search(near))
@@ -473,14 +473,14 @@ _OWNED_PERSON = re.compile(
 
 
 def _owns_a_person(text: str, end: int) -> bool:
-    """Whether the possessive after a name at ``end`` owns a person or group ("McKinney's
-    father", "Smith's lawyers"), or a role ("Kabila's spokesman"): then the subject is
-    that person, not the name. "Starovoitova's activities" owns no one."""
-    owned = _OWNED_PERSON.match(text, end)
-    if owned is not None:
+    """Whether a name at ``end`` is followed by a possessive that owns a person or group
+    ("McKinney's father", "Smith's lawyers") or a role ("Kabila's new attorney"): then
+    the subject is that person, not the name. "Starovoitova's activities" owns no one."""
+    if not _OWNER.match(text, end):
+        return False
+    if _OWNED_PERSON.match(text, end):
         return True
-    after = text[end:].split(None, 3)[1:3]
-    return any(_role_gender(w.strip(",.;:")) is not None for w in after)
+    return any(_role_gender(w) is not None for w in words(text[end : end + 40])[1:3])
 
 
 def _subject_like(text: str, mention: Mention) -> bool:
@@ -489,7 +489,7 @@ def _subject_like(text: str, mention: Mention) -> bool:
     Not when it owns the subject: in "McKinney's father, Bill, condemned the attack"
     the one who did is the father.
     """
-    if _OWNER.match(text, mention.end) and _owns_a_person(text, mention.end):
+    if _owns_a_person(text, mention.end):
         return False
     before = text[: mention.start].rstrip()
     if not before:
