@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import chain, pairwise
 
 from digest.model import Article, Sentence
-from digest.summarize.resolve import names_in
+from digest.summarize.resolve import names_in, without_title_words
 from digest.summarize.sentences import (
     CALENDAR_WORDS,
     Candidate,
@@ -160,23 +160,15 @@ def proper_names(cands: Sequence[Candidate]) -> frozenset[str]:
     return frozenset(capital - lower - CALENDAR_WORDS)
 
 
-def _title_before(head: str) -> bool:
-    """Whether what comes before a sentence's first name is "The" or a title that
-    :func:`names_in` left out of the name ("Russian President ", "U.S. Defense
-    Secretary "): capitalised words only."""
-    tokens = head.split()
-    return bool(tokens) and all(token[:1].isupper() for token in tokens)
-
-
 def named_subject(text: str, names: frozenset[str]) -> frozenset[str]:
     """The stems of the name a sentence opens with, if it is one of ``names`` (its
-    subject: "Morrison was the third witness ...", "Harbour Master Tom Morrison was
+    subject: "Morrison was the third witness ...", "Port Commissioner Tom Morrison was
     ..."); else empty."""
     found = names_in(text[:80])
     if not found:
         return frozenset()
     start, _, name = found[0]
-    if start != 0 and not _title_before(text[:start]):
+    if start != 0 and without_title_words(text[:start]):
         return frozenset()
     tokens = [w for w in words(name) if len(w) > 1]
     return frozenset(s for w, s in zip(tokens, stem_all(tokens), strict=True) if w in names)

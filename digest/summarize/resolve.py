@@ -447,7 +447,7 @@ def mentions(text: str, known: Known) -> list[Mention]:
     return found
 
 
-def _without_title_words(head: str) -> str:
+def without_title_words(head: str) -> str:
     """``head`` without the capitalised words that end it, the rest of a title before
     its role word ("Moscow", "British Foreign", "White House Press", "Former", "The
     Russian"); an opener that is no part of one stays ("When", "After")."""
@@ -502,7 +502,7 @@ def _subject_like(text: str, mention: Mention) -> bool:
     if word in _TITLES or _role_gender(word) is not None or ("-" in word and _no_name_word(word)):
         # "Producer Jon Landau", "In May, director Hanna Berg", "Film critic Anna Kovacs",
         # "In another development, Moscow Mayor Yuri Luzhkov": the words of the title go.
-        head = _without_title_words(before[: -len(word)])
+        head = without_title_words(before[: -len(word)])
         return not head or head.endswith(",") or (" " not in head and head[:1].isupper())
     return False
 
