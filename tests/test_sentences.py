@@ -842,6 +842,8 @@ def test_tidy_keeps_a_place_that_is_the_subject() -> None:
          "The new phone is here in time for the holidays."),
         ("They came here on Monday to see the harbour.",
          "They came here on Monday to see the harbour."),
+        ("Organisers say it's here on Monday for one day only.",
+         "Organisers say it's here on Monday for one day only."),
         ("You can sign up for the newsletter here.", "You can sign up for the newsletter here."),
         ("“The fire started here on Monday,” she said.",
          "“The fire started here on Monday,” she said."),

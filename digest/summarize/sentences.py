@@ -957,7 +957,7 @@ _HERE = re.compile(
 #: Words after which "here" is where something is or goes: "is here", "moved here in
 #: 1990" says where; "right here", "from here" are not the dateline's "here".
 _HERE_KEPT_AFTER = frozenset(
-    """is are was were be been being am 's ’s right from near over up down out around of
+    """is are was were be been being am right from near over up down out around of
     to get got come came coming go went going live lived lives living move moved stay
     stayed back return returned returning settle settled arrive arrived arrives""".split()  # noqa: SIM905
 )
@@ -968,7 +968,7 @@ def without_here(text: str) -> str:
     """``text`` without a "here" that means a place the reader was never told of
     (:data:`_HERE`): "Shepard died here Monday" is "Shepard died Monday", "Here in
     Laramie, ..." is "In Laramie, ...". Inside quotes it stays."""
-    if "here" not in text.lower() or _broken_quote(text) or " there" in text:
+    if ("here" not in text and "Here" not in text) or _broken_quote(text) or " there" in text:
         return text  # a quote cut in two has no known inside; "here ..., there ..."
     out: list[str] = []
     last = 0
@@ -990,7 +990,9 @@ def without_here(text: str) -> str:
 def _drop_here(match: re.Match[str]) -> str:
     before = match.string[: match.start()].rsplit(None, 1)
     previous = before[-1].lower() if before else ""
-    return match.group(0) if previous in _HERE_KEPT_AFTER else ""
+    # "it's here on Monday" is a form of "be" too
+    kept = previous in _HERE_KEPT_AFTER or previous.endswith(("'s", "’s"))
+    return match.group(0) if kept else ""
 
 
 def tidy(text: str) -> str:

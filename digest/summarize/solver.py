@@ -21,6 +21,7 @@ from functools import lru_cache
 from digest.summarize.citations import _stem_weights
 from digest.summarize.sentences import (
     _VERBS,
+    _WEEKDAYS,
     MONTH,
     Candidate,
     stem,
@@ -307,10 +308,7 @@ _PHRASE_OPENERS = frozenset(
     if although though because but and or so yet""".split()  # noqa: SIM905
 )
 _DETERMINERS = frozenset(("the", "a", "an"))
-_WEEKDAY_WORDS = frozenset(
-    """monday tuesday wednesday thursday friday saturday sunday today yesterday
-    tonight""".split()  # noqa: SIM905
-)
+_DAY_WORDS = frozenset(_WEEKDAYS) | {"today", "yesterday", "tomorrow", "tonight"}
 #: An aside between commas after the subject: ", a Christian woman who ... ," and
 #: ", which ... ,": the verb comes after it.
 _SUBJECT_ASIDE = re.compile(r",\s+(?:a|an|the|who|which|whose)\b[^,]*,")
@@ -331,7 +329,7 @@ def _subject_and_event(cand: Candidate) -> tuple[tuple[str, ...], int] | None:
         word = tokens[i]
         if word in _AUXILIARIES or word in _EVENT_VERB or word in _VERBS:
             break
-        if word not in _DETERMINERS and word not in _WEEKDAY_WORDS:
+        if word not in _DETERMINERS and word not in _DAY_WORDS:
             subject.append(word)
         i += 1
     if not subject or len(subject) > 6:
